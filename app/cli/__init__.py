@@ -1,0 +1,85 @@
+"""``review-desk``: the command line. Every use case the window offers is reachable here too.
+
+Subcommands live in one module each (``app/cli/<name>.py``) exposing
+``register(subparsers)``; heavy libraries are imported inside the handlers, never at import
+time, so ``review-desk --help`` stays fast. The window is started through :mod:`ui.launch`,
+imported only when a GUI is asked for (``app`` itself never imports Qt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import UserCancelled, UserFacingError
+from app.i18n import _, detect_language, set_language
+
+SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="review-desk",
+        description=_(
+            "Expert Review Desk: offline expert-review meetings with signed, encrypted files."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"review-desk {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        help=_("language of the window and messages (default: follow the locale)"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"app.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(_pre_parse_lang(args_list) or detect_language())
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return _launch_gui(args, demo=False)
+        result = handler(args)
+        return int(result or 0)
+    except UserCancelled:
+        return 1
+    except UserFacingError as exc:
+        print(_("error: {message}", message=exc.message), file=sys.stderr)
+        if exc.recommendation:
+            print(exc.recommendation, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _pre_parse_lang(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _launch_gui(args: argparse.Namespace, *, demo: bool, workspace: str | None = None) -> int:
+    launch = importlib.import_module("ui.launch")
+    return int(launch.run(language=getattr(args, "lang", None), demo=demo, workspace=workspace))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Domain values: frozen dataclasses, enums and typed ids. No I/O here."""

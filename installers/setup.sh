@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Set up Expert Review Desk on a fresh Debian/Ubuntu machine, then start it or test it.
+#
+#   bash installers/setup.sh demo   # set up, then open the window on the built-in demo meeting
+#   bash installers/setup.sh test   # set up (with test tools), then run the whole test suite
+#
+# It creates .venv/ beside this repository, installs the pinned Python packages and the
+# Debian packages Qt needs (and, for tests, the outside tools the tests use as oracles).
+# Without root or sudo it names the missing Debian packages and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-demo}"
+shift || true
+
+# Libraries the Qt offscreen/xcb platforms, Widgets and QtPdf link against.
+APT_RUNTIME=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
+  libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-render-util0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libnss3
+  python3-venv)
+# Outside tools the tests use as judges of our files (age, openssl, pdfsig/pdftoppm, Xvfb).
+APT_TEST=(age openssl poppler-utils xvfb)
+
+need_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: not a Debian/Ubuntu system; install the equivalents of: ${missing[*]}" >&2
+    return 0
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo)
+    else
+      echo "setup: please install these Debian packages first:" >&2
+      echo "  sudo apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "setup: installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+PY="${PYTHON:-python3}"
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+  echo "setup: Python 3.11 or newer is required (found $("$PY" --version 2>&1))" >&2
+  exit 1
+}
+
+case "$mode" in
+  demo) need_apt "${APT_RUNTIME[@]}"; extras="" ;;
+  test) need_apt "${APT_RUNTIME[@]}" "${APT_TEST[@]}"; extras="[test,dev]" ;;
+  *) echo "usage: bash installers/setup.sh demo|test" >&2; exit 64 ;;
+esac
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23.2"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+
+case "$mode" in
+  demo) exec .venv/bin/review-desk demo "$@" ;;
+  test) export QT_QPA_PLATFORM=offscreen; exec .venv/bin/python -m pytest "$@" ;;
+esac
