@@ -1,0 +1,98 @@
+"""The zh_CN catalog is complete and its placeholders match the English source strings."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import i18n
+from app.errors import UserFacingError
+from app.i18n import LocalizedText, Msg, _, detect_language, normalize
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "installers"))
+import update_catalog  # noqa: E402
+
+PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def _zh_table() -> dict[str, str]:
+    catalog = update_catalog.read_catalog(i18n.po_path("zh_CN"))
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
+
+
+def test_every_source_string_has_a_chinese_translation() -> None:
+    table = _zh_table()
+    missing = sorted(
+        {msgid for msgid, _f, _l in update_catalog.source_messages() if isinstance(msgid, str)}
+        - {k for k, v in table.items() if v}
+    )
+    assert missing == [], f"{len(missing)} strings lack zh_CN (run installers/update_catalog.py)"
+
+
+def test_no_part_files_left_unmerged() -> None:
+    assert not list(update_catalog.PARTS.glob("*.po")) if update_catalog.PARTS.exists() else True
+
+
+def test_translations_keep_the_same_placeholders() -> None:
+    wrong = [
+        (msgid, text)
+        for msgid, text in _zh_table().items()
+        if text and _placeholders(msgid) != _placeholders(text)
+    ]
+    assert wrong == []
+
+
+def test_placeholders_are_named() -> None:
+    unnamed = [
+        msgid
+        for msgid, _f, _l in update_catalog.source_messages()
+        if isinstance(msgid, str) and "" in _placeholders(msgid)
+    ]
+    assert unnamed == []
+
+
+def test_switching_language_translates_and_switches_back() -> None:
+    assert _("Draft") == "Draft"
+    i18n.set_language("zh_CN")
+    chinese = _("Draft")
+    assert chinese != "Draft" and re.search(r"[\u4e00-\u9fff]", chinese)
+    i18n.set_language("en")
+    assert _("Draft") == "Draft"
+
+
+def test_messages_follow_later_language_switches() -> None:
+    err = UserFacingError(Msg.of("Draft"), Msg.of("Submitted"))
+    english = err.message
+    i18n.set_language("zh_CN")
+    assert err.message != english
+    assert err.in_language("en") == "Draft\nSubmitted"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh_CN"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANG": "C"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_language_follows_the_locale(env: dict[str, str], expected: str) -> None:
+    assert detect_language(env) == expected
+
+
+def test_localized_text_picks_the_current_language() -> None:
+    text = LocalizedText(en="Agenda", zh_CN="议程")
+    assert str(text) == "Agenda"
+    i18n.set_language("zh_CN")
+    assert str(text) == "议程"
+    assert normalize("zh-Hans") == "zh_CN"
