@@ -43,8 +43,10 @@ class AgeNoMatchError(AgeError):
     def not_a_recipient(cls) -> AgeNoMatchError:
         return cls(
             Msg.of("This file was not encrypted to any of your keys."),
-            Msg.of("Check that you opened the right file with the right identity, or ask the "
-                   "sender to encrypt it to your public key."),
+            Msg.of(
+                "Check that you opened the right file with the right identity, or ask the "
+                "sender to encrypt it to your public key."
+            ),
             "no identity matched any recipient stanza",
         )
 
@@ -67,8 +69,10 @@ class AgeNoMatchError(AgeError):
     @classmethod
     def unsupported(cls, types: str) -> AgeNoMatchError:
         return cls(
-            Msg.of("This file is encrypted to a kind of key this program does not support "
-                   "({types}).", types=types),
+            Msg.of(
+                "This file is encrypted to a kind of key this program does not support ({types}).",
+                types=types,
+            ),
             Msg.of("Ask the sender to encrypt it to your age public key (age1…)."),
             f"no supported recipient stanza; stanza types: {types}",
         )
@@ -91,8 +95,10 @@ class AgePayloadError(AgeError):
     def __init__(self, detail: str) -> None:
         super().__init__(
             Msg.of("The encrypted file is truncated or its content was altered."),
-            Msg.of("Do not use this file; copy it again from the original medium or ask the "
-                   "sender for a new copy."),
+            Msg.of(
+                "Do not use this file; copy it again from the original medium or ask the "
+                "sender for a new copy."
+            ),
             detail,
         )
 
