@@ -1,0 +1,403 @@
+"""A small offline certificate authority, and trust stores (identity v1).
+
+The CA lives in one directory: ``ca.p12`` (its key and certificate, passphrase-protected
+like every identity) and ``ca.pem`` (the root certificate to hand out as a trust root).
+:func:`issue` makes one PKCS#12 identity file per person (see :mod:`app.crypto.identity`).
+
+Whoever holds the CA key can mint any role. A secretary who runs the CA could therefore
+mint an "expert"; the ministry defends against that by configuring its own roots and
+pinning each expert's certificate fingerprint (``docs/formats/identity-v1.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app.atomic_file import atomic_write
+from app.crypto import profile
+from app.crypto.identity import (
+    IdentityFormatError,
+    derive_x25519_private_key,
+    open_pkcs12,
+    serialize_pkcs12,
+)
+from app.crypto.profile import (
+    Role,
+    certificate_role,
+    fingerprint,
+    fingerprint_sha256,
+    normalize_fingerprint,
+)
+from app.errors import UserFacingError
+from app.i18n import Msg
+
+__all__ = [
+    "CA_CERT_FILE",
+    "CA_KEY_FILE",
+    "CertificateAuthority",
+    "PkiError",
+    "Role",
+    "TrustStoreError",
+    "certificate_role",
+    "fingerprint",
+    "fingerprint_sha256",
+    "init_ca",
+    "issue",
+    "load_ca",
+    "load_trust_roots",
+    "normalize_fingerprint",
+    "write_trust_roots",
+]
+
+CA_KEY_FILE: Final = "ca.p12"
+CA_CERT_FILE: Final = "ca.pem"
+DEFAULT_PERSON_VALIDITY: Final = timedelta(days=2 * 365)
+DEFAULT_CA_VALIDITY: Final = timedelta(days=10 * 365)
+#: Certificates start this much before "now", so a laptop whose clock runs a little behind
+#: the issuing machine's still accepts a freshly issued certificate.
+BACKDATE: Final = timedelta(hours=1)
+#: Placeholder CRL distribution point. Nothing is fetched (the app is offline); its presence
+#: makes pyHanko apply the offline CRLs it is given (without a CRLDP, a revoked certificate
+#: still validates). ``.invalid`` is reserved (RFC 2606) and never resolves.
+CRL_PLACEHOLDER_URI: Final = "http://crl.invalid/review-desk/{ski}.crl"
+MAX_NAME_LENGTH: Final = 64  # X.520 ub-common-name / ub-organization-name
+
+
+class PkiError(UserFacingError):
+    """The CA cannot do what was asked (bad input, missing or mismatched CA files)."""
+
+
+class TrustStoreError(UserFacingError):
+    """A trust-root bundle that cannot be used."""
+
+
+@dataclass(frozen=True)
+class CertificateAuthority:
+    """An unlocked CA: its root certificate and signing key."""
+
+    certificate: x509.Certificate
+    private_key: ec.EllipticCurvePrivateKey = field(repr=False)
+
+
+# --- the CA ------------------------------------------------------------------------------
+
+
+def init_ca(
+    directory: str | os.PathLike[str],
+    name: str,
+    passphrase: bytes,
+    now: datetime,
+    *,
+    organisation: str | None = None,
+    validity: timedelta = DEFAULT_CA_VALIDITY,
+) -> x509.Certificate:
+    """Create a new root CA in ``directory`` (created if missing); returns its certificate.
+
+    Writes ``ca.p12`` (mode 0600) and ``ca.pem`` (0644) atomically. Refuses to overwrite an
+    existing CA: losing a CA key silently would orphan every identity it issued.
+    """
+    _check_now(now)
+    _check_name(name)
+    if organisation:
+        _check_name(organisation)
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(folder, exc) from exc
+    if (folder / CA_KEY_FILE).exists() or (folder / CA_CERT_FILE).exists():
+        raise PkiError(
+            Msg.of("A certificate authority already exists in {path}.", path=str(folder)),
+            Msg.of("Choose an empty folder, or keep using the existing authority."),
+        )
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = _name(name, organisation, Role.CA)
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(now + validity)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(ski, critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    p12 = serialize_pkcs12(key, cert, [], passphrase)
+    try:
+        atomic_write(folder / CA_KEY_FILE, p12, mode=0o600)
+        atomic_write(folder / CA_CERT_FILE, cert.public_bytes(Encoding.PEM), mode=0o644)
+    except OSError as exc:
+        raise _write_error(folder, exc) from exc
+    return cert
+
+
+def load_ca(directory: str | os.PathLike[str], passphrase: bytes) -> CertificateAuthority:
+    """Unlock the CA in ``directory``. Checks that ``ca.pem`` (if present) is its certificate.
+
+    Raises :class:`app.crypto.identity.IdentityPassphraseError` for a wrong passphrase and
+    :class:`PkiError` for a folder that holds no usable CA.
+    """
+    folder = Path(directory)
+    try:
+        data = (folder / CA_KEY_FILE).read_bytes()
+    except OSError as exc:
+        raise PkiError(
+            Msg.of("No certificate authority found in {path}.", path=str(folder)),
+            Msg.of("Choose the folder that contains ca.p12 and ca.pem."),
+        ) from exc
+    loaded = open_pkcs12(data, passphrase)
+    key = loaded.key
+    if (
+        loaded.cert is None
+        or not isinstance(key, ec.EllipticCurvePrivateKey)
+        or not isinstance(key.curve, ec.SECP256R1)
+    ):
+        raise IdentityFormatError(Msg.of("it holds no CA key and certificate"))
+    cert = loaded.cert.certificate
+    if certificate_role(cert) is not Role.CA:
+        raise IdentityFormatError(Msg.of("its certificate is not a certificate authority"))
+    pem_path = folder / CA_CERT_FILE
+    if pem_path.exists():
+        try:
+            published = x509.load_pem_x509_certificate(pem_path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise PkiError(
+                Msg.of("{file} cannot be read.", file=str(pem_path)), _CA_FOLDER_ADVICE
+            ) from exc
+        if published != cert:
+            raise PkiError(
+                Msg.of("{file} does not belong to this certificate authority.", file=CA_CERT_FILE),
+                _CA_FOLDER_ADVICE,
+            )
+    return CertificateAuthority(certificate=cert, private_key=key)
+
+
+_CA_FOLDER_ADVICE = Msg.of("Restore the certificate authority folder from its backup.")
+
+
+def issue_certificate(
+    ca: CertificateAuthority,
+    role: Role,
+    name: str,
+    organisation: str | None,
+    subject_key: ec.EllipticCurvePrivateKey,
+    now: datetime,
+    *,
+    validity: timedelta = DEFAULT_PERSON_VALIDITY,
+) -> x509.Certificate:
+    """The end-entity certificate for ``subject_key`` (profile in identity-v1.md).
+
+    Binds the X25519 key derived from ``subject_key``. Validity ends no later than the CA's.
+    """
+    _check_now(now)
+    if role is Role.CA:
+        raise PkiError(
+            Msg.of("A person cannot be issued the role of a certificate authority."),
+            Msg.of("Choose issuer, secretary, expert or ministry."),
+        )
+    _check_name(name)
+    if organisation:
+        _check_name(organisation)
+    ca_cert = ca.certificate
+    ski = x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key())
+    ca_ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    x25519_public = derive_x25519_private_key(subject_key).public_key().public_bytes_raw()
+    not_after = min(now + validity, ca_cert.not_valid_after_utc)
+    crl_uri = CRL_PLACEHOLDER_URI.format(ski=ca_ski.digest.hex())
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(name, organisation, role))
+        .issuer_name(ca_cert.subject)
+        .public_key(subject_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,  # nonRepudiation
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([profile.ROLE_EKU[role], profile.DOCUMENT_SIGNING_EKU]),
+            critical=False,
+        )
+        .add_extension(ski, critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
+            critical=False,
+        )
+        .add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_uri)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(profile.x25519_binding_extension(x25519_public), critical=False)
+        .sign(ca.private_key, hashes.SHA256())
+    )
+
+
+def issue(
+    ca_dir: str | os.PathLike[str],
+    ca_passphrase: bytes,
+    role: Role,
+    name: str,
+    organisation: str | None,
+    out_p12: str | os.PathLike[str],
+    passphrase: bytes,
+    now: datetime,
+    *,
+    validity: timedelta = DEFAULT_PERSON_VALIDITY,
+    overwrite: bool = False,
+) -> x509.Certificate:
+    """Issue a new identity: key, certificate and PKCS#12 file at ``out_p12`` (mode 0600).
+
+    Returns the certificate (give its :func:`fingerprint` to whoever must pin it). Refuses
+    to replace an existing file unless ``overwrite``. Takes about 0.6 s (two slow KDFs).
+    """
+    target = Path(out_p12)
+    if target.exists() and not overwrite:
+        raise PkiError(
+            Msg.of("{path} already exists.", path=str(target)),
+            Msg.of("Choose another file name; an identity file is never overwritten."),
+        )
+    ca = load_ca(ca_dir, ca_passphrase)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = issue_certificate(ca, role, name, organisation, key, now, validity=validity)
+    p12 = serialize_pkcs12(key, cert, [ca.certificate], passphrase)
+    try:
+        atomic_write(target, p12, mode=0o600)
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+    return cert
+
+
+def _name(name: str, organisation: str | None, role: Role) -> x509.Name:
+    attributes = [x509.NameAttribute(x509.NameOID.COMMON_NAME, name)]
+    if organisation:
+        attributes.append(x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, organisation))
+    attributes.append(x509.NameAttribute(x509.NameOID.ORGANIZATIONAL_UNIT_NAME, role.value))
+    return x509.Name(attributes)
+
+
+def _check_name(value: str) -> None:
+    if not value.strip() or len(value) > MAX_NAME_LENGTH or not value.isprintable():
+        raise PkiError(
+            Msg.of("The name {name} cannot be used in a certificate.", name=repr(value[:80])),
+            Msg.of(
+                "Use between 1 and {limit} printable characters.",
+                limit=MAX_NAME_LENGTH,
+            ),
+        )
+
+
+def _check_now(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+
+
+def _write_error(path: Path, exc: OSError) -> PkiError:
+    return PkiError(
+        Msg.of("Cannot write {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)),
+        Msg.of("Check that the folder exists and that you may write to it."),
+    )
+
+
+# --- trust store -------------------------------------------------------------------------
+
+
+def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
+    """The CA certificates in a PEM bundle, duplicates removed, in file order.
+
+    Refuses (:class:`TrustStoreError`) an unreadable file, one without certificates, and
+    any certificate that is not a CA (basicConstraints cA=TRUE): an end-entity
+    certificate as a "root" would make its holder trusted for anything.
+    """
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise TrustStoreError(
+            Msg.of("Cannot read the trust roots {path}.", path=str(source)), _TRUST_ADVICE
+        ) from exc
+    try:
+        certs = x509.load_pem_x509_certificates(data)
+    except ValueError as exc:
+        raise TrustStoreError(
+            Msg.of("{path} contains no readable PEM certificates.", path=str(source)),
+            _TRUST_ADVICE,
+        ) from exc
+    unique: dict[bytes, x509.Certificate] = {}
+    for cert in certs:
+        if not profile.is_ca_certificate(cert):
+            raise TrustStoreError(
+                Msg.of(
+                    "{name} in {path} is not a certificate authority.",
+                    name=profile.common_name(cert),
+                    path=str(source),
+                ),
+                _TRUST_ADVICE,
+            )
+        unique.setdefault(cert.fingerprint(hashes.SHA256()), cert)
+    return list(unique.values())
+
+
+_TRUST_ADVICE = Msg.of("Ask the ministry or the meeting secretary for the trust-root file.")
+
+
+def write_trust_roots(path: str | os.PathLike[str], roots: Sequence[x509.Certificate]) -> None:
+    """Write ``roots`` as one PEM bundle (atomically, mode 0644)."""
+    if not roots:
+        raise ValueError("a trust store needs at least one root")
+    bundle = b"".join(cert.public_bytes(Encoding.PEM) for cert in roots)
+    try:
+        atomic_write(path, bundle, mode=0o644)
+    except OSError as exc:
+        raise _write_error(Path(path), exc) from exc
