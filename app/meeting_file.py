@@ -186,7 +186,7 @@ def meeting_to_document(meeting: Meeting) -> dict[str, Any]:
         "rubric_id": meeting.rubric_id,
         "is_demo": meeting.is_demo,
         "experts": [_expert_doc(e) for e in meeting.experts],
-        "applications": [_application_doc(a) for a in meeting.applications],
+        "applications": [application_to_document(a) for a in meeting.applications],
         "agenda": [_agenda_doc(item) for item in meeting.agenda],
     }
 
@@ -258,34 +258,37 @@ def _applications(value: Any) -> tuple[Application, ...]:
     applications: list[Application] = []
     for i, item in enumerate(items):
         where = f"applications[{i}]"
-        obj = _fields(
-            item,
-            where,
-            required=(
-                "id",
-                "applicant_unit",
-                "platform_name",
-                "sub_domain",
-                "sub_domain_tags",
-                "form",
-            ),
-        )
-        application_id = _identifier(obj["id"], f"{where}.id")
-        if any(a.id == application_id for a in applications):
+        application = parse_application(item, where)
+        if any(a.id == application.id for a in applications):
             raise MeetingFileError(
-                f"{where}.id", Msg.of("“{key}” is used twice.", key=application_id)
+                f"{where}.id", Msg.of("“{key}” is used twice.", key=application.id)
             )
-        applications.append(
-            Application(
-                id=ApplicationId(application_id),
-                applicant_unit=_text(obj["applicant_unit"], f"{where}.applicant_unit", SHORT_TEXT),
-                platform_name=_text(obj["platform_name"], f"{where}.platform_name", SHORT_TEXT),
-                sub_domain=_text(obj["sub_domain"], f"{where}.sub_domain", SHORT_TEXT),
-                sub_domain_tags=_tags(obj["sub_domain_tags"], f"{where}.sub_domain_tags"),
-                form=_form(obj["form"], f"{where}.form"),
-            )
-        )
+        applications.append(application)
     return tuple(applications)
+
+
+def parse_application(item: Any, where: str = "application") -> Application:
+    """One application object (also the ``application`` of a package's ``form.json``)."""
+    obj = _fields(
+        item,
+        where,
+        required=(
+            "id",
+            "applicant_unit",
+            "platform_name",
+            "sub_domain",
+            "sub_domain_tags",
+            "form",
+        ),
+    )
+    return Application(
+        id=ApplicationId(_identifier(obj["id"], f"{where}.id")),
+        applicant_unit=_text(obj["applicant_unit"], f"{where}.applicant_unit", SHORT_TEXT),
+        platform_name=_text(obj["platform_name"], f"{where}.platform_name", SHORT_TEXT),
+        sub_domain=_text(obj["sub_domain"], f"{where}.sub_domain", SHORT_TEXT),
+        sub_domain_tags=_tags(obj["sub_domain_tags"], f"{where}.sub_domain_tags"),
+        form=_form(obj["form"], f"{where}.form"),
+    )
 
 
 def _tags(value: Any, where: str) -> tuple[str, ...]:
@@ -453,7 +456,8 @@ def _expert_doc(expert: Expert) -> dict[str, Any]:
     return doc
 
 
-def _application_doc(application: Application) -> dict[str, Any]:
+def application_to_document(application: Application) -> dict[str, Any]:
+    """The JSON object for one application; ``parse_application`` reads it back exactly."""
     return {
         "id": application.id,
         "applicant_unit": _text_doc(application.applicant_unit),

@@ -1,0 +1,135 @@
+"""The error presenter, the exception hook, fonts and the Qt translator."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.errors import UserCancelled, UserFacingError
+from app.i18n import Msg, set_language
+from tests.ui.conftest import RecordingDialogs
+from ui.common.error_dialog import ErrorDialog
+from ui.common.errors import ExceptionHook, show_error
+from ui.common.fonts import FontZoom, load_cjk_font
+from ui.common.i18n import install_qt_translator, switch_language
+
+
+def _raised(exc: BaseException) -> BaseException:
+    try:
+        raise exc
+    except BaseException as caught:
+        return caught
+
+
+def test_cancelled_shows_nothing(dialogs: RecordingDialogs) -> None:
+    show_error(None, UserCancelled(), dialogs)
+    assert dialogs.errors == []
+
+
+def test_user_facing_error_shows_message_and_what_to_do_next(dialogs: RecordingDialogs) -> None:
+    exc = UserFacingError(Msg.of("Draft"), Msg.of("Submitted"))
+    show_error(None, exc, dialogs)
+    assert dialogs.errors == [
+        {
+            "title": "Expert Review Desk",
+            "message": "Draft",
+            "recommendation": "Submitted",
+            "details": "",
+        }
+    ]
+
+
+def test_user_facing_error_follows_the_language(dialogs: RecordingDialogs) -> None:
+    set_language("zh_CN")
+    show_error(None, UserFacingError(Msg.of("Copy details")), dialogs)
+    assert dialogs.errors[0]["message"] == "复制详细信息"
+
+
+def test_unexpected_error_is_generic_with_copyable_details(dialogs: RecordingDialogs) -> None:
+    show_error(None, _raised(RuntimeError("database cursor exploded")), dialogs)
+    (shown,) = dialogs.errors
+    on_screen = shown["message"] + shown["recommendation"]
+    assert shown["message"] == "Something went wrong inside the program."
+    assert "Traceback" not in on_screen and "exploded" not in on_screen
+    assert "Traceback" in shown["details"] and "database cursor exploded" in shown["details"]
+
+
+def test_error_dialog_keeps_the_traceback_off_screen_and_copies_it(qtbot: QtBot) -> None:
+    dialog = ErrorDialog(None, "T", "Message", "Next", details="Traceback: secret")
+    qtbot.addWidget(dialog)
+    texts = [dialog.message_label.text(), dialog.recommendation_label.text()]
+    assert not any("Traceback" in t for t in texts)
+    assert dialog.copy_button is not None
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == "Traceback: secret"
+    assert dialog.copy_button.text() == "Copied"
+
+
+def _fail_in_a_thread() -> None:
+    raise ValueError("boom")
+
+
+def test_uncaught_exceptions_reach_the_presenter_on_the_gui_thread(
+    qtbot: QtBot, dialogs: RecordingDialogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logged: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, exc, _tb: logged.append(exc))
+    hook = ExceptionHook(dialogs).install()
+    try:
+        assert sys.excepthook == hook.handle
+        worker = threading.Thread(target=_fail_in_a_thread)
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: len(dialogs.errors) == 1)
+    finally:
+        hook.uninstall()
+    assert dialogs.errors[0]["message"] == "Something went wrong inside the program."
+    assert [str(e) for e in logged] == ["boom"]  # the previous hook still logs it
+    assert sys.excepthook != hook.handle
+
+
+def test_font_zoom_changes_the_application_font(qapp: QApplication) -> None:
+    zoom = FontZoom(default=11)
+    zoom.reset()
+    assert QApplication.font().pointSize() == 11
+    assert zoom.larger() == 12 and QApplication.font().pointSize() == 12
+    zoom.smaller()
+    zoom.smaller()
+    assert QApplication.font().pointSize() == 10
+    zoom.reset()
+    assert QApplication.font().pointSize() == 11
+
+
+def test_font_zoom_is_remembered(qapp: QApplication) -> None:
+    FontZoom(default=11).larger()
+    size = QApplication.font().pointSize()
+    QApplication.setFont(QApplication.font())
+    assert FontZoom(default=11).restore() == size
+
+
+def test_shipped_cjk_font_loads() -> None:
+    family = load_cjk_font()
+    assert family is not None
+    assert family in QFontDatabase.families()
+    assert QFontDatabase.writingSystems(family).count(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def test_qt_chinese_translator_loads_and_translates_standard_buttons() -> None:
+    translator = install_qt_translator("zh_CN")
+    assert translator is not None and not translator.isEmpty()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert install_qt_translator("en") is None
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_switch_language_swaps_the_qt_translator() -> None:
+    switch_language("zh_CN")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    switch_language("en")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"

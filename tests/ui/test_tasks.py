@@ -1,0 +1,110 @@
+"""The background-task helper: results on the GUI thread, progress, cancel, failures."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from app.errors import UserFacingError
+from app.i18n import Msg
+from tests.ui.conftest import RecordingDialogs
+from ui.common.tasks import BackgroundTask, Progress
+
+GUI_THREAD = threading.main_thread()
+
+
+def test_result_arrives_on_the_gui_thread_with_progress(qtbot: QtBot) -> None:
+    worker_threads: list[threading.Thread] = []
+    results: list[tuple[int, threading.Thread]] = []
+    reports: list[tuple[int, int, str]] = []
+
+    def work(progress: Progress) -> int:
+        worker_threads.append(threading.current_thread())
+        for done in range(1, 4):
+            progress.report(done, 3, f"step {done}")
+        return 42
+
+    task = (
+        BackgroundTask(None, work)
+        .on_progress(lambda d, t, text: reports.append((d, t, text)))
+        .success(lambda value: results.append((value, threading.current_thread())))
+    )
+    with qtbot.waitSignal(task.signals.finished):
+        task.run()
+    assert worker_threads[0] is not GUI_THREAD
+    assert results == [(42, GUI_THREAD)]
+    assert reports[-1] == (3, 3, "step 3")  # intermediate reports may be coalesced
+
+
+def test_cancel_from_the_progress_dialog_skips_success(qtbot: QtBot) -> None:
+    started, release = threading.Event(), threading.Event()
+    succeeded: list[object] = []
+    failed: list[BaseException] = []
+
+    def work(progress: Progress) -> str:
+        started.set()
+        while not release.wait(0.01):
+            progress.check_cancelled()
+        return "too late"
+
+    task = (
+        BackgroundTask(None, work)
+        .with_progress("Working…", delay_ms=0)
+        .success(succeeded.append)
+        .failure(failed.append)
+    )
+    try:
+        with qtbot.waitSignal(task.signals.cancelled):
+            task.run()
+            assert started.wait(5)
+            assert task.dialog is not None
+            qtbot.waitUntil(task.dialog.isVisible)
+            cancel = task.dialog.findChild(QPushButton)
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: task.dialog is None)
+    assert succeeded == [] and failed == []
+
+
+def test_a_result_after_cancel_is_dropped(qtbot: QtBot) -> None:
+    succeeded: list[object] = []
+
+    def work(progress: Progress) -> str:
+        progress.cancel()  # as if Cancel was pressed just before the work returned
+        return "ignored"
+
+    task = BackgroundTask(None, work).success(succeeded.append)
+    with qtbot.waitSignal(task.signals.cancelled):
+        task.run()
+    assert succeeded == []
+
+
+def test_failure_goes_to_the_failure_callback_on_the_gui_thread(qtbot: QtBot) -> None:
+    failures: list[tuple[BaseException, threading.Thread]] = []
+
+    def work(_progress: Progress) -> None:
+        raise RuntimeError("disk gone")
+
+    task = BackgroundTask(None, work).failure(
+        lambda exc: failures.append((exc, threading.current_thread()))
+    )
+    with qtbot.waitSignal(task.signals.finished):
+        task.run()
+    ((exc, thread),) = failures
+    assert isinstance(exc, RuntimeError) and thread is GUI_THREAD
+
+
+def test_failure_defaults_to_the_error_presenter(qtbot: QtBot, dialogs: RecordingDialogs) -> None:
+    def work(_progress: Progress) -> None:
+        raise UserFacingError(Msg.of("Draft"), Msg.of("Submitted"))
+
+    task = BackgroundTask(None, work, dialogs=dialogs)
+    with qtbot.waitSignal(task.signals.finished):
+        task.run()
+    qtbot.waitUntil(lambda: bool(dialogs.errors))
+    assert dialogs.errors[0]["message"] == "Draft"
+    assert dialogs.errors[0]["recommendation"] == "Submitted"

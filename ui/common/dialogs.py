@@ -1,0 +1,89 @@
+"""All message boxes and file dialogs go through one small service, so tests swap in a stub.
+
+Windows take a :class:`DialogService` in their constructor (defaulting to :func:`default_dialogs`);
+tests pass a recording stub instead of clicking through modal dialogs, which would block the
+offscreen test run. The passphrase prompt joins this service when identities land.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from app.i18n import _
+
+
+class DialogService:
+    """The real, modal dialogs. Every text passed in is already translated."""
+
+    def information(self, parent: QWidget | None, title: str, text: str) -> None:
+        box = _box(parent, QMessageBox.Icon.Information, title, text)
+        box.exec()
+
+    def error(
+        self,
+        parent: QWidget | None,
+        title: str,
+        message: str,
+        recommendation: str = "",
+        details: str = "",
+    ) -> None:
+        """An error: what happened, what to do next, and (hidden) details one can copy."""
+        from ui.common.error_dialog import ErrorDialog  # only built when an error happens
+
+        ErrorDialog(parent, title, message, recommendation, details).exec()
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        box = _box(parent, QMessageBox.Icon.Question, title, text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def about(self, parent: QWidget | None, title: str, text: str) -> None:
+        box = _box(parent, QMessageBox.Icon.NoIcon, title, text)
+        box.exec()
+
+    def about_qt(self, parent: QWidget | None) -> None:
+        QApplication.aboutQt()
+
+    def open_file(
+        self, parent: QWidget | None, title: str, name_filter: str = "", directory: str = ""
+    ) -> Path | None:
+        name, _selected = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
+        return Path(name) if name else None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, name_filter: str = "", suggested: str = ""
+    ) -> Path | None:
+        name, _selected = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
+        return Path(name) if name else None
+
+    def open_directory(
+        self, parent: QWidget | None, title: str, directory: str = ""
+    ) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, title, directory)
+        return Path(name) if name else None
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # data never turns into markup
+    box.setAccessibleName(title or _("Message"))
+    return box
+
+
+_default = DialogService()
+
+
+def default_dialogs() -> DialogService:
+    """The service used where no window passed one in (the exception hook, for example)."""
+    return _default
+
+
+def set_default_dialogs(service: DialogService) -> DialogService:
+    """Replace the default service; returns the previous one so a test can put it back."""
+    global _default
+    previous, _default = _default, service
+    return previous

@@ -1,0 +1,86 @@
+"""The shipped CJK font and the app-wide text size (Ctrl++ / Ctrl+- / Ctrl+0).
+
+Expert laptops are often bare installs with no Chinese font, where every Chinese character
+would be an empty box; the WenQuanYi Micro Hei TTF we ship covers Latin and CJK, so it is the
+application font everywhere and layouts measure the same on every machine. The text size is
+one ladder of point sizes applied through ``QApplication.setFont``, so every widget that does
+not set its own font follows; it is remembered between sessions (projectors want it large).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from app.paths import CJK_FONT
+
+DEFAULT_POINT_SIZE = 11
+SIZES = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 24, 28)
+_SETTING = "view/font_point_size"
+
+
+def load_cjk_font(path: Path = CJK_FONT) -> str | None:
+    """Register the shipped font with Qt; its family name, or None if the file is unusable."""
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    return families[0] if families else None
+
+
+def apply_app_font(family: str | None, point_size: int = DEFAULT_POINT_SIZE) -> None:
+    font = QFont(QApplication.font())
+    if family:
+        font.setFamilies([family])
+    QApplication.setFont(font)
+    set_app_font_size(point_size)
+
+
+def set_app_font_size(point_size: int) -> None:
+    font = QFont(QApplication.font())
+    font.setPointSize(point_size)
+    QApplication.setFont(font)
+    # A widget with a style sheet keeps the font it was polished with and ignores later
+    # application font changes; setting its sheet again re-polishes it with the new font.
+    for widget in QApplication.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
+
+
+class FontZoom:
+    """Steps the application font along :data:`SIZES`; windows wire their View actions here."""
+
+    def __init__(self, default: int = DEFAULT_POINT_SIZE) -> None:
+        self.default = default
+
+    @property
+    def point_size(self) -> int:
+        return QApplication.font().pointSize()
+
+    def larger(self) -> int:
+        return self._set(next((s for s in SIZES if s > self.point_size), SIZES[-1]))
+
+    def smaller(self) -> int:
+        return self._set(next((s for s in reversed(SIZES) if s < self.point_size), SIZES[0]))
+
+    def reset(self) -> int:
+        return self._set(self.default)
+
+    def restore(self) -> int:
+        """Apply the size remembered from the last session (or the default)."""
+        value = QSettings().value(_SETTING, self.default)
+        try:
+            size = int(str(value))
+        except ValueError:
+            size = self.default
+        return self._set(min(max(size, SIZES[0]), SIZES[-1]), remember=False)
+
+    def _set(self, size: int, *, remember: bool = True) -> int:
+        set_app_font_size(size)
+        if remember:
+            QSettings().setValue(_SETTING, size)
+        return size

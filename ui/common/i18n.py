@@ -1,0 +1,70 @@
+"""Switching the language at runtime: our gettext catalog, Qt's own translator, the windows.
+
+Our strings come from :mod:`app.i18n` (gettext, one catalog for the whole program); Qt's
+built-in dialogs (file dialogs, standard buttons, "About Qt") come from Qt's ``qt_zh_CN.qm``,
+which ships in the PySide6 wheel. After a switch every top-level window that has a
+``retranslate()`` method redraws its texts, so nothing needs restarting.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import normalize, set_language
+
+QT_CATALOGS = ("qt_zh_CN", "qtbase_zh_CN")
+
+_installed: list[QTranslator] = []
+
+
+@runtime_checkable
+class Retranslatable(Protocol):
+    """A window that can redraw all its texts in the current language."""
+
+    def retranslate(self) -> None: ...
+
+
+def qt_translations_dir() -> str:
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def install_qt_translator(language: str) -> QTranslator | None:
+    """Swap Qt's own translator to ``language``; returns it, or None for English."""
+    app = QCoreApplication.instance()
+    for old in _installed:
+        if app is not None:
+            app.removeTranslator(old)
+    _installed.clear()
+    if normalize(language) != "zh_CN":
+        return None
+    translator = QTranslator()
+    # qt_zh_CN.qm only lists the module catalogs; it fails to load when any of them (say
+    # qtmultimedia) is absent, as in PySide6-Essentials, so fall back to qtbase itself.
+    if not any(translator.load(name, qt_translations_dir()) for name in QT_CATALOGS):
+        return None  # a trimmed bundle without Qt's catalogs: our own strings still switch
+    if app is not None:
+        app.installTranslator(translator)
+    _installed.append(translator)
+    return translator
+
+
+def qlocale(language: str) -> QLocale:
+    """The Qt locale matching our language, for dates and numbers."""
+    if normalize(language) == "zh_CN":
+        return QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def switch_language(language: str) -> str:
+    """Switch the whole program to ``language`` and retranslate every open window."""
+    lang = set_language(language)
+    install_qt_translator(lang)
+    QLocale.setDefault(qlocale(lang))
+    if QApplication.instance() is not None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, Retranslatable):
+                widget.retranslate()
+    return lang

@@ -1,0 +1,263 @@
+"""The main window for one meeting: header band, Agenda / Roster / Rubric tabs, menus.
+
+The window only shows what the core hands it (a :class:`Meeting` and its :class:`Rubric`);
+it holds no rules. Every text is set in :meth:`MainWindow.retranslate`, which the language
+switch calls, so menus, tabs, headers and data all change language live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.meeting import Meeting
+from app.domain.rubric import Rubric
+from app.i18n import _, current_language
+from ui.common.dialogs import DialogService, default_dialogs
+from ui.common.fonts import FontZoom
+from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
+from ui.common.i18n import switch_language
+from ui.common.tasks import BackgroundTask
+from ui.shell.about import about_text
+from ui.shell.empty_state import EmptyState
+from ui.shell.header import MeetingHeader
+from ui.shell.models import AgendaModel, RosterModel, agenda_rows
+from ui.shell.rubric_page import RubricPage
+from ui.shell.table_view import ReadOnlyTableView
+
+DemoLoader = Callable[[], tuple[Meeting, Rubric]]
+
+# Each language is named in itself, so anyone can find their own; never translated.
+LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
+
+WINDOW_KEY = "main"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        meeting: Meeting | None = None,
+        rubric: Rubric | None = None,
+        *,
+        dialogs: DialogService | None = None,
+        zoom: FontZoom | None = None,
+        demo_loader: DemoLoader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.dialogs = dialogs if dialogs is not None else default_dialogs()
+        self.zoom = zoom if zoom is not None else FontZoom()
+        self._demo_loader = demo_loader
+        self.meeting: Meeting | None = None
+        self.rubric: Rubric | None = None
+
+        self._build_actions()
+        self._build_menus()
+        self._build_pages()
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+
+        if not restore_geometry(self, WINDOW_KEY):
+            self.resize(1180, 740)
+        restore_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
+        self.set_meeting(meeting, rubric)
+
+    # -- construction ---------------------------------------------------------------------
+    def _action(
+        self, slot: Callable[[], object], *shortcuts: QKeySequence | QKeySequence.StandardKey
+    ) -> QAction:
+        action = QAction(self)
+        action.triggered.connect(slot)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_demo_action = self._action(self.open_demo)
+        self.open_demo_action.setVisible(self._demo_loader is not None)
+        self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES:
+            action = QAction(name, self.language_group)
+            action.setCheckable(True)
+            action.setData(code)
+            action.triggered.connect(lambda _checked=False, c=code: switch_language(c))
+            self.language_actions[code] = action
+
+        self.larger_text_action = self._action(
+            self.zoom.larger, QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")
+        )
+        self.smaller_text_action = self._action(self.zoom.smaller, QKeySequence.StandardKey.ZoomOut)
+        self.reset_text_action = self._action(self.zoom.reset, QKeySequence("Ctrl+0"))
+        self.tab_actions = [
+            self._action(partial(self._show_tab, i), QKeySequence(f"Ctrl+{i + 1}"))
+            for i in range(3)
+        ]
+        self.about_action = self._action(self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action(lambda: self.dialogs.about_qt(self))
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.open_demo_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addActions(self.tab_actions)
+        self.view_menu.addSeparator()
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_menu.addActions(list(self.language_actions.values()))
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.larger_text_action)
+        self.view_menu.addAction(self.smaller_text_action)
+        self.view_menu.addAction(self.reset_text_action)
+
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+        self.help_menu.addAction(self.about_qt_action)
+
+    def _build_pages(self) -> None:
+        self.header = MeetingHeader()
+        self.agenda_model = AgendaModel()
+        self.agenda_view = ReadOnlyTableView(self.agenda_model, stretch=(2, 3, 4))
+        self.roster_model = RosterModel()
+        self.roster_view = ReadOnlyTableView(self.roster_model, stretch=(3,))
+        self.rubric_page = RubricPage()
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_pages: list[QWidget] = []
+        for page in (self.agenda_view, self.roster_view, self.rubric_page):
+            holder = QWidget()
+            self.tab_pages.append(holder)
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 12, 0, 12)
+            layout.addWidget(page)
+            self.tabs.addTab(holder, "")
+
+        self.meeting_page = QWidget()
+        layout = QVBoxLayout(self.meeting_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 10, 16, 0)  # tabs line up with the header and the tables
+        body.addWidget(self.tabs)
+        layout.addLayout(body, 1)
+
+        self.empty_state = EmptyState(
+            self.open_demo_action if self._demo_loader is not None else None
+        )
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_state)
+        self.pages.addWidget(self.meeting_page)
+        self.setCentralWidget(self.pages)
+
+    # -- content --------------------------------------------------------------------------
+    def set_meeting(self, meeting: Meeting | None, rubric: Rubric | None) -> None:
+        """Show ``meeting`` (or the empty state for None) with its ``rubric``."""
+        self.meeting, self.rubric = meeting, rubric
+        self.header.set_meeting(meeting)
+        self.agenda_model.set_rows(agenda_rows(meeting) if meeting else [])
+        self.roster_model.set_rows(meeting.experts if meeting else [])
+        self.rubric_page.set_rubric(rubric)
+        self.pages.setCurrentWidget(self.meeting_page if meeting else self.empty_state)
+        for action in self.tab_actions:
+            action.setEnabled(meeting is not None)
+        self.retranslate()
+
+    def open_demo(self) -> None:
+        """Load the demo meeting off the GUI thread and show it."""
+        loader = self._demo_loader
+        if loader is None:
+            return
+        BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
+            _("Opening the demo meeting…")
+        ).success(lambda loaded: self.set_meeting(*loaded)).run()
+
+    def _show_tab(self, index: int, _checked: bool = False) -> None:
+        self.tabs.setCurrentIndex(index)
+
+    def show_about(self) -> None:
+        self.dialogs.about(self, _("About Expert Review Desk"), about_text())
+
+    # -- language -------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        language = current_language()
+        meeting = self.meeting
+        self.setWindowTitle(
+            _("{meeting} — Expert Review Desk", meeting=meeting.title.get(language))
+            if meeting
+            else _("Expert Review Desk")
+        )
+        self.file_menu.setTitle(_("&File"))
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.open_demo_action.setText(_("Open the &demo meeting"))
+        self.quit_action.setText(_("&Quit"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language)
+        self.larger_text_action.setText(_("&Larger text"))
+        self.smaller_text_action.setText(_("&Smaller text"))
+        self.reset_text_action.setText(_("&Reset text size"))
+        self.about_action.setText(_("&About Expert Review Desk"))
+        self.about_qt_action.setText(_("About &Qt"))
+
+        titles = (_("&Agenda"), _("&Roster"), _("R&ubric"))
+        names = (_("Agenda"), _("Expert roster"), _("Rubric"))
+        for i, (title, name) in enumerate(zip(titles, names, strict=True)):
+            self.tabs.setTabText(i, title)
+            self.tab_actions[i].setText(title)
+            self.tab_pages[i].setAccessibleName(name)
+        self.tabs.setAccessibleName(_("Meeting views"))
+        self.agenda_view.setAccessibleName(_("Agenda"))
+        self.agenda_view.setAccessibleDescription(_("Applications in hearing order"))
+        self.roster_view.setAccessibleName(_("Expert roster"))
+
+        self.header.retranslate()
+        self.empty_state.retranslate()
+        self.agenda_model.retranslate()
+        self.roster_model.retranslate()
+        self.rubric_page.retranslate()
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        if self.meeting is None:
+            self.summary.setText("")
+            self.statusBar().showMessage(_("Ready"))
+            return
+        self.statusBar().clearMessage()
+        chair = self.meeting.chair
+        parts = [
+            _("Applications: {count}", count=len(self.meeting.applications)),
+            _("Experts: {count}", count=len(self.meeting.experts)),
+        ]
+        if chair is not None:
+            parts.append(_("Chair: {name}", name=chair.name.get(current_language())))
+        self.summary.setText("   ·   ".join(parts))
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, WINDOW_KEY)
+        save_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
+        super().closeEvent(event)
