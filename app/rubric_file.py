@@ -7,12 +7,12 @@ fractions are decimal strings (``"22.5"``) so that no float rounding can creep i
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.canonical_json import JsonFormatError, loads_strict
 from app.domain.ids import CriterionKey, FactorKey
 from app.domain.rubric import BasicCriterion, Factor, GradeBand, Rubric
 from app.errors import RubricError
@@ -22,7 +22,8 @@ from app.paths import RUBRICS
 FORMAT = "review-desk/rubric"
 VERSION = 1
 DEFAULT_RUBRIC = RUBRICS / "most-2019-default.json"
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,47}")
+_DECIMAL = re.compile(r"(0|[1-9][0-9]{0,5})(\.[0-9]{1,4})?")
 _MAX_FILE = 1 << 20
 
 
@@ -45,13 +46,9 @@ def parse_rubric_bytes(raw: bytes) -> Rubric:
     if len(raw) > _MAX_FILE:
         raise RubricError("$", Msg.of("the file is larger than 1 MiB."))
     try:
-        doc = json.loads(
-            raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant
-        )
-    except _DuplicateKey as exc:
-        raise RubricError("$", Msg.of("the key “{key}” appears twice.", key=exc.key)) from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RubricError("$", Msg.of("the file is not valid UTF-8 JSON.")) from exc
+        doc = loads_strict(raw, max_size=_MAX_FILE)
+    except JsonFormatError as exc:
+        raise RubricError(exc.path or "$", exc.msg) from exc
     return parse_rubric(doc)
 
 
@@ -62,7 +59,7 @@ def parse_rubric(doc: Any) -> Rubric:
     if fmt != FORMAT:
         raise RubricError("format", Msg.of("expected “{expected}”.", expected=FORMAT))
     version = obj.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:
         raise RubricError(
             "version",
             Msg.of(
@@ -71,9 +68,9 @@ def parse_rubric(doc: Any) -> Rubric:
                 supported=VERSION,
             ),
         )
-    rubric_id = _key_like(obj.get("id"), "id", pattern=re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$"))
+    rubric_id = _key_like(obj.get("id"), "id", pattern=re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}"))
     revision = obj.get("revision", 1)
-    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
+    if type(revision) is not int or revision < 1:
         raise RubricError("revision", Msg.of("must be a whole number of at least 1."))
     title = _localized(obj.get("title"), "title")
 
@@ -225,25 +222,6 @@ def _criteria(value: Any) -> tuple[BasicCriterion, ...]:
     return tuple(criteria)
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RubricError(where, Msg.of("must be a JSON object."))
@@ -266,7 +244,7 @@ def _list(value: Any, where: str, minimum: int, maximum: int) -> list[Any]:
 
 
 def _key_like(value: Any, where: str, pattern: re.Pattern[str] = _KEY) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise RubricError(
             where, Msg.of("must be a short identifier of lower-case letters, digits and “_”.")
         )
@@ -286,15 +264,13 @@ def _localized(value: Any, where: str) -> LocalizedText:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if type(value) is int and value >= 0:
+        value = str(value)
+    if not isinstance(value, str):
         raise RubricError(where, Msg.of("must be a number written as a string, such as “22.5”."))
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise RubricError(where, Msg.of("“{value}” is not a number.", value=value)) from exc
-    if not number.is_finite():
+    if not _DECIMAL.fullmatch(value):
         raise RubricError(where, Msg.of("“{value}” is not a number.", value=value))
-    return number
+    return Decimal(value)
 
 
 def _positive(value: Any, where: str) -> Decimal:

@@ -312,7 +312,39 @@ def test_json_constants_are_refused(constant: bytes) -> None:
     raw = DEFAULT_RUBRIC.read_bytes().replace(b'"revision": 1', b'"revision": ' + constant)
     with pytest.raises(RubricError) as caught:
         parse_rubric_bytes(raw)
-    assert caught.value.field == "$"
+    assert caught.value.field in ("$", "$.revision")
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+def test_a_version_that_only_looks_like_1_is_refused(version: object) -> None:
+    doc = _default_doc()
+    doc["version"] = version
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(doc)
+    assert caught.value.field == "version"
+
+
+def test_a_key_with_a_trailing_line_feed_is_refused() -> None:
+    doc = _default_doc()
+    doc["factors"][0]["key"] = "concept_logic\n"
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(doc)
+    assert caught.value.field == "factors[0].key"
+
+
+def test_deep_nesting_is_refused_without_recursion_error() -> None:
+    raw = b'{"format": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(RubricError):
+        parse_rubric_bytes(raw)
+
+
+@pytest.mark.parametrize("spelling", [" 25", "2.5E1", "2_5", "+25", "025", "-0", "25."])
+def test_decimals_must_be_plain(spelling: str) -> None:
+    doc = _default_doc()
+    doc["factors"][0]["max_points"] = spelling
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(doc)
+    assert caught.value.field == "factors[0].max_points"
 
 
 @pytest.mark.parametrize(
