@@ -1,0 +1,26 @@
+"""Audit subjects: ``kind:key[/key...]`` naming what an audit entry changed.
+
+Keys are percent-encoded, so ids containing ``/`` or ``:`` still parse back unambiguously.
+Kinds: ``rubric``, ``meeting``, ``conflict`` (meeting/expert/application), ``note``,
+``sheet``, ``opinion`` (meeting/application/round).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+RUBRIC = "rubric"
+MEETING = "meeting"
+CONFLICT = "conflict"
+NOTE = "note"
+SHEET = "sheet"
+OPINION = "opinion"
+
+
+def subject(kind: str, *keys: object) -> str:
+    return kind + ":" + "/".join(quote(str(k), safe="") for k in keys)
+
+
+def parse(text: str) -> tuple[str, tuple[str, ...]]:
+    kind, _, rest = text.partition(":")
+    return kind, tuple(unquote(k) for k in rest.split("/")) if rest else ()

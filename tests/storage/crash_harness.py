@@ -1,0 +1,122 @@
+"""Kill-at-a-random-moment trials (reliability note, M8), shared by the test suite and
+``bench/stress_durability.py``.
+
+Each trial starts :mod:`tests.storage.crash_child` on one workspace, kills it with SIGKILL
+after a random delay (sometimes before it has even opened the file), then reopens the
+workspace and checks: the connection has WAL and ``synchronous=FULL``; ``integrity_check``
+is ok; every acknowledged edit is present (at most the one in flight is extra); the audit
+chain and every subject's state verify.
+
+SIGKILL lets the operating system flush what the process wrote, so this proves crash
+safety, not power-loss safety (that needs a LazyFS-style harness, M8b).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import scoring
+from storage import database
+from storage.workspace import Workspace
+from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    acknowledged: int
+    """Edits the child reported as committed in this trial."""
+    in_flight_committed: bool
+    """The edit being made when the kill came had committed, though never acknowledged."""
+
+
+@dataclass
+class History:
+    """What all trials so far on one workspace have done."""
+
+    acknowledged: set[int] = field(default_factory=set)
+    committed_unacknowledged: set[int] = field(default_factory=set)
+    next_first: int = 1
+
+
+def prepare(path: Path) -> None:
+    ws = Workspace.create(path, make_meeting(), make_rubric(), "secretary", now=Clock())
+    try:
+        scoring.declare_conflict(ws, Clock(), "e1", MEETING, EXPERT, APP, False, "")
+    finally:
+        ws.close()
+
+
+def run_trial(path: Path, delay: float, history: History) -> TrialResult:
+    """One kill; raises AssertionError on any lost edit or damage; updates ``history``."""
+    first = history.next_first
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.crash_child", str(path), str(first)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: lines.extend(child.stdout or ()), daemon=True)
+    reader.start()
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    reader.join()
+    stderr = (child.stderr.read() if child.stderr else b"").decode(errors="replace")
+    if child.returncode != -signal.SIGKILL:
+        raise AssertionError(f"child ended on its own ({child.returncode}): {stderr}")
+    if child.stdout:
+        child.stdout.close()
+    if child.stderr:
+        child.stderr.close()
+    acked = [int(line) for line in b"".join(lines).decode().split()]
+    history.acknowledged.update(acked)
+    in_flight = (acked[-1] if acked else first - 1) + 1
+    committed = _check(path, history, in_flight)
+    if committed:
+        history.committed_unacknowledged.add(in_flight)
+    history.next_first = in_flight + 1
+    return TrialResult(len(acked), committed)
+
+
+def _check(path: Path, history: History, in_flight: int) -> bool:
+    acknowledged = history.acknowledged | history.committed_unacknowledged
+    db = database.open_database(path)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()
+    with Workspace.open(path) as ws:
+        notes = {int(n.text.split()[1]) for n in ws.notes(MEETING, EXPERT, APP)}
+        missing = sorted(i for i in acknowledged if i % 2 == 0 and i not in notes)
+        assert not missing, f"acknowledged notes lost: {missing[:10]}"
+        extra = notes - acknowledged - {in_flight}
+        assert not extra, f"notes that were never made: {sorted(extra)[:10]}"
+        sheet = scoring.current_sheet(ws, MEETING, EXPERT, APP)
+        odd = [i for i in history.acknowledged if i % 2 == 1]
+        if odd:
+            assert sheet is not None
+            entry = sheet.score_for("concept")
+            assert entry is not None
+            shown = int(entry.comment.split()[1])
+            assert shown >= max(odd) and shown in (*acknowledged, in_flight), (shown, in_flight)
+        report = ws.verify_audit()
+        assert report.ok, report
+        return in_flight in notes or (
+            sheet is not None
+            and (entry := sheet.score_for("concept")) is not None
+            and entry.comment == f"edit {in_flight}"
+        )

@@ -1,0 +1,28 @@
+"""Killing the program at any moment loses no acknowledged edit (DESIGN section 6, M8).
+
+30 SIGKILL trials on one workspace; ``bench/stress_durability.py`` runs many more.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.storage.crash_harness import History, prepare, run_trial
+
+TRIALS = 30
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_loses_no_acknowledged_edit(tmp_path: Path) -> None:
+    path = tmp_path / "crash.review"
+    prepare(path)
+    rng = random.Random(20250301)
+    history = History()
+    total = 0
+    for _ in range(TRIALS):
+        total += run_trial(path, rng.uniform(0.05, 0.6), history).acknowledged
+    assert total > TRIALS * 5, "the child should commit many edits before most kills"
+    assert len(history.acknowledged) == total
