@@ -3,7 +3,7 @@
     .venv/bin/python installers/update_catalog.py          # write review_desk.pot, update the .po
     .venv/bin/python installers/update_catalog.py --check  # exit 1 if anything is missing
 
-Strings are found in ``app/``, ``ui/`` and ``export/`` as the first argument of ``_()``,
+Strings are found in ``app/``, ``ui/``, ``export/`` and ``storage/`` as the first argument of ``_()``,
 ``N_()``, ``Msg.of()`` and ``ngettext()``. Translations written in
 ``resources/locale/zh_CN/parts/*.po`` (by whoever added the strings) are merged into
 ``resources/locale/zh_CN/LC_MESSAGES/review_desk.po`` and the part files removed.
@@ -22,7 +22,7 @@ from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = ("app", "ui", "export")
+SOURCES = ("app", "ui", "export", "storage")
 KEYWORDS = {"_": None, "N_": None, "of": None, "ngettext": (1, 2)}
 LOCALE = REPO / "resources" / "locale"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "review_desk.po"
@@ -52,10 +52,18 @@ def read_catalog(path: Path) -> Catalog:
         return read_po(fh, locale="zh_CN")
 
 
-def build() -> tuple[Catalog, list[str]]:
+def parts(only: list[str] | None = None) -> list[Path]:
+    """Part files waiting to be merged (all, or those named in ``only``)."""
+    if not PARTS.exists():
+        return []
+    found = sorted(PARTS.glob("*.po"))
+    return [p for p in found if only is None or p.stem in only]
+
+
+def build(only: list[str] | None = None) -> tuple[Catalog, list[str]]:
     """The merged zh_CN catalog for the current sources, and the msgids still untranslated."""
     known: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
-    sources = [PO, *sorted(PARTS.glob("*.po"))] if PARTS.exists() else [PO]
+    sources = [PO, *parts(only)]
     for path in sources:
         if path.exists():
             for message in read_catalog(path):
@@ -86,8 +94,9 @@ def main() -> int:
     parser.add_argument(
         "--check", action="store_true", help="report missing entries, write nothing"
     )
+    parser.add_argument("--only", nargs="+", metavar="PART", help="merge only these part files")
     args = parser.parse_args()
-    catalog, missing = build()
+    catalog, missing = build(args.only)
     if args.check:
         for msgid in missing:
             print(f"missing zh_CN: {msgid!r}")
@@ -101,9 +110,9 @@ def main() -> int:
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
         write_po(fh, catalog, width=100, include_previous=False)
-    if PARTS.exists():
-        for part in PARTS.glob("*.po"):
-            part.unlink()
+    for part in parts(args.only):
+        part.unlink()
+    if PARTS.exists() and not any(PARTS.iterdir()):
         PARTS.rmdir()
     print(
         f"{len(list(catalog)) - 1} messages, {len(missing)} untranslated -> {PO.relative_to(REPO)}"

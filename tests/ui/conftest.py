@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import i18n
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from tests.ui.sample import sample_meeting, sample_rubric
@@ -20,31 +19,6 @@ from ui.common.dialogs import DialogService, set_default_dialogs
 from ui.common.i18n import switch_language
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _merged_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Read zh_CN from the catalog as ``installers/update_catalog.py`` would merge it.
-
-    Translation parts (``resources/locale/zh_CN/parts/*.po``) are merged into the one catalog
-    by the lead; until then the merge happens here, in a temp folder, so the window tests see
-    the same Chinese the program will.
-    """
-    sys.path.insert(0, str(REPO / "installers"))
-    import update_catalog
-    from babel.messages.pofile import write_po
-
-    catalog, _missing = update_catalog.build()
-    locale = tmp_path_factory.mktemp("locale")
-    po = locale / "zh_CN" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
-    po.parent.mkdir(parents=True)
-    with po.open("wb") as fh:
-        write_po(fh, catalog)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(i18n, "LOCALE", locale)
-        i18n._catalogs.pop("zh_CN", None)  # a cached table would hide the merged one
-        yield
-    i18n._catalogs.pop("zh_CN", None)
 
 
 @pytest.fixture(autouse=True)
