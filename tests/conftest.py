@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,3 +23,26 @@ def _english() -> Iterator[None]:
     set_language("en")
     yield
     set_language("en")
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without Python's final garbage collection once Qt has been loaded.
+
+    PySide6 6.12 aborts the interpreter while tearing down one of its enum types during
+    finalisation ("none_dealloc: deallocating None", seen with gdb in ``type_clear``), after
+    every test has passed. The exit status and the printed summary are kept; the program
+    itself leaves the same way (ui/launch.py).
+    """
+    if "PySide6" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)

@@ -7,7 +7,9 @@ time of a bare Qt window.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -16,7 +18,7 @@ from app import __version__
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import UserFacingError
-from app.i18n import Msg, detect_language
+from app.i18n import detect_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
@@ -28,9 +30,17 @@ ORGANISATION = "ExpertReviewDesk"
 
 
 def load_demo() -> tuple[Meeting, Rubric]:
-    from app.demo import load_demo as load  # imported when the demo is asked for
+    """The demo meeting from its workspace, created on first use."""
+    from app.workspaces import default_demo_dir, ensure_demo_workspace, read_meeting
 
-    return load()
+    path, _created = ensure_demo_workspace(default_demo_dir())
+    return read_meeting(path)
+
+
+def load_workspace(path: Path) -> tuple[Meeting, Rubric]:
+    from app.workspaces import read_meeting
+
+    return read_meeting(path)
 
 
 def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
@@ -56,30 +66,44 @@ def build_main_window(
     zoom: FontZoom | None = None,
     dialogs: DialogService | None = None,
 ) -> MainWindow:
-    """The main window: on the demo meeting, or the empty state."""
+    """The main window on ``workspace`` (or the demo), or the empty state."""
     meeting: Meeting | None = None
     rubric: Rubric | None = None
-    if demo:
-        meeting, rubric = load_demo()
-    window = MainWindow(meeting, rubric, dialogs=dialogs, zoom=zoom, demo_loader=load_demo)
-    if workspace is not None and not demo:
-        show_error(
-            window,
-            UserFacingError(
-                Msg.of("This version cannot open workspaces yet: {path}", path=workspace),
-                Msg.of("Open the demo meeting from the File menu instead."),
-            ),
-            dialogs,
-        )
+    window = MainWindow(
+        meeting,
+        rubric,
+        dialogs=dialogs,
+        zoom=zoom,
+        demo_loader=load_demo,
+        workspace_loader=load_workspace,
+    )
+    try:
+        if workspace is not None:
+            window.set_meeting(*load_workspace(Path(workspace)))
+        elif demo:
+            window.set_meeting(*load_demo())
+    except UserFacingError as exc:
+        show_error(window, exc, dialogs)
     return window
 
 
 def run(language: str | None, demo: bool, workspace: str | None) -> int:
+    """Show the window until it closes; the process then ends with the window's exit code.
+
+    Everything is saved by then (every edit commits when made, settings are synced), so the
+    process leaves without Python's final garbage collection: PySide6 6.12 can abort while
+    tearing down its own types at that point, which would turn a clean exit into a crash.
+    """
     app, zoom = prepare_application(language)
     hook = ExceptionHook(default_dialogs()).install()
     try:
         window = build_main_window(demo=demo, workspace=workspace, zoom=zoom)
         window.show()
-        return app.exec()
+        code = app.exec()
+        window.close()
+        QSettings().sync()
     finally:
         hook.uninstall()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
-            return _launch_gui(args, demo=False)
+            return launch_gui(language=args.lang, demo=False, workspace=None)
         result = handler(args)
         return int(result or 0)
     except UserCancelled:
@@ -76,9 +76,10 @@ def _pre_parse_lang(argv: list[str]) -> str | None:
     return None
 
 
-def _launch_gui(args: argparse.Namespace, *, demo: bool, workspace: str | None = None) -> int:
+def launch_gui(*, language: str | None, demo: bool, workspace: str | None) -> int:
+    """Start the window. ``app`` never imports Qt; the window module is loaded only here."""
     launch = importlib.import_module("ui.launch")
-    return int(launch.run(language=getattr(args, "lang", None), demo=demo, workspace=workspace))
+    return int(launch.run(language=language, demo=demo, workspace=workspace))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.i18n import current_language
+from app.workspaces import ensure_demo_workspace
 from tests.ui.conftest import REPO, RecordingDialogs
 from tests.ui.sample import sample_meeting, sample_rubric
 from ui import launch
@@ -44,11 +46,43 @@ def test_without_a_workspace_the_window_invites_to_the_demo(qtbot: QtBot) -> Non
     assert window.empty_state.open_demo_button.isVisibleTo(window)
 
 
-def test_a_workspace_is_refused_politely(qtbot: QtBot, dialogs: RecordingDialogs) -> None:
-    window = launch.build_main_window(demo=False, workspace="/tmp/meeting", dialogs=dialogs)
+def test_a_missing_workspace_is_refused_politely(
+    qtbot: QtBot, dialogs: RecordingDialogs, tmp_path: Path
+) -> None:
+    missing = tmp_path / "meeting.sqlite"
+    window = launch.build_main_window(demo=False, workspace=str(missing), dialogs=dialogs)
     qtbot.addWidget(window)
-    assert "/tmp/meeting" in dialogs.errors[0]["message"]
+    assert str(missing) in dialogs.errors[0]["message"]
     assert dialogs.errors[0]["recommendation"]
+    assert "Traceback" not in dialogs.errors[0]["message"]
+    assert window.pages.currentWidget() is window.empty_state
+    assert not missing.exists()
+
+
+def test_demo_mode_creates_and_opens_the_demo_workspace(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    window = launch.build_main_window(demo=True, workspace=None)
+    qtbot.addWidget(window)
+    assert (tmp_path / "review-desk" / "demo" / "workspace.sqlite").exists()
+    assert window.meeting is not None and window.meeting.is_demo
+    assert window.agenda_model.rowCount() == 6
+    assert window.roster_model.rowCount() == 7
+
+
+def test_open_workspace_from_the_file_menu(
+    qtbot: QtBot, dialogs: RecordingDialogs, tmp_path: Path
+) -> None:
+    path, _created = ensure_demo_workspace(tmp_path / "ws")
+    dialogs.open_file = lambda *_args, **_kw: path  # type: ignore[method-assign]
+    window = launch.build_main_window(demo=False, workspace=None, dialogs=dialogs)
+    qtbot.addWidget(window)
+    assert window.pages.currentWidget() is window.empty_state
+    window.open_workspace_action.trigger()
+    qtbot.waitUntil(lambda: window.meeting is not None, timeout=10_000)
+    assert window.pages.currentWidget() is window.meeting_page
+    assert window.agenda_model.rowCount() == 6
 
 
 def test_start_up_does_not_import_heavy_libraries() -> None:

@@ -148,11 +148,18 @@ def test_language_menu_switches_everything_to_chinese_and_back(
 def test_every_action_has_text_and_menu_actions_are_enabled(
     qtbot: QtBot, meeting: Meeting, rubric: Rubric
 ) -> None:
-    window = _window(qtbot, meeting, rubric, demo_loader=lambda: (meeting, rubric))
+    window = _window(
+        qtbot,
+        meeting,
+        rubric,
+        demo_loader=lambda: (meeting, rubric),
+        workspace_loader=lambda _path: (meeting, rubric),
+    )
     for menu in (window.file_menu, window.view_menu, window.help_menu):
         for action in menu.actions():
             if action.isSeparator():
                 continue
+            assert action.isVisible(), f"a hidden menu entry: {action.text()}"
             assert action.text(), "an action without a label"
             assert action.isEnabled(), f"a dead menu entry: {action.text()}"
 

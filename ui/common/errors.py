@@ -8,13 +8,14 @@ queued signal, because widgets may only be touched there.
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import UserCancelled, UserFacingError
@@ -52,21 +53,41 @@ def technical_details(exc: BaseException) -> str:
     return f"Expert Review Desk {__version__}\n" + "".join(lines)
 
 
+_PRESENT = QEvent.Type(QEvent.registerEventType())
+
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
 class _Router(QObject):
-    """Lives on the GUI thread; its queued signal carries exceptions over from any thread."""
+    """Lives on the GUI thread and presents exceptions raised on any thread.
 
-    raised = Signal(object)
+    The exception travels in a Python queue and a posted event (thread-safe from any
+    thread, including Python threads Qt never adopted) wakes the GUI thread.
+    """
 
     def __init__(self, dialogs: DialogService | None) -> None:
         super().__init__()
         self._dialogs = dialogs
-        self.raised.connect(self._present)
+        self._queue: queue.SimpleQueue[BaseException] = queue.SimpleQueue()
 
-    def _present(self, exc: BaseException) -> None:
-        show_error(QApplication.activeWindow(), exc, self._dialogs)
+    def raise_later(self, exc: BaseException) -> None:
+        """Safe from any thread, including Python threads Qt does not know."""
+        self._queue.put(exc)
+        QCoreApplication.postEvent(self, QEvent(_PRESENT))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _PRESENT:
+            self._present()
+            return True
+        return super().event(event)
+
+    def _present(self) -> None:
+        while True:
+            try:
+                exc = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            show_error(QApplication.activeWindow(), exc, self._dialogs)
 
 
 class ExceptionHook:
@@ -99,7 +120,7 @@ class ExceptionHook:
         self._previous_sys(kind, exc, tb)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             return
-        self._router.raised.emit(exc)
+        self._router.raise_later(exc)
 
     def _handle_thread(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -36,6 +37,7 @@ from ui.shell.rubric_page import RubricPage
 from ui.shell.table_view import ReadOnlyTableView
 
 DemoLoader = Callable[[], tuple[Meeting, Rubric]]
+WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
 
 # Each language is named in itself, so anyone can find their own; never translated.
 LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         dialogs: DialogService | None = None,
         zoom: FontZoom | None = None,
         demo_loader: DemoLoader | None = None,
+        workspace_loader: WorkspaceLoader | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,6 +62,7 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs if dialogs is not None else default_dialogs()
         self.zoom = zoom if zoom is not None else FontZoom()
         self._demo_loader = demo_loader
+        self._workspace_loader = workspace_loader
         self.meeting: Meeting | None = None
         self.rubric: Rubric | None = None
 
@@ -87,6 +91,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.open_demo_action = self._action(self.open_demo)
         self.open_demo_action.setVisible(self._demo_loader is not None)
+        self.open_workspace_action = self._action(
+            self.choose_workspace, QKeySequence.StandardKey.Open
+        )
+        self.open_workspace_action.setVisible(self._workspace_loader is not None)
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -117,6 +125,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.open_workspace_action)
         self.file_menu.addAction(self.open_demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -194,6 +203,23 @@ class MainWindow(QMainWindow):
             _("Opening the demo meeting…")
         ).success(lambda loaded: self.set_meeting(*loaded)).run()
 
+    def choose_workspace(self) -> None:
+        """Ask for a workspace file and open it."""
+        chosen = self.dialogs.open_file(
+            self, _("Open workspace"), _("Workspaces (*.sqlite);;All files (*)")
+        )
+        if chosen:
+            self.open_workspace(Path(chosen))
+
+    def open_workspace(self, path: Path) -> None:
+        """Read the meeting of the workspace at ``path`` off the GUI thread and show it."""
+        loader = self._workspace_loader
+        if loader is None:
+            return
+        BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
+            _("Opening the workspace…")
+        ).success(lambda loaded: self.set_meeting(*loaded)).run()
+
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
 
@@ -214,6 +240,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(_("&Language"))
         self.help_menu.setTitle(_("&Help"))
         self.open_demo_action.setText(_("Open the &demo meeting"))
+        self.open_workspace_action.setText(_("&Open workspace…"))
         self.quit_action.setText(_("&Quit"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language)

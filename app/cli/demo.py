@@ -1,0 +1,59 @@
+"""``review-desk demo``: the built-in demo meeting, in the window or as a workspace on disk."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.i18n import _
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "demo",
+        help=_("open the built-in demo meeting"),
+        description=_(
+            "Create the demo workspace (if it does not exist yet) and open it. The demo meeting "
+            "is fictional: six applications, seven experts, the default rubric."
+        ),
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help=_(
+            "folder of the demo workspace (default: {path})", path="~/.local/share/review-desk/demo"
+        ),
+    )
+    parser.add_argument(
+        "--no-gui",
+        action="store_true",
+        help=_("only write the demo workspace and print where it is"),
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.workspaces import default_demo_dir, ensure_demo_workspace, read_meeting
+
+    directory = (args.dir or default_demo_dir()).expanduser().resolve()
+    path, created = ensure_demo_workspace(directory)
+    if args.no_gui:
+        meeting, rubric = read_meeting(path)
+        if created:
+            print(_("Demo workspace written to {path}", path=str(path)))
+        else:
+            print(_("Demo workspace already present at {path}", path=str(path)))
+        print(
+            _(
+                "{title}: {applications} applications, {experts} experts, rubric {rubric}",
+                title=str(meeting.title),
+                applications=len(meeting.applications),
+                experts=len(meeting.experts),
+                rubric=rubric.id,
+            )
+        )
+        return 0
+    from app.cli import launch_gui
+
+    return launch_gui(language=getattr(args, "lang", None), demo=True, workspace=str(path))
