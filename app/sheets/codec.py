@@ -1,0 +1,224 @@
+"""Field-level encoding rules shared by every sheet-v1 document (spec: Conventions).
+
+Each value has exactly one accepted spelling (times, scores, base64), so that a document a
+reader accepts is the document the writer would have produced for the same values: nothing
+two programs could read differently, and nothing a forwarder could re-spell without breaking
+the signature. Readers here raise :class:`FieldError` with a JSON path; the callers turn it
+into the error class of their stage.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+from app.i18n import Msg
+
+MAX_ROUND: Final = 99
+MAX_SHEET_VERSION: Final = 999
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+_KIT_HASH: Final = re.compile(r"[0-9a-f]{64}")
+_FINGERPRINT: Final = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}")
+_SCORE: Final = re.compile(r"(?:0|[1-9][0-9]{0,5})(?:\.[0-9]{0,3}[1-9])?")
+_TIME: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
+_BASE64: Final = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class FieldError(Exception):
+    """A member that breaks the format; ``path`` such as ``items[3].document``."""
+
+    def __init__(self, path: str, reason: Msg) -> None:
+        super().__init__(f"{path}: {reason.in_language('en')}")
+        self.path = path
+        self.reason = reason
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def encode_time(value: dt.datetime) -> str:
+    """The one RFC 3339 UTC spelling of ``value`` (aware); microseconds only when non-zero."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("times in signed documents must be timezone-aware")
+    utc = value.astimezone(dt.UTC)
+    text = f"{utc.year:04d}-" + utc.strftime("%m-%dT%H:%M:%S")  # %Y does not pad years < 1000
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}"
+    return text + "Z"
+
+
+def encode_score(value: Decimal) -> str:
+    """The shortest decimal string of ``value`` (``22.5``, ``25``, ``0``)."""
+    if not value.is_finite():
+        raise ValueError("a score must be a finite number")
+    text = format(value.normalize(), "f")
+    return "0" if Decimal(text) == 0 else text
+
+
+def encode_base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def fields(
+    value: Any, path: str, members: Collection[str], optional: Collection[str] = ()
+) -> dict[str, Any]:
+    """The object at ``path`` with exactly ``members`` (plus any of ``optional``)."""
+    if not isinstance(value, dict):
+        raise FieldError(path, Msg.of("must be a JSON object."))
+    for key in members:
+        if key not in value:
+            raise FieldError(_at(path, key), Msg.of("this member is required."))
+    for key in value:
+        if key not in members and key not in optional:
+            raise FieldError(_at(path, key), Msg.of("this member is not part of the format."))
+    return value
+
+
+def identifier(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise FieldError(path, Msg.of("must be an identifier (letters, digits, “_.:-”)."))
+    return value
+
+
+def kit_hash(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not _KIT_HASH.fullmatch(value):
+        raise FieldError(path, Msg.of("must be 64 lower-case hexadecimal digits."))
+    return value
+
+
+def fingerprint(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not _FINGERPRINT.fullmatch(value):
+        raise FieldError(path, Msg.of("must be a certificate fingerprint such as K3QF-9ZPA-…."))
+    return value
+
+
+def whole(value: Any, path: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise FieldError(
+            path,
+            Msg.of(
+                "must be a whole number from {minimum} to {maximum}.",
+                minimum=minimum,
+                maximum=maximum,
+            ),
+        )
+    return value
+
+
+def text(value: Any, path: str, limit: int, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise FieldError(path, Msg.of("must be a text."))
+    if len(value) > limit:
+        raise FieldError(path, Msg.of("is longer than {limit} characters.", limit=limit))
+    if _CONTROL.search(value):
+        raise FieldError(path, Msg.of("contains a control character."))
+    if required and not value.strip():
+        raise FieldError(path, Msg.of("must not be empty."))
+    return value
+
+
+def choice(value: Any, path: str, allowed: Collection[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise FieldError(
+            path, Msg.of("must be one of: {allowed}.", allowed=", ".join(sorted(allowed)))
+        )
+    return value
+
+
+def exact(value: Any, path: str, expected: str) -> str:
+    if value != expected:
+        raise FieldError(path, Msg.of("must be “{expected}”.", expected=expected))
+    return expected
+
+
+def score(value: Any, path: str) -> Decimal:
+    if not isinstance(value, str) or not _SCORE.fullmatch(value):
+        raise FieldError(
+            path, Msg.of("must be a decimal written as a string in its shortest form (“22.5”).")
+        )
+    return Decimal(value)
+
+
+def time(value: Any, path: str) -> dt.datetime:
+    if isinstance(value, str):
+        match = _TIME.fullmatch(value)
+        if match and match.group(1) != ".000000":
+            try:
+                parsed = dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+            except ValueError:
+                pass
+            else:
+                micro = int(match.group(1)[1:]) if match.group(1) else 0
+                return parsed.replace(microsecond=micro, tzinfo=dt.UTC)
+    raise FieldError(path, Msg.of("must be a UTC time such as “2026-03-02T09:30:00Z”."))
+
+
+def base64_bytes(value: Any, path: str, limit: int) -> bytes:
+    """Strict base64: padded, no whitespace, re-encodes to itself, at most ``limit`` bytes."""
+    if not isinstance(value, str) or len(value) > (limit + 2) // 3 * 4:
+        raise FieldError(path, Msg.of("must be base64 of at most {limit} bytes.", limit=limit))
+    if not _BASE64.fullmatch(value):
+        raise FieldError(path, Msg.of("is not valid base64."))
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise FieldError(path, Msg.of("is not valid base64.")) from None
+    if encode_base64(data) != value:  # non-zero padding bits: a second spelling
+        raise FieldError(path, Msg.of("is not valid base64."))
+    return data
+
+
+def array(value: Any, path: str, limit: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise FieldError(path, Msg.of("must be a list."))
+    if len(value) > limit:
+        raise FieldError(path, Msg.of("has more than {limit} entries.", limit=limit))
+    return value
+
+
+def version_marker(doc: Any, path: str, expected_format: str) -> Mapping[str, Any]:
+    """Check ``format`` and ``version`` before anything else; raise :class:`VersionError`."""
+    if not isinstance(doc, dict):
+        raise FieldError(path, Msg.of("must be a JSON object."))
+    found = doc.get("format")
+    if found != expected_format:
+        raise FieldError(
+            _at(path, "format"),
+            Msg.of(
+                "is “{found}”, but “{expected}” was expected.",
+                found=str(found)[:64],
+                expected=expected_format,
+            ),
+        )
+    version = doc.get("version")
+    if type(version) is not int or version != 1:
+        raise VersionError(_at(path, "version"), str(version)[:32])
+    return doc
+
+
+class VersionError(FieldError):
+    """A known format in a version this reader does not read."""
+
+    def __init__(self, path: str, version: str) -> None:
+        super().__init__(
+            path,
+            Msg.of(
+                "this is format version {version}; this program reads version 1 only.",
+                version=version,
+            ),
+        )
+        self.version = version
+
+
+def _at(path: str, key: str) -> str:
+    return key if path == "$" else f"{path}.{key}"
