@@ -4,7 +4,7 @@
     .venv/bin/python installers/update_catalog.py --check  # exit 1 if anything is missing
 
 Strings are found in ``app/``, ``ui/``, ``export/`` and ``storage/`` as the first argument of
-``N_()``, ``Msg.of()`` and ``ngettext()``. Translations written in
+``_()``, ``N_()``, ``Msg.of()`` and ``ngettext()``. Translations written in
 ``resources/locale/zh_CN/parts/*.po`` (by whoever added the strings) are merged into
 ``resources/locale/zh_CN/LC_MESSAGES/review_desk.po`` and the part files removed.
 """
