@@ -1,4 +1,4 @@
-"""Every string of app/sheets has a zh_CN translation in its part file, same placeholders."""
+"""Every string of app/sheets has a zh_CN translation in the catalog, same placeholders."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.i18n import Msg
 from app.sheets import SheetFileContextError
 
 REPO = Path(__file__).resolve().parents[3]
-PART = REPO / "resources" / "locale" / "zh_CN" / "parts" / "sheets.po"
+PART = i18n.po_path("zh_CN")
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 
 
@@ -45,13 +45,7 @@ def test_every_sheets_string_is_translated_with_the_same_placeholders() -> None:
 
 
 def test_a_context_error_reads_in_chinese() -> None:
-    table = dict(i18n._load("zh_CN"))
-    table.update(_part())  # the part file is merged into the catalog by the lead
-    i18n._catalogs["zh_CN"] = table
-    try:
-        error = SheetFileContextError(Msg.of("meeting"), "m-1", "m-2", "detail")
-        text = error.in_language("zh_CN")
-        assert "评分文件不属于此处：其会议为“m-2”，应为“m-1”。" in text
-        assert "m-1" in error.in_language("en") and "m-2" in error.in_language("en")
-    finally:
-        i18n._catalogs.pop("zh_CN", None)
+    error = SheetFileContextError(Msg.of("meeting"), "m-1", "m-2", "detail")
+    text = error.in_language("zh_CN")
+    assert "评分文件不属于此处：其会议为“m-2”，应为“m-1”。" in text
+    assert "m-1" in error.in_language("en") and "m-2" in error.in_language("en")
