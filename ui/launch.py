@@ -59,6 +59,13 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     return app, zoom
 
 
+def expert_sign_in(main: MainWindow) -> object:
+    """File > "Sign in as expert…"; the expert UI (and QtPdf) loads on first use."""
+    from ui.expert.sign_in import sign_in_from_main
+
+    return sign_in_from_main(main)
+
+
 def build_main_window(
     *,
     demo: bool,
@@ -76,10 +83,12 @@ def build_main_window(
         zoom=zoom,
         demo_loader=load_demo,
         workspace_loader=load_workspace,
+        expert_sign_in=expert_sign_in,
     )
     try:
         if workspace is not None:
             window.set_meeting(*load_workspace(Path(workspace)))
+            window.workspace_path = Path(workspace)
         elif demo:
             window.set_meeting(*load_demo())
     except UserFacingError as exc:

@@ -58,6 +58,11 @@ class RecordingDialogs(DialogService):
 
     errors: list[dict[str, str]] = field(default_factory=list)
     messages: list[tuple[str, str]] = field(default_factory=list)
+    passphrases: list[bytes | None] = field(default_factory=list)
+    """Answers for :meth:`passphrase`, consumed in order (None: the user cancelled)."""
+    chosen_paths: list[Path | None] = field(default_factory=list)
+    """Answers for the file and folder pickers, consumed in order."""
+    confirm_answer: bool = True
 
     def information(self, parent: QWidget | None, title: str, text: str) -> None:
         self.messages.append((title, text))
@@ -87,7 +92,25 @@ class RecordingDialogs(DialogService):
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.messages.append((title, text))
-        return True
+        return self.confirm_answer
+
+    def passphrase(self, parent: QWidget | None, title: str, label: str) -> bytes | None:
+        self.messages.append((title, label))
+        return self.passphrases.pop(0) if self.passphrases else None
+
+    def open_file(
+        self, parent: QWidget | None, title: str, name_filter: str = "", directory: str = ""
+    ) -> Path | None:
+        if self.chosen_paths:
+            return self.chosen_paths.pop(0)
+        return super().open_file(parent, title, name_filter, directory)
+
+    def open_directory(
+        self, parent: QWidget | None, title: str, directory: str = ""
+    ) -> Path | None:
+        if self.chosen_paths:
+            return self.chosen_paths.pop(0)
+        return super().open_directory(parent, title, directory)
 
 
 @pytest.fixture

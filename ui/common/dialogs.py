@@ -2,7 +2,7 @@
 
 Windows take a :class:`DialogService` in their constructor (defaulting to :func:`default_dialogs`);
 tests pass a recording stub instead of clicking through modal dialogs, which would block the
-offscreen test run. The passphrase prompt joins this service when identities land.
+offscreen test run. :meth:`DialogService.passphrase` asks for a passphrase without echoing it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,20 @@ class DialogService:
     ) -> Path | None:
         name, _selected = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
         return Path(name) if name else None
+
+    def passphrase(self, parent: QWidget | None, title: str, label: str) -> bytes | None:
+        """A passphrase typed without echo, as UTF-8 bytes; None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setAccessibleName(title)
+        accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+        text = dialog.textValue()
+        dialog.setTextValue("")
+        return text.encode("utf-8") if accepted else None
 
     def open_directory(
         self, parent: QWidget | None, title: str, directory: str = ""

@@ -38,6 +38,7 @@ from ui.shell.table_view import ReadOnlyTableView
 
 DemoLoader = Callable[[], tuple[Meeting, Rubric]]
 WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
+ExpertSignIn = Callable[["MainWindow"], object]
 
 # Each language is named in itself, so anyone can find their own; never translated.
 LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         zoom: FontZoom | None = None,
         demo_loader: DemoLoader | None = None,
         workspace_loader: WorkspaceLoader | None = None,
+        expert_sign_in: ExpertSignIn | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -63,6 +65,9 @@ class MainWindow(QMainWindow):
         self.zoom = zoom if zoom is not None else FontZoom()
         self._demo_loader = demo_loader
         self._workspace_loader = workspace_loader
+        self._expert_sign_in = expert_sign_in
+        self.workspace_path: Path | None = None
+        """The workspace file shown, when known (the expert window records into it)."""
         self.meeting: Meeting | None = None
         self.rubric: Rubric | None = None
 
@@ -95,6 +100,8 @@ class MainWindow(QMainWindow):
             self.choose_workspace, QKeySequence.StandardKey.Open
         )
         self.open_workspace_action.setVisible(self._workspace_loader is not None)
+        self.expert_sign_in_action = self._action(self.sign_in_as_expert)
+        self.expert_sign_in_action.setVisible(self._expert_sign_in is not None)
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -128,6 +135,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.open_workspace_action)
         self.file_menu.addAction(self.open_demo_action)
         self.file_menu.addSeparator()
+        if self._expert_sign_in is not None:
+            self.file_menu.addAction(self.expert_sign_in_action)
+            self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = bar.addMenu("")
@@ -192,6 +202,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.meeting_page if meeting else self.empty_state)
         for action in self.tab_actions:
             action.setEnabled(meeting is not None)
+        self.expert_sign_in_action.setEnabled(meeting is not None)
         self.retranslate()
 
     def open_demo(self) -> None:
@@ -218,7 +229,16 @@ class MainWindow(QMainWindow):
             return
         BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
             _("Opening the workspace…")
-        ).success(lambda loaded: self.set_meeting(*loaded)).run()
+        ).success(lambda loaded: self._workspace_opened(path, loaded)).run()
+
+    def _workspace_opened(self, path: Path, loaded: tuple[Meeting, Rubric]) -> None:
+        self.workspace_path = path
+        self.set_meeting(*loaded)
+
+    def sign_in_as_expert(self) -> None:
+        """Hand over to the expert sign-in (``ui.expert``), which needs the meeting shown."""
+        if self._expert_sign_in is not None and self.meeting is not None:
+            self._expert_sign_in(self)
 
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
@@ -241,6 +261,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(_("&Help"))
         self.open_demo_action.setText(_("Open the &demo meeting"))
         self.open_workspace_action.setText(_("&Open workspace…"))
+        self.expert_sign_in_action.setText(_("Sign in as &expert…"))
         self.quit_action.setText(_("&Quit"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language)

@@ -1,0 +1,168 @@
+"""Handing back: the secretary's certificate, "Export sheets for the secretary", and
+"Return materials" at the end of the meeting.
+
+Export gathers the signed sheets on the GUI thread (the database's thread), then signs the
+recusals, builds, encrypts, writes (atomically) and reads back the sheet file on a worker
+(:func:`app.signing.write_export`), and says where it wrote it. Returning materials lists
+what will be removed and what is kept (and why) before anything is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from cryptography import x509
+from PySide6.QtWidgets import QWidget
+
+from app.errors import UserFacingError
+from app.i18n import _
+from app.sheets import WrittenSheetFile
+from app.signing import (
+    SignedStore,
+    gather,
+    handover_for,
+    known_secretary,
+    purge,
+    purge_plan,
+    read_secretary_certificate,
+    remember_secretary,
+    write_export,
+)
+from ui.common.errors import show_error
+from ui.common.tasks import BackgroundTask
+from ui.expert.context import PageContext
+
+Clock = Callable[[], dt.datetime]
+
+
+def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | None:
+    """The meeting secretary's certificate: remembered for the workspace, or chosen from a
+    file the first time (the meeting kit will carry it later)."""
+    try:
+        known = known_secretary(ctx.workspace)
+        if known is not None:
+            return known
+    except UserFacingError as exc:
+        show_error(parent, exc, ctx.dialogs)
+    ctx.dialogs.information(
+        parent,
+        _("Secretary's certificate"),
+        _(
+            "Your sheets are signed for, and encrypted to, the meeting secretary. This "
+            "workspace does not know the secretary's certificate yet: choose the certificate "
+            "file the secretary gave you (for example secretary.pem)."
+        ),
+    )
+    chosen = ctx.dialogs.open_file(
+        parent,
+        _("Choose the secretary's certificate"),
+        _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"),
+    )
+    if chosen is None:
+        return None
+    try:
+        cert = read_secretary_certificate(Path(chosen))
+        remember_secretary(ctx.workspace, cert)
+    except UserFacingError as exc:
+        show_error(parent, exc, ctx.dialogs)
+        return None
+    return cert
+
+
+class Exporter:
+    """Runs "Export sheets for the secretary"; :attr:`written` holds the last result."""
+
+    def __init__(self, parent: QWidget, ctx: PageContext, now: Clock) -> None:
+        self.parent = parent
+        self.ctx = ctx
+        self.now = now
+        self.written: WrittenSheetFile | None = None
+        self.task: BackgroundTask[WrittenSheetFile] | None = None
+        self.on_done: Callable[[WrittenSheetFile], None] | None = None
+
+    def run(self) -> None:
+        ctx = self.ctx
+        ctx.status.flush_all()
+        secretary = ensure_secretary(self.parent, ctx)
+        if secretary is None:
+            return
+        folder = ctx.dialogs.open_directory(
+            self.parent, _("Choose the folder (USB stick) to write your sheet file to")
+        )
+        if folder is None:
+            return
+        store = SignedStore(ctx.workspace, ctx.desk.expert.id)
+        identity = ctx.session.identity
+        try:
+            items = gather(ctx.desk, store)
+            handover = handover_for(ctx.desk, secretary, identity)
+        except UserFacingError as exc:
+            show_error(self.parent, exc, ctx.dialogs)
+            return
+        now = self.now()
+        target = Path(folder)
+        self.task = (
+            BackgroundTask(
+                self.parent,
+                lambda _p: write_export(target, items, handover, identity, now, ctx.desk.round),
+                dialogs=ctx.dialogs,
+            )
+            .with_progress(_("Signing, encrypting and writing your sheet file…"))
+            .success(lambda written: self._done(store, written, len(items.sheets)))
+            .run()
+        )
+
+    def _done(self, store: SignedStore, written: WrittenSheetFile, count: int) -> None:
+        self.task = None
+        self.written = written
+        store.mark_exported()
+        self.ctx.dialogs.information(
+            self.parent,
+            _("Sheets exported"),
+            _(
+                "Your sheet file was written and checked by reading it back:\n{path}\n\n"
+                "{count} signed sheet version(s); SHA-256 {digest}.\nHand this file to the "
+                "meeting secretary; only the secretary can open it.",
+                path=str(written.path),
+                count=count,
+                digest=written.sha256[:16],
+            ),
+        )
+        if self.on_done is not None:
+            self.on_done(written)
+
+
+def return_materials(parent: QWidget, ctx: PageContext) -> tuple[Path, ...] | None:
+    """Confirm, then purge this meeting's materials and (once exported) signed copies."""
+    ctx.status.flush_all()
+    plan = purge_plan(ctx.workspace, ctx.desk.expert.id)
+    removing = "\n".join(f"• {p}" for p in plan.remove) or _("(nothing to remove)")
+    keeping = "\n".join(f"• {p} — {reason}" for p, reason in plan.kept)
+    if not ctx.dialogs.confirm(
+        parent,
+        _("Return materials"),
+        _(
+            "At the end of the meeting, the application materials and caches leave this "
+            "computer.\n\nTo be removed:\n{removing}\n\nKept:\n{keeping}\n\nThe workspace "
+            "database is never removed silently: it is the record of what you declared and "
+            "scored, and the meeting secretary removes it. Remove the listed items now?",
+            removing=removing,
+            keeping=keeping,
+        ),
+    ):
+        return None
+    try:
+        removed = purge(plan)
+    except UserFacingError as exc:
+        show_error(parent, exc, ctx.dialogs)
+        return None
+    ctx.dialogs.information(
+        parent,
+        _("Materials returned"),
+        _("Removed:\n{removed}", removed="\n".join(f"• {p}" for p in removed))
+        if removed
+        else _("There was nothing to remove from this computer."),
+    )
+    return removed

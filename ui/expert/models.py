@@ -1,0 +1,242 @@
+"""Qt item models over the expert's data: the agenda with this expert's statuses, hearing
+notes, and sheet violations. Text is produced at ``data()`` time, so a language switch only
+needs :meth:`retranslate` (every cell changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.domain.meeting import AgendaItem, Application
+from app.domain.rubric import Rubric
+from app.domain.sheet import HearingNote, NoteKind
+from app.expert_flow import ApplicationStatus
+from app.i18n import _, current_language
+from app.materials import AttachmentInfo
+from app.rules import Violation
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+ObjectRole = Qt.ItemDataRole.UserRole + 1
+
+
+class _Table(QAbstractTableModel, Generic[Row]):
+    headers: Sequence[Callable[[], str]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row_object(self, row: int) -> Row:
+        return self._rows[row]
+
+    def retranslate(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.headers) - 1)
+            )
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]()
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == ObjectRole:
+            return row
+        return self.cell(row, index.column(), role)
+
+    def cell(self, row: Row, column: int, role: int) -> object:
+        raise NotImplementedError
+
+
+# -- agenda ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    item: AgendaItem
+    application: Application
+    status: ApplicationStatus
+
+
+_STATUS_TONE = {
+    ApplicationStatus.NOT_STARTED: None,
+    ApplicationStatus.IN_PROGRESS: "#8a5a00",
+    ApplicationStatus.SUBMITTED: "#1e6b34",
+    ApplicationStatus.RECUSED: "#6b6b6b",
+}
+
+
+class AgendaModel(_Table[AgendaRow]):
+    """Applications in hearing order with this expert's status; the current one in bold."""
+
+    headers = (lambda: _("No."), lambda: _("Application"), lambda: _("Status"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: str | None = None
+
+    def set_current(self, application_id: str | None) -> None:
+        self.current = application_id
+        self.retranslate()
+
+    def set_status(self, application_id: str, status: ApplicationStatus) -> None:
+        for i, row in enumerate(self._rows):
+            if row.application.id == application_id:
+                self._rows[i] = AgendaRow(row.item, row.application, status)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.headers) - 1))
+
+    def row_of(self, application_id: str) -> int:
+        for i, row in enumerate(self._rows):
+            if row.application.id == application_id:
+                return i
+        return -1
+
+    def cell(self, row: AgendaRow, column: int, role: int) -> object:
+        lang = current_language()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(row.item.position)
+            if column == 1:
+                return row.application.platform_name.get(lang)
+            return _(row.status.label)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            app = row.application
+            return f"{app.applicant_unit.get(lang)}\n{app.sub_domain.get(lang)}"
+        if role == Qt.ItemDataRole.FontRole and row.application.id == self.current:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            tone = _STATUS_TONE[row.status]
+            return QBrush(QColor(tone)) if tone else None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
+        return None
+
+
+class AgendaFilter(QSortFilterProxyModel):
+    """Search by position, name, unit, sub-domain or status, in either language."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        needle = self.filterRegularExpression().pattern().strip().lower()
+        if not needle:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, AgendaModel)
+        row = model.row_object(source_row)
+        app = row.application
+        haystack = " ".join(
+            (
+                str(row.item.position),
+                app.platform_name.en,
+                app.platform_name.zh_CN,
+                app.applicant_unit.en,
+                app.applicant_unit.zh_CN,
+                app.sub_domain.en,
+                app.sub_domain.zh_CN,
+                _(row.status.label),
+            )
+        ).lower()
+        return needle in haystack
+
+
+# -- hearing notes -----------------------------------------------------------------------
+
+
+def note_kind_label(kind: NoteKind) -> str:
+    return {
+        NoteKind.NOTE: _("Note"),
+        NoteKind.QUESTION: _("Question"),
+        NoteKind.ANSWER: _("Answer"),
+    }[kind]
+
+
+class NotesModel(_Table[HearingNote]):
+    """Timestamped hearing entries, newest last; times in local time."""
+
+    headers = (lambda: _("Time"), lambda: _("Kind"), lambda: _("Factor"), lambda: _("Text"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rubric: Rubric | None = None
+
+    def cell(self, row: HearingNote, column: int, role: int) -> object:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        if column == 0:
+            return row.created_at.astimezone().strftime("%H:%M:%S")
+        if column == 1:
+            return note_kind_label(row.kind)
+        if column == 2:
+            if row.factor is None or self.rubric is None:
+                return ""
+            try:
+                return self.rubric.factor(row.factor).name.get(current_language())
+            except KeyError:
+                return row.factor
+        return row.text
+
+
+# -- violations --------------------------------------------------------------------------
+
+
+class ViolationsModel(_Table[Violation]):
+    """What stops the sheet from being signed; a row jumps to its field."""
+
+    headers = (lambda: _("Still to do"),)
+
+    def cell(self, row: Violation, column: int, role: int) -> object:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return str(row.message)
+        return None
+
+
+# -- attachments -------------------------------------------------------------------------
+
+
+class AttachmentsModel(_Table[AttachmentInfo]):
+    headers = (lambda: _("Attachment"), lambda: _("Size"))
+
+    def cell(self, row: AttachmentInfo, column: int, role: int) -> object:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        if column == 0:
+            return row.title.get(current_language()) or row.name
+        return _("{size} KB", size=max(1, round(row.size / 1024)))

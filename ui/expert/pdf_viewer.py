@@ -1,0 +1,203 @@
+"""An embedded PDF viewer fed from memory: decrypted attachments never touch the disk.
+
+The bytes go into a :class:`QBuffer` that :class:`QPdfDocument` reads; no temporary file is
+ever written. Page list, zoom, page jump and text search (:class:`QPdfSearchModel`) are
+all keyboard reachable. A PDF that does not render shows a message instead of crashing.
+QtPdf draws no signature appearances, so the caller shows the issuer's signature beside it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+
+ZOOM_STEP = 1.2
+
+
+class PdfViewer(QWidget):
+    loaded = Signal(int)
+    """The document is ready; carries its page count."""
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = QPdfDocument(self)
+        self._buffer: QBuffer | None = None
+        self.document.statusChanged.connect(self._status_changed)
+
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.pages = QListView()
+        self.pages.setModel(self.document.pageModel())
+        self.pages.setMinimumWidth(120)
+        self.pages.setMaximumWidth(160)
+        self.pages.activated.connect(self._page_chosen)
+        self.pages.clicked.connect(self._page_chosen)
+
+        self.search_model = QPdfSearchModel(self)
+        self.search_model.setDocument(self.document)
+        self.search_edit = QLineEdit()
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(240)
+        self.search_edit.returnPressed.connect(self.search)
+        self.results = QListView()
+        self.results.setModel(self.search_model)
+        self.results.setMaximumHeight(120)
+        self.results.activated.connect(self._result_chosen)
+        self.results.clicked.connect(self._result_chosen)
+
+        self.zoom_out = QPushButton("−")
+        self.zoom_in = QPushButton("+")
+        self.fit_width = QPushButton()
+        self.zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        self.fit_width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.page_label = QLabel()
+        self.page_spin = QSpinBox()
+        self.page_spin.setMinimum(1)
+        self.page_spin.setKeyboardTracking(False)
+        self.page_spin.valueChanged.connect(lambda value: self.jump_to(value - 1))
+        self.page_label.setBuddy(self.page_spin)
+        self.of_pages = QLabel()
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.page_label)
+        tools.addWidget(self.page_spin)
+        tools.addWidget(self.of_pages)
+        tools.addSpacing(12)
+        tools.addWidget(self.zoom_out)
+        tools.addWidget(self.zoom_in)
+        tools.addWidget(self.fit_width)
+        tools.addStretch(1)
+        tools.addWidget(self.search_edit, 1)
+
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        splitter = QSplitter()
+        splitter.addWidget(self.pages)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(1, 1)
+        self.stack.addWidget(splitter)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.results)
+        layout.addWidget(self.stack, 1)
+        self.results.setVisible(False)
+        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search_edit.setFocus)
+        self.retranslate()
+        self.show_message(_("Choose an attachment to read it here."))
+
+    # -- loading --------------------------------------------------------------------------
+    def load_bytes(self, data: bytes) -> None:
+        """Show ``data`` (a PDF held in memory)."""
+        self.close_document()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._buffer = buffer
+        self.document.load(buffer)
+        if self.document.status() in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
+            self._status_changed(self.document.status())
+
+    def close_document(self) -> None:
+        self.search_model.setSearchString("")
+        self.document.close()
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.setData(QByteArray())  # drop the plaintext from memory
+            self._buffer.deleteLater()
+            self._buffer = None
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def _status_changed(self, status: QPdfDocument.Status) -> None:
+        if status is QPdfDocument.Status.Ready:
+            count = self.document.pageCount()
+            self.page_spin.setMaximum(max(count, 1))
+            self.of_pages.setText(_("of {count}", count=count))
+            self.stack.setCurrentIndex(1)
+            self.loaded.emit(count)
+        elif status is QPdfDocument.Status.Error:
+            self.close_document()
+            text = _(
+                "This attachment cannot be displayed: it is not a PDF this viewer can read. "
+                "Ask the meeting secretary for a printed copy."
+            )
+            self.show_message(text)
+            self.failed.emit(text)
+
+    # -- navigation -----------------------------------------------------------------------
+    def current_page(self) -> int:
+        return int(self.view.pageNavigator().currentPage())
+
+    def jump_to(self, page: int) -> None:
+        if 0 <= page < self.document.pageCount():
+            self.view.pageNavigator().jump(page, QPointF(), self.view.zoomFactor())
+
+    def zoom(self, factor: float) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(max(0.25, min(6.0, self.view.zoomFactor() * factor)))
+
+    def search(self) -> None:
+        self.search_model.setSearchString(self.search_edit.text())
+        self.results.setVisible(bool(self.search_edit.text()))
+
+    def _page_chosen(self, index: QModelIndex) -> None:
+        self.jump_to(index.row())
+
+    def _result_chosen(self, index: QModelIndex) -> None:
+        link = self.search_model.resultAtIndex(index.row())
+        self.view.setCurrentSearchResultIndex(index.row())
+        self.view.pageNavigator().jump(link.page(), link.location(), self.view.zoomFactor())
+
+    def _page_changed(self, page: int) -> None:
+        self.page_spin.blockSignals(True)
+        self.page_spin.setValue(page + 1)
+        self.page_spin.blockSignals(False)
+        self.pages.setCurrentIndex(self.document.pageModel().index(page, 0))
+
+    def retranslate(self) -> None:
+        self.page_label.setText(_("&Page"))
+        self.fit_width.setText(_("Fit &width"))
+        self.search_edit.setPlaceholderText(_("Search the document (Ctrl+F)"))
+        self.zoom_out.setAccessibleName(_("Zoom out"))
+        self.zoom_in.setAccessibleName(_("Zoom in"))
+        self.zoom_out.setToolTip(_("Zoom out"))
+        self.zoom_in.setToolTip(_("Zoom in"))
+        self.fit_width.setAccessibleName(_("Fit to width"))
+        self.page_spin.setAccessibleName(_("Page number"))
+        self.search_edit.setAccessibleName(_("Search the document"))
+        self.results.setAccessibleName(_("Search results"))
+        self.pages.setAccessibleName(_("Pages"))
+        self.view.setAccessibleName(_("Document"))
+        if self.document.status() is QPdfDocument.Status.Ready:
+            self.of_pages.setText(_("of {count}", count=self.document.pageCount()))

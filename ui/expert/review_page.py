@@ -1,0 +1,301 @@
+"""Review and sign: the whole sheet read-only, what still stops it, and signing.
+
+Clicking a problem jumps to its field. Signing asks for the passphrase again (the identity
+file is unlocked anew on a worker, proving the expert is present), then submits the sheet
+and signs it inside the same transaction (``on_frozen``), so a sheet is never submitted
+unsigned. A submitted sheet is read-only; "Start a new version" opens a later round's
+draft and keeps the signed version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.crypto.identity import Identity, load_identity
+from app.domain.meeting import Application
+from app.domain.rubric import Rubric
+from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
+from app.errors import UserFacingError
+from app.expert_session import session_for
+from app.i18n import _, current_language
+from app.rules import total_points
+from app.signing import SignedStore, handover_for, signer
+from ui.common.errors import show_error
+from ui.common.tasks import BackgroundTask
+from ui.expert.context import ExpertPage, PageContext, heading, plain_label
+from ui.expert.export import ensure_secretary
+from ui.expert.factor_card import number
+from ui.expert.models import ViolationsModel, note_kind_label
+from ui.expert.unlock_dialog import read_identity_file
+
+Clock = Callable[[], dt.datetime]
+ERROR_STYLE = "color: #c0262d;"
+
+
+def sheet_summary(
+    application: Application,
+    sheet: ScoreSheet | None,
+    rubric: Rubric,
+    notes: tuple[HearingNote, ...],
+) -> str:
+    """The sheet as plain text, in the current language."""
+    lang = current_language()
+    lines = [application.platform_name.get(lang), application.applicant_unit.get(lang), ""]
+    if sheet is None:
+        return "\n".join([*lines, _("Nothing recorded yet.")])
+    lines.append(
+        _(
+            "Version {version} · {status}",
+            version=sheet.version,
+            status=_(sheet.status.label),
+        )
+    )
+    lines += ["", _("Basic criteria")]
+    for i, criterion in enumerate(rubric.criteria, start=1):
+        answer = sheet.answer_for(criterion.key)
+        verdict = _(answer.verdict.label) if answer and answer.verdict else "—"
+        note = f" — {answer.note}" if answer and answer.note else ""
+        lines.append(f"  {i}. {verdict}{note}")
+    lines += ["", _("Scores")]
+    for factor in rubric.factors:
+        entry = sheet.score_for(factor.key)
+        score = number(entry.score) if entry and entry.score is not None else "—"
+        lines.append(f"  {factor.name.get(lang)}: {score} / {number(factor.max_points)}")
+        if entry and entry.comment:
+            lines.append(f"      {entry.comment}")
+    total = total_points(sheet, rubric)
+    if total is not None:
+        lines.append(
+            _(
+                "  Total: {total} of {maximum} — {band}",
+                total=number(total),
+                maximum=number(rubric.total_weight),
+                band=rubric.band_for(total, rubric.total_weight).name.get(lang),
+            )
+        )
+    rec = _(sheet.recommendation.label) if sheet.recommendation else "—"
+    lines += ["", _("Opinion"), f"  {sheet.opinion or '—'}", "", _("Recommendation: {r}", r=rec)]
+    if sheet.conditions:
+        lines.append(_("Conditions: {c}", c=sheet.conditions))
+    if notes:
+        lines += ["", _("Hearing notes ({count})", count=len(notes))]
+        lines += [
+            f"  {n.created_at.astimezone():%H:%M} {note_kind_label(n.kind)}: {n.text}"
+            for n in notes
+        ]
+    return "\n".join(lines)
+
+
+class ReviewPage(ExpertPage):
+    signed = Signal(object)
+    """The frozen, signed sheet."""
+
+    def __init__(self, ctx: PageContext, now: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.now = now
+        self.title = heading()
+        self.status_line = plain_label()
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setTabChangesFocus(True)
+        self.problems_label = QLabel()
+        self.problems_model = ViolationsModel()
+        self.problems = QListView()
+        self.problems.setModel(self.problems_model)
+        self.problems.setWordWrap(True)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setMaximumHeight(150)
+        self.problems.activated.connect(self._jump)
+        self.problems.clicked.connect(self._jump)
+        self.message = plain_label()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.sign_button = QPushButton()
+        self.sign_button.clicked.connect(self.sign)
+        self.new_version_button = QPushButton()
+        self.new_version_button.clicked.connect(self.new_version)
+        self.task: BackgroundTask[Identity] | None = None
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.new_version_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status_line)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None:
+            return
+        desk = self.ctx.desk
+        cleared = state.declared and not state.recused
+        sheet = desk.sheet(app.id) if cleared else None
+        notes = desk.notes(app.id) if cleared else ()
+        self.summary.setPlainText(sheet_summary(app, sheet, desk.rubric, notes))
+        problems = desk.violations(app.id) if state.editable else ()
+        self.problems_model.set_rows(problems)
+        self.problems.setVisible(bool(problems))
+        self.problems_label.setVisible(bool(problems))
+        self.sign_button.setEnabled(state.editable)
+        self.new_version_button.setVisible(state.submitted)
+        versions = desk.versions(app.id) if cleared else ()
+        kept = [v for v in versions if v.status is SheetStatus.SUPERSEDED]
+        if state.submitted and sheet is not None and sheet.submitted_at is not None:
+            text = _(
+                "Version {version} was signed and submitted at {time}; it can no longer be "
+                "changed.",
+                version=sheet.version,
+                time=sheet.submitted_at.astimezone().strftime("%H:%M:%S"),
+            )
+        elif sheet is not None:
+            text = _(
+                "Draft, version {version}: every change is already saved.", version=sheet.version
+            )
+        else:
+            text = _("Nothing recorded yet.")
+        if kept:
+            text += " " + _("Earlier versions kept: {count}.", count=len(kept))
+        self.status_line.setText(text)
+
+    def _jump(self, index: QModelIndex) -> None:
+        self.ctx.jump(self.problems_model.row_object(index.row()))
+
+    # -- signing --------------------------------------------------------------------------
+    def sign(self) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None or not state.editable or self.task is not None:
+            return
+        ctx = self.ctx
+        ctx.status.flush_all()
+        self.message.setText("")
+        problems = ctx.desk.violations(app.id)
+        if problems:
+            self.refresh()
+            self.message.setText(
+                _(
+                    "The sheet cannot be signed yet: {count} item(s) above still need your "
+                    "attention. Select one to go to it.",
+                    count=len(problems),
+                )
+            )
+            self.problems.setFocus()
+            self.problems.setCurrentIndex(self.problems_model.index(0, 0))
+            return
+        secretary = ensure_secretary(self, ctx)
+        if secretary is None:
+            return
+        passphrase = ctx.dialogs.passphrase(
+            self,
+            _("Sign the sheet"),
+            _(
+                "Type your passphrase to sign and submit this sheet. It cannot be changed "
+                "afterwards."
+            ),
+        )
+        if passphrase is None:
+            return
+        try:
+            data = read_identity_file(ctx.identity_path)
+        except UserFacingError as exc:
+            show_error(self, exc, ctx.dialogs)
+            return
+        meeting, at = ctx.desk.meeting, self.now()
+        expected = ctx.session.fingerprint
+
+        def unlock_again(_progress: object) -> Identity:
+            identity = load_identity(data, passphrase)
+            identity.check_valid_at(at)
+            session = session_for(meeting, identity, at)
+            if session.fingerprint != expected:
+                raise_not_same()
+            return identity
+
+        self.task = (
+            BackgroundTask(self, unlock_again, dialogs=ctx.dialogs)
+            .with_progress(_("Checking your passphrase…"))
+            .success(lambda identity: self._submit(identity, secretary, at))
+            .failure(self._sign_failed)
+            .run()
+        )
+
+    def _sign_failed(self, exc: BaseException) -> None:
+        self.task = None
+        show_error(self, exc, self.ctx.dialogs)
+
+    def _submit(self, identity: Identity, secretary: object, at: dt.datetime) -> None:
+        """On the GUI thread: submit and sign in one transaction."""
+        self.task = None
+        app = self.application
+        if app is None:
+            return
+        ctx = self.ctx
+        try:
+            handover = handover_for(ctx.desk, secretary, identity)  # type: ignore[arg-type]
+        except UserFacingError as exc:
+            show_error(self, exc, ctx.dialogs)
+            return
+        store = SignedStore(ctx.workspace, ctx.desk.expert.id)
+        on_frozen = signer(store, handover, identity, at)
+        frozen = ctx.status.run(lambda: ctx.desk.submit(app.id, on_frozen=on_frozen))
+        if frozen is not None:
+            self.message.setText("")
+            ctx.state_changed()
+            self.signed.emit(frozen)
+
+    def new_version(self) -> None:
+        app = self.application
+        if app is None:
+            return
+        if not self.ctx.dialogs.confirm(
+            self,
+            _("Start a new version"),
+            _(
+                "Start a new version of your sheet for a later round? The signed version is "
+                "kept; the new one is a draft until you sign it."
+            ),
+        ):
+            return
+        if self.ctx.status.run(lambda: self.ctx.desk.start_new_version(app.id)) is not None:
+            self.ctx.state_changed()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Review and sign"))
+        self.problems_label.setText(_("Still to do before signing:"))
+        self.sign_button.setText(_("&Sign and submit…"))
+        self.new_version_button.setText(_("Start a &new version"))
+        self.summary.setAccessibleName(_("Sheet summary"))
+        self.problems.setAccessibleName(_("Problems to fix before signing"))
+        self.sign_button.setAccessibleName(_("Sign and submit the sheet"))
+        self.new_version_button.setAccessibleName(_("Start a new version"))
+        self.problems_model.retranslate()
+        self.refresh()
+
+
+def raise_not_same() -> None:
+    from app.expert_session import NotOnRosterError
+    from app.i18n import Msg
+
+    raise NotOnRosterError(
+        Msg.of("This identity is not the one you signed in with."),
+        Msg.of("Sign with the identity file you unlocked at the start."),
+    )

@@ -1,0 +1,173 @@
+"""Scoring the four factors: one card per factor, the live total and band at the top.
+
+Each score is saved when it is entered (Enter, Tab, or an arrow step), each comment as it
+is typed. Problems the rules find (out of range, off step, comment missing on an extreme
+score) appear on the card at once; a missing score is only listed on the review page, so
+a half-scored sheet is not covered in red while the expert is still listening.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.domain.ids import FactorKey
+from app.i18n import _, current_language
+from app.rules import ViolationCode, total_points
+from app.scoring import ScoreRefused
+from ui.expert.autosave import TextAutosave
+from ui.expert.context import ExpertPage, PageContext, heading
+from ui.expert.factor_card import FactorCard, number
+
+INLINE_CODES = {
+    ViolationCode.COMMENT_REQUIRED,
+    ViolationCode.SCORE_OUT_OF_RANGE,
+    ViolationCode.SCORE_OFF_STEP,
+}
+
+
+class ScoringPage(ExpertPage):
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        rubric = ctx.desk.rubric
+        self.title = heading()
+        self.total = QLabel()
+        font = self.total.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.total.setFont(font)
+        self.cards: list[FactorCard] = []
+        self.refused: dict[str, str] = {}
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(20, 12, 20, 20)
+        inner.setSpacing(14)
+        for i, factor in enumerate(rubric.factors, start=1):
+            card = FactorCard(i, factor, rubric, ctx.status)
+            card.comment_save = TextAutosave(
+                card.comment, partial(self.save_comment, factor.key), ctx.status
+            )
+            card.score_entered.connect(self.save_score)
+            self.cards.append(card)
+            inner.addWidget(card)
+        inner.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(body)
+        top = QVBoxLayout()
+        top.setContentsMargins(20, 12, 20, 4)
+        top.addWidget(self.title)
+        top.addWidget(self.total)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.scroll_area, 1)
+        for previous, card in zip(self.cards, self.cards[1:], strict=False):
+            self.setTabOrder(previous.comment, card.score)
+        for card in self.cards:
+            self.setTabOrder(card.score, card.comment)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None:
+            return
+        self.refused.clear()
+        sheet = state.sheet
+        for card in self.cards:
+            card.show_entry(sheet.score_for(card.factor.key) if sheet else None, state.editable)
+        self.update_feedback()
+
+    def update_feedback(self) -> None:
+        """Total, band, inline problems and tagged notes, from what is stored."""
+        app, state = self.application, self.state
+        if app is None or state is None:
+            return
+        rubric = self.ctx.desk.rubric
+        sheet = self.ctx.desk.sheet(app.id) if state.declared and not state.recused else None
+        violations = self.ctx.desk.violations(app.id) if state.editable else ()
+        notes = self.ctx.desk.notes(app.id) if state.declared and not state.recused else ()
+        lang = current_language()
+        for card in self.cards:
+            messages = [
+                str(v.message)
+                for v in violations
+                if v.field == card.factor.key and v.code in INLINE_CODES
+            ]
+            refused = self.refused.get(card.factor.key)
+            if refused:
+                messages.insert(0, refused)
+            card.show_problems(messages)
+            card.update_band()
+            card.show_heard([n for n in notes if n.factor == card.factor.key])
+        total = total_points(sheet, rubric) if sheet is not None else None
+        if total is None:
+            scored = sum(
+                1
+                for f in rubric.factors
+                if sheet and (e := sheet.score_for(f.key)) and e.score is not None
+            )
+            self.total.setText(
+                _(
+                    "Total: {scored} of {count} factors scored",
+                    scored=scored,
+                    count=len(rubric.factors),
+                )
+            )
+        else:
+            band = rubric.band_for(total, rubric.total_weight)
+            self.total.setText(
+                _(
+                    "Total: {total} of {maximum} — {band}",
+                    total=number(total.quantize(Decimal("0.01")).normalize()),
+                    maximum=number(rubric.total_weight),
+                    band=band.name.get(lang),
+                )
+            )
+
+    def save_score(self, key: FactorKey, score: Decimal | None) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None or not state.editable:
+            return
+        self.refused.pop(key, None)
+        try:
+            self.ctx.desk.rubric.factor(key)
+        except KeyError:
+            return
+
+        status = self.ctx.status
+        done = status.run(
+            lambda: self.ctx.desk.set_score(app.id, key, score), inline=(ScoreRefused,)
+        )
+        if isinstance(status.last_error, ScoreRefused):
+            self.refused[key] = str(status.last_error.violation.message)
+        if done is not None:
+            self.ctx.state_changed()
+        else:
+            self.update_feedback()
+
+    def save_comment(self, key: FactorKey, text: str) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None or not state.editable:
+            return
+        if self.ctx.status.run(lambda: self.ctx.desk.set_comment(app.id, key, text)) is not None:
+            self.ctx.state_changed()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Scoring"))
+        for card in self.cards:
+            card.retranslate()
+        self.scroll_area.setAccessibleName(_("Factor cards"))
+        self.update_feedback()
+
+    def focus_field(self, field: str, code: ViolationCode | None = None) -> bool:
+        for card in self.cards:
+            if card.factor.key == field:
+                self.scroll_area.ensureWidgetVisible(card)
+                target = card.comment if code is ViolationCode.COMMENT_REQUIRED else card.score
+                target.setFocus()
+                return True
+        return False

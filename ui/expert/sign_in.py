@@ -1,0 +1,130 @@
+"""Entry point from the main window: File > "Sign in as expert…".
+
+Unlock first; only on success is the workspace opened (on the GUI thread, which then owns the
+SQLite connection) and the expert's window shown. A refused unlock leaves no session, no open
+database and no window behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from app.errors import UserFacingError
+from app.expert_desk import ExpertDesk
+from app.expert_session import ExpertSession
+from app.materials import MaterialsSource, NoMaterials
+from app.workspaces import default_demo_dir, open_workspace, read_meeting, workspace_file
+from ui.common.dialogs import DialogService
+from ui.common.errors import show_error
+from ui.common.fonts import FontZoom
+from ui.expert.unlock_dialog import UnlockDialog
+from ui.expert.window import ExpertWindow
+
+Clock = Callable[[], dt.datetime]
+_open: list[ExpertWindow] = []
+"""Open expert windows stay referenced until closed."""
+
+
+def open_expert_window(
+    session: ExpertSession,
+    identity_path: Path,
+    workspace: Path,
+    *,
+    dialogs: DialogService,
+    zoom: FontZoom | None = None,
+    materials: MaterialsSource | None = None,
+    now: Clock = lambda: dt.datetime.now(dt.UTC),
+) -> ExpertWindow:
+    """Open the workspace for the unlocked ``session`` and show the expert's window."""
+    repo = open_workspace(workspace)
+    try:
+        meeting = next(m for m in repo.meetings() if m.id == session.meeting.id)
+        desk = ExpertDesk(repo, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now)
+    except BaseException:
+        repo.close()
+        raise
+
+    def closed() -> None:
+        repo.close()
+        if window in _open:
+            _open.remove(window)
+
+    window = ExpertWindow(
+        desk,
+        session,
+        identity_path,
+        workspace,
+        materials=materials if materials is not None else NoMaterials(),
+        dialogs=dialogs,
+        zoom=zoom,
+        now=now,
+        on_close=closed,
+    )
+    _open.append(window)
+    window.show()
+    return window
+
+
+def sign_in(
+    parent: QWidget | None,
+    workspace: Path,
+    dialogs: DialogService,
+    *,
+    zoom: FontZoom | None = None,
+    materials: MaterialsSource | None = None,
+    now: Clock = lambda: dt.datetime.now(dt.UTC),
+    opened: Callable[[ExpertWindow], object] | None = None,
+) -> UnlockDialog | None:
+    """Show the unlock dialog for the meeting of ``workspace``; open the window on success."""
+    try:
+        meeting, _rubric = read_meeting(workspace)
+    except UserFacingError as exc:
+        show_error(parent, exc, dialogs)
+        return None
+    dialog = UnlockDialog(meeting, dialogs, now=now, parent=parent)
+
+    def unlocked(session: ExpertSession) -> None:
+        assert dialog.identity_path is not None
+        try:
+            window = open_expert_window(
+                session,
+                dialog.identity_path,
+                workspace,
+                dialogs=dialogs,
+                zoom=zoom,
+                materials=materials,
+                now=now,
+            )
+        except UserFacingError as exc:
+            show_error(parent, exc, dialogs)
+            return
+        if opened is not None:
+            opened(window)
+
+    dialog.unlocked.connect(unlocked)
+    dialog.open()
+    return dialog
+
+
+def sign_in_from_main(main: object) -> UnlockDialog | None:
+    """The main window's "Sign in as expert…": its workspace, or the demo's."""
+    from ui.shell.main_window import MainWindow
+
+    assert isinstance(main, MainWindow)
+    workspace = main.workspace_path
+    if workspace is None and main.meeting is not None and main.meeting.is_demo:
+        workspace = workspace_file(default_demo_dir())
+    if workspace is None:
+        from app.i18n import _
+
+        main.dialogs.information(
+            main,
+            _("Sign in as expert"),
+            _("Open the meeting's workspace first (File > Open workspace…)."),
+        )
+        return None
+    return sign_in(main, workspace, main.dialogs, zoom=main.zoom)

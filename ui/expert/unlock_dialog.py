@@ -1,0 +1,178 @@
+"""Sign in as an expert: choose the identity file (.p12), type its passphrase, unlock.
+
+Unlocking (PBKDF2, 600,000 rounds) runs off the GUI thread. The passphrase is never echoed,
+never logged and cleared from the field after every attempt; a refusal (wrong passphrase,
+not on the roster, expired, not an expert) is shown through the one error presenter and
+leaves nothing behind: no session exists until :attr:`session` is set on success.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.meeting import Meeting
+from app.errors import StorageError
+from app.expert_session import ExpertSession, unlock
+from app.i18n import Msg, _, current_language
+from ui.common.dialogs import DialogService
+from ui.common.errors import show_error
+from ui.common.tasks import BackgroundTask
+
+Clock = Callable[[], dt.datetime]
+_LAST_FILE = "expert/last_identity_file"
+
+
+def read_identity_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StorageError(
+            Msg.of("Cannot read the identity file {path}.", path=str(path)),
+            Msg.of("Check that the USB stick is plugged in and choose the file again."),
+        ) from exc
+
+
+class UnlockDialog(QDialog):
+    """Emits :attr:`unlocked` with the :class:`ExpertSession`; stays open after a refusal."""
+
+    unlocked = Signal(object)
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        dialogs: DialogService,
+        *,
+        now: Clock = lambda: dt.datetime.now(dt.UTC),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("unlockDialog")
+        self.meeting = meeting
+        self.dialogs = dialogs
+        self.now = now
+        self.session: ExpertSession | None = None
+        self.identity_path: Path | None = None
+        self.task: BackgroundTask[ExpertSession] | None = None
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.meeting_label = QLabel()
+        self.meeting_label.setWordWrap(True)
+        self.file_edit = QLineEdit()
+        self.file_edit.setText(str(QSettings().value(_LAST_FILE, "") or ""))
+        self.browse_button = QPushButton()
+        self.browse_button.clicked.connect(self.browse)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.returnPressed.connect(self.try_unlock)
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.browse_button)
+        self.form = QFormLayout()
+        self.file_label = QLabel()
+        self.passphrase_label = QLabel()
+        self.file_label.setBuddy(self.file_edit)
+        self.passphrase_label.setBuddy(self.passphrase_edit)
+        self.form.addRow(self.file_label, file_row)
+        self.form.addRow(self.passphrase_label, self.passphrase_edit)
+
+        self.buttons = QDialogButtonBox()
+        self.unlock_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.cancel_button.clicked.connect(self.reject)
+        self.unlock_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.meeting_label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.retranslate()
+        (self.passphrase_edit if self.file_edit.text() else self.file_edit).setFocus()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Sign in as expert"))
+        self.intro.setText(
+            _(
+                "Unlock your expert identity to score this meeting. Your passphrase is "
+                "checked on this computer only."
+            )
+        )
+        self.meeting_label.setText(
+            _("Meeting: {title}", title=self.meeting.title.get(current_language()))
+        )
+        self.file_label.setText(_("&Identity file:"))
+        self.passphrase_label.setText(_("&Passphrase:"))
+        self.browse_button.setText(_("&Browse…"))
+        self.unlock_button.setText(_("&Unlock"))
+        self.file_edit.setPlaceholderText(_("Your .p12 identity file"))
+        self.file_edit.setAccessibleName(_("Identity file"))
+        self.passphrase_edit.setAccessibleName(_("Passphrase"))
+        self.browse_button.setAccessibleName(_("Choose the identity file"))
+        self.unlock_button.setAccessibleName(_("Unlock"))
+
+    def browse(self) -> None:
+        chosen = self.dialogs.open_file(
+            self, _("Choose your identity file"), _("Identity files (*.p12 *.pfx);;All files (*)")
+        )
+        if chosen:
+            self.file_edit.setText(str(chosen))
+            self.passphrase_edit.setFocus()
+
+    def try_unlock(self) -> None:
+        """Read the file here, unlock on a worker; the passphrase field is cleared at once."""
+        if self.task is not None:
+            return
+        path = Path(self.file_edit.text().strip())
+        passphrase = self.passphrase_edit.text().encode("utf-8")
+        self.passphrase_edit.clear()
+        if not self.file_edit.text().strip():
+            self.file_edit.setFocus()
+            return
+        try:
+            data = read_identity_file(path)
+        except StorageError as exc:
+            show_error(self, exc, self.dialogs)
+            return
+        meeting, at = self.meeting, self.now()
+        self.identity_path = path
+        self.unlock_button.setEnabled(False)
+        self.task = (
+            BackgroundTask(self, lambda _p: unlock(meeting, data, passphrase, at))
+            .with_progress(_("Unlocking your identity…"))
+            .success(self._unlocked)
+            .failure(self._refused)
+            .run()
+        )
+
+    def _unlocked(self, session: ExpertSession) -> None:
+        self.task = None
+        self.unlock_button.setEnabled(True)
+        QSettings().setValue(_LAST_FILE, str(self.identity_path))
+        self.session = session
+        self.unlocked.emit(session)
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.task = None
+        self.unlock_button.setEnabled(True)
+        self.passphrase_edit.setFocus()
+        show_error(self, exc, self.dialogs)
