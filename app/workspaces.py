@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from app.demo_build import AttachmentMaker, build_demo, default_attachment_maker
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import StorageError
@@ -36,14 +37,19 @@ def workspace_file(directory: Path) -> Path:
 
 
 def ensure_demo_workspace(
-    directory: Path, *, now: Callable[[], dt.datetime] | None = None
+    directory: Path,
+    *,
+    now: Callable[[], dt.datetime] | None = None,
+    attachment_maker: AttachmentMaker | None = None,
 ) -> tuple[Path, bool]:
-    """The demo workspace in ``directory``, created from the shipped demo meeting if absent.
+    """The demo workspace in ``directory``, with the full demo material built if absent.
 
     Returns the workspace file and whether it was created now. An existing demo workspace is
-    kept as it is, so what a person recorded in it survives a restart.
+    kept as it is, so what a person recorded in it survives a restart. A new one comes from
+    :func:`app.demo_build.build_demo` (CA, identities, packages, kit, imported workspace) -
+    the one path the CLI and the window share; PDFs come from ``attachment_maker`` or the
+    maker the composition root registered.
     """
-    from app.demo import load_demo
 
     path = workspace_file(directory)
     if path.exists():
@@ -63,9 +69,8 @@ def ensure_demo_workspace(
             Msg.of("Cannot create the folder {path}.", path=str(directory)),
             Msg.of("Check that the location exists and is writable."),
         ) from exc
-    meeting, rubric = load_demo()
-    kwargs = {"now": now} if now is not None else {}
-    Workspace.create(path, meeting, rubric, DEMO_ACTOR, **kwargs).close()
+    moment = now() if now is not None else dt.datetime.now(dt.UTC)
+    build_demo(directory, moment, attachment_maker or default_attachment_maker())
     return path, True
 
 

@@ -2,7 +2,7 @@
 
 Keys are percent-encoded, so ids containing ``/`` or ``:`` still parse back unambiguously.
 Kinds: ``rubric``, ``meeting``, ``conflict`` (meeting/expert/application), ``note``,
-``sheet``, ``opinion`` (meeting/application/round).
+``sheet``, ``opinion`` (meeting/application/round), ``kit`` (kit hash).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ CONFLICT = "conflict"
 NOTE = "note"
 SHEET = "sheet"
 OPINION = "opinion"
+KIT = "kit"
 
 
 def subject(kind: str, *keys: object) -> str:

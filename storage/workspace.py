@@ -36,8 +36,9 @@ from app.domain.sheet import (
 )
 from app.errors import NotFoundError, SheetLockedError, StorageError, ValidationError
 from app.i18n import Msg
+from app.kit.record import KitRecord
 from app.rubric_file import rubric_to_document
-from storage import audit, database, hearing, meetings, sheets
+from storage import audit, database, hearing, kit, meetings, sheets
 from storage import subjects as subj
 from storage.audit import AuditEntry, AuditReport, Checkpoint
 from storage.documents import (
@@ -80,8 +81,10 @@ class Workspace:
         actor: str,
         *,
         now: Callable[[], dt.datetime] = utc_now,
+        kit: KitRecord | None = None,
     ) -> Workspace:
-        """Create a workspace for ``meeting`` under ``rubric``.
+        """Create a workspace for ``meeting`` under ``rubric`` (and, for an expert-side
+        workspace, the record of the ``kit`` it comes from, in the same transaction).
 
         Built under a temporary name and renamed into place when complete, so ``path`` is
         either absent or a whole workspace, even if the program dies half-way.
@@ -100,6 +103,8 @@ class Workspace:
             with ws.transaction(actor, now()):
                 ws._insert_rubric(rubric)
                 ws._insert_meeting(meeting)
+                if kit is not None:
+                    ws._insert_kit(kit)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.close()
             os.replace(partial, path)
@@ -210,6 +215,28 @@ class Workspace:
         self._record(
             "meeting.create", subj.subject(subj.MEETING, meeting.id), meeting_state(stored)
         )
+
+    # -- the meeting kit (expert side) -------------------------------------------------------
+
+    def kit_record(self) -> KitRecord | None:
+        """The kit this workspace was created from; ``None`` for a secretary's or an old one."""
+        with self._reading():
+            return kit.load_kit(self._db)
+
+    def save_kit_record(self, record: KitRecord) -> None:
+        """Record the kit (inside :meth:`transaction`). Written once: a workspace that
+        already has a kit record refuses another (:class:`ValidationError`)."""
+        self._active()
+        if kit.load_kit(self._db) is not None:
+            raise ValidationError(
+                Msg.of("This workspace already belongs to a meeting kit."),
+                Msg.of("Import the new kit into an empty folder."),
+            )
+        self._insert_kit(record)
+
+    def _insert_kit(self, record: KitRecord) -> None:
+        kit.insert_kit(self._db, record)
+        self._record("kit.import", subj.subject(subj.KIT, record.kit_hash), kit.kit_state(record))
 
     # -- conflict declarations and notes -----------------------------------------------------
 
@@ -387,6 +414,9 @@ def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) 
     if kind == subj.MEETING and len(keys) == 1:
         m = meetings.load_meeting(db, keys[0])
         return None if m is None else meeting_state(m)
+    if kind == subj.KIT and len(keys) == 1:
+        record = kit.load_kit(db)
+        return None if record is None or record.kit_hash != keys[0] else kit.kit_state(record)
     if kind == subj.RUBRIC and len(keys) == 1:
         r = meetings.load_rubric(db, keys[0])
         return None if r is None else rubric_to_document(r)

@@ -14,10 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
-from app.i18n import _, detect_language, set_language
+from app.i18n import LocalizedText, _, detect_language, set_language
 
-SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package")
+SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _compose()
     set_language(_pre_parse_lang(args_list) or detect_language())
     parser = build_parser()
     args = parser.parse_args(args_list)
@@ -65,6 +67,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _compose() -> None:
+    """Composition root: ``app`` may not import ``export``, so the CLI hands the demo
+    builder its PDF maker (reportlab is imported only when a demo is really built)."""
+    from app.demo_build import use_attachment_maker
+
+    use_attachment_maker(demo_attachments)
+
+
+def demo_attachments(application: Application) -> Sequence[tuple[str, LocalizedText, bytes]]:
+    """The demo PDFs of ``application`` (export/demo_attachments.py, reportlab).
+
+    Loaded by name like the window module, so ``mypy app`` does not type-check ``export``.
+    """
+    module = importlib.import_module("export.demo_attachments")
+    made: Sequence[tuple[str, LocalizedText, bytes]] = module.demo_attachments(application)
+    return made
 
 
 def _pre_parse_lang(argv: list[str]) -> str | None:

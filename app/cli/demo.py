@@ -1,4 +1,10 @@
-"""``review-desk demo``: the built-in demo meeting, in the window or as a workspace on disk."""
+"""``review-desk demo``: the built-in demo meeting, in the window or as files on disk.
+
+The first run builds the full demo material (:mod:`app.demo_build`): a demo certificate
+authority, identities with documented demo passphrases, signed encrypted packages with PDF
+attachments, the secretary's meeting kit and the expert workspace imported from it. Later
+runs keep what is there.
+"""
 
 from __future__ import annotations
 
@@ -34,10 +40,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.cli import demo_attachments
     from app.workspaces import default_demo_dir, ensure_demo_workspace, read_meeting
 
     directory = (args.dir or default_demo_dir()).expanduser().resolve()
-    path, created = ensure_demo_workspace(directory)
+    path, created = ensure_demo_workspace(directory, attachment_maker=demo_attachments)
     if args.no_gui:
         meeting, rubric = read_meeting(path)
         if created:
@@ -53,7 +60,24 @@ def run(args: argparse.Namespace) -> int:
                 rubric=rubric.id,
             )
         )
+        _print_material(directory)
         return 0
     from app.cli import launch_gui
 
     return launch_gui(language=getattr(args, "lang", None), demo=True, workspace=str(path))
+
+
+def _print_material(directory: Path) -> None:
+    """Where each demo file is, and the passphrases (all of them fictional demo secrets)."""
+    from app.demo_build import demo_summary
+
+    summary = demo_summary(directory)
+    if not summary.kit.exists():
+        return
+    print(_("Meeting kit: {path}", path=str(summary.kit)))
+    print(_("Packages (encrypted): {path}", path=str(summary.packages_dir)))
+    print(_("Identities: {path}", path=str(summary.identities["secretary"].parent)))
+    print(_("Trust roots: {path}", path=str(summary.trust_roots)))
+    print(_("Demo passphrases (never use them for real work):"))
+    for name, passphrase in summary.passphrases.items():
+        print(f"  {name}: {passphrase}")

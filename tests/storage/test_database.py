@@ -64,7 +64,7 @@ def test_a_v1_fixture_database_migrates_to_a_later_version(tmp_path: Path) -> No
     def m002_add_column(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE rubrics ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated'")
 
-    assert migrations.migrate(db, (*migrations.MIGRATIONS, m002_add_column)) == 2
+    assert migrations.migrate(db, (*migrations.MIGRATIONS[:1], m002_add_column)) == 2
     assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert db.execute("SELECT id, note FROM rubrics").fetchall() == [("r", "migrated")]
     db.close()
@@ -79,7 +79,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None
         raise sqlite3.OperationalError("simulated failure")
 
     with pytest.raises(sqlite3.OperationalError):
-        migrations.migrate(db, (*migrations.MIGRATIONS, m002_broken))
+        migrations.migrate(db, (*migrations.MIGRATIONS[:1], m002_broken))
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "half_done" not in db.table_names()
     db.close()
