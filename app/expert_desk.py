@@ -28,6 +28,7 @@ from app.domain.sheet import (
     ScoreSheet,
 )
 from app.expert_flow import FlowState
+from app.kit.record import KitRecord
 from app.ports import ScoringRepository
 from app.rules import Violation
 
@@ -50,8 +51,11 @@ class ExpertDesk:
         *,
         now: Clock = utc_now,
         round: int = 1,
+        kit: KitRecord | None = None,
     ) -> None:
         self.repo = repo
+        self.kit = kit
+        """The meeting kit the workspace came from (None for a workspace made without one)."""
         self.meeting = meeting
         self.rubric = rubric
         self.expert = expert

@@ -36,6 +36,7 @@ from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet, Sheet
 from app.errors import StorageError, ValidationError
 from app.expert_desk import ExpertDesk
 from app.i18n import Msg
+from app.kit.record import KitRecord
 from app.meeting_file import meeting_to_bytes
 from app.sheets import (
     EXTENSION,
@@ -53,8 +54,14 @@ EXPORTED_MARKER = "exported.txt"
 MATERIALS_DIR = "materials"
 
 
-def kit_hash_for(meeting: Meeting) -> str:
-    """Stand-in kit hash: SHA-256 of the meeting's canonical document (64 hex digits)."""
+def kit_hash_for(meeting: Meeting, kit: KitRecord | None = None) -> str:
+    """The hash of the kit the workspace came from, which every sheet names.
+
+    A workspace made without a kit (tests, a meeting typed in by hand) stands in the SHA-256
+    of the meeting's canonical document, so its sheets still name exactly one meeting state.
+    """
+    if kit is not None:
+        return kit.kit_hash
     return hashlib.sha256(meeting_to_bytes(meeting)).hexdigest()
 
 
@@ -108,8 +115,10 @@ def read_secretary_certificate(path: Path) -> x509.Certificate:
     return cert
 
 
-def known_secretary(workspace: Path) -> x509.Certificate | None:
-    """The secretary certificate remembered for this workspace, if one was chosen."""
+def known_secretary(workspace: Path, kit: KitRecord | None = None) -> x509.Certificate | None:
+    """The secretary certificate of the meeting kit, or the one chosen earlier by hand."""
+    if kit is not None:
+        return x509.load_pem_x509_certificate(kit.secretary_certificate_pem.encode("ascii"))
     path = signed_root(workspace) / SECRETARY_FILE
     if not path.exists():
         return None
@@ -135,7 +144,7 @@ class Handover:
 def handover_for(desk: ExpertDesk, secretary: x509.Certificate, identity: Identity) -> Handover:
     context = SheetContext(
         meeting_id=desk.meeting.id,
-        kit_hash=kit_hash_for(desk.meeting),
+        kit_hash=kit_hash_for(desk.meeting, desk.kit),
         rubric=desk.rubric,
         expert=desk.expert,
         secretary_fingerprint=fingerprint(secretary),

@@ -41,7 +41,7 @@ def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | No
     """The meeting secretary's certificate: remembered for the workspace, or chosen from a
     file the first time (the meeting kit will carry it later)."""
     try:
-        known = known_secretary(ctx.workspace)
+        known = known_secretary(ctx.workspace, ctx.desk.kit)
         if known is not None:
             return known
     except UserFacingError as exc:

@@ -25,6 +25,7 @@ from ui.expert.unlock_dialog import UnlockDialog
 from ui.expert.window import ExpertWindow
 
 Clock = Callable[[], dt.datetime]
+PACKAGES_DIR = "packages"
 _open: list[ExpertWindow] = []
 """Open expert windows stay referenced until closed."""
 
@@ -43,7 +44,12 @@ def open_expert_window(
     repo = open_workspace(workspace)
     try:
         meeting = next(m for m in repo.meetings() if m.id == session.meeting.id)
-        desk = ExpertDesk(repo, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now)
+        kit = repo.kit_record()
+        desk = ExpertDesk(
+            repo, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now, kit=kit
+        )
+        if materials is None:
+            materials = materials_for(workspace, session, now())
     except BaseException:
         repo.close()
         raise
@@ -58,7 +64,7 @@ def open_expert_window(
         session,
         identity_path,
         workspace,
-        materials=materials if materials is not None else NoMaterials(),
+        materials=materials,
         dialogs=dialogs,
         zoom=zoom,
         now=now,
@@ -67,6 +73,22 @@ def open_expert_window(
     _open.append(window)
     window.show()
     return window
+
+
+def materials_for(workspace: Path, session: ExpertSession, now: dt.datetime) -> MaterialsSource:
+    """The packages that came with the workspace's kit, opened with the expert's own key.
+
+    Packages are verified against the CA that issued the expert's certificate, never
+    against roots found in the kit. Without a packages folder there are no attachments.
+    """
+    packages = workspace.parent / PACKAGES_DIR
+    if not packages.is_dir():
+        return NoMaterials()
+    from app.package.keys import decryption_identity
+    from app.package_materials import PackageMaterials
+
+    identity = session.identity
+    return PackageMaterials(packages, [decryption_identity(identity)], list(identity.chain), now)
 
 
 def sign_in(
