@@ -30,7 +30,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     use_attachment_maker(demo_attachments)
     directory = tmp_path_factory.mktemp("demo")
-    path, created = ensure_demo_workspace(directory)
+    _path, created = ensure_demo_workspace(directory)
     assert created
     return directory
 
