@@ -18,8 +18,9 @@ APT_RUNTIME=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0
   libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libnss3
   python3-venv)
-# Outside tools the tests use as judges of our files (age, openssl, pdfsig/pdftoppm, Xvfb).
-APT_TEST=(age openssl poppler-utils xvfb)
+# Outside tools the tests use as judges of our files (age, openssl, pdfsig/pdftoppm, Xvfb,
+# LibreOffice recomputing the workbook).
+APT_TEST=(age openssl poppler-utils xvfb libreoffice-calc-nogui)
 
 need_apt() {
   local missing=()

@@ -5,7 +5,6 @@ Keys are generated here and live only in pytest's temporary directory; no key is
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ EXPERT_PASSPHRASE = "专家口令 expert-passphrase".encode()
 EXPERT_NAME = "张伟"
 EXPERT_ORG = "清华大学"
 
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl missing")
+needs_openssl = pytest.mark.tool("openssl")
 
 
 @dataclass(frozen=True)

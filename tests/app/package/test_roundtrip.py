@@ -20,7 +20,7 @@ from tests.app.crypto.pki_fixtures import needs_openssl
 from tests.app.package.conftest import MEETING_PASSPHRASE, World
 from tests.app.package.helpers import NOW, pdf_bytes, template_application
 
-needs_age = pytest.mark.skipif(shutil.which("age") is None, reason="age missing")
+needs_age = pytest.mark.tool("age")
 ORDER = [
     "manifest.json",
     "manifest.json.p7s",

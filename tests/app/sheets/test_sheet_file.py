@@ -11,7 +11,6 @@ import base64
 import dataclasses
 import json
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -62,7 +61,7 @@ from tests.app.sheets.factory import (
     make_sheet,
 )
 
-needs_age = pytest.mark.skipif(shutil.which("age") is None, reason="age missing")
+needs_age = pytest.mark.tool("age")
 
 
 @dataclasses.dataclass(frozen=True)

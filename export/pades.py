@@ -1,0 +1,182 @@
+"""PAdES B-B signatures on the opinion report: the chair first, the secretary second.
+
+Both signature fields are created in one incremental update *before* the first signature
+(:func:`prepare_for_signing`), so each signature only fills a field that already existed;
+pyHanko's difference analysis then sees pure form filling after the chair's signature, which
+is what :mod:`export.pdf_policy` requires. No timestamp authority exists offline, so the
+level is B-B; the chain travels inside the CMS signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any, Final
+
+from app.crypto.identity import Identity
+from export.pdf_layout import SIGNATURE_BOXES
+
+CHAIR_FIELD: Final = "ChairSig"
+SECRETARY_FIELD: Final = "SecretarySig"
+FIELDS: Final = (CHAIR_FIELD, SECRETARY_FIELD)
+"""The fields in signing order."""
+
+_ROLE_CAPTION: Final = {CHAIR_FIELD: "主持人 Chair", SECRETARY_FIELD: "秘书 Secretary"}
+
+
+def prepare_for_signing(pdf: bytes) -> bytes:
+    """``pdf`` with the empty ChairSig and SecretarySig fields added on its last page.
+
+    Deterministic (no clock, no random file id), so the chair's machine can rebuild this
+    revision from the regenerated report and compare it byte for byte.
+    """
+    import hashlib
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    class DeterministicWriter(IncrementalPdfFileWriter):
+        @classmethod
+        def _handle_id(cls, prev: Any) -> Any:
+            id1 = prev.trailer["/ID"][0].original_bytes
+            id2 = hashlib.sha256(id1 + b"review-desk signature fields").digest()[:16]
+            return generic.ArrayObject(
+                [generic.ByteStringObject(id1), generic.ByteStringObject(id2)]
+            )
+
+        def _update_meta(self) -> None:
+            """Keep the report's Info dictionary: pyHanko would stamp ModDate with the clock."""
+
+    writer = DeterministicWriter(io.BytesIO(pdf), strict=True)
+    last_page = int(writer.root["/Pages"]["/Count"]) - 1
+    for name in FIELDS:
+        fields.append_signature_field(
+            writer,
+            fields.SigFieldSpec(name, on_page=last_page, box=_int_box(SIGNATURE_BOXES[name])),
+        )
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def sign_pdf(
+    pdf: bytes,
+    field: str,
+    identity: Identity,
+    reason: str,
+    location: str,
+    now: dt.datetime,
+) -> bytes:
+    """Sign the existing, empty ``field`` of ``pdf`` (PAdES B-B, SHA-256, incremental).
+
+    The visible stamp shows the signer's name from the certificate (Chinese included) and
+    ``now``; the signing time is also recorded as ``/M``.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import StaticStampStyle
+
+    if field not in FIELDS:
+        raise ValueError(f"unknown signature field {field!r}")
+    signer = _signer(identity)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+        name=identity.common_name,
+    )
+    box = SIGNATURE_BOXES[field]
+    appearance = stamp_pdf(identity, field, now, (box[2] - box[0], box[3] - box[1]))
+    style = StaticStampStyle(background=_pdf_page_content(appearance), border_width=0)
+
+    class _ClockedSigner(signers.PdfSigner):
+        """pyHanko reads the wall clock for /M and the stamp; we inject ``now`` instead."""
+
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only=True)
+            session.system_time = now
+            return session
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)
+    pdf_signer = _ClockedSigner(meta, signer=signer, stamp_style=style)
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, existing_fields_only=True, output=out)
+    return out.getvalue()
+
+
+def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[float, float]) -> bytes:
+    """The visible stamp as a one-page PDF drawn by reportlab in the embedded CJK font.
+
+    pyHanko's own text stamps need uharfbuzz for a TrueType font, which we do not ship; an
+    imported page draws the same Chinese name with the font every export already embeds.
+    """
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.crypto.profile import fingerprint
+    from export.fonts import register_cjk_font
+
+    font = register_cjk_font()
+    width, height = size
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=size, invariant=1, initialFontName=font)
+    c.setStrokeColor(colors.HexColor("#1d4ed8"))
+    c.setFillColor(colors.HexColor("#eff6ff"))
+    c.setLineWidth(1.2)
+    c.roundRect(1, 1, width - 2, height - 2, 4, fill=1)
+    c.setFillColor(colors.HexColor("#1e3a8a"))
+    c.setFont(font, 11)
+    c.drawString(8, height - 17, f"{identity.common_name}  ·  {_ROLE_CAPTION[field]}")
+    c.setFont(font, 7.5)
+    c.drawString(8, height - 30, "已电子签名 Digitally signed (PAdES)")
+    c.drawString(8, height - 41, f"时间 Time: {now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    c.drawString(8, height - 52, f"证书 Certificate: {fingerprint(identity.certificate)}")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _pdf_page_content(pdf: bytes) -> Any:
+    """pyHanko content that imports page 1 of ``pdf`` (its ImportedPdfPage wants a path)."""
+    import binascii
+    import hashlib
+
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    class ImportedPdfBytes(PdfContent):
+        def render(self) -> bytes:
+            xobj = self._ensure_writer.import_page_as_xobject(PdfFileReader(io.BytesIO(pdf)), 0)
+            name = b"/Stamp" + binascii.hexlify(hashlib.sha256(pdf).digest()[:8])
+            self.resources.xobject[name.decode("ascii")] = xobj
+            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return name + b" Do"
+
+    return ImportedPdfBytes()
+
+
+def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = (round(v) for v in box)
+    return x1, y1, x2, y2
+
+
+def _signer(identity: Identity) -> Any:
+    """A pyHanko signer from our identity (cryptography objects -> asn1crypto)."""
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    chain = [translate_pyca_cryptography_cert_to_asn1(c) for c in identity.chain]
+    return signers.SimpleSigner(
+        signing_cert=translate_pyca_cryptography_cert_to_asn1(identity.certificate),
+        signing_key=translate_pyca_cryptography_key_to_asn1(identity.signing_key),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
+    )

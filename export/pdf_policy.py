@@ -1,0 +1,241 @@
+"""Our policy for a signed opinion report, stricter than "every signature is valid".
+
+A report is accepted only when (reliability note, section d):
+- it has exactly the expected revisions: the report, the signature fields, the chair's
+  signature, the secretary's signature;
+- it has exactly two signatures, ChairSig then SecretarySig, by an EXPERT and a SECRETARY
+  certificate (optionally: the expected fingerprints);
+- both are intact, valid and trusted (offline CRLs applied when given);
+- the secretary's signature covers the ENTIRE_FILE, and the chair's covers its ENTIRE_REVISION
+  with nothing but signature-field filling after it.
+
+:func:`validate_report` returns a frozen report with separate flags for display;
+:func:`verify_report` raises :class:`ReportPolicyError` when the report is not accepted.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cryptography import x509
+
+from app.crypto.profile import Role, certificate_role, fingerprint
+from app.errors import UserFacingError
+from app.i18n import N_, Msg
+from export.pades import FIELDS
+
+EXPECTED_REVISIONS: Final = 4
+_ROLES: Final = (Role.EXPERT, Role.SECRETARY)
+
+
+class Problem(enum.Enum):
+    UNREADABLE = "unreadable"
+    REVISION_COUNT = "revision_count"
+    SIGNATURE_COUNT = "signature_count"
+    FIELD_ORDER = "field_order"
+    ROLE = "role"
+    FINGERPRINT = "fingerprint"
+    NOT_INTACT = "not_intact"
+    NOT_VALID = "not_valid"
+    NOT_TRUSTED = "not_trusted"
+    REVOKED = "revoked"
+    COVERAGE = "coverage"
+    MODIFIED_AFTER_CHAIR = "modified_after_chair"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS: Final = {
+    Problem.UNREADABLE: N_("The file is not a readable PDF."),
+    Problem.REVISION_COUNT: N_("The file does not have exactly the expected revisions."),
+    Problem.SIGNATURE_COUNT: N_("The report does not carry exactly two signatures."),
+    Problem.FIELD_ORDER: N_("The signatures are not the chair's followed by the secretary's."),
+    Problem.ROLE: N_("A signer's certificate does not have the expected role."),
+    Problem.FINGERPRINT: N_("A signer's certificate is not the expected one."),
+    Problem.NOT_INTACT: N_("A signature does not match the signed content."),
+    Problem.NOT_VALID: N_("A signature is cryptographically invalid."),
+    Problem.NOT_TRUSTED: N_("A signer's certificate does not lead to a trusted root."),
+    Problem.REVOKED: N_("A signer's certificate is revoked."),
+    Problem.COVERAGE: N_("A signature does not cover what it must cover."),
+    Problem.MODIFIED_AFTER_CHAIR: N_(
+        "The file was changed after the chair signed, beyond filling in signatures."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    signer: str
+    role: Role | None
+    fingerprint: str
+    intact: bool
+    valid: bool
+    trusted: bool
+    revoked: bool
+    coverage: str
+    modification_level: str
+    signed_revision: int
+
+
+@dataclass(frozen=True)
+class ReportValidation:
+    signatures: tuple[SignatureReport, ...]
+    problems: tuple[Problem, ...]
+    revisions: int
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+    def messages(self) -> tuple[Msg, ...]:
+        return tuple(Msg.of(p.label) for p in self.problems)
+
+
+class ReportPolicyError(UserFacingError):
+    def __init__(self, validation: ReportValidation) -> None:
+        self.validation = validation
+        first = validation.problems[0] if validation.problems else Problem.UNREADABLE
+        super().__init__(
+            Msg.of(first.label),
+            Msg.of("Do not use this file; ask the secretary for the report again."),
+        )
+
+
+def verify_report(pdf: bytes, trust_roots: Sequence[x509.Certificate], **kw: Any) -> None:
+    """Raise :class:`ReportPolicyError` unless :func:`validate_report` accepts ``pdf``."""
+    result = validate_report(pdf, trust_roots, **kw)
+    if not result.accepted:
+        raise ReportPolicyError(result)
+
+
+def validate_report(
+    pdf: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList] = (),
+    *,
+    other_certs: Sequence[x509.Certificate] = (),
+    chair_fingerprint: str | None = None,
+    secretary_fingerprint: str | None = None,
+) -> ReportValidation:
+    """Check ``pdf`` against our policy offline (no fetching) and say what is wrong."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=True)
+        revisions = reader.xrefs.total_revisions
+        embedded = list(reader.embedded_signatures)
+    except Exception:  # pyHanko raises many kinds on a broken file
+        return ReportValidation((), (Problem.UNREADABLE,), 0)
+
+    problems: list[Problem] = []
+    if revisions != EXPECTED_REVISIONS:
+        problems.append(Problem.REVISION_COUNT)
+    if len(embedded) != len(FIELDS):
+        problems.append(Problem.SIGNATURE_COUNT)
+    embedded.sort(key=lambda s: s.signed_revision)
+    if tuple(s.field_name for s in embedded) != FIELDS[: len(embedded)]:
+        problems.append(Problem.FIELD_ORDER)
+
+    context_args = _context_args(trust_roots, crls, other_certs)
+    reports: list[SignatureReport] = []
+    expected_prints = (chair_fingerprint, secretary_fingerprint)
+    for index, sig in enumerate(embedded):
+        report = _check_one(sig, context_args)
+        reports.append(report)
+        problems += _judge(report, index, len(embedded), expected_prints)
+    return ReportValidation(tuple(reports), tuple(dict.fromkeys(problems)), revisions)
+
+
+def _context_args(
+    roots: Sequence[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList],
+    others: Sequence[x509.Certificate],
+) -> dict[str, Any]:
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    crl_list = [asn1_crl.CertificateList.load(c.public_bytes(Encoding.DER)) for c in crls]
+    return {
+        "trust_roots": [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots],
+        "other_certs": [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others],
+        "crls": crl_list,
+        "allow_fetching": False,
+        # With CRLs given, a certificate they do not clear is refused; without, there is no
+        # revocation information to apply offline.
+        "revocation_mode": "hard-fail" if crl_list else "soft-fail",
+    }
+
+
+def _check_one(sig: Any, context_args: dict[str, Any]) -> SignatureReport:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    try:
+        status = validate_pdf_signature(
+            sig,
+            ValidationContext(**context_args),
+            key_usage_settings=KeyUsageConstraints(key_usage={"non_repudiation"}),
+        )
+        intact, valid, trusted, revoked = (
+            status.intact,
+            status.valid,
+            status.trusted,
+            status.revoked,
+        )
+        coverage = status.coverage.name if status.coverage else "NONE"
+        level = status.modification_level.name if status.modification_level else "UNKNOWN"
+    except Exception:  # a malformed signature dictionary or CMS blob
+        intact = valid = trusted = revoked = False
+        coverage, level = "NONE", "UNKNOWN"
+    return SignatureReport(
+        field=str(sig.field_name),
+        signer=cert.subject.rfc4514_string(),
+        role=certificate_role(cert),
+        fingerprint=fingerprint(cert),
+        intact=bool(intact),
+        valid=bool(valid),
+        trusted=bool(trusted),
+        revoked=bool(revoked),
+        coverage=coverage,
+        modification_level=level,
+        signed_revision=int(sig.signed_revision),
+    )
+
+
+def _judge(
+    r: SignatureReport, index: int, count: int, prints: tuple[str | None, str | None]
+) -> list[Problem]:
+    out: list[Problem] = []
+    if index < len(_ROLES) and r.role is not _ROLES[index]:
+        out.append(Problem.ROLE)
+    if index < len(prints) and prints[index] and prints[index] != r.fingerprint:
+        out.append(Problem.FINGERPRINT)
+    if not r.intact:
+        out.append(Problem.NOT_INTACT)
+    if not r.valid:
+        out.append(Problem.NOT_VALID)
+    if r.revoked:
+        out.append(Problem.REVOKED)
+    elif not r.trusted:
+        out.append(Problem.NOT_TRUSTED)
+    last = index == count - 1
+    if last and r.coverage != "ENTIRE_FILE":
+        out.append(Problem.COVERAGE)
+    if not last:
+        if r.coverage != "ENTIRE_REVISION":
+            out.append(Problem.COVERAGE)
+        if r.modification_level not in ("NONE", "FORM_FILLING"):
+            out.append(Problem.MODIFIED_AFTER_CHAIR)
+    return out
