@@ -19,6 +19,7 @@ import sqlite_utils
 
 from app.errors import StorageError
 from app.i18n import Msg
+from storage.secretary_schema import m003_secretary
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -226,7 +227,7 @@ def m002_kit(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_kit)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_kit, m003_secretary)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -18,7 +18,7 @@ from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
 from app.i18n import LocalizedText, _, detect_language, set_language
 
-SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit")
+SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit", "results", "secretary")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -131,12 +131,17 @@ def _read_at(source: RandomAccess, offset: int, size: int) -> bytes:
     return data
 
 
-def read_directory(source: RandomAccess, size: int) -> ZipDirectory:
+def read_directory(
+    source: RandomAccess, size: int, *, max_entries: int = MAX_ENTRIES
+) -> ZipDirectory:
     """Parse and check the archive of ``size`` bytes in ``source`` (see the module doc).
 
-    Reads the 22-byte end record, the central directory (at most
-    :data:`MAX_DIRECTORY_SIZE` bytes) and one local header per entry; never member data.
+    Reads the 22-byte end record, the central directory (at most ``max_entries`` entries of
+    at most :data:`MAX_NAME_BYTES` name bytes each) and one local header per entry; never
+    member data. ``max_entries`` is larger only for formats that need it (a result bundle
+    holds every signed sheet); at most 65 535, the ZIP32 end record's limit.
     """
+    max_directory = max_entries * (CENTRAL_FORMAT.size + MAX_NAME_BYTES)
     if size < END_FORMAT.size:
         raise _refuse(Msg.of("it is not a ZIP archive."), f"only {size} bytes")
     end_offset = size - END_FORMAT.size
@@ -150,16 +155,16 @@ def read_directory(source: RandomAccess, size: int) -> ZipDirectory:
         )
     if disk or cd_disk or disk_entries != entries:
         raise _refuse(Msg.of("it is a multi-part archive."), "multi-disk fields are set")
-    if entries > MAX_ENTRIES:
+    if entries > max_entries:
         raise _refuse(
             Msg.of(
                 "it has {count} members, more than the limit of {limit}.",
                 count=entries,
-                limit=MAX_ENTRIES,
+                limit=max_entries,
             ),
             f"{entries} entries",
         )
-    if cd_offset + cd_size != end_offset or cd_size > MAX_DIRECTORY_SIZE:
+    if cd_offset + cd_size != end_offset or cd_size > max_directory:
         raise _refuse(
             Msg.of("its directory is not where the archive says."),
             f"directory at {cd_offset} of {cd_size} bytes does not end at {end_offset}",

@@ -1,0 +1,294 @@
+"""Collecting sheet files (``*.oisheet``) from the experts.
+
+Each file is read with :func:`app.sheets.read_sheet_file` as this meeting's secretary (own
+trust roots, this meeting, rubric and kit hash, the current round) and then checked against
+what is already stored:
+
+- a sheet version already stored with the same signed bytes is a duplicate: no-op;
+- a *newer* version of a pair supersedes the stored one (kept, marked superseded);
+- an *older* version, or the same version with other bytes, is refused;
+- a sheet for a pair with a stored recusal, or a recusal for a pair with stored sheets, is
+  refused; in a later round, a sheet for an application not reopened is refused.
+
+One transaction per file: a refused file stores nothing (not even its notes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.crypto.identity import Identity
+from app.domain.ids import ApplicationId
+from app.domain.sheet import SheetStatus
+from app.errors import UserFacingError
+from app.i18n import Msg
+from app.secretary.errors import SetupIncompleteError, SheetImportRefused
+from app.secretary.model import StoredRecusal, StoredSheet
+from app.secretary.progress import Cancel, Progress, check_cancel, report
+from app.secretary.rounds import round_info
+from app.secretary.setup import require_secretary
+from app.sheets import SheetFileContents, SheetFileError, read_sheet_file
+from storage.secretary import SecretaryWorkspace
+
+
+@dataclass(frozen=True)
+class SheetFileImport:
+    """What one accepted file changed. ``nothing_new`` marks a duplicate hand-in."""
+
+    file_name: str
+    file_sha256: str
+    expert_id: str
+    round: int
+    new_sheets: tuple[tuple[ApplicationId, int], ...]
+    superseded: tuple[tuple[ApplicationId, int], ...]
+    duplicates: int
+    new_recusals: tuple[ApplicationId, ...]
+    new_notes: int
+
+    @property
+    def nothing_new(self) -> bool:
+        return not (self.new_sheets or self.new_recusals or self.new_notes)
+
+    @property
+    def message(self) -> Msg:
+        if self.nothing_new:
+            return Msg.of("{file}: already collected; nothing changed.", file=self.file_name)
+        return Msg.of(
+            "{file}: {sheets} new sheet(s), {superseded} superseded, {recusals} recusal(s), "
+            "{notes} note(s) from {expert} (round {round}).",
+            file=self.file_name,
+            sheets=len(self.new_sheets),
+            superseded=len(self.superseded),
+            recusals=len(self.new_recusals),
+            notes=self.new_notes,
+            expert=self.expert_id,
+            round=self.round,
+        )
+
+
+@dataclass(frozen=True)
+class SheetFileOutcome:
+    """One file of a batch: ``imported`` or ``refusal`` (the error, translated when shown)."""
+
+    path: Path
+    imported: SheetFileImport | None
+    refusal: UserFacingError | None
+
+    @property
+    def message(self) -> Msg:
+        if self.imported is not None:
+            return self.imported.message
+        assert self.refusal is not None
+        return self.refusal.msg
+
+
+def import_sheet_files(
+    ws: SecretaryWorkspace,
+    identity: Identity,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    now: dt.datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> tuple[SheetFileOutcome, ...]:
+    """Import each file on its own (a refusal does not stop the batch); progress per file."""
+    results = []
+    for done, path in enumerate(paths):
+        check_cancel(cancel)
+        report(progress, done, len(paths), Path(path).name)
+        try:
+            imported = import_sheet_file(ws, identity, Path(path), actor=actor, now=now)
+            results.append(SheetFileOutcome(Path(path), imported, None))
+        except UserFacingError as exc:
+            results.append(SheetFileOutcome(Path(path), None, exc))
+    report(progress, len(paths), len(paths), "")
+    return tuple(results)
+
+
+def import_sheet_file(
+    ws: SecretaryWorkspace,
+    identity: Identity,
+    source: Path | bytes,
+    *,
+    actor: str,
+    now: dt.datetime,
+    file_name: str | None = None,
+) -> SheetFileImport:
+    """Verify and store one sheet file; :class:`SheetImportRefused` (nothing stored) or the
+    reader's own :class:`SheetFileError` subclasses, wrapped, on any refusal."""
+    name = file_name or (source.name if isinstance(source, Path) else "sheet file")
+    setup = require_secretary(ws, identity)
+    if setup.kit is None:
+        raise SetupIncompleteError(
+            Msg.of("The meeting kit has not been issued yet, so no sheet can belong to it."),
+            Msg.of("Issue the meeting kit first."),
+        )
+    data = source.read_bytes() if isinstance(source, Path) else source
+    sha = hashlib.sha256(data).hexdigest()
+    meeting = ws.meeting(setup.header.meeting_id)
+    current = round_info(ws, setup.current_round)
+    try:
+        contents = read_sheet_file(
+            data,
+            identity,
+            setup.trust_roots(),
+            meeting,
+            setup.rubric,
+            setup.kit.kit_hash,
+            {setup.current_round},
+            now,
+        )
+    except SheetFileError as exc:
+        raise SheetImportRefused(name, exc.msg) from exc
+    expert = contents.expert.id
+    if ws.sheet_file_seen(sha):
+        return SheetFileImport(name, sha, expert, contents.round, (), (), 0, (), 0)
+    stored: dict[tuple[str, int, int], StoredSheet] = {
+        (str(s.sheet.application_id), s.sheet.round, s.sheet.version): s
+        for s in ws.signed_sheets(expert_id=expert)
+    }
+    recused = {
+        r.declaration.application_id for r in ws.recusals() if r.declaration.expert_id == expert
+    }
+    plan = _plan(name, contents, stored, recused, current.includes, now)
+    known_notes = ws.note_ids()
+    notes = [n for n in contents.notes if n.id not in known_notes]
+    if not (plan.steps or plan.recusals or notes):
+        return SheetFileImport(name, sha, expert, contents.round, (), (), plan.duplicates, (), 0)
+    with ws.transaction(actor, now):
+        for kind, item in plan.steps:
+            if kind == "supersede":
+                ws.supersede_collected(item)
+            else:
+                ws.add_signed_sheet(item, sha)
+        for recusal in plan.recusals:
+            ws.add_recusal(recusal, sha)
+        for note in notes:
+            ws.add_collected_note(note)
+        ws.add_sheet_file(sha, expert, contents.round, contents.created_at)
+    return SheetFileImport(
+        file_name=name,
+        file_sha256=sha,
+        expert_id=expert,
+        round=contents.round,
+        new_sheets=tuple((s.sheet.application_id, s.sheet.version) for s in plan.sheets),
+        superseded=tuple((s.sheet.application_id, s.sheet.version) for s in plan.supersede),
+        duplicates=plan.duplicates,
+        new_recusals=tuple(r.declaration.application_id for r in plan.recusals),
+        new_notes=len(notes),
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    steps: tuple[tuple[str, StoredSheet], ...]
+    """("supersede" | "insert", sheet) in the order they must be written."""
+    recusals: tuple[StoredRecusal, ...]
+    duplicates: int
+
+    @property
+    def sheets(self) -> tuple[StoredSheet, ...]:
+        return tuple(s for kind, s in self.steps if kind == "insert")
+
+    @property
+    def supersede(self) -> tuple[StoredSheet, ...]:
+        return tuple(s for kind, s in self.steps if kind == "supersede")
+
+
+def _plan(
+    name: str,
+    contents: SheetFileContents,
+    stored: dict[tuple[str, int, int], StoredSheet],
+    recused: set[ApplicationId],
+    includes: Callable[[str], bool],
+    now: dt.datetime,
+) -> _Plan:
+    """Decide every item before anything is written; the first problem refuses the file."""
+    fp = contents.signer.fingerprint
+    known = dict(stored)
+    steps: list[tuple[str, StoredSheet]] = []
+    duplicates = 0
+    ordered = sorted(contents.sheets, key=lambda item: (item[0].application_id, item[0].version))
+    for sheet, signed in ordered:
+        app_id = sheet.application_id
+        if app_id in recused:
+            raise SheetImportRefused(
+                name,
+                Msg.of(
+                    "it holds a sheet for {application}, from which {expert} is recused.",
+                    application=app_id,
+                    expert=sheet.expert_id,
+                ),
+            )
+        if not includes(app_id):
+            raise SheetImportRefused(
+                name,
+                Msg.of(
+                    "application {application} is not being scored in round {round}.",
+                    application=app_id,
+                    round=sheet.round,
+                ),
+            )
+        same = known.get((app_id, sheet.round, sheet.version))
+        if same is not None:
+            if same.signed.document != signed.document:
+                raise SheetImportRefused(
+                    name,
+                    Msg.of(
+                        "version {version} of the sheet for {application} was already "
+                        "collected with different content.",
+                        version=sheet.version,
+                        application=app_id,
+                    ),
+                )
+            duplicates += 1
+            continue
+        latest = _latest(known, app_id, sheet.round)
+        if latest is not None and latest.sheet.version > sheet.version:
+            raise SheetImportRefused(
+                name,
+                Msg.of(
+                    "it holds version {version} of the sheet for {application}, older than "
+                    "version {stored}, already collected.",
+                    version=sheet.version,
+                    application=app_id,
+                    stored=latest.sheet.version,
+                ),
+            )
+        if latest is not None and latest.sheet.status is SheetStatus.SUBMITTED:
+            steps.append(("supersede", latest))
+            known[(app_id, sheet.round, latest.sheet.version)] = dataclasses.replace(
+                latest, sheet=dataclasses.replace(latest.sheet, status=SheetStatus.SUPERSEDED)
+            )
+        new = StoredSheet(sheet, signed, fp, now)
+        steps.append(("insert", new))
+        known[(app_id, sheet.round, sheet.version)] = new
+    new_recusals = []
+    for declaration, signed in contents.recusals:
+        app_id = declaration.application_id
+        if any(k[0] == app_id for k in known):
+            raise SheetImportRefused(
+                name,
+                Msg.of(
+                    "it declares a conflict with {application}, for which a sheet of {expert} "
+                    "was already collected.",
+                    application=app_id,
+                    expert=declaration.expert_id,
+                ),
+            )
+        if app_id not in recused:
+            new_recusals.append(StoredRecusal(declaration, contents.round, signed, fp))
+    return _Plan(tuple(steps), tuple(new_recusals), duplicates)
+
+
+def _latest(
+    stored: dict[tuple[str, int, int], StoredSheet], app_id: str, round_: int
+) -> StoredSheet | None:
+    versions = [s for (a, r, _v), s in stored.items() if a == app_id and r == round_]
+    return max(versions, key=lambda s: s.sheet.version, default=None)

@@ -1,0 +1,261 @@
+"""Importing application packages into the secretary's workspace.
+
+Each package is copied into ``packages/`` first and the *copy* is verified in full with the
+secretary's identity (age layer, issuer signature against the meeting's trust roots, manifest,
+form, every member hash), so what is kept is exactly what was checked. A package that fails is
+recorded as refused with its reason and its copy removed; the others still import. Packages
+stay encrypted on disk; only the application form (signed by the issuer) is stored in the
+database. Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import enum
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from app.crypto.cms import SignerInfo
+from app.crypto.identity import Identity
+from app.domain.meeting import AgendaItem, Application
+from app.errors import UserFacingError
+from app.i18n import LocalizedText, Msg
+from app.kit.files import write_stream_atomically
+from app.package import decryption_identity, open_package
+from app.secretary.errors import SetupFrozenError
+from app.secretary.model import (
+    DEFAULT_QA_MINUTES,
+    DEFAULT_REPORT_MINUTES,
+    PackageRecord,
+    PackageStatus,
+)
+from app.secretary.progress import Cancel, Progress, check_cancel, report
+from app.secretary.setup import packages_folder, require_secretary
+from storage.secretary import SecretaryWorkspace
+
+_BLOCK = 1 << 20
+EXTENSION = ".oipkg"
+
+
+class PackageOutcome(enum.Enum):
+    IMPORTED = "imported"
+    REFUSED = "refused"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class PackageImport:
+    """One file's outcome; ``message`` says it in a sentence for the console's list."""
+
+    source: Path
+    outcome: PackageOutcome
+    record: PackageRecord
+    message: Msg
+
+
+def import_packages(
+    ws: SecretaryWorkspace,
+    identity: Identity,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    now: dt.datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> tuple[PackageImport, ...]:
+    """Import ``paths`` one by one (one transaction each); returns every file's outcome.
+
+    ``progress(done_bytes, total_bytes, file name)`` during verification; ``cancel`` is
+    polled between packages and between blocks (:class:`UserCancelled`: packages finished
+    so far stay imported, the current one leaves nothing behind).
+    """
+    setup = require_secretary(ws, identity)
+    if setup.kit is not None:
+        raise SetupFrozenError(Msg.of("set of applications"), setup.kit.kit_hash)
+    roots = setup.trust_roots()
+    sizes = [_size(Path(p)) for p in paths]
+    total = sum(sizes)
+    base = 0
+    results = []
+    for path, size in zip(paths, sizes, strict=True):
+        check_cancel(cancel)
+        results.append(
+            _import_one(ws, identity, roots, Path(path), base, total, actor, now, progress, cancel)
+        )
+        base += size
+        report(progress, base, total, Path(path).name)
+    return tuple(results)
+
+
+def _import_one(
+    ws: SecretaryWorkspace,
+    identity: Identity,
+    roots: Sequence[x509.Certificate],
+    path: Path,
+    base: int,
+    total: int,
+    actor: str,
+    now: dt.datetime,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> PackageImport:
+    folder = packages_folder(ws)
+    folder.mkdir(exist_ok=True)
+    digest = hashlib.sha256()
+    incoming = folder / f".incoming-{os.getpid()}-{path.name}"
+    try:
+        size = write_stream_atomically(incoming, _hashing(path, digest))
+    except OSError as exc:
+        return _refuse(
+            ws,
+            path,
+            "",
+            0,
+            Msg.of("the file cannot be read ({error}).", error=exc.strerror or exc),
+            actor,
+            now,
+        )
+    sha = digest.hexdigest()
+    known = {p.file_sha256: p for p in ws.packages()}
+    if sha in known:
+        _remove(incoming)
+        old = known[sha]
+        return PackageImport(
+            path,
+            PackageOutcome.DUPLICATE,
+            old,
+            Msg.of("{file}: already imported; nothing changed.", file=path.name),
+        )
+    try:
+        application, issuer, package_id = _verify(
+            incoming, identity, roots, now, base, total, path.name, progress, cancel
+        )
+    except UserFacingError as exc:
+        _remove(incoming)
+        return _refuse(ws, path, sha, size, exc.msg, actor, now)
+    except BaseException:
+        _remove(incoming)
+        raise
+    taken = {p.application_id for p in known.values() if p.status is PackageStatus.VERIFIED}
+    if application.id in taken:
+        _remove(incoming)
+        return _refuse(
+            ws,
+            path,
+            sha,
+            size,
+            Msg.of("a package for application {id} was already imported.", id=application.id),
+            actor,
+            now,
+        )
+    stored_name = f"{application.id}{EXTENSION}"
+    record = PackageRecord(
+        file_sha256=sha,
+        source_name=path.name,
+        size=size,
+        status=PackageStatus.VERIFIED,
+        imported_at=now,
+        application=application,
+        stored_name=stored_name,
+        package_id=package_id,
+        issuer_name=issuer.common_name,
+        issuer_fingerprint=issuer.fingerprint,
+    )
+    target = folder / stored_name
+    try:
+        os.replace(incoming, target)
+        agenda = ws.agenda()
+        item = AgendaItem(
+            application.id, len(agenda) + 1, DEFAULT_REPORT_MINUTES, DEFAULT_QA_MINUTES
+        )
+        with ws.transaction(actor, now):
+            ws.add_package(record)
+            ws.save_agenda((*agenda, item), "agenda.append")
+    except BaseException:
+        _remove(target)
+        _remove(incoming)
+        raise
+    return PackageImport(
+        path,
+        PackageOutcome.IMPORTED,
+        record,
+        Msg.of(
+            "{file}: verified and imported as application {id}.", file=path.name, id=application.id
+        ),
+    )
+
+
+def _verify(
+    path: Path,
+    identity: Identity,
+    roots: Sequence[x509.Certificate],
+    now: dt.datetime,
+    base: int,
+    total: int,
+    name: str,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> tuple[Application, SignerInfo, str]:
+    with open_package(path, [decryption_identity(identity)], roots, now) as opened:
+
+        def step(done: int, _size: int) -> None:
+            check_cancel(cancel)
+            report(progress, base + done, total, name)
+
+        opened.verify_all(step)
+        return opened.application, opened.issuer, opened.manifest.package_id
+
+
+def _refuse(
+    ws: SecretaryWorkspace,
+    path: Path,
+    sha: str,
+    size: int,
+    reason: Msg,
+    actor: str,
+    now: dt.datetime,
+) -> PackageImport:
+    record = PackageRecord(
+        file_sha256=sha or hashlib.sha256(str(path).encode()).hexdigest(),
+        source_name=path.name,
+        size=size,
+        status=PackageStatus.REFUSED,
+        imported_at=now,
+        reason=LocalizedText(reason.in_language("en"), reason.in_language("zh_CN")),
+    )
+    with ws.transaction(actor, now):
+        ws.add_package(record)
+    return PackageImport(
+        path,
+        PackageOutcome.REFUSED,
+        record,
+        Msg.of("{file}: refused: {reason}", file=path.name, reason=reason),
+    )
+
+
+def _hashing(path: Path, digest: hashlib._Hash) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while block := fh.read(_BLOCK):
+            digest.update(block)
+            yield block
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+__all__ = ["PackageImport", "PackageOutcome", "import_packages"]
