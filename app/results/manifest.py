@@ -1,0 +1,325 @@
+"""``manifest.json`` of a result bundle (bundle v1, section 4) and the member names.
+
+The manifest is parsed only after the secretary's signature over its exact bytes has been
+verified, and then strictly: format and version first (an unknown version is named), every
+field checked, no unknown field; :func:`reconcile` then holds it against the ZIP directory.
+Member names are derived from content (:func:`sheet_name`, …), so a reader can require that
+a member is called what its content says - two readers cannot file one sheet differently.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.i18n import Msg
+from app.package.zipcheck import ZipDirectory
+from app.results.errors import BundleManifestError, BundleVersionError
+
+FORMAT: Final = "review-desk/result-bundle"
+VERSION: Final = 1
+EXTENSION: Final = ".oibundle"
+MANIFEST_NAME: Final = "manifest.json"
+SIGNATURE_NAME: Final = "manifest.json.p7s"
+RESULTS_NAME: Final = "results.json"
+REPORT_NAME: Final = "report.pdf"
+WORKBOOK_NAME: Final = "workbook.xlsx"
+SIGNATURE_SUFFIX: Final = ".p7s"
+MAX_BUNDLE_VERSION: Final = 1_000_000
+MAX_ROUND: Final = 99
+MAX_MANIFEST_SIZE: Final = 8 * 1024 * 1024
+MAX_SIGNATURE_SIZE: Final = 64 * 1024
+MAX_ENTRIES: Final = 65_535
+
+_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}"
+_NUMBER = r"[1-9][0-9]{0,6}"
+_SHEET = re.compile(rf"sheets/({_ID})/({_ID})-r({_NUMBER})-v({_NUMBER})\.json")
+_RECUSAL = re.compile(rf"recusals/({_ID})/({_ID})-r({_NUMBER})\.json")
+_OPINION = re.compile(rf"opinions/({_ID})-r({_NUMBER})\.json")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_FINGERPRINT = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}")
+_FIELDS: Final = (
+    "format",
+    "version",
+    "meeting_id",
+    "kit_hash",
+    "round",
+    "bundle_version",
+    "created_at",
+    "is_demo",
+    "secretary_fingerprint",
+    "results_sha256",
+    "members",
+)
+_MEMBER_FIELDS: Final = ("name", "size", "sha256", "kind")
+
+
+class MemberKind(enum.Enum):
+    RESULTS = "results"
+    SHEET = "sheet"
+    RECUSAL = "recusal"
+    OPINION = "opinion"
+    SIGNATURE = "signature"
+    REPORT = "report"
+    WORKBOOK = "workbook"
+
+
+SIGNED_KINDS: Final = (MemberKind.SHEET, MemberKind.RECUSAL, MemberKind.OPINION)
+
+
+def sheet_name(expert_id: str, application_id: str, round_: int, version: int) -> str:
+    return f"sheets/{expert_id}/{application_id}-r{round_}-v{version}.json"
+
+
+def recusal_name(expert_id: str, application_id: str, round_: int) -> str:
+    return f"recusals/{expert_id}/{application_id}-r{round_}.json"
+
+
+def opinion_name(application_id: str, round_: int) -> str:
+    return f"opinions/{application_id}-r{round_}.json"
+
+
+def kind_of_name(name: str) -> MemberKind | None:
+    """The kind a member name belongs to, or ``None`` for a name the format does not allow."""
+    if name == RESULTS_NAME:
+        return MemberKind.RESULTS
+    if name == REPORT_NAME:
+        return MemberKind.REPORT
+    if name == WORKBOOK_NAME:
+        return MemberKind.WORKBOOK
+    if name.endswith(SIGNATURE_SUFFIX):
+        base = name[: -len(SIGNATURE_SUFFIX)]
+        return MemberKind.SIGNATURE if kind_of_name(base) in SIGNED_KINDS else None
+    if _SHEET.fullmatch(name):
+        return MemberKind.SHEET
+    if _RECUSAL.fullmatch(name):
+        return MemberKind.RECUSAL
+    if _OPINION.fullmatch(name):
+        return MemberKind.OPINION
+    return None
+
+
+@dataclass(frozen=True)
+class ManifestMember:
+    name: str
+    size: int
+    sha256: str
+    kind: MemberKind
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed manifest; ``members`` in archive order (after the manifest and signature)."""
+
+    meeting_id: str
+    kit_hash: str
+    round: int
+    bundle_version: int
+    created_at: datetime
+    is_demo: bool
+    secretary_fingerprint: str
+    results_sha256: str
+    members: tuple[ManifestMember, ...]
+
+
+def format_time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("the time must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """The canonical bytes that are signed and stored."""
+    return dumps_canonical(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "meeting_id": manifest.meeting_id,
+            "kit_hash": manifest.kit_hash,
+            "round": manifest.round,
+            "bundle_version": manifest.bundle_version,
+            "created_at": format_time(manifest.created_at),
+            "is_demo": manifest.is_demo,
+            "secretary_fingerprint": manifest.secretary_fingerprint,
+            "results_sha256": manifest.results_sha256,
+            "members": [
+                {"name": m.name, "size": m.size, "sha256": m.sha256, "kind": m.kind.value}
+                for m in manifest.members
+            ],
+        }
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _bad(field: str, reason: str) -> BundleManifestError:
+    return BundleManifestError(
+        Msg.of("the field {field} is missing or wrong.", field=field[:80]), f"{field}: {reason}"
+    )
+
+
+def _fields(value: Any, where: str, names: Sequence[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _bad(where, "not an object")
+    for key in names:
+        if key not in value:
+            raise _bad(f"{where}.{key}", "required")
+    for key in value:
+        if key not in names:
+            raise _bad(f"{where}.{key}", "not part of the format")
+    return value
+
+
+def _int(value: Any, where: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise _bad(where, f"not an integer in {low}..{high}")
+    return value
+
+
+def _match(value: Any, where: str, pattern: re.Pattern[str]) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise _bad(where, "malformed")
+    return value
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    """Parse verified manifest bytes strictly; :class:`BundleManifestError` on any problem."""
+    try:
+        doc = loads_strict(data, max_size=MAX_MANIFEST_SIZE, max_depth=4)
+    except JsonFormatError as exc:
+        raise BundleManifestError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
+    if not isinstance(doc, dict):
+        raise _bad("$", "not an object")
+    if doc.get("format") != FORMAT:
+        raise BundleManifestError(
+            Msg.of(
+                "it is not a result-bundle manifest (format {found}).",
+                found=str(doc.get("format"))[:80],
+            ),
+            f"format {str(doc.get('format'))[:80]!r}",
+        )
+    version = doc.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise BundleVersionError(version)
+    obj = _fields(doc, "$", _FIELDS)
+    bundle_version = obj["bundle_version"]
+    if type(bundle_version) is not int or not 1 <= bundle_version <= MAX_BUNDLE_VERSION:
+        raise BundleManifestError(
+            Msg.of(
+                "the bundle version {version} is outside 1 to {limit}; it is refused as absurd.",
+                version=str(bundle_version)[:40],
+                limit=MAX_BUNDLE_VERSION,
+            ),
+            f"bundle_version {str(bundle_version)[:40]} out of range",
+        )
+    created = _match(obj["created_at"], "created_at", _TIME)
+    try:
+        created_at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise _bad("created_at", "not a real time") from None
+    if not isinstance(obj["is_demo"], bool):
+        raise _bad("is_demo", "not a boolean")
+    meeting_id = obj["meeting_id"]
+    if not isinstance(meeting_id, str) or not re.fullmatch(_ID, meeting_id):
+        raise _bad("meeting_id", "not an identifier")
+    return Manifest(
+        meeting_id=meeting_id,
+        kit_hash=_match(obj["kit_hash"], "kit_hash", _SHA256),
+        round=_int(obj["round"], "round", 1, MAX_ROUND),
+        bundle_version=bundle_version,
+        created_at=created_at,
+        is_demo=obj["is_demo"],
+        secretary_fingerprint=_match(
+            obj["secretary_fingerprint"], "secretary_fingerprint", _FINGERPRINT
+        ),
+        results_sha256=_match(obj["results_sha256"], "results_sha256", _SHA256),
+        members=_members(obj["members"]),
+    )
+
+
+def _members(value: Any) -> tuple[ManifestMember, ...]:
+    if not isinstance(value, list) or len(value) > MAX_ENTRIES - 2:
+        raise _bad("members", f"not a list of at most {MAX_ENTRIES - 2} members")
+    members: list[ManifestMember] = []
+    names: set[str] = set()
+    for i, item in enumerate(value):
+        where = f"members[{i}]"
+        obj = _fields(item, where, _MEMBER_FIELDS)
+        name = obj["name"]
+        if not isinstance(name, str) or name in names:
+            raise _bad(f"{where}.name", "not a string, or listed twice")
+        kind_value = obj["kind"]
+        kind = kind_of_name(name)
+        if kind is None or kind_value != kind.value:
+            raise BundleManifestError(
+                Msg.of("the member name “{name}” does not fit its kind.", name=name[:80]),
+                f"{where}: name {name[:80]!r} with kind {str(kind_value)[:20]!r}",
+            )
+        names.add(name)
+        members.append(
+            ManifestMember(
+                name=name,
+                size=_int(obj["size"], f"{where}.size", 0, 2**32 - 2),
+                sha256=_match(obj["sha256"], f"{where}.sha256", _SHA256),
+                kind=kind,
+            )
+        )
+    _check_pairs(members)
+    return tuple(members)
+
+
+def _check_pairs(members: Sequence[ManifestMember]) -> None:
+    names = {m.name for m in members}
+    results = [m for m in members if m.kind is MemberKind.RESULTS]
+    if len(results) != 1:
+        raise _bad("members", "results.json must be listed exactly once")
+    for m in members:
+        if m.kind in SIGNED_KINDS and m.name + SIGNATURE_SUFFIX not in names:
+            raise BundleManifestError(
+                Msg.of("the signed document “{name}” has no signature.", name=m.name[:80]),
+                f"{m.name!r} without {SIGNATURE_SUFFIX}",
+            )
+        if m.kind is MemberKind.SIGNATURE and m.name[: -len(SIGNATURE_SUFFIX)] not in names:
+            raise BundleManifestError(
+                Msg.of("the signature “{name}” signs nothing in the bundle.", name=m.name[:80]),
+                f"orphan signature {m.name!r}",
+            )
+
+
+def reconcile(manifest: Manifest, directory: ZipDirectory) -> None:
+    """Every ZIP entry after the first two is listed once, in order, with the same size."""
+    entries = directory.entries[2:]
+    if len(entries) != len(manifest.members):
+        listed = {m.name for m in manifest.members}
+        stored = {e.name for e in entries}
+        extra = sorted(stored - listed)
+        missing = sorted(listed - stored)
+        name = (extra or missing or ["?"])[0]
+        raise BundleManifestError(
+            Msg.of(
+                "the member “{name}” is in the archive or the manifest, but not in both.",
+                name=name[:80],
+            ),
+            f"unlisted {extra[:3]}, missing {missing[:3]}",
+        )
+    for entry, member in zip(entries, manifest.members, strict=True):
+        if entry.name != member.name:
+            raise BundleManifestError(
+                Msg.of(
+                    "the member “{name}” is in the archive or the manifest, but not in both.",
+                    name=entry.name[:80],
+                ),
+                f"archive has {entry.name!r} where the manifest lists {member.name!r}",
+            )
+        if entry.size != member.size:
+            raise BundleManifestError(
+                Msg.of("the member “{name}” has another size than listed.", name=entry.name[:80]),
+                f"{entry.name!r}: {entry.size} bytes, manifest says {member.size}",
+            )

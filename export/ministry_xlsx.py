@@ -1,0 +1,120 @@
+"""The ministry's summary workbook: every imported meeting × application on one sheet.
+
+Read from the ministry database (:func:`storage.ministry.application_rows`), never from a
+bundle's own workbook. Every text - applicant names included - is written as a string cell
+(``data_type = "s"``), so ``=HYPERLINK(…)`` or ``+cmd`` stays text (threat M12); there are
+no formulas. Written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.atomic_file import atomic_write
+from app.errors import UserFacingError
+from app.i18n import Msg, _, current_language
+from export.text import clean
+from storage.ministry import ApplicationRow, application_rows
+
+
+def export_xlsx(db_path: Path, out: Path, *, generated_at: datetime | None = None) -> int:
+    """Write the summary workbook of the database at ``db_path`` to ``out``; returns rows."""
+    rows = application_rows(db_path)
+    data = workbook_bytes(rows, generated_at)
+    try:
+        atomic_write(out, data, mode=0o644)
+    except OSError as exc:
+        raise UserFacingError(
+            Msg.of("Cannot write {path}.", path=str(out)),
+            Msg.of("Check that the folder exists and is writable."),
+        ) from exc
+    return len(rows)
+
+
+def workbook_bytes(rows: list[ApplicationRow], generated_at: datetime | None = None) -> bytes:
+    language = current_language()
+    subjects: list[str] = []
+    for row in rows:
+        for subject, _value in row.figures:
+            if subject not in subjects:
+                subjects.append(subject)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Summary")
+    headers = [
+        _("Meeting"),
+        _("Meeting title"),
+        _("Date"),
+        _("Bundle version"),
+        _("Round"),
+        _("Demo"),
+        _("Hearing position"),
+        _("Application"),
+        _("Applicant unit"),
+        _("Platform"),
+        _("Status"),
+        _("Rank"),
+        _("Votes for"),
+        _("Eligible"),
+        _("Needed"),
+        _("Passed"),
+        *subjects,
+        _("Panel recommendation"),
+        _("Opinion approved by the chair"),
+        _("Results hash"),
+        _("Bundle hash"),
+        _("Imported at"),
+    ]
+    for col, header in enumerate(headers, start=1):
+        _text(ws, 1, col, header)
+    yes, no = _("yes"), _("no")
+    for r, row in enumerate(rows, start=2):
+        figures = dict(row.figures)
+        values: list[str | int | None] = [
+            row.meeting_id,
+            row.meeting_title.get(language),
+            row.meeting_date,
+            row.bundle_version,
+            row.round,
+            yes if row.is_demo else no,
+            row.hearing_position,
+            row.application_id,
+            row.applicant_unit.get(language),
+            row.platform_name.get(language),
+            row.status,
+            row.rank,
+            row.votes_for,
+            row.eligible,
+            row.needed,
+            yes if row.passed else no,
+            *(figures.get(s) for s in subjects),
+            row.opinion_recommendation,
+            yes if row.opinion_approved else no,
+            row.results_sha256,
+            row.bundle_sha256,
+            row.imported_at,
+        ]
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, int):
+                ws.cell(r, col, value)
+            elif value is not None:
+                _text(ws, r, col, value)
+    ws.freeze_panes = "A2"
+    if generated_at is not None:
+        wb.properties.created = generated_at.replace(tzinfo=None)
+        wb.properties.modified = generated_at.replace(tzinfo=None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _text(ws: Worksheet, row: int, col: int, value: str) -> None:
+    cell = ws.cell(row, col)
+    cell.value = clean(value)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
