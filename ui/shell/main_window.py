@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.open_workspace_action.setVisible(self._workspace_loader is not None)
         self.expert_sign_in_action = self._action(self.sign_in_as_expert)
         self.expert_sign_in_action.setVisible(self._expert_sign_in is not None)
+        self.secretary_action = self._action(self.open_secretary_console)
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         if self._expert_sign_in is not None:
             self.file_menu.addAction(self.expert_sign_in_action)
             self.file_menu.addSeparator()
+        self.file_menu.addAction(self.secretary_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = bar.addMenu("")
@@ -240,6 +243,13 @@ class MainWindow(QMainWindow):
         if self._expert_sign_in is not None and self.meeting is not None:
             self._expert_sign_in(self)
 
+    def open_secretary_console(self) -> None:
+        """Choose a secretary workspace folder and open the secretary's console on it."""
+        from ui.secretary.window import open_console  # the console loads only when asked
+
+        self.secretary_consoles = getattr(self, "secretary_consoles", [])
+        open_console(self, self.dialogs, opened=self.secretary_consoles.append)
+
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
 
@@ -262,6 +272,7 @@ class MainWindow(QMainWindow):
         self.open_demo_action.setText(_("Open the &demo meeting"))
         self.open_workspace_action.setText(_("&Open workspace…"))
         self.expert_sign_in_action.setText(_("Sign in as &expert…"))
+        self.secretary_action.setText(_("Open &secretary console…"))
         self.quit_action.setText(_("&Quit"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language)

@@ -1,0 +1,1 @@
+"""The meeting secretary's console: setup, collection, consolidation, panel opinions, room view."""

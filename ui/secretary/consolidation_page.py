@@ -1,0 +1,269 @@
+"""Page 3, consolidation: per application its figures (factor, figure, flagged), the chosen
+figure's explanation with every expert's input (included, or excluded and why), the ranking,
+and opening a further round for the flagged applications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
+from app.errors import UserFacingError
+from app.i18n import _
+from app.secretary import rounds
+from app.secretary.setup import current_meeting
+from ui.common.errors import show_error
+from ui.secretary.context import ConsoleContext, heading
+from ui.secretary.models import Column, RowsModel
+
+FLAG_COLOUR = QColor("#f6d7d2")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    name: str
+    figure: Figure
+
+
+class ConsolidationPage(QWidget):
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: MeetingResult | None = None
+        self.names: dict[str, str] = {}
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.app_label = QLabel()
+        self.app_combo = QComboBox()
+        self.app_label.setBuddy(self.app_combo)
+        self.app_combo.currentIndexChanged.connect(self._show_application)
+        self.figures_title = heading()
+        self.figures_model: RowsModel[FigureRow] = RowsModel(
+            [
+                Column(lambda: _("Factor"), lambda r: r.name),
+                Column(lambda: _("Figure"), lambda r: str(r.figure.presented)),
+                Column(
+                    lambda: _("Flagged"),
+                    lambda r: _("Flagged") if r.figure.flagged else "",
+                    lambda r: FLAG_COLOUR if r.figure.flagged else None,
+                ),
+            ],
+            self,
+        )
+        self.figures_view = QTableView()
+        self.figures_view.setModel(self.figures_model)
+        self.figures_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.figures_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.figures_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures_view.horizontalHeader().setStretchLastSection(True)
+        self.figures_view.selectionModel().currentRowChanged.connect(self._show_explanation)
+        self.explanation_title = heading()
+        self.explanation = QPlainTextEdit()
+        self.explanation.setObjectName("figureExplanation")
+        self.explanation.setReadOnly(True)
+        self.ranking_title = heading()
+        self.ranking_model: RowsModel[RankEntry] = RowsModel(
+            [
+                Column(lambda: _("Rank"), lambda r: str(r.rank)),
+                Column(
+                    lambda: _("Application"),
+                    lambda r: self.names.get(r.application_id, r.application_id),
+                ),
+                Column(lambda: _("Total"), lambda r: self._total_text(r.application_id)),
+                Column(lambda: _("Note"), lambda r: str(r.explanation) if r.explanation else ""),
+            ],
+            self,
+        )
+        self.ranking_view = QTableView()
+        self.ranking_view.setModel(self.ranking_model)
+        self.ranking_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.ranking_view.horizontalHeader().setStretchLastSection(True)
+        self.ranking_view.verticalHeader().setVisible(False)
+        self.round_button = QPushButton()
+        self.round_button.clicked.connect(self.open_next_round)
+
+        top = QHBoxLayout()
+        top.addWidget(self.app_label)
+        top.addWidget(self.app_combo, 1)
+        top.addWidget(self.round_button)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.figures_title)
+        ll.addWidget(self.figures_view, 2)
+        ll.addWidget(self.ranking_title)
+        ll.addWidget(self.ranking_view, 1)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.explanation_title)
+        rl.addWidget(self.explanation, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.retranslate()
+
+    # -- reading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        setup = ws.setup()
+        self.round_button.setEnabled(setup.kit is not None)
+        if setup.kit is None:
+            self.result = None
+            self.app_combo.clear()
+            self.figures_model.set_rows([])
+            self.ranking_model.set_rows([])
+            self.explanation.clear()
+            self.status.setText(_("Consolidation starts once the kit is issued."))
+            return
+        meeting = current_meeting(ws)
+        self.rubric = setup.rubric
+        self.names = {a.id: f"{a.id} {a.platform_name}" for a in meeting.applications}
+        self.result = rounds.consolidate_round(ws)
+        flagged = rounds.flagged_applications(self.result)
+        self.status.setText(
+            _(
+                "Round {round}: {count} application(s) flagged for disagreement.",
+                round=self.result.round,
+                count=len(flagged),
+            )
+        )
+        chosen = self.app_combo.currentData()
+        self.app_combo.blockSignals(True)
+        self.app_combo.clear()
+        for a in self.result.applications:
+            mark = " ⚑" if a.flags else ""
+            self.app_combo.addItem(
+                self.names.get(a.application_id, a.application_id) + mark, a.application_id
+            )
+        index = max(self.app_combo.findData(chosen), 0)
+        self.app_combo.setCurrentIndex(index)
+        self.app_combo.blockSignals(False)
+        self.ranking_model.set_rows(self.result.ranking)
+        self._show_application()
+
+    def selected(self) -> ApplicationResult | None:
+        app_id = self.app_combo.currentData()
+        if self.result is None or app_id is None:
+            return None
+        return self.result.application(app_id)
+
+    def _factor_name(self, figure: Figure) -> str:
+        if figure.is_total:
+            return _("Total")
+        try:
+            return str(self.rubric.factor(figure.subject).name)
+        except (KeyError, LookupError, AttributeError):
+            return figure.subject
+
+    def _show_application(self) -> None:
+        app = self.selected()
+        rows = [] if app is None else [FigureRow(self._factor_name(f), f) for f in app.figures]
+        self.figures_model.set_rows(rows)
+        if app is not None and app.reason is not None and not rows:
+            self.explanation.setPlainText(str(app.reason))
+        else:
+            self.explanation.clear()
+        if rows:
+            self.figures_view.selectRow(0)
+
+    def _show_explanation(self) -> None:
+        index = self.figures_view.currentIndex()
+        if not index.isValid():
+            return
+        figure = self.figures_model.rows[index.row()].figure
+        meeting = current_meeting(self.ctx.ws)
+        experts = {e.id: str(e.name) for e in meeting.experts}
+        lines = [str(figure.explanation)]
+        if figure.note is not None:
+            lines.append(str(figure.note))
+        if figure.flagged:
+            lines.append(
+                _(
+                    "Flagged: the spread {spread} is above the limit {limit}.",
+                    spread=f"{float(figure.spread):.2f}",
+                    limit=str(figure.spread_limit),
+                )
+            )
+        lines.append("")
+        lines.append(_("Inputs:"))
+        for item in figure.inputs:
+            value = "—" if item.value is None else f"{float(item.value):g}"
+            lines.append(
+                _(
+                    "{expert}: {value} — {inclusion}",
+                    expert=experts.get(item.expert_id, item.expert_id),
+                    value=value,
+                    inclusion=_(item.inclusion.label),
+                )
+            )
+        self.explanation.setPlainText("\n".join(lines))
+
+    def _total_text(self, app_id: str) -> str:
+        if self.result is None:
+            return ""
+        total = self.result.application(app_id).total
+        return "" if total is None else str(total.presented)
+
+    # -- actions ----------------------------------------------------------------------------
+    def open_next_round(self) -> None:
+        if self.result is None:
+            return
+        ids = list(rounds.flagged_applications(self.result))
+        if not ids:
+            app = self.selected()
+            ids = [app.application_id] if app is not None else []
+        if not ids:
+            return
+        names = ", ".join(self.names.get(i, i) for i in ids)
+        if not self.ctx.dialogs.confirm(
+            self,
+            _("Open a new round"),
+            _(
+                "Open round {round} for {names}? Experts then score these applications "
+                "again; sheet files for earlier rounds are no longer accepted.",
+                round=self.result.round + 1,
+                names=names,
+            ),
+        ):
+            return
+        try:
+            rounds.open_round(
+                self.ctx.ws,
+                ids,
+                actor=self.ctx.actor,
+                now=self.ctx.now(),
+                reason=_("Flagged for disagreement"),
+            )
+        except UserFacingError as exc:
+            show_error(self, exc, self.ctx.dialogs)
+        self.ctx.changes.changed.emit()
+
+    def retranslate(self) -> None:
+        self.app_label.setText(_("&Application:"))
+        self.app_combo.setAccessibleName(_("Application"))
+        self.figures_title.setText(_("Figures"))
+        self.figures_view.setAccessibleName(_("Figures"))
+        self.explanation_title.setText(_("How this figure was computed"))
+        self.explanation.setAccessibleName(_("How this figure was computed"))
+        self.ranking_title.setText(_("Ranking"))
+        self.ranking_view.setAccessibleName(_("Ranking"))
+        self.round_button.setText(_("Open &next round for flagged…"))
+        self.reload()

@@ -1,0 +1,105 @@
+"""What every page of the secretary console shares: the workspace, the secretary's identity,
+the dialog service, the clock, and the helpers that run long work off the GUI thread.
+
+SQLite connections stay on the thread that opened them, so background work opens its own
+:class:`SecretaryWorkspace` on the same folder (WAL lets both connections work) and closes it
+before returning; the GUI connection then simply re-reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+
+from app.crypto.identity import Identity
+from app.secretary import setup as sec_setup
+from storage.secretary import SecretaryWorkspace
+from ui.common.dialogs import DialogService
+from ui.common.tasks import BackgroundTask, Progress
+
+T = TypeVar("T")
+Clock = Callable[[], dt.datetime]
+
+
+class Changes(QObject):
+    """Emitted after every change to the workspace, so each page re-reads what it shows."""
+
+    changed = Signal()
+
+
+@dataclass
+class ConsoleContext:
+    folder: Path
+    ws: SecretaryWorkspace
+    identity: Identity
+    dialogs: DialogService
+    now: Clock
+    actor: str = "secretary"
+    changes: Changes = field(default_factory=Changes)
+
+    def run_on_workspace(
+        self,
+        parent: QWidget,
+        fn: Callable[[SecretaryWorkspace, Progress], T],
+        label: str,
+        done: Callable[[T], object],
+    ) -> BackgroundTask[T]:
+        """Run ``fn`` on a second connection in a worker thread; ``done`` on the GUI thread."""
+        folder = self.folder
+
+        def work(progress: Progress) -> T:
+            ws = sec_setup.open_workspace(folder)
+            try:
+                return fn(ws, progress)
+            finally:
+                ws.close()
+
+        def finished(result: T) -> None:
+            self.changes.changed.emit()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.changes.changed.emit()  # a refusal may have been recorded
+            from ui.common.errors import show_error
+
+            show_error(parent, exc, self.dialogs)
+
+        return (
+            BackgroundTask(parent, work, dialogs=self.dialogs)
+            .with_progress(label)
+            .success(finished)
+            .failure(failed)
+            .run()
+        )
+
+
+def choose_files(
+    dialogs: DialogService, parent: QWidget | None, title: str, name_filter: str
+) -> list[Path]:
+    """Several files at once; a dialog service offering ``open_files`` (tests) answers first."""
+    picker = getattr(dialogs, "open_files", None)
+    if callable(picker):
+        chosen = picker(parent, title, name_filter)
+        return [Path(p) for p in chosen] if chosen else []
+    names, _selected = QFileDialog.getOpenFileNames(parent, title, "", name_filter)
+    return [Path(n) for n in names]
+
+
+def heading(text: str = "") -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label
+
+
+def cancel_check(progress: Progress) -> Callable[[], bool]:
+    """The core's ``cancel`` callback, backed by the progress dialog's Cancel."""
+    return lambda: progress.cancelled

@@ -1,0 +1,133 @@
+"""Qt table models over the secretary core's frozen values.
+
+Every model keeps the domain objects and computes its texts in ``data()``, so a language
+switch only needs ``refresh()`` (a reset) and nothing re-reads the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.i18n import _
+from app.secretary.board import CellState, ProgressBoard
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+
+STATE_COLOURS = {
+    CellState.SUBMITTED: QColor("#cdeccf"),
+    CellState.RECUSED: QColor("#dcdcf2"),
+    CellState.MISSING: QColor("#f6d7d2"),
+}
+
+
+class Column(Generic[R]):
+    """A column: its (translated when called) title and how a row becomes text."""
+
+    def __init__(
+        self,
+        title: Callable[[], str],
+        text: Callable[[R], str],
+        background: Callable[[R], QColor | None] | None = None,
+    ) -> None:
+        self.title = title
+        self.text = text
+        self.background = background
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
+            colour = column.background(row)
+            return QBrush(colour) if colour is not None else None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title()
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+
+class BoardModel(QAbstractTableModel):
+    """Experts down, applications across; each cell says and colours its state."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.board: ProgressBoard | None = None
+
+    def set_board(self, board: ProgressBoard | None) -> None:
+        self.beginResetModel()
+        self.board = board
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_board(self.board)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.board is None else len(self.board.experts)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.board is None else len(self.board.applications)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.board is None:
+            return None
+        cell = self.board.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = _(cell.state.label)
+            if cell.state is CellState.SUBMITTED and cell.version and cell.version > 1:
+                text = _("{state} (v{version})", state=text, version=cell.version)
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(STATE_COLOURS[cell.state])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#1a1a1a"))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or self.board is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            a = self.board.applications[section]
+            return f"{a.id} {a.platform_name}"
+        e = self.board.experts[section]
+        return f"{e.id} {e.name}"

@@ -1,0 +1,236 @@
+"""Page 4, panel opinion: the application, the panel's opinion, recommendation and minority
+opinion, every expert's comments side by side (read-only), Save, and the chair's approval
+(the chair's identity is unlocked and signs off the GUI thread)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.crypto.identity import load_identity
+from app.domain.sheet import Recommendation
+from app.errors import UserFacingError
+from app.i18n import _
+from app.secretary import opinions
+from app.secretary.model import PanelOpinionView
+from app.secretary.setup import current_meeting
+from storage.secretary import SecretaryWorkspace
+from ui.common.errors import show_error
+from ui.common.tasks import Progress
+from ui.secretary.context import ConsoleContext, heading
+
+
+class OpinionPage(QWidget):
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.apps = QListWidget()
+        self.apps.currentRowChanged.connect(self._show)
+        self.app_ids: list[str] = []
+        self.state = QLabel()
+        self.state.setObjectName("opinionState")
+        self.state.setWordWrap(True)
+        self.opinion = QPlainTextEdit()
+        self.recommendation = QComboBox()
+        for rec in Recommendation:
+            self.recommendation.addItem("", rec)
+        self.minority = QPlainTextEdit()
+        self.minority.setMaximumHeight(90)
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self.save)
+        self.approve_button = QPushButton()
+        self.approve_button.clicked.connect(self.approve)
+        self.comments_title = heading()
+        self.comments_host = QWidget()
+        self.comments_layout = QHBoxLayout(self.comments_host)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.comments_host)
+
+        self.form = QFormLayout()
+        self.labels = [QLabel() for _i in range(3)]
+        for label, field in zip(
+            self.labels, (self.opinion, self.recommendation, self.minority), strict=True
+        ):
+            label.setBuddy(field)
+            self.form.addRow(label, field)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.approve_button)
+        editor = QWidget()
+        el = QVBoxLayout(editor)
+        el.setContentsMargins(0, 0, 0, 0)
+        el.addWidget(self.state)
+        el.addLayout(self.form, 1)
+        el.addLayout(buttons)
+        el.addWidget(self.comments_title)
+        el.addWidget(scroll, 1)
+        self.apps_title = heading()
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.apps_title)
+        sl.addWidget(self.apps)
+        splitter = QSplitter()
+        splitter.addWidget(side)
+        splitter.addWidget(editor)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.retranslate()
+
+    def current_id(self) -> str | None:
+        row = self.apps.currentRow()
+        return self.app_ids[row] if 0 <= row < len(self.app_ids) else None
+
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        setup = ws.setup()
+        chosen = self.current_id()
+        self.apps.blockSignals(True)
+        self.apps.clear()
+        self.app_ids = []
+        if setup.kit is not None:
+            info = next(r for r in ws.rounds() if r.number == setup.current_round)
+            for a in current_meeting(ws).applications_in_order():
+                if info.includes(a.id):
+                    self.app_ids.append(a.id)
+                    self.apps.addItem(f"{a.id} {a.platform_name}")
+        self.apps.blockSignals(False)
+        enabled = bool(self.app_ids)
+        for w in (self.opinion, self.recommendation, self.minority, self.save_button):
+            w.setEnabled(enabled)
+        if enabled:
+            row = self.app_ids.index(chosen) if chosen in self.app_ids else 0
+            self.apps.setCurrentRow(row)
+        else:
+            self.approve_button.setEnabled(False)
+            self.state.setText(_("Panel opinions are written once the kit is issued."))
+
+    def _show(self) -> None:
+        app_id = self.current_id()
+        if app_id is None:
+            return
+        bench = opinions.opinion_workbench(self.ctx.ws, app_id)
+        view = bench.opinion
+        self.opinion.setPlainText(view.opinion.opinion if view else "")
+        self.minority.setPlainText(view.opinion.minority_opinion if view else "")
+        if view is not None:
+            self.recommendation.setCurrentIndex(
+                self.recommendation.findData(view.opinion.recommendation)
+            )
+        self._show_state(view, bench.round)
+        while self.comments_layout.count():
+            item = self.comments_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for c in bench.comments:
+            text = QPlainTextEdit()
+            text.setReadOnly(True)
+            text.setAccessibleName(_("Comments of {expert}", expert=str(c.expert.name)))
+            rec = _(c.recommendation.label) if c.recommendation else "—"
+            parts = [f"{c.expert.name}", _("Recommendation: {rec}", rec=rec), "", c.opinion]
+            if c.conditions:
+                parts += ["", _("Conditions: {text}", text=c.conditions)]
+            parts.append("")
+            parts += [
+                f"{key}: {score if score is not None else '—'}  {comment}"
+                for key, score, comment in c.factors
+            ]
+            text.setPlainText("\n".join(parts))
+            text.setMinimumWidth(220)
+            self.comments_layout.addWidget(text)
+        if not bench.comments:
+            self.comments_layout.addWidget(QLabel(_("No expert sheets in this round yet.")))
+
+    def _show_state(self, view: PanelOpinionView | None, round_: int) -> None:
+        self.approve_button.setEnabled(view is not None and not view.approved)
+        if view is None:
+            self.state.setText(_("Round {round}: no panel opinion saved yet.", round=round_))
+        elif view.approved:
+            self.state.setText(_("Round {round}: approved by the chair.", round=round_))
+        else:
+            self.state.setText(
+                _("Round {round}: saved, waiting for the chair's approval.", round=round_)
+            )
+
+    def save(self) -> None:
+        app_id = self.current_id()
+        rec = self.recommendation.currentData()
+        if app_id is None or not isinstance(rec, Recommendation):
+            return
+        try:
+            opinions.save_panel_opinion(
+                self.ctx.ws,
+                app_id,
+                self.opinion.toPlainText(),
+                rec,
+                minority_opinion=self.minority.toPlainText(),
+                actor=self.ctx.actor,
+                now=self.ctx.now(),
+            )
+        except UserFacingError as exc:
+            show_error(self, exc, self.ctx.dialogs)
+        self.ctx.changes.changed.emit()
+
+    def approve(self) -> None:
+        app_id = self.current_id()
+        if app_id is None:
+            return
+        dialogs = self.ctx.dialogs
+        path = dialogs.open_file(
+            self, _("Choose the chair's identity file"), _("Identity files (*.p12 *.pfx)")
+        )
+        if path is None:
+            return
+        secret = dialogs.passphrase(
+            self,
+            _("Chair approves"),
+            _("The chair types the passphrase of {file}:", file=path.name),
+        )
+        if secret is None:
+            return
+        ctx = self.ctx
+        p12: Path = path
+
+        def work(ws: SecretaryWorkspace, progress: Progress) -> PanelOpinionView:
+            progress.report(0, 1, _("Unlocking the chair's identity…"))
+            chair = load_identity(p12.read_bytes(), secret)
+            return opinions.approve_panel_opinion(ws, chair, app_id, actor=ctx.actor, now=ctx.now())
+
+        self.task = ctx.run_on_workspace(
+            self, work, _("The chair signs the panel opinion…"), lambda _v: None
+        )
+
+    def retranslate(self) -> None:
+        self.apps_title.setText(_("Applications in this round"))
+        self.apps.setAccessibleName(_("Applications in this round"))
+        for i, rec in enumerate(Recommendation):
+            self.recommendation.setItemText(i, _(rec.label))
+        for label, text in zip(
+            self.labels,
+            (_("Panel &opinion:"), _("&Recommendation:"), _("&Minority opinion:")),
+            strict=True,
+        ):
+            label.setText(text)
+        self.opinion.setAccessibleName(_("Panel opinion"))
+        self.recommendation.setAccessibleName(_("Recommendation"))
+        self.minority.setAccessibleName(_("Minority opinion"))
+        self.save_button.setText(_("&Save opinion"))
+        self.approve_button.setText(_("C&hair approves…"))
+        self.comments_title.setText(_("Experts' comments"))
+        self.reload()

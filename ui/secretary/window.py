@@ -1,0 +1,190 @@
+"""The meeting secretary's console: a header (meeting, date, venue, round, kit state) over
+five pages (setup, collect and board, consolidation, panel opinion, room view).
+
+:func:`open_console` is the way in: choose the workspace folder, the secretary's identity
+file and its passphrase; the identity is unlocked off the GUI thread and the console opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from app.crypto.identity import Identity, load_identity
+from app.errors import UserFacingError
+from app.i18n import _
+from app.secretary import setup as sec_setup
+from storage.secretary import SecretaryWorkspace
+from ui.common.dialogs import DialogService, default_dialogs
+from ui.common.errors import show_error
+from ui.common.geometry import restore_geometry, save_geometry
+from ui.common.tasks import BackgroundTask, Progress
+from ui.secretary.collect_page import CollectPage
+from ui.secretary.consolidation_page import ConsolidationPage
+from ui.secretary.context import Clock, ConsoleContext
+from ui.secretary.opinion_page import OpinionPage
+from ui.secretary.room_view import RoomPage
+from ui.secretary.setup_page import SetupPage
+
+WINDOW_KEY = "secretary"
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SecretaryWindow(QMainWindow):
+    def __init__(
+        self,
+        folder: Path,
+        ws: SecretaryWorkspace,
+        identity: Identity,
+        *,
+        dialogs: DialogService | None = None,
+        now: Clock = _utc_now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("secretaryWindow")
+        self.ctx = ConsoleContext(
+            folder=folder,
+            ws=ws,
+            identity=identity,
+            dialogs=dialogs if dialogs is not None else default_dialogs(),
+            now=now,
+        )
+        self.header = QLabel()
+        self.header.setObjectName("secretaryHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.header.setFont(font)
+        self.setup_page = SetupPage(self.ctx)
+        self.collect_page = CollectPage(self.ctx)
+        self.consolidation_page = ConsolidationPage(self.ctx)
+        self.opinion_page = OpinionPage(self.ctx)
+        self.room_page = RoomPage(self.ctx)
+        self.tabs = QTabWidget()
+        self.pages = (
+            self.setup_page,
+            self.collect_page,
+            self.consolidation_page,
+            self.opinion_page,
+            self.room_page,
+        )
+        for page in self.pages:
+            self.tabs.addTab(page, "")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.closed = False
+        self.ctx.changes.changed.connect(self.reload)
+        if not restore_geometry(self, WINDOW_KEY):
+            self.resize(1280, 820)
+        self.retranslate()
+
+    def reload(self) -> None:
+        if self.closed:
+            return
+        for page in self.pages:
+            page.reload()
+        self._header()
+
+    def _header(self) -> None:
+        setup = self.ctx.ws.setup()
+        h = setup.header
+        kit = (
+            _("kit issued {date}", date=setup.kit.issued_at.strftime("%Y-%m-%d %H:%M"))
+            if setup.kit is not None
+            else _("kit not issued yet")
+        )
+        self.header.setText(
+            _(
+                "{title} — {date}, {venue} · round {round} · {kit}",
+                title=str(h.title),
+                date=h.date.isoformat(),
+                venue=str(h.venue),
+                round=setup.current_round,
+                kit=kit,
+            )
+        )
+
+    def retranslate(self) -> None:
+        if self.closed:
+            return
+        self.setWindowTitle(_("Secretary console — Expert Review Desk"))
+        self.header.setAccessibleName(_("Meeting"))
+        titles = (
+            _("&1 Setup"),
+            _("&2 Collect && board"),
+            _("&3 Consolidation"),
+            _("&4 Panel opinion"),
+            _("&5 Room"),
+        )
+        for i, title in enumerate(titles):
+            self.tabs.setTabText(i, title)
+        for page in self.pages:
+            page.retranslate()
+        self._header()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed = True
+        save_geometry(self, WINDOW_KEY)
+        self.room_page.close_room()
+        self.ctx.ws.close()
+        super().closeEvent(event)
+
+
+def open_console(
+    parent: QWidget | None,
+    dialogs: DialogService | None = None,
+    *,
+    now: Clock = _utc_now,
+    opened: Callable[[SecretaryWindow], object] | None = None,
+) -> BackgroundTask[Identity] | None:
+    """Ask for the workspace folder, the secretary's identity and passphrase; open the console."""
+    service = dialogs if dialogs is not None else default_dialogs()
+    folder = service.open_directory(parent, _("Choose the secretary workspace folder"))
+    if folder is None:
+        return None
+    p12 = service.open_file(
+        parent, _("Choose the secretary's identity file"), _("Identity files (*.p12 *.pfx)")
+    )
+    if p12 is None:
+        return None
+    secret = service.passphrase(
+        parent, _("Unlock the secretary's identity"), _("Passphrase of {file}:", file=p12.name)
+    )
+    if secret is None:
+        return None
+
+    def work(_progress: Progress) -> Identity:
+        return load_identity(p12.read_bytes(), secret)
+
+    def unlocked(identity: Identity) -> None:
+        try:
+            ws = sec_setup.open_workspace(folder)
+            sec_setup.require_secretary(ws, identity)
+        except UserFacingError as exc:
+            show_error(parent, exc, service)
+            return
+        window = SecretaryWindow(folder, ws, identity, dialogs=service, now=now)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.show()
+        if opened is not None:
+            opened(window)
+
+    return (
+        BackgroundTask(parent, work, dialogs=service)
+        .with_progress(_("Unlocking the secretary's identity…"))
+        .success(unlocked)
+        .run()
+    )
