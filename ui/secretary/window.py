@@ -172,8 +172,13 @@ def open_console(
     def unlocked(identity: Identity) -> None:
         try:
             ws = sec_setup.open_workspace(folder)
+        except UserFacingError as exc:
+            show_error(parent, exc, service)
+            return
+        try:
             sec_setup.require_secretary(ws, identity)
         except UserFacingError as exc:
+            ws.close()  # a refused identity leaves no open database behind
             show_error(parent, exc, service)
             return
         window = SecretaryWindow(folder, ws, identity, dialogs=service, now=now)
