@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -44,6 +45,9 @@ class CollectPage(QWidget):
         self.board_view = QTableView()
         self.board_view.setModel(self.board_model)
         self.board_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.board_view.horizontalHeader()
+        header.setMinimumSectionSize(96)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.footer = QLabel()
         self.footer.setObjectName("boardCounts")
 

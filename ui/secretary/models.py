@@ -124,10 +124,15 @@ class BoardModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or self.board is None:
+        if self.board is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
             a = self.board.applications[section]
-            return f"{a.id} {a.platform_name}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{a.id} {a.platform_name} — {a.applicant_unit}"
+            # Platform names are long; the column shows the id and the tooltip the name.
+            return a.id if role == Qt.ItemDataRole.DisplayRole else None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         e = self.board.experts[section]
         return f"{e.id} {e.name}"
