@@ -41,6 +41,8 @@ def render_workbook(inp: ReportInput) -> bytes:
     _votes(wb.create_sheet(inp.tr(Msg.of("Votes"))[:31]), inp)
     if inp.notes:
         _notes(wb.create_sheet(inp.tr(Msg.of("Notes digest"))[:31]), inp)
+    if inp.is_demo:
+        _mark_demo(wb, inp)
     wb.properties.creator = "Expert Review Desk"
     wb.properties.title = clean(inp.tr(inp.meeting.title))
     wb.properties.created = inp.generated_at.replace(tzinfo=None)
@@ -48,6 +50,19 @@ def render_workbook(inp: ReportInput) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _mark_demo(wb: Workbook, inp: ReportInput) -> None:
+    """Demo data says so: in the summary's header row (after the last column, so no figure
+    moves), in every sheet's printed header, and in the document properties."""
+    mark = inp.tr(Msg.of("DEMO — fictional data, not an official record"))
+    summary = wb.worksheets[0]
+    cell = text_cell(summary, 1, summary.max_column + 1, mark)
+    cell.font = Font(bold=True, color="B91C1C")
+    for ws in wb.worksheets:
+        ws.oddHeader.center.text = mark
+    wb.properties.keywords = "DEMO 示例"
+    wb.properties.subject = mark
 
 
 # --- cells ---------------------------------------------------------------------------------

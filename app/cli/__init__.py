@@ -12,11 +12,15 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
 from app.i18n import LocalizedText, _, detect_language, set_language
+
+if TYPE_CHECKING:
+    from app.demo_complete import Exporters as DemoExporters
 
 SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit", "results", "secretary")
 
@@ -85,6 +89,29 @@ def demo_attachments(application: Application) -> Sequence[tuple[str, LocalizedT
     module = importlib.import_module("export.demo_attachments")
     made: Sequence[tuple[str, LocalizedText, bytes]] = module.demo_attachments(application)
     return made
+
+
+def demo_exporters() -> DemoExporters:
+    """The report, signature and workbook exporters ``review-desk demo --complete`` needs
+    (``export``: reportlab, pyHanko, openpyxl), loaded by name only when called."""
+    from app.demo_complete import Exporters
+
+    model = importlib.import_module("export.report_model")
+    pdf = importlib.import_module("export.report_pdf")
+    pades = importlib.import_module("export.pades")
+    policy = importlib.import_module("export.pdf_policy")
+    xlsx = importlib.import_module("export.xlsx")
+    return Exporters(
+        report_input=model.ReportInput,
+        render_report=pdf.render_report,
+        matches_signed_results=pdf.matches_signed_results,
+        prepare_for_signing=pades.prepare_for_signing,
+        sign_pdf=pades.sign_pdf,
+        verify_report=policy.verify_report,
+        render_workbook=xlsx.render_workbook,
+        chair_field=str(pades.CHAIR_FIELD),
+        secretary_field=str(pades.SECRETARY_FIELD),
+    )
 
 
 def _pre_parse_lang(argv: list[str]) -> str | None:

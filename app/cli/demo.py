@@ -36,6 +36,14 @@ def register(sub: Any) -> None:
         action="store_true",
         help=_("only write the demo workspace and print where it is"),
     )
+    parser.add_argument(
+        "--complete",
+        action="store_true",
+        help=_(
+            "also play the demo meeting to the end with the demo sample sheets and write the "
+            "signed PDF report, the XLSX workbook and the signed result bundle into the folder"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -61,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         _print_material(directory)
+        if getattr(args, "complete", False):
+            _complete(directory)
         return 0
+    if getattr(args, "complete", False):
+        _complete(directory)
     from app.cli import launch_gui
 
     return launch_gui(language=getattr(args, "lang", None), demo=True, workspace=str(path))
@@ -81,3 +93,42 @@ def _print_material(directory: Path) -> None:
     print(_("Demo passphrases (never use them for real work):"))
     for name, passphrase in summary.passphrases.items():
         print(f"  {name}: {passphrase}")
+
+
+def _complete(directory: Path) -> None:
+    """Play the demo meeting to the end and print where the official outputs are."""
+    import datetime as dt
+
+    from app.cli import demo_exporters
+    from app.demo_complete import complete_demo, output_paths
+
+    report, workbook, bundle = output_paths(directory)
+    if report.exists() and workbook.exists() and bundle.exists():
+        print(_("The demo meeting is already complete in {path}", path=str(directory)))
+    else:
+        print(_("Playing the demo meeting to the end with the demo sample sheets (DEMO data)..."))
+        done = complete_demo(directory, demo_exporters(), lambda: dt.datetime.now(dt.UTC))
+        if done.flagged:
+            print(
+                _(
+                    "Scores too far apart (dispersion flag): {applications}",
+                    applications=", ".join(done.flagged),
+                )
+            )
+        print(_("Results SHA-256 (printed in the report): {hash}", hash=done.results_hash))
+        print(
+            _(
+                "Meeting key passphrase of the secretary's kit (demo secret): {passphrase}",
+                passphrase=done.meeting_key_passphrase,
+            )
+        )
+    print(_("Signed report (chair, then secretary): {path}", path=str(report)))
+    print(_("Workbook: {path}", path=str(workbook)))
+    print(_("Signed result bundle: {path}", path=str(bundle)))
+    print(
+        _(
+            "Check it: review-desk results verify {bundle} --trust {roots}",
+            bundle=str(bundle),
+            roots=str(directory / "trust-roots.pem"),
+        )
+    )

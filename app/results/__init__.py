@@ -10,7 +10,7 @@ Public API:
 * errors in :mod:`app.results.errors`.
 """
 
-from app.results.builder import build_bundle, missing_pairs
+from app.results.builder import build_bundle, bundle_results, missing_pairs
 from app.results.checks import Gap
 from app.results.errors import (
     BundleBuildError,
@@ -70,6 +70,7 @@ __all__ = [
     "VerifiedBundle",
     "VerifiedDocument",
     "build_bundle",
+    "bundle_results",
     "inspect_bundle",
     "missing_pairs",
     "panel_opinion_bytes",

@@ -84,23 +84,7 @@ def build_bundle(
     sheets, sheet_members = _sheets(bundle)
     recusals, recusal_members = _recusals(bundle)
     opinions, opinion_members = _opinions(bundle)
-    result = _consolidate(bundle, sheets, recusals)
-    _check_complete(bundle, sheets, recusals)
-    results_data = results_bytes(
-        Results(
-            meeting_id=bundle.meeting.id,
-            kit_hash=bundle.kit_hash,
-            round=bundle.round,
-            bundle_version=bundle.bundle_version,
-            is_demo=bundle.is_demo,
-            meeting=bundle.meeting,
-            rubric=bundle.rubric,
-            rule=bundle.rule,
-            result=result,
-            absences=bundle.absences,
-            opinions=opinions,
-        )
-    )
+    results_data = _results(bundle, sheets, recusals, opinions)
     members: list[tuple[str, bytes]] = [(RESULTS_NAME, results_data)]
     for group in (sheet_members, recusal_members, opinion_members):
         members.extend(sorted(group, key=lambda m: m[0].encode("utf-8")))
@@ -154,6 +138,45 @@ def build_bundle(
         sheet_count=len(sheets),
         recusal_count=len(recusals),
         encrypted=recipient is not None,
+    )
+
+
+def bundle_results(bundle: BundleInput) -> bytes:
+    """The exact ``results.json`` bytes :func:`build_bundle` writes for ``bundle``.
+
+    The report prints the SHA-256 of these bytes and the bundle then carries the report, so
+    the report is rendered from this first (``pdf_bytes``/``xlsx_bytes`` are not part of
+    ``results.json``). Raises what :func:`build_bundle` raises for the same inputs.
+    """
+    _check_numbers(bundle)
+    sheets, _ = _sheets(bundle)
+    recusals, _ = _recusals(bundle)
+    opinions, _ = _opinions(bundle)
+    return _results(bundle, sheets, recusals, opinions)
+
+
+def _results(
+    bundle: BundleInput,
+    sheets: Sequence[ScoreSheet],
+    recusals: Sequence[ConflictDeclaration],
+    opinions: tuple[OpinionEntry, ...],
+) -> bytes:
+    result = _consolidate(bundle, sheets, recusals)
+    _check_complete(bundle, sheets, recusals)
+    return results_bytes(
+        Results(
+            meeting_id=bundle.meeting.id,
+            kit_hash=bundle.kit_hash,
+            round=bundle.round,
+            bundle_version=bundle.bundle_version,
+            is_demo=bundle.is_demo,
+            meeting=bundle.meeting,
+            rubric=bundle.rubric,
+            rule=bundle.rule,
+            result=result,
+            absences=bundle.absences,
+            opinions=opinions,
+        )
     )
 
 
