@@ -107,6 +107,17 @@ def sign_pdf(
     return out.getvalue()
 
 
+def _fitting_size(text: str, font: str, room: float, *, largest: float, smallest: float) -> float:
+    """The largest font size (down to ``smallest``) at which ``text`` fits in ``room`` points;
+    long names (a full name plus an English one) shrink instead of running out of the box."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = largest
+    while size > smallest and stringWidth(text, font, size) > room:
+        size -= 0.5
+    return size
+
+
 def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[float, float]) -> bytes:
     """The visible stamp as a one-page PDF drawn by reportlab in the embedded CJK font.
 
@@ -128,8 +139,9 @@ def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[floa
     c.setLineWidth(1.2)
     c.roundRect(1, 1, width - 2, height - 2, 4, fill=1)
     c.setFillColor(colors.HexColor("#1e3a8a"))
-    c.setFont(font, 11)
-    c.drawString(8, height - 17, f"{identity.common_name}  ·  {_ROLE_CAPTION[field]}")
+    title = f"{identity.common_name}  ·  {_ROLE_CAPTION[field]}"
+    c.setFont(font, _fitting_size(title, font, width - 16, largest=11.0, smallest=6.0))
+    c.drawString(8, height - 17, title)
     c.setFont(font, 7.5)
     c.drawString(8, height - 30, "已电子签名 Digitally signed (PAdES)")
     c.drawString(8, height - 41, f"时间 Time: {now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC")
