@@ -22,9 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 BARE = """
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-w = QMainWindow(); w.resize(1180, 740); w.show(); app.processEvents()
+import importlib
+widgets = importlib.import_module("PySide6.QtWidgets")
+app = widgets.QApplication([])
+w = widgets.QMainWindow(); w.resize(1180, 740); w.show(); app.processEvents()
 """
 
 OURS = """
