@@ -136,7 +136,25 @@ class ConsolidationPage(QWidget):
         meeting = current_meeting(ws)
         self.rubric = setup.rubric
         self.names = {a.id: f"{a.id} {a.platform_name}" for a in meeting.applications}
-        self.result = rounds.consolidate_round(ws)
+        if self.ctx.result is not None:
+            self._show_result(self.ctx.result)
+            return
+        # Consolidating a large meeting takes a noticeable time: off the GUI thread, on its
+        # own connection (bench/bench_secretary_ui.py measures the stall).
+        self.status.setText(_("Consolidating…"))
+        self.ctx.read_on_workspace(
+            self,
+            lambda ws, _progress: rounds.consolidate_round(ws),
+            _("Consolidating…"),
+            self._consolidated,
+        )
+
+    def _consolidated(self, result: MeetingResult) -> None:
+        self.ctx.result = result
+        self._show_result(result)
+
+    def _show_result(self, result: MeetingResult) -> None:
+        self.result = result
         flagged = rounds.flagged_applications(self.result)
         self.status.setText(
             _(

@@ -17,6 +17,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
+from app.consolidation import MeetingResult
 from app.crypto.identity import Identity
 from app.secretary import setup as sec_setup
 from storage.secretary import SecretaryWorkspace
@@ -42,6 +43,38 @@ class ConsoleContext:
     now: Clock
     actor: str = "secretary"
     changes: Changes = field(default_factory=Changes)
+    result: MeetingResult | None = None
+    """The last consolidation of the current round, shared by the pages until a change."""
+
+    def __post_init__(self) -> None:
+        self.changes.changed.connect(self._forget_result)
+
+    def _forget_result(self) -> None:
+        self.result = None
+
+    def read_on_workspace(
+        self,
+        parent: QWidget,
+        fn: Callable[[SecretaryWorkspace, Progress], T],
+        label: str,
+        done: Callable[[T], object],
+    ) -> BackgroundTask[T]:
+        """Like :meth:`run_on_workspace` for reading only: no change is announced after it."""
+        folder = self.folder
+
+        def work(progress: Progress) -> T:
+            ws = sec_setup.open_workspace(folder)
+            try:
+                return fn(ws, progress)
+            finally:
+                ws.close()
+
+        return (
+            BackgroundTask(parent, work, dialogs=self.dialogs)
+            .with_progress(label)
+            .success(done)
+            .run()
+        )
 
     def run_on_workspace(
         self,

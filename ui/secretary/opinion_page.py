@@ -125,7 +125,7 @@ class OpinionPage(QWidget):
         app_id = self.current_id()
         if app_id is None:
             return
-        bench = opinions.opinion_workbench(self.ctx.ws, app_id)
+        bench = opinions.opinion_workbench(self.ctx.ws, app_id, result=self.ctx.result)
         view = bench.opinion
         self.opinion.setPlainText(view.opinion.opinion if view else "")
         self.minority.setPlainText(view.opinion.minority_opinion if view else "")

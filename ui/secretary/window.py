@@ -86,17 +86,32 @@ class SecretaryWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.closed = False
+        self._stale: set[int] = set()
+        self.tabs.currentChanged.connect(self._refresh_if_stale)
         self.ctx.changes.changed.connect(self.reload)
         if not restore_geometry(self, WINDOW_KEY):
             self.resize(1280, 820)
         self.retranslate()
 
     def reload(self) -> None:
+        """Refresh the visible page now and the others when they are shown.
+
+        Consolidating a 200 x 30 meeting or rebuilding its board takes hundreds of
+        milliseconds on the GUI thread; doing it for every page after each change froze the
+        window for two seconds (bench/bench_secretary_ui.py).
+        """
         if self.closed:
             return
-        for page in self.pages:
-            page.reload()
+        current = self.tabs.currentIndex()
+        self._stale = {i for i in range(len(self.pages)) if i != current}
+        if 0 <= current < len(self.pages):
+            self.pages[current].reload()
         self._header()
+
+    def _refresh_if_stale(self, index: int) -> None:
+        if index in self._stale and not self.closed:
+            self._stale.discard(index)
+            self.pages[index].reload()
 
     def _header(self) -> None:
         setup = self.ctx.ws.setup()

@@ -178,6 +178,7 @@ def test_a_whole_meeting_through_the_console(
     # consolidation: figures and an explanation
     window.tabs.setCurrentWidget(window.consolidation_page)
     cons = window.consolidation_page
+    wait_idle(qtbot)  # consolidation runs off the GUI thread
     assert cons.figures_model.rowCount() > 0
     assert cons.explanation.toPlainText().strip()
     assert "Inputs:" in cons.explanation.toPlainText()
@@ -205,11 +206,13 @@ def test_a_whole_meeting_through_the_console(
 
     # round 2 for the flagged application
     window.tabs.setCurrentWidget(window.consolidation_page)
+    wait_idle(qtbot)
     flagged = rounds.flagged_applications(rounds.consolidate_round(window.ctx.ws))
     chosen = list(flagged) or [cons.app_combo.currentData()]  # none flagged: the selected one
     click(qtbot, cons.round_button)
     assert window.ctx.ws.setup().current_round == 2
     assert "round 2" in window.header.text()
+    window.tabs.setCurrentWidget(window.opinion_page)  # pages refresh when shown
     assert window.opinion_page.app_ids == chosen
 
     # the room view shows the current applicant and advances with Next
@@ -256,6 +259,7 @@ def test_a_refused_sheet_file_shows_its_reason_and_changes_nothing(
     bogus = tmp_path / "broken.oisheet"
     bogus.write_bytes(b"not a sheet file")
     before = window.ctx.ws.dump()
+    window.tabs.setCurrentWidget(window.collect_page)
     console_dialogs.chosen_files.append([bogus])
     click(qtbot, window.collect_page.import_button)
     wait_idle(qtbot)
