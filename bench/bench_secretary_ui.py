@@ -34,14 +34,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_consolidation import AT
 from bench_secretary import baseline, prepare
-from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.secretary.board import CellState
 from ui.common.dialogs import DialogService
+from ui.common.responsiveness import (
+    TICK_MS,
+    StallMeter,
+    application,
+    private_settings,
+    run_on_gui,
+    wait_for_signal,
+    wait_for_tasks,
+)
 from ui.secretary.window import SecretaryWindow
 
-TICK_MS = 10
 TIMEOUT_MS = 30 * 60 * 1000
 
 
@@ -52,12 +58,12 @@ class BenchDialogs(DialogService):
         self.files = files
         self.errors: list[str] = []
 
-    def open_files(self, parent: QWidget | None, title: str, name_filter: str = "") -> list[Path]:
+    def open_files(self, parent: object, title: str, name_filter: str = "") -> list[Path]:
         return list(self.files)
 
     def error(
         self,
-        parent: QWidget | None,
+        parent: object,
         title: str,
         message: str,
         recommendation: str = "",
@@ -65,42 +71,11 @@ class BenchDialogs(DialogService):
     ) -> None:
         self.errors.append(f"{title}: {message} {details}")
 
-    def information(self, parent: QWidget | None, title: str, text: str) -> None:
+    def information(self, parent: object, title: str, text: str) -> None:
         pass
 
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+    def confirm(self, parent: object, title: str, text: str) -> bool:
         return True
-
-
-class StallMeter(QObject):
-    """Ticks every 10 ms on the GUI thread; the largest gap between ticks is the stall."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.timer = QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.ticks = 0
-        self.longest = 0.0
-        self.longest_at = (0.0, 0.0)
-        self._last = 0.0
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self._tick()
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        gap = now - self._last
-        if gap > self.longest:
-            self.longest, self.longest_at = gap, (self._last, now)
-        self._last = now
-        self.ticks += 1
 
 
 class Calls:
@@ -135,36 +110,6 @@ class Calls:
         return sorted(found, key=lambda r: r[1], reverse=True)
 
 
-class Done(QObject):
-    fired = Signal()
-
-
-def run_on_gui(fn: Callable[[], object]) -> None:
-    """Run ``fn`` from the event loop (so the meter sees its stall) and wait for it."""
-    loop = QEventLoop()
-    done = Done()
-    done.fired.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-
-    def call() -> None:
-        fn()
-        done.fired.emit()
-
-    QTimer.singleShot(0, call)
-    loop.exec()
-
-
-def wait_for_tasks() -> None:
-    """Spin the event loop until no background task of the console is running."""
-    from ui.common.tasks import _running
-
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: None if _running else loop.quit())
-    poll.start(10)
-    loop.exec()
-    poll.stop()
-
-
 def drive(window: SecretaryWindow, dialogs: BenchDialogs, calls: Calls) -> dict[str, float]:
     phases: dict[str, float] = {}
     collect = window.collect_page
@@ -172,18 +117,9 @@ def drive(window: SecretaryWindow, dialogs: BenchDialogs, calls: Calls) -> dict[
 
     # The import ends on the GUI thread with ctx.changes.changed (every page reloads) and
     # then show_results; a queued quit runs after both.
-    loop = QEventLoop()
-    window.ctx.changes.changed.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    guard.start(TIMEOUT_MS)
     start = time.perf_counter()
-    QTimer.singleShot(0, collect.import_button.click)
-    loop.exec()
-    timed_out = not guard.isActive()
-    guard.stop()
-    window.ctx.changes.changed.disconnect(loop.quit)
+    fired = wait_for_signal(window.ctx.changes.changed, collect.import_button.click, TIMEOUT_MS)
+    timed_out = not fired
     phases["import (worker) + console reload"] = time.perf_counter() - start
     if dialogs.errors or timed_out:
         raise SystemExit(f"import failed: {dialogs.errors or 'timed out'}")
@@ -210,11 +146,10 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=30)
     args = parser.parse_args()
 
-    app = QApplication.instance() or QApplication([])
+    app = application()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(base / "qs"))
+        private_settings(base / "qs")
         folder = base / "meeting"
         folder.mkdir()
         p = prepare(folder, args.applications, args.experts)
