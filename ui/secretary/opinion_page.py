@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.consolidation.model import MeetingResult
 from app.crypto.identity import load_identity
 from app.domain.sheet import Recommendation
 from app.errors import UserFacingError
 from app.i18n import _
-from app.secretary import opinions
+from app.secretary import opinions, rounds
 from app.secretary.model import PanelOpinionView
 from app.secretary.setup import current_meeting
 from storage.secretary import SecretaryWorkspace
@@ -116,10 +117,25 @@ class OpinionPage(QWidget):
             w.setEnabled(enabled)
         if enabled:
             row = self.app_ids.index(chosen) if chosen in self.app_ids else 0
-            self.apps.setCurrentRow(row)
+            if self.ctx.result is None:
+                # The experts' comments sit beside the consolidated figures; consolidating a
+                # large meeting takes long, so it runs off the GUI thread and is shared.
+                self.ctx.read_on_workspace(
+                    self,
+                    lambda ws, _progress: rounds.consolidate_round(ws),
+                    _("Consolidating…"),
+                    lambda result: self._consolidated(result, row),
+                )
+            else:
+                self.apps.setCurrentRow(row)
         else:
             self.approve_button.setEnabled(False)
             self.state.setText(_("Panel opinions are written once the kit is issued."))
+
+    def _consolidated(self, result: MeetingResult, row: int) -> None:
+        self.ctx.result = result
+        if 0 <= row < len(self.app_ids):
+            self.apps.setCurrentRow(row)
 
     def _show(self) -> None:
         app_id = self.current_id()
@@ -185,7 +201,9 @@ class OpinionPage(QWidget):
             )
         except UserFacingError as exc:
             show_error(self, exc, self.ctx.dialogs)
-        self.ctx.changes.changed.emit()
+        # No other page shows panel opinions, and the figures are unchanged: refresh this
+        # page only, keeping the shared consolidation.
+        self._show()
 
     def approve(self) -> None:
         app_id = self.current_id()
