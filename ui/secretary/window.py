@@ -92,6 +92,7 @@ class SecretaryWindow(QMainWindow):
         if not restore_geometry(self, WINDOW_KEY):
             self.resize(1280, 820)
         self.retranslate()
+        self.reload()  # a console reopened on a running meeting shows it at once
 
     def reload(self) -> None:
         """Refresh the visible page now and the others when they are shown.

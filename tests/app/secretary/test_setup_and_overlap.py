@@ -134,7 +134,7 @@ def test_a_version_two_workspace_migrates_to_three(tmp_path: Path) -> None:
     assert "secretary_setup" not in db.table_names()
     db.close()
     reopened = database.open_database(path)
-    assert int(reopened.execute("PRAGMA user_version").fetchone()[0]) == 3
+    assert int(reopened.execute("PRAGMA user_version").fetchone()[0]) == migrations.SCHEMA_VERSION
     assert {"secretary_setup", "secretary_signed_sheets"} <= set(reopened.table_names())
     reopened.close()
 

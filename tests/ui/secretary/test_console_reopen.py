@@ -1,0 +1,61 @@
+"""Reopening the console on a meeting that already ran: every page shows the meeting as it
+is, without the secretary having to touch anything first."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.cli import main
+from app.crypto.identity import load_identity
+from app.secretary import setup as sec_setup
+from tests.ui.secretary.conftest import ConsoleDialogs
+from ui.secretary.window import SecretaryWindow
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("demo-finished")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(["--lang", "en", "demo", "--no-gui", "--dir", str(directory), "--complete"])
+    assert code == 0, out.getvalue()
+    return directory
+
+
+def test_a_reopened_console_shows_the_board_and_the_room(
+    finished: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    folder = finished / "complete-meeting" / "secretary"
+    identity = load_identity(
+        (finished / "identities" / "secretary.p12").read_bytes(), b"demo-secretary"
+    )
+    window = SecretaryWindow(folder, sec_setup.open_workspace(folder), identity,
+                             dialogs=console_dialogs)  # fmt: skip
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    tab_bar = window.tabs.tabBar()
+    collect = window.pages.index(window.collect_page)
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(collect).center())
+    page = window.collect_page
+    assert window.tabs.currentWidget() is page
+    assert page.import_button.isEnabled()
+    assert not page.not_issued.isVisible()
+    board = page.board_model
+    assert board.rowCount() == 7 and board.columnCount() == 6
+    texts = {board.data(board.index(r, c)) for r in range(7) for c in range(6)}
+    assert "Submitted" in texts and "Missing" not in texts
+
+    room = window.pages.index(window.room_page)
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(room).center())
+    qtbot.mouseClick(window.room_page.show_button, Qt.MouseButton.LeftButton)
+    shown = window.room_page.room.applicant.text()
+    assert "Medical Imaging" in shown, shown
+    window.room_page.close_room()
