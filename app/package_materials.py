@@ -104,6 +104,16 @@ class PackageMaterials:
             package_id=package.manifest.package_id,
         )
 
+    def add_identity(self, identity: AgeIdentity) -> None:
+        """Also try ``identity`` (the meeting key unlocked with the meeting passphrase).
+
+        A package that did not open before is tried again on its next use; packages already
+        open stay as they are. The key lives in memory only, for this session.
+        """
+        with self._lock:
+            if identity not in self._identities:
+                self._identities = (*self._identities, identity)
+
     def close(self) -> None:
         """Close every opened package (their keys and buffers go with them)."""
         with self._lock:

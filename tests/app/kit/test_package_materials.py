@@ -81,3 +81,19 @@ def _scan(root: Path, since: float, *, pdf_magic: bool) -> list[Path]:
         assert CANARY not in data, path
         assert not pdf_magic or b"%PDF" not in data, path
     return seen
+
+
+def test_a_package_not_addressed_to_the_key_opens_once_the_meeting_key_is_added(
+    demo: Demo,
+) -> None:
+    from app.crypto.age_errors import AgeNoMatchError
+    from app.meeting_key import generate_meeting_key
+
+    stranger = generate_meeting_key()  # an X25519 key none of the packages names
+    with PackageMaterials(demo.summary.packages_dir, [stranger], demo.roots, demo.now) as m:
+        with pytest.raises(AgeNoMatchError):
+            m.attachments(ApplicationId("a02"))
+        key = unlock_meeting_key(demo.summary.meeting_key.read_bytes(), DEMO_MEETING_PASSPHRASE)
+        m.add_identity(key)
+        m.add_identity(key)  # twice is harmless
+        assert m.attachments(ApplicationId("a02"))[0].name == "feasibility-report.pdf"
