@@ -108,3 +108,36 @@ def test_failure_defaults_to_the_error_presenter(qtbot: QtBot, dialogs: Recordin
     qtbot.waitUntil(lambda: bool(dialogs.errors))
     assert dialogs.errors[0]["message"] == "Draft"
     assert dialogs.errors[0]["recommendation"] == "Submitted"
+
+
+def test_a_task_outliving_its_window_finishes_quietly(qtbot: QtBot) -> None:
+    """The window that started the work was closed (and deleted) while it ran: its progress
+    dialog went with it, and neither callback runs against the dead window."""
+    from PySide6.QtWidgets import QWidget
+
+    started, release = threading.Event(), threading.Event()
+    called: list[object] = []
+
+    def work(progress: Progress) -> int:
+        started.set()
+        release.wait(10)
+        progress.report(1, 1, "done")
+        return 1
+
+    window = QWidget()
+    window.show()
+    task = (
+        BackgroundTask(window, work)
+        .with_progress("Working…", delay_ms=0)
+        .on_progress(lambda *a: called.append(a))
+        .success(called.append)
+        .failure(called.append)
+        .run()
+    )
+    assert started.wait(10)
+    qtbot.waitUntil(lambda: task.dialog is not None and task.dialog.isVisible())
+    window.deleteLater()
+    qtbot.waitUntil(lambda: task.dialog is None)  # the dialog died with its window
+    with qtbot.waitSignal(task.signals.finished):
+        release.set()
+    assert called == []

@@ -10,8 +10,10 @@ never freezes; results and failures come back on the GUI thread::
 
 The function receives a :class:`Progress`: ``report(done, total, text)`` moves the progress
 dialog, ``check_cancelled()`` raises :class:`~app.errors.UserCancelled` once the user pressed
-Cancel. A cancelled task calls neither ``success`` nor ``failure``. Failures go to the error
-presenter unless a ``failure`` callback is given. Work that touches the database will pass the
+Cancel. A cancelled task calls neither ``success`` nor ``failure``, and neither does a task
+whose parent widget was deleted while it ran (the window that asked is gone; its progress
+dialog went with it). Failures go to the error presenter unless a ``failure`` callback is
+given. Work that touches the database will pass the
 single-worker pool that owns the connection as ``pool``, so it stays serialised.
 """
 
@@ -24,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from app.errors import UserCancelled
 from app.i18n import _
@@ -166,14 +169,23 @@ class BackgroundTask(Generic[T]):
         dialog.setAutoClose(False)
         dialog.setMinimumDuration(1_000_000)  # shown by our own timer, not Qt's estimate
         dialog.canceled.connect(self.progress.cancel)
+        dialog.destroyed.connect(self._dialog_destroyed)
         QTimer.singleShot(self._delay_ms, dialog, self._show_dialog)
         self.dialog = dialog
+
+    def _dialog_destroyed(self) -> None:
+        self.dialog = None
+
+    def _parent_gone(self) -> bool:
+        return self._parent is not None and not isValid(self._parent)
 
     def _show_dialog(self) -> None:
         if self.dialog is not None and self in _running:
             self.dialog.show()
 
     def _progressed(self, done: int, total: int, text: str) -> None:
+        if self._parent_gone():
+            return
         if self.dialog is not None:
             self.dialog.setMaximum(max(total, 0))
             self.dialog.setValue(min(done, total))
@@ -184,11 +196,13 @@ class BackgroundTask(Generic[T]):
 
     def _succeeded(self, result: T) -> None:
         self._close_dialog()
-        if self._on_success is not None:
+        if self._on_success is not None and not self._parent_gone():
             self._on_success(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._close_dialog()
+        if self._parent_gone():
+            return
         if self._on_failure is not None:
             self._on_failure(exc)
         else:
@@ -199,9 +213,10 @@ class BackgroundTask(Generic[T]):
         _running.discard(self)
 
     def _close_dialog(self) -> None:
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):
+            self.dialog.destroyed.disconnect(self._dialog_destroyed)
             self.dialog.canceled.disconnect(self.progress.cancel)
             self.dialog.reset()
             self.dialog.hide()
             self.dialog.deleteLater()
-            self.dialog = None
+        self.dialog = None
