@@ -6,7 +6,13 @@ declarations, notes and sheets (independence, DESIGN section 5). Each method is 
 of :mod:`app.scoring` and therefore one committed transaction; when it returns, the edit is
 durable and the window may say "Saved".
 
-The repository is a SQLite connection: call this object on the thread that opened it only.
+The repository is the expert's sealing one (:func:`app.sealed_drafts.unlock.open_expert_drafts`):
+what the desk records is encrypted at rest under a key only this expert's identity unlocks.
+It is a SQLite connection: call this object on the thread that opened it only.
+
+Rounds: each application is scored in the newest round open for it (:mod:`app.expert_rounds`:
+round 1, or a later round a secretary's round notice reopened it for). Every read and edit of
+an application goes to its sheet of that round; the versions of earlier rounds are history.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from app.domain.sheet import (
     ScoreSheet,
 )
 from app.expert_flow import FlowState
+from app.expert_rounds import NoticeImport, OpenRounds, open_rounds, record_round_notice
 from app.kit.record import KitRecord
-from app.ports import ScoringRepository
+from app.ports import ExpertRepository
+from app.round_notice import VerifiedRoundNotice
 from app.rules import Violation
 
 Clock = Callable[[], dt.datetime]
@@ -44,13 +52,12 @@ class ExpertDesk:
 
     def __init__(
         self,
-        repo: ScoringRepository,
+        repo: ExpertRepository,
         meeting: Meeting,
         rubric: Rubric,
         expert: Expert,
         *,
         now: Clock = utc_now,
-        round: int = 1,
         kit: KitRecord | None = None,
     ) -> None:
         self.repo = repo
@@ -60,7 +67,8 @@ class ExpertDesk:
         self.rubric = rubric
         self.expert = expert
         self.now = now
-        self.round = round
+        self.rounds: OpenRounds = open_rounds(repo)
+        """The rounds the workspace knows (round 1 and each round notice imported)."""
 
     # -- identity of the records ----------------------------------------------------------
     @property
@@ -81,12 +89,44 @@ class ExpertDesk:
     def applications(self) -> tuple[Application, ...]:
         return self.meeting.applications_in_order()
 
+    # -- rounds ---------------------------------------------------------------------------
+    @property
+    def round(self) -> int:
+        """The newest round open in the workspace (the sheet file is for it by default)."""
+        return self.rounds.latest
+
+    def round_for(self, application_id: ApplicationId) -> int:
+        """The round ``application_id`` is scored in now."""
+        return self.rounds.round_for(application_id)
+
+    def import_round_notice(self, verified: VerifiedRoundNotice) -> NoticeImport:
+        """Record a verified round notice (one audited transaction; a no-op if already held)
+        and follow it: its applications are scored in its round from now on."""
+        done = record_round_notice(self.repo, verified, actor=self.actor, now=self.now())
+        self.rounds = open_rounds(self.repo)
+        return done
+
+    def open_round(self, application_id: ApplicationId) -> ScoreSheet | None:
+        """The application's sheet of its round, started (one transaction) from the expert's
+        own sheet of the round before when the round is a later one and has none yet; see
+        :func:`app.scoring.start_round`. Nothing is written for round 1, a recused expert, or
+        a round that already has a sheet."""
+        round = self.round_for(application_id)
+        current = self.sheet(application_id)
+        if round < 2 or current is not None:
+            return current
+        return scoring.start_round(
+            self.repo, self.now, self.actor, *self._pair(application_id), round=round
+        )
+
     # -- reads ----------------------------------------------------------------------------
     def state(self, application_id: ApplicationId) -> FlowState:
         pair = self._pair(application_id)
+        round = self.round_for(application_id)
         return FlowState(
             self.repo.conflict(*pair),
-            scoring.current_sheet(self.repo, *pair, round=self.round),
+            scoring.current_sheet(self.repo, *pair, round=round),
+            round,
         )
 
     def notes(self, application_id: ApplicationId) -> tuple[HearingNote, ...]:
@@ -96,13 +136,18 @@ class ExpertDesk:
         return tuple(n for a in self.meeting.applications for n in self.notes(a.id))
 
     def sheet(self, application_id: ApplicationId) -> ScoreSheet | None:
-        return scoring.current_sheet(self.repo, *self._pair(application_id), round=self.round)
+        return scoring.current_sheet(
+            self.repo, *self._pair(application_id), round=self.round_for(application_id)
+        )
 
     def versions(self, application_id: ApplicationId) -> tuple[ScoreSheet, ...]:
+        """Every version of every round, by (round, version): the current one and history."""
         return self.repo.sheets(*self._pair(application_id))
 
     def violations(self, application_id: ApplicationId) -> tuple[Violation, ...]:
-        return scoring.validate(self.repo, *self._pair(application_id), round=self.round)
+        return scoring.validate(
+            self.repo, *self._pair(application_id), round=self.round_for(application_id)
+        )
 
     # -- edits (one transaction each) -----------------------------------------------------
     def declare(
@@ -138,7 +183,7 @@ class ExpertDesk:
             key,
             verdict,
             note,
-            round=self.round,
+            round=self.round_for(application_id),
         )
 
     def set_score(
@@ -151,7 +196,7 @@ class ExpertDesk:
             *self._pair(application_id),
             factor,
             score,
-            round=self.round,
+            round=self.round_for(application_id),
         )
 
     def set_comment(
@@ -164,12 +209,17 @@ class ExpertDesk:
             *self._pair(application_id),
             factor,
             comment,
-            round=self.round,
+            round=self.round_for(application_id),
         )
 
     def set_opinion(self, application_id: ApplicationId, text: str) -> ScoreSheet:
         return scoring.set_opinion(
-            self.repo, self.now, self.actor, *self._pair(application_id), text, round=self.round
+            self.repo,
+            self.now,
+            self.actor,
+            *self._pair(application_id),
+            text,
+            round=self.round_for(application_id),
         )
 
     def set_recommendation(
@@ -185,7 +235,7 @@ class ExpertDesk:
             *self._pair(application_id),
             recommendation,
             conditions,
-            round=self.round,
+            round=self.round_for(application_id),
         )
 
     def submit(
@@ -199,11 +249,15 @@ class ExpertDesk:
             self.now,
             self.actor,
             *self._pair(application_id),
-            round=self.round,
+            round=self.round_for(application_id),
             on_frozen=on_frozen,
         )
 
     def start_new_version(self, application_id: ApplicationId) -> ScoreSheet:
         return scoring.start_new_version(
-            self.repo, self.now, self.actor, *self._pair(application_id), round=self.round
+            self.repo,
+            self.now,
+            self.actor,
+            *self._pair(application_id),
+            round=self.round_for(application_id),
         )

@@ -14,13 +14,18 @@ Contract every implementation keeps:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.domain.ids import ApplicationId, ExpertId, MeetingId, SheetId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet
+
+if TYPE_CHECKING:
+    from app.round_notice import HeldRoundNotice
+    from app.sheets.documents import SignedDocument
 
 
 class MeetingReader(Protocol):
@@ -75,3 +80,56 @@ class ScoringRepository(MeetingReader, Protocol):
     def discard_draft(self, sheet_id: SheetId) -> None:
         """Delete a draft (a recusal); :class:`SheetLockedError` if it is not a draft."""
         ...
+
+
+class SignedCopies(Protocol):
+    """The exact signed bytes of an expert's submitted sheets, kept with their sheets."""
+
+    def save_signed_copy(self, sheet_id: SheetId, signed: SignedDocument) -> None:
+        """Store the signed copy of a submitted sheet (inside :meth:`transaction`); written
+        once, never replaced."""
+        ...
+
+    def signed_copy(self, sheet_id: SheetId) -> SignedDocument | None: ...
+
+
+class RoundNoticeStore(Protocol):
+    """The secretary's round notices a workspace accepted (``round-notice-v1.md``); shared
+    by every expert of the workspace, not sealed (a notice carries no scores)."""
+
+    def transaction(self, actor: str, at: dt.datetime) -> AbstractContextManager[None]: ...
+
+    def round_notices(self) -> tuple[HeldRoundNotice, ...]:
+        """Every notice held, by round."""
+        ...
+
+    def add_round_notice(self, held: HeldRoundNotice) -> None:
+        """Store an accepted notice (inside :meth:`transaction`); written once, never
+        changed (:class:`ValidationError` for a round already held)."""
+        ...
+
+
+class ExpertRepository(ScoringRepository, SignedCopies, RoundNoticeStore, Protocol):
+    """Everything one signed-in expert's window records, sealed to that expert
+    (``storage.expert_workspace.ExpertWorkspace``; threat T1), and the workspace's round
+    notices."""
+
+
+class DraftSealer(Protocol):
+    """Seals and opens the values of one (meeting, expert) under that expert's draft key
+    (``app.sealed_drafts.cipher.DraftCipher``; docs/formats/workspace-drafts-v1.md).
+
+    ``kind`` names what is sealed and ``bound`` the clear columns of its row; a value opens
+    only with the same meeting, expert, kind and bound columns it was sealed with, otherwise
+    :meth:`open` raises ``app.sealed_drafts.errors.SealedRecordError``.
+    """
+
+    @property
+    def meeting_id(self) -> str: ...
+
+    @property
+    def expert_id(self) -> str: ...
+
+    def seal(self, kind: str, bound: Sequence[str], plaintext: bytes) -> bytes: ...
+
+    def open(self, kind: str, bound: Sequence[str], sealed: bytes) -> bytes: ...

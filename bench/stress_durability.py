@@ -1,7 +1,9 @@
 """Durability stress (reliability note M8): many SIGKILL trials on one workspace.
 
     .venv/bin/python bench/stress_durability.py --trials 1000 [--per-workspace 20]
-        [--max-delay 0.8] [--seed N]
+        [--max-delay 0.8] [--seed N] [--sealed]
+
+``--sealed`` writes through an expert's sealing repository (workspace-drafts-v1).
 
 Every ``--per-workspace`` trials a fresh workspace is started, because each check re-verifies
 the whole audit log and every note (so checking cost grows with the log).
@@ -32,6 +34,7 @@ def main() -> int:
     parser.add_argument("--per-workspace", type=int, default=20)
     parser.add_argument("--max-delay", type=float, default=0.8)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--sealed", action="store_true", help="write sealed drafts")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 32)
     rng = random.Random(seed)
@@ -47,8 +50,7 @@ def main() -> int:
             if (n - 1) % args.per_workspace == 0:
                 acknowledged += len(history.acknowledged)
                 path = Path(tmp) / f"stress-{n}.review"
-                prepare(path)
-                history = History()
+                history = prepare(path, sealed=args.sealed)
             try:
                 result = run_trial(path, rng.uniform(0.0, args.max_delay), history)
             except AssertionError as exc:

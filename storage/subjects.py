@@ -2,7 +2,8 @@
 
 Keys are percent-encoded, so ids containing ``/`` or ``:`` still parse back unambiguously.
 Kinds: ``rubric``, ``meeting``, ``conflict`` (meeting/expert/application), ``note``,
-``sheet``, ``opinion`` (meeting/application/round), ``kit`` (kit hash).
+``sheet``, ``opinion`` (meeting/application/round), ``kit`` (kit hash), ``draft_key``
+(meeting/expert), ``signed_copy`` (sheet id), ``round_notice`` (round).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ NOTE = "note"
 SHEET = "sheet"
 OPINION = "opinion"
 KIT = "kit"
+DRAFT_KEY = "draft_key"
+SIGNED_COPY = "signed_copy"
+ROUND_NOTICE = "round_notice"
 
 
 def subject(kind: str, *keys: object) -> str:

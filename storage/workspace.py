@@ -9,6 +9,10 @@
 - One connection, used from one thread (the UI serialises database work through one owner).
 - Meetings and rubrics are immutable once created, so they are cached after the first read.
 - Reads and writes raise :class:`StorageError` (never ``sqlite3.Error``).
+- What an expert records is sealed to that expert (migration 4, workspace-drafts-v1.md) and
+  read and written through :class:`storage.expert_workspace.ExpertWorkspace`; this plain
+  repository refuses sealed rows (``RecordsSealedError``) and serves plaintext ones: a
+  secretary's collected sheets, and rows written before migration 4.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +41,21 @@ from app.domain.sheet import (
 from app.errors import NotFoundError, SheetLockedError, StorageError, ValidationError
 from app.i18n import Msg
 from app.kit.record import KitRecord
+from app.round_notice import HeldRoundNotice
 from app.rubric_file import rubric_to_document
-from storage import audit, database, hearing, kit, meetings, sheets
+from app.sealed_drafts.errors import records_sealed
+from app.sealed_drafts.record import DraftKeyRecord
+from storage import (
+    audit,
+    database,
+    draft_keys,
+    hearing,
+    kit,
+    meetings,
+    round_notices,
+    sealed_rows,
+    sheets,
+)
 from storage import subjects as subj
 from storage.audit import AuditEntry, AuditReport, Checkpoint
 from storage.documents import (
@@ -123,6 +140,17 @@ class Workspace:
     def close(self) -> None:
         with suppress(sqlite3.Error):
             self._db.close()
+
+    def scrub(self) -> None:
+        """Rewrite the file (checkpoint, VACUUM, checkpoint with truncation) so that content
+        deleted or overwritten earlier is gone from free pages and from the write-ahead log;
+        run after plaintext was sealed. Outside any transaction."""
+        if self._change is not None:
+            raise RuntimeError("scrub() runs outside a transaction")
+        with self._reading():
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Workspace:
         return self
@@ -238,17 +266,69 @@ class Workspace:
         kit.insert_kit(self._db, record)
         self._record("kit.import", subj.subject(subj.KIT, record.kit_hash), kit.kit_state(record))
 
+    # -- round notices (expert side, migration 7) --------------------------------------------
+
+    def round_notices(self) -> tuple[HeldRoundNotice, ...]:
+        """The secretary's round notices this workspace accepted, by round (shared by every
+        expert of the workspace: a notice carries no scores)."""
+        with self._reading():
+            return round_notices.load_notices(self._db)
+
+    def add_round_notice(self, held: HeldRoundNotice) -> None:
+        """Store an accepted notice (inside :meth:`transaction`); written once, never changed
+        (:class:`ValidationError` for a round already held)."""
+        self._active()
+        if round_notices.load_notice(self._db, held.notice.round) is not None:
+            raise ValidationError(
+                Msg.of(
+                    "A notice for round {round} is already recorded in this workspace.",
+                    round=held.notice.round,
+                ),
+                Msg.of("Nothing was changed. Import the newest round notice only."),
+            )
+        round_notices.insert_notice(self._db, held)
+        self._record(
+            "round_notice.import",
+            subj.subject(subj.ROUND_NOTICE, held.notice.round),
+            round_notices.notice_state(held),
+        )
+
+    # -- draft keys (sealed drafts, migration 4) ---------------------------------------------
+
+    def draft_key(self, meeting_id: MeetingId, expert_id: ExpertId) -> DraftKeyRecord | None:
+        """The expert's wrapped draft key, ``None`` before their first sign-in. The sealed
+        records themselves are read through :class:`storage.expert_workspace.ExpertWorkspace`;
+        this plain workspace refuses them (``RecordsSealedError``)."""
+        with self._reading():
+            return draft_keys.load_draft_key(self._db, meeting_id, expert_id)
+
+    def save_draft_key(self, record: DraftKeyRecord) -> None:
+        """Store an expert's draft key (inside :meth:`transaction`); written once."""
+        self._active()
+        draft_keys.insert_draft_key(self._db, record)
+        self._record(
+            "draft_key.create",
+            subj.subject(subj.DRAFT_KEY, record.meeting_id, record.expert_id),
+            draft_keys.draft_key_state(record),
+        )
+
     # -- conflict declarations and notes -----------------------------------------------------
 
     def conflict(
         self, meeting_id: MeetingId, expert_id: ExpertId, application_id: ApplicationId
     ) -> ConflictDeclaration | None:
         with self._reading():
+            row = sealed_rows.conflict_row(self._db, meeting_id, expert_id, application_id)
+            _refuse_sealed(expert_id, [row])
             return hearing.load_conflict(self._db, meeting_id, expert_id, application_id)
 
     def save_conflict(self, declaration: ConflictDeclaration) -> None:
         self._active()
         d = declaration
+        _refuse_sealed(
+            d.expert_id,
+            [sealed_rows.conflict_row(self._db, d.meeting_id, d.expert_id, d.application_id)],
+        )
         hearing.upsert_conflict(self._db, d)
         stored = hearing.load_conflict(self._db, d.meeting_id, d.expert_id, d.application_id)
         assert stored is not None
@@ -262,6 +342,8 @@ class Workspace:
         self, meeting_id: MeetingId, expert_id: ExpertId, application_id: ApplicationId
     ) -> tuple[HearingNote, ...]:
         with self._reading():
+            rows = sealed_rows.note_rows(self._db, meeting_id, expert_id, application_id)
+            _refuse_sealed(expert_id, rows)
             return hearing.notes_for(self._db, meeting_id, expert_id, application_id)
 
     def add_note(self, note: HearingNote) -> None:
@@ -277,10 +359,14 @@ class Workspace:
         self, meeting_id: MeetingId, expert_id: ExpertId, application_id: ApplicationId
     ) -> tuple[ScoreSheet, ...]:
         with self._reading():
+            rows = sealed_rows.sheet_rows(self._db, meeting_id, expert_id, application_id)
+            _refuse_sealed(expert_id, rows)
             return sheets.sheets_for(self._db, meeting_id, expert_id, application_id)
 
     def sheet(self, sheet_id: SheetId) -> ScoreSheet:
         with self._reading():
+            row = sealed_rows.sheet_row(self._db, sheet_id)
+            _refuse_sealed(row.expert_id if row else "", [row])
             found = sheets.load_sheet(self._db, sheet_id)
         if found is None:
             raise NotFoundError(
@@ -396,9 +482,44 @@ def current_digest(db: sqlite_utils.Database, subject: str) -> str | None:
 
 
 _UNKNOWN = object()
+SEALED_SCHEMA = 4
+"""The schema version that brought sealed rows (storage/sealed_schema.py)."""
 
 
 def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) -> Any:
+    # A sealed row's state is its clear columns and sealed bytes (storage/sealed_rows.py),
+    # so it is checked here without any expert's key. A file older than migration 4, read
+    # without migrating (``audit verify``), has no sealed rows.
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) < SEALED_SCHEMA:
+        return _plain_state(db, kind, keys)
+    if kind == subj.SHEET and len(keys) == 1:
+        row = sealed_rows.sheet_row(db, keys[0])
+        if row is not None and row.sealed is not None:
+            return sealed_rows.sheet_state(row)
+        sheet = sheets.load_sheet(db, keys[0])
+        return None if sheet is None else sheet_state(sheet)
+    if kind == subj.NOTE and len(keys) == 1:
+        note_row = sealed_rows.note_row(db, keys[0])
+        if note_row is not None and note_row.sealed is not None:
+            return sealed_rows.note_state(note_row)
+        note = hearing.load_note(db, keys[0])
+        return None if note is None else note_state(note)
+    if kind == subj.CONFLICT and len(keys) == 3:
+        conflict_row = sealed_rows.conflict_row(db, *keys)
+        if conflict_row is not None and conflict_row.sealed is not None:
+            return sealed_rows.conflict_state(conflict_row)
+        c = hearing.load_conflict(db, *keys)
+        return None if c is None else conflict_state(c)
+    if kind == subj.SIGNED_COPY and len(keys) == 1:
+        sealed = sealed_rows.signed_copy(db, keys[0])
+        return None if sealed is None else sealed_rows.signed_copy_state(keys[0], sealed)
+    if kind == subj.DRAFT_KEY and len(keys) == 2:
+        record = draft_keys.load_draft_key(db, *keys)
+        return None if record is None else draft_keys.draft_key_state(record)
+    return _plain_state(db, kind, keys)
+
+
+def _plain_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) -> Any:
     if kind == subj.SHEET and len(keys) == 1:
         sheet = sheets.load_sheet(db, keys[0])
         return None if sheet is None else sheet_state(sheet)
@@ -420,7 +541,18 @@ def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) 
     if kind == subj.RUBRIC and len(keys) == 1:
         r = meetings.load_rubric(db, keys[0])
         return None if r is None else rubric_to_document(r)
+    if kind == subj.ROUND_NOTICE and len(keys) == 1:
+        return round_notices.stored_state(db, int(keys[0]))
     return _UNKNOWN
+
+
+def _refuse_sealed(
+    expert_id: str,
+    rows: Iterable[sealed_rows.SheetRow | sealed_rows.NoteRow | sealed_rows.ConflictRow | None],
+) -> None:
+    """This plain workspace holds no expert's key: sealed records are not for it."""
+    if any(row is not None and row.sealed is not None for row in rows):
+        raise records_sealed(expert_id)
 
 
 def sheet_locked(sheet: ScoreSheet) -> SheetLockedError:

@@ -1,6 +1,7 @@
 """Child process of the durability test: edit a workspace in a loop until killed.
 
-Run as ``python -m tests.storage.crash_child WORKSPACE FIRST``. Edit *i* (starting at FIRST)
+Run as ``python -m tests.storage.crash_child WORKSPACE FIRST [DRAFT_KEY_HEX]``; with a draft
+key the edits go through the expert's sealing repository. Edit *i* (starting at FIRST)
 goes through the real use cases: an even *i* adds the hearing note ``edit i``, an odd *i* sets
 the comment of factor ``concept`` to ``edit i``. The number is printed and flushed only after
 the use case returned, i.e. after COMMIT: a printed number is an acknowledged edit.
@@ -14,6 +15,9 @@ from pathlib import Path
 from app import scoring
 from app.domain.ids import FactorKey
 from app.domain.sheet import NoteKind
+from app.ports import ScoringRepository
+from app.sealed_drafts.cipher import DraftCipher
+from storage.expert_workspace import ExpertWorkspace
 from storage.workspace import Workspace, utc_now
 from tests.meeting_factory import APP, EXPERT, MEETING
 
@@ -23,11 +27,16 @@ FACTOR = FactorKey("concept")
 def main(argv: list[str]) -> None:
     ws = Workspace.open(Path(argv[0]))
     i = int(argv[1])
+    repo: ScoringRepository = ws
+    if len(argv) > 2:
+        repo = ExpertWorkspace(ws, DraftCipher(bytes.fromhex(argv[2]), MEETING, EXPERT))
     while True:
         if i % 2 == 0:
-            scoring.add_note(ws, utc_now, "e1", MEETING, EXPERT, APP, NoteKind.NOTE, f"edit {i}")
+            scoring.add_note(repo, utc_now, "e1", MEETING, EXPERT, APP, NoteKind.NOTE, f"edit {i}")
         else:
-            scoring.set_factor_comment(ws, utc_now, "e1", MEETING, EXPERT, APP, FACTOR, f"edit {i}")
+            scoring.set_factor_comment(
+                repo, utc_now, "e1", MEETING, EXPERT, APP, FACTOR, f"edit {i}"
+            )
         sys.stdout.write(f"{i}\n")
         sys.stdout.flush()
         i += 1

@@ -7,6 +7,9 @@ workspace and checks: the connection has WAL and ``synchronous=FULL``; ``integri
 is ok; every acknowledged edit is present (at most the one in flight is extra); the audit
 chain and every subject's state verify.
 
+With a draft key (``prepare(path, sealed=True)``) the same trials run through the expert's
+sealing repository (workspace-drafts-v1), and the checks read through it.
+
 SIGKILL lets the operating system flush what the process wrote, so this proves crash
 safety, not power-loss safety (that needs a LazyFS-style harness, M8b).
 """
@@ -14,6 +17,7 @@ safety, not power-loss safety (that needs a LazyFS-style harness, M8b).
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -23,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import scoring
+from app.ports import ScoringRepository
+from app.sealed_drafts.cipher import DraftCipher
 from storage import database
+from storage.expert_workspace import ExpertWorkspace
 from storage.workspace import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
 
@@ -45,21 +52,34 @@ class History:
     acknowledged: set[int] = field(default_factory=set)
     committed_unacknowledged: set[int] = field(default_factory=set)
     next_first: int = 1
+    draft_key: bytes | None = None
+    """The expert's draft key when the trials write sealed (``prepare(..., sealed=True)``)."""
 
 
-def prepare(path: Path) -> None:
+def _repo(ws: Workspace, draft_key: bytes | None) -> ScoringRepository:
+    if draft_key is None:
+        return ws
+    return ExpertWorkspace(ws, DraftCipher(draft_key, MEETING, EXPERT))
+
+
+def prepare(path: Path, *, sealed: bool = False) -> History:
+    """A fresh workspace with "no conflict" declared; the history to run trials with."""
+    history = History(draft_key=secrets.token_bytes(32) if sealed else None)
     ws = Workspace.create(path, make_meeting(), make_rubric(), "secretary", now=Clock())
     try:
-        scoring.declare_conflict(ws, Clock(), "e1", MEETING, EXPERT, APP, False, "")
+        repo = _repo(ws, history.draft_key)
+        scoring.declare_conflict(repo, Clock(), "e1", MEETING, EXPERT, APP, False, "")
     finally:
         ws.close()
+    return history
 
 
 def run_trial(path: Path, delay: float, history: History) -> TrialResult:
     """One kill; raises AssertionError on any lost edit or damage; updates ``history``."""
     first = history.next_first
+    key = [] if history.draft_key is None else [history.draft_key.hex()]
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.crash_child", str(path), str(first)],
+        [sys.executable, "-m", "tests.storage.crash_child", str(path), str(first), *key],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -100,12 +120,13 @@ def _check(path: Path, history: History, in_flight: int) -> bool:
     finally:
         db.close()
     with Workspace.open(path) as ws:
-        notes = {int(n.text.split()[1]) for n in ws.notes(MEETING, EXPERT, APP)}
+        repo = _repo(ws, history.draft_key)
+        notes = {int(n.text.split()[1]) for n in repo.notes(MEETING, EXPERT, APP)}
         missing = sorted(i for i in acknowledged if i % 2 == 0 and i not in notes)
         assert not missing, f"acknowledged notes lost: {missing[:10]}"
         extra = notes - acknowledged - {in_flight}
         assert not extra, f"notes that were never made: {sorted(extra)[:10]}"
-        sheet = scoring.current_sheet(ws, MEETING, EXPERT, APP)
+        sheet = scoring.current_sheet(repo, MEETING, EXPERT, APP)
         odd = [i for i in history.acknowledged if i % 2 == 1]
         if odd:
             assert sheet is not None

@@ -37,7 +37,9 @@ def test_foreign_keys_are_enforced(workspace: Workspace, ws_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             with db.atomic():
                 db.execute(
-                    "INSERT INTO conflicts VALUES (?, 'nobody', 'a1', 0, '', '2025-01-01')",
+                    "INSERT INTO conflicts (meeting_id, expert_id, application_id,"
+                    " has_conflict, reason, declared_at)"
+                    " VALUES (?, 'nobody', 'a1', 0, '', '2025-01-01')",
                     (MEETING,),
                 )
     finally:
