@@ -7,6 +7,8 @@ scoring card, so what was heard is at hand when the score is given.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,10 +24,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.ids import FactorKey
 from app.domain.sheet import NoteKind
-from app.i18n import _, current_language
+from app.expert_view_state import ClockPhase, HearingClock
+from app.i18n import Msg, _, current_language
 from ui.expert.context import ExpertPage, PageContext
 from ui.expert.models import NotesModel, note_kind_label
-from ui.expert.timer_widget import HearingTimer
+from ui.expert.timer_widget import HearingTimer, Phase
+
+PHASES = {Phase.REPORT: ClockPhase.REPORT, Phase.QA: ClockPhase.QA}
 
 
 class HearingPage(ExpertPage):
@@ -91,6 +96,28 @@ class HearingPage(ExpertPage):
             )
             if item is not None:
                 self.timer.set_durations(item.report_minutes, item.qa_minutes)
+
+    def clock_place(self, now: dt.datetime) -> HearingClock | None:
+        """The clock as it stands at ``now``; None while it is untouched (at zero, stopped,
+        in the report phase), so there is nothing to restore."""
+        timer = self.timer
+        elapsed = timer.elapsed_ms()
+        if timer.phase is Phase.REPORT and elapsed == 0 and not timer.running:
+            return None
+        return HearingClock(PHASES[timer.phase], elapsed, timer.running, now)
+
+    def restore_clock(self, clock: HearingClock) -> None:
+        """Show ``clock`` (already resumed for the time the program was closed)."""
+        phase = next(p for p, c in PHASES.items() if c is clock.phase)
+        note = None
+        if clock.running:
+            note = Msg.of("Restored: the clock kept counting while the program was closed.")
+        elif clock.halted:
+            note = Msg.of(
+                "The clock was running when the program stopped and is paused at the time "
+                "last saved. Press Start to continue."
+            )
+        self.timer.restore(phase, clock.elapsed_ms, clock.running, note)
 
     def refresh(self) -> None:
         app, state = self.application, self.state

@@ -8,8 +8,17 @@ QtPdf draws no signature appearances, so the caller shows the issuer's signature
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QPointF,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -34,11 +43,21 @@ class PdfViewer(QWidget):
     loaded = Signal(int)
     """The document is ready; carries its page count."""
     failed = Signal(str)
+    view_changed = Signal()
+    """The page shown or the zoom changed (the window remembers both)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = QPdfDocument(self)
         self._buffer: QBuffer | None = None
+        self._settled = False
+        self._wanted_page: int | None = None
+        """A page jumped to while hidden: fitted to the width, QPdfView lays the document out
+        again when first shown and lands on page 1, so the jump is repeated then."""
+        self._rejump = QTimer(self)
+        self._rejump.setSingleShot(True)
+        self._rejump.setInterval(0)
+        self._rejump.timeout.connect(self._jump_to_wanted)
         self.document.statusChanged.connect(self._status_changed)
 
         self.view = QPdfView()
@@ -110,6 +129,8 @@ class PdfViewer(QWidget):
         layout.addWidget(self.stack, 1)
         self.results.setVisible(False)
         self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        self.view.zoomFactorChanged.connect(lambda _factor: self.view_changed.emit())
+        self.view.zoomModeChanged.connect(lambda _mode: self.view_changed.emit())
         QShortcut(QKeySequence.StandardKey.Find, self, self.search_edit.setFocus)
         self.retranslate()
         self.show_message(_("Choose an attachment to read it here."))
@@ -122,11 +143,15 @@ class PdfViewer(QWidget):
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self._buffer = buffer
+        self._settled = False
         self.document.load(buffer)
-        if self.document.status() in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
-            self._status_changed(self.document.status())
+        # The status of a buffer loaded at once may or may not have been announced already.
+        status = self.document.status()
+        if not self._settled and status in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
+            self._status_changed(status)
 
     def close_document(self) -> None:
+        self._wanted_page = None
         self.search_model.setSearchString("")
         self.document.close()
         if self._buffer is not None:
@@ -140,6 +165,8 @@ class PdfViewer(QWidget):
         self.stack.setCurrentWidget(self.message)
 
     def _status_changed(self, status: QPdfDocument.Status) -> None:
+        if status in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
+            self._settled = True
         if status is QPdfDocument.Status.Ready:
             count = self.document.pageCount()
             self.page_spin.setMaximum(max(count, 1))
@@ -157,15 +184,43 @@ class PdfViewer(QWidget):
 
     # -- navigation -----------------------------------------------------------------------
     def current_page(self) -> int:
+        if self._wanted_page is not None:
+            return self._wanted_page
         return int(self.view.pageNavigator().currentPage())
 
     def jump_to(self, page: int) -> None:
         if 0 <= page < self.document.pageCount():
+            self._wanted_page = None if self.view.isVisible() else page
             self.view.pageNavigator().jump(page, QPointF(), self.view.zoomFactor())
 
     def zoom(self, factor: float) -> None:
+        self.set_zoom(max(0.25, min(6.0, self.view.zoomFactor() * factor)))
+
+    def zoom_factor(self) -> float | None:
+        """The zoom factor, or None when the page is fitted to the width."""
+        if self.view.zoomMode() is QPdfView.ZoomMode.FitToWidth:
+            return None
+        return float(self.view.zoomFactor())
+
+    def set_zoom(self, factor: float | None) -> None:
+        """Zoom to ``factor`` (1.0 = 100 %), or fit to the width for None."""
+        if factor is None:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            return
         self.view.setZoomMode(QPdfView.ZoomMode.Custom)
-        self.view.setZoomFactor(max(0.25, min(6.0, self.view.zoomFactor() * factor)))
+        self.view.setZoomFactor(factor)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._wanted_page is not None:
+            self._rejump.start()
+
+    def _jump_to_wanted(self) -> None:
+        page, self._wanted_page = self._wanted_page, None
+        if page is not None and self.view.isVisible():
+            self.jump_to(page)
+        elif page is not None:
+            self._wanted_page = page
 
     def search(self) -> None:
         self.search_model.setSearchString(self.search_edit.text())
@@ -184,6 +239,7 @@ class PdfViewer(QWidget):
         self.page_spin.setValue(page + 1)
         self.page_spin.blockSignals(False)
         self.pages.setCurrentIndex(self.document.pageModel().index(page, 0))
+        self.view_changed.emit()
 
     def retranslate(self) -> None:
         self.page_label.setText(_("&Page"))

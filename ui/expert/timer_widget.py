@@ -13,7 +13,7 @@ import enum
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.i18n import _
+from app.i18n import Msg, _
 
 WARNING_SECONDS = 120
 
@@ -52,6 +52,8 @@ def clock_text(remaining_seconds: int) -> str:
 
 class HearingTimer(QWidget):
     tone_changed = Signal(object)
+    changed = Signal()
+    """Started, paused, reset or switched phase by the user (the window remembers it)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,11 @@ class HearingTimer(QWidget):
         font.setBold(True)
         font.setStyleHint(font.StyleHint.Monospace)
         self.clock.setFont(font)
+        self.note = QLabel()
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        self._note: Msg | None = None
         self.start_button = QPushButton()
         self.reset_button = QPushButton()
         self.next_button = QPushButton()
@@ -87,6 +94,7 @@ class HearingTimer(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.phase_label)
         layout.addWidget(self.clock)
+        layout.addWidget(self.note)
         layout.addLayout(buttons)
         self.retranslate()
 
@@ -94,7 +102,7 @@ class HearingTimer(QWidget):
     def set_durations(self, report_minutes: int, qa_minutes: int) -> None:
         self.durations = {Phase.REPORT: report_minutes * 60, Phase.QA: qa_minutes * 60}
         self.phase = Phase.REPORT
-        self.reset()
+        self._reset()
 
     @property
     def running(self) -> bool:
@@ -113,7 +121,38 @@ class HearingTimer(QWidget):
             self._running.restart()
         self.update_display()
 
+    def restore(
+        self, phase: Phase, elapsed_ms: int, running: bool, note: Msg | None = None
+    ) -> None:
+        """Put the clock back as the window last saw it (``note`` says how, until the
+        user next starts, pauses or resets it). Not a user action: emits nothing."""
+        self._tick.stop()
+        self.phase = phase
+        self._banked_ms = max(0, elapsed_ms)
+        if running:
+            self._running.start()
+            self._tick.start()
+        self._set_note(note)
+        self.retranslate()
+
     def toggle(self) -> None:
+        self._toggle()
+        self.changed.emit()
+
+    def reset(self) -> None:
+        self._reset()
+        self.changed.emit()
+
+    def next_phase(self) -> None:
+        was_running = self.running
+        self.phase = Phase.QA if self.phase is Phase.REPORT else Phase.REPORT
+        self._reset()
+        if was_running:
+            self._toggle()
+        self.changed.emit()
+
+    def _toggle(self) -> None:
+        self._set_note(None)
         if self.running:
             self._banked_ms = self.elapsed_ms()
             self._tick.stop()
@@ -122,17 +161,16 @@ class HearingTimer(QWidget):
             self._tick.start()
         self.retranslate()
 
-    def reset(self) -> None:
+    def _reset(self) -> None:
+        self._set_note(None)
         self._tick.stop()
         self._banked_ms = 0
         self.retranslate()
 
-    def next_phase(self) -> None:
-        was_running = self.running
-        self.phase = Phase.QA if self.phase is Phase.REPORT else Phase.REPORT
-        self.reset()
-        if was_running:
-            self.toggle()
+    def _set_note(self, note: Msg | None) -> None:
+        self._note = note
+        self.note.setText("" if note is None else str(note))
+        self.note.setVisible(note is not None)
 
     def update_display(self) -> None:
         remaining = self.remaining_seconds()
@@ -159,4 +197,6 @@ class HearingTimer(QWidget):
         self.start_button.setAccessibleName(_("Start or pause the clock"))
         self.reset_button.setAccessibleName(_("Reset the clock"))
         self.next_button.setAccessibleName(_("Switch between report and questions"))
+        if self._note is not None:
+            self.note.setText(str(self._note))
         self.update_display()
