@@ -31,10 +31,12 @@ from app.secretary.model import (
     RosterEntry,
     RoundInfo,
     SecretarySetup,
+    StoredDraftReport,
     StoredRecusal,
     StoredSheet,
 )
 from storage import audit, database, hearing
+from storage import secretary_drafts as drafts
 from storage import secretary_rows as rows
 from storage import secretary_sheets as collected
 from storage import subjects as subj
@@ -57,6 +59,7 @@ SIGNED_SHEET = "secretary-signed-sheet"
 RECUSAL = "secretary-recusal"
 SHEET_FILE = "secretary-sheet-file"
 APPROVAL = "secretary-approval"
+DRAFT_REPORTS = "secretary-draft-reports"
 
 
 _UNKNOWN = object()
@@ -149,10 +152,24 @@ class SecretaryWorkspace(Workspace):
                 current_only=current_only,
             )
 
-    def sheet_index(self, round: int) -> list[tuple[str, str, int, str]]:
-        """(expert, application, version, status) of the round's collected versions."""
+    def version_index(
+        self, up_to_round: int
+    ) -> list[tuple[str, str, int, int, str, dt.datetime | None]]:
+        """(expert, application, round, version, status, submitted_at) of every collected
+        version of rounds up to ``up_to_round``, by round and version."""
         with self._reading():
-            return collected.sheet_index(self._db, round)
+            return collected.version_index(self._db, up_to_round)
+
+    def draft_reports(
+        self, *, round: int | None = None, expert_id: str | None = None
+    ) -> tuple[StoredDraftReport, ...]:
+        """Drafts the experts' latest files reported (never their content)."""
+        with self._reading():
+            return drafts.load_draft_reports(self._db, round=round, expert_id=expert_id)
+
+    def latest_draft_file(self, expert_id: str, round: int) -> dt.datetime | None:
+        with self._reading():
+            return drafts.latest_draft_file(self._db, expert_id, round)
 
     def recusals(self) -> tuple[StoredRecusal, ...]:
         meeting_id = self.setup().header.meeting_id
@@ -213,6 +230,12 @@ class SecretaryWorkspace(Workspace):
         if kind == SIGNED_SHEET and len(keys) == 1:
             signed = [s for s in collected.load_signed_sheets(db) if s.sheet.id == keys[0]]
             return collected.signed_state(signed[0]) if signed else None
+        if kind == DRAFT_REPORTS and len(keys) == 2 and keys[1].isdigit():
+            expert_id, round_ = keys[0], int(keys[1])
+            return drafts.draft_reports_state(
+                drafts.load_draft_reports(db, round=round_, expert_id=expert_id),
+                drafts.latest_draft_file(db, expert_id, round_),
+            )
         return _UNKNOWN
 
     def dump(self) -> list[tuple[str, list[tuple[object, ...]]]]:
@@ -313,6 +336,28 @@ class SecretaryWorkspace(Workspace):
             "sheet_file.import",
             subj.subject(SHEET_FILE, file_sha256),
             {"expert_id": expert_id, "round": round},
+        )
+
+    def replace_draft_reports(
+        self,
+        expert_id: str,
+        round: int,
+        reports: tuple[StoredDraftReport, ...],
+        source_file_sha256: str,
+        latest_file: dt.datetime | None,
+    ) -> None:
+        """The expert's draft reports of ``round`` become ``reports``; ``latest_file`` is when
+        the latest file read for (expert, round) was written (``None``: unchanged)."""
+        self._active()
+        drafts.replace_draft_reports(
+            self._db, expert_id, round, reports, source_file_sha256, latest_file
+        )
+        self._record(
+            "draft_report.collect",
+            subj.subject(DRAFT_REPORTS, expert_id, round),
+            drafts.draft_reports_state(
+                reports, drafts.latest_draft_file(self._db, expert_id, round)
+            ),
         )
 
     def save_approval(self, opinion: PanelOpinion, approval: OpinionApproval | None) -> None:

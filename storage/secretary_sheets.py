@@ -6,6 +6,7 @@ meeting loads in a few queries. The caller owns transactions and audit entries."
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -142,15 +143,19 @@ def _stored(
     return StoredSheet(sheet, SignedDocument(bytes(r[12]), bytes(r[13])), str(r[14]), imported)
 
 
-def sheet_index(db: sqlite_utils.Database, round: int) -> list[tuple[str, str, int, str]]:
-    """(expert, application, version, status) of every collected version of ``round``:
-    what the progress board needs, without loading documents or scores."""
+def version_index(
+    db: sqlite_utils.Database, up_to_round: int
+) -> list[tuple[str, str, int, int, str, dt.datetime | None]]:
+    """(expert, application, round, version, status, submitted_at) of every collected version
+    of rounds 1..``up_to_round``, ordered by round and version: what the progress board and
+    its version history need, without loading documents or scores."""
     return [
-        (str(r[0]), str(r[1]), int(r[2]), str(r[3]))
+        (str(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), time_from(r[5]))
         for r in db.execute(
-            "SELECT s.expert_id, s.application_id, s.version, s.status FROM sheets s"
-            " JOIN secretary_signed_sheets g ON g.sheet_id = s.id WHERE s.round = ?",
-            (round,),
+            "SELECT s.expert_id, s.application_id, s.round, s.version, s.status, s.submitted_at"
+            " FROM sheets s JOIN secretary_signed_sheets g ON g.sheet_id = s.id"
+            " WHERE s.round <= ? ORDER BY s.round, s.version",
+            (up_to_round,),
         )
     ]
 

@@ -10,6 +10,13 @@ what is already stored:
 - a sheet for a pair with a stored recusal, or a recusal for a pair with stored sheets, is
   refused; in a later round, a sheet for an application not reopened is refused.
 
+Draft reports (sheet-v1 ``progress``: *that* the expert holds an unsubmitted draft and when
+it was last edited, never its content) are kept per (expert, application, round) as the
+expert's **latest** file of the round states them (sheet-v1.md section 4.6): a file written
+before one already read changes none; a pair with a stored sheet or recusal is never kept as
+a draft, so a later file with the sheet submitted supersedes the report; a draft for an
+application not being scored in the round is ignored. They only feed the progress board.
+
 One transaction per file: a refused file stores nothing (not even its notes).
 """
 
@@ -28,7 +35,7 @@ from app.domain.sheet import SheetStatus
 from app.errors import UserFacingError
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError, SheetImportRefused
-from app.secretary.model import StoredRecusal, StoredSheet
+from app.secretary.model import StoredDraftReport, StoredRecusal, StoredSheet
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
@@ -49,16 +56,20 @@ class SheetFileImport:
     duplicates: int
     new_recusals: tuple[ApplicationId, ...]
     new_notes: int
+    drafts_reported: tuple[ApplicationId, ...] = ()
+    """Applications this file reports (and the board now shows) as an unsubmitted draft."""
+    drafts_changed: bool = False
+    """Whether the stored draft reports changed (new, updated, superseded or withdrawn)."""
 
     @property
     def nothing_new(self) -> bool:
-        return not (self.new_sheets or self.new_recusals or self.new_notes)
+        return not (self.new_sheets or self.new_recusals or self.new_notes or self.drafts_changed)
 
     @property
     def message(self) -> Msg:
         if self.nothing_new:
             return Msg.of("{file}: already collected; nothing changed.", file=self.file_name)
-        return Msg.of(
+        summary = Msg.of(
             "{file}: {sheets} new sheet(s), {superseded} superseded, {recusals} recusal(s), "
             "{notes} note(s) from {expert} (round {round}).",
             file=self.file_name,
@@ -68,6 +79,13 @@ class SheetFileImport:
             notes=self.new_notes,
             expert=self.expert_id,
             round=self.round,
+        )
+        if not self.drafts_reported:
+            return summary
+        return Msg.of(
+            "{summary} {count} draft(s) reported, not submitted yet.",
+            summary=summary,
+            count=len(self.drafts_reported),
         )
 
 
@@ -159,7 +177,8 @@ def import_sheet_file(
     plan = _plan(name, contents, stored, recused, current.includes, now)
     known_notes = ws.note_ids()
     notes = [n for n in contents.notes if n.id not in known_notes]
-    if not (plan.steps or plan.recusals or notes):
+    drafts = _draft_plan(ws, contents, plan, stored, recused, current.includes)
+    if not (plan.steps or plan.recusals or notes or drafts.changed):
         return SheetFileImport(name, sha, expert, contents.round, (), (), plan.duplicates, (), 0)
     with ws.transaction(actor, now):
         for kind, item in plan.steps:
@@ -171,6 +190,10 @@ def import_sheet_file(
             ws.add_recusal(recusal, sha)
         for note in notes:
             ws.add_collected_note(note)
+        if drafts.changed:
+            ws.replace_draft_reports(
+                expert, contents.round, drafts.reports, sha, drafts.latest_file
+            )
         ws.add_sheet_file(sha, expert, contents.round, contents.created_at)
     return SheetFileImport(
         file_name=name,
@@ -182,6 +205,8 @@ def import_sheet_file(
         duplicates=plan.duplicates,
         new_recusals=tuple(r.declaration.application_id for r in plan.recusals),
         new_notes=len(notes),
+        drafts_reported=drafts.reported,
+        drafts_changed=drafts.changed,
     )
 
 
@@ -285,6 +310,55 @@ def _plan(
         if app_id not in recused:
             new_recusals.append(StoredRecusal(declaration, contents.round, signed, fp))
     return _Plan(tuple(steps), tuple(new_recusals), duplicates)
+
+
+@dataclass(frozen=True)
+class _DraftPlan:
+    reports: tuple[StoredDraftReport, ...]
+    """The expert's draft reports of the file's round after this file."""
+    latest_file: dt.datetime | None
+    """The file's ``created_at`` if it is now the latest read for the round, else ``None``."""
+    changed: bool
+    reported: tuple[ApplicationId, ...]
+    """What this file reports as drafts that is now kept (empty for an older file)."""
+
+
+def _draft_plan(
+    ws: SecretaryWorkspace,
+    contents: SheetFileContents,
+    plan: _Plan,
+    stored: dict[tuple[str, int, int], StoredSheet],
+    recused: set[ApplicationId],
+    includes: Callable[[str], bool],
+) -> _DraftPlan:
+    """The expert's draft reports of the round once this file (already planned) is stored."""
+    expert, round_ = contents.expert.id, contents.round
+    before = ws.draft_reports(round=round_, expert_id=expert)
+    latest = ws.latest_draft_file(expert, round_)
+    signed = {a for (a, r, _v) in stored if r == round_}
+    signed |= {s.sheet.application_id for s in plan.sheets if s.sheet.round == round_}
+    signed |= recused | {r.declaration.application_id for r in plan.recusals}
+    newest = latest is None or contents.created_at >= latest
+    if newest:
+        candidates = tuple(
+            StoredDraftReport(expert, d.application_id, round_, d.updated_at, contents.created_at)
+            for d in contents.drafts
+            if includes(d.application_id)
+        )
+    else:
+        candidates = before
+    after = tuple(r for r in candidates if r.application_id not in signed)
+    changed = _draft_key(after) != _draft_key(before)
+    return _DraftPlan(
+        reports=after,
+        latest_file=contents.created_at if newest and changed else None,
+        changed=changed,
+        reported=tuple(r.application_id for r in after) if newest else (),
+    )
+
+
+def _draft_key(reports: Sequence[StoredDraftReport]) -> set[tuple[str, dt.datetime]]:
+    return {(r.application_id, r.updated_at) for r in reports}
 
 
 def _latest(

@@ -157,6 +157,19 @@ class StoredRecusal:
 
 
 @dataclass(frozen=True)
+class StoredDraftReport:
+    """An expert's file reported an unsubmitted draft for the pair in ``round``, last edited
+    at ``updated_at`` (the file was written at ``file_created_at``). Never any content of
+    the draft, and never counted in consolidation."""
+
+    expert_id: ExpertId
+    application_id: ApplicationId
+    round: int
+    updated_at: dt.datetime
+    file_created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class OpinionApproval:
     """The chair's detached CMS signature over the canonical panel-opinion document."""
 

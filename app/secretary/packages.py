@@ -2,10 +2,13 @@
 
 Each package is copied into ``packages/`` first and the *copy* is verified in full with the
 secretary's identity (age layer, issuer signature against the meeting's trust roots, manifest,
-form, every member hash), so what is kept is exactly what was checked. A package that fails is
-recorded as refused with its reason and its copy removed; the others still import. Packages
-stay encrypted on disk; only the application form (signed by the issuer) is stored in the
-database. Importing the same file again changes nothing.
+form, every member hash), so what is kept is exactly what was checked. It must also open with
+the meeting key: age recipients are anonymous, so the secretary cannot see whether each
+expert is among them, but every expert holds the meeting key (sealed in the kit under the
+meeting passphrase), so a package the meeting key opens is one every expert can open. A
+package that fails is recorded as refused with its reason and its copy removed; the others
+still import. Packages stay encrypted on disk; only the application form (signed by the
+issuer) is stored in the database. Importing the same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import datetime as dt
 import enum
 import hashlib
+import hmac
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,14 +25,18 @@ from pathlib import Path
 
 from cryptography import x509
 
+from app.crypto.age_errors import AgeError
+from app.crypto.age_file import read_age_header, unwrap_file_key
+from app.crypto.age_keys import X25519Identity
 from app.crypto.cms import SignerInfo
 from app.crypto.identity import Identity
 from app.domain.meeting import AgendaItem, Application
-from app.errors import UserFacingError
+from app.errors import UserFacingError, ValidationError
 from app.i18n import LocalizedText, Msg
 from app.kit.files import write_stream_atomically
 from app.package import decryption_identity, open_package
 from app.secretary.errors import SetupFrozenError
+from app.secretary.keys import no_meeting_key, not_this_meeting_key
 from app.secretary.model import (
     DEFAULT_QA_MINUTES,
     DEFAULT_REPORT_MINUTES,
@@ -64,6 +72,7 @@ def import_packages(
     identity: Identity,
     paths: Sequence[Path],
     *,
+    meeting_key: X25519Identity,
     actor: str,
     now: dt.datetime,
     progress: Progress | None = None,
@@ -71,13 +80,19 @@ def import_packages(
 ) -> tuple[PackageImport, ...]:
     """Import ``paths`` one by one (one transaction each); returns every file's outcome.
 
-    ``progress(done_bytes, total_bytes, file name)`` during verification; ``cancel`` is
-    polled between packages and between blocks (:class:`UserCancelled`: packages finished
-    so far stay imported, the current one leaves nothing behind).
+    ``meeting_key`` is this meeting's key (:func:`app.secretary.keys.open_meeting_key`);
+    a package it cannot open is refused. ``progress(done_bytes, total_bytes, file name)``
+    during verification; ``cancel`` is polled between packages and between blocks
+    (:class:`UserCancelled`: packages finished so far stay imported, the current one leaves
+    nothing behind).
     """
     setup = require_secretary(ws, identity)
     if setup.kit is not None:
         raise SetupFrozenError(Msg.of("set of applications"), setup.kit.kit_hash)
+    if setup.meeting_key_recipient is None:
+        raise no_meeting_key()
+    if str(meeting_key.recipient) != setup.meeting_key_recipient:
+        raise not_this_meeting_key()
     roots = setup.trust_roots()
     sizes = [_size(Path(p)) for p in paths]
     total = sum(sizes)
@@ -86,7 +101,18 @@ def import_packages(
     for path, size in zip(paths, sizes, strict=True):
         check_cancel(cancel)
         results.append(
-            _import_one(ws, identity, roots, Path(path), base, total, actor, now, progress, cancel)
+            _import_one(
+                ws,
+                (identity, meeting_key),
+                roots,
+                Path(path),
+                base,
+                total,
+                actor,
+                now,
+                progress,
+                cancel,
+            )
         )
         base += size
         report(progress, base, total, Path(path).name)
@@ -95,7 +121,7 @@ def import_packages(
 
 def _import_one(
     ws: SecretaryWorkspace,
-    identity: Identity,
+    keys: tuple[Identity, X25519Identity],
     roots: Sequence[x509.Certificate],
     path: Path,
     base: int,
@@ -134,7 +160,7 @@ def _import_one(
         )
     try:
         application, issuer, package_id = _verify(
-            incoming, identity, roots, now, base, total, path.name, progress, cancel
+            incoming, keys, roots, now, base, total, path.name, progress, cancel
         )
     except UserFacingError as exc:
         _remove(incoming)
@@ -193,7 +219,7 @@ def _import_one(
 
 def _verify(
     path: Path,
-    identity: Identity,
+    keys: tuple[Identity, X25519Identity],
     roots: Sequence[x509.Certificate],
     now: dt.datetime,
     base: int,
@@ -202,7 +228,11 @@ def _verify(
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> tuple[Application, SignerInfo, str]:
-    with open_package(path, [decryption_identity(identity)], roots, now) as opened:
+    identity, meeting_key = keys
+    own = decryption_identity(identity)
+    with open_package(path, [own], roots, now) as opened:
+        # After the signature (the issuer is known), before hashing every member.
+        _require_meeting_key(path, own, meeting_key)
 
         def step(done: int, _size: int) -> None:
             check_cancel(cancel)
@@ -210,6 +240,28 @@ def _verify(
 
         opened.verify_all(step)
         return opened.application, opened.issuer, opened.manifest.package_id
+
+
+def _require_meeting_key(path: Path, own: X25519Identity, meeting_key: X25519Identity) -> None:
+    """The meeting key must unwrap the same file key as the secretary's own identity (the
+    header MAC is checked with it too), or the experts could not open the package."""
+    try:
+        with path.open("rb") as fh:
+            _stream, header, _length = read_age_header(fh)
+        file_key = unwrap_file_key(header, [own])
+        theirs = unwrap_file_key(header, [meeting_key])
+    except (AgeError, OSError):
+        theirs, file_key = b"", b"-"
+    if not hmac.compare_digest(file_key, theirs):
+        raise ValidationError(
+            Msg.of(
+                "it is not encrypted to this meeting's key, so the experts could not open it "
+                "with the meeting passphrase. Ask the issuing office to build it again for the "
+                "meeting key {recipient}.",
+                recipient=str(meeting_key.recipient),
+            ),
+            Msg.of("Give the issuing office the meeting key recipient from the setup page."),
+        )
 
 
 def _refuse(

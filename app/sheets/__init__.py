@@ -1,8 +1,9 @@
 """Signed score sheets, signed recusals and the per-expert sheet file (sheet-v1.md).
 
 Public API: :func:`sign_sheet`, :func:`sign_recusal`, :func:`parse_signed_sheet`,
-:func:`open_signed_document`, :func:`write_sheet_file`, :func:`read_sheet_file`, and the
-error classes of :mod:`app.sheets.errors`.
+:func:`open_signed_document`, :func:`write_sheet_file`, :func:`read_sheet_file`,
+:func:`draft_reports` (what a file reports of the expert's unsubmitted drafts), and the error
+classes of :mod:`app.sheets.errors`.
 """
 
 from app.sheets.documents import (
@@ -27,6 +28,7 @@ from app.sheets.errors import (
     SheetFileWriteError,
     SheetSigningError,
 )
+from app.sheets.progress import DraftReport, draft_reports
 from app.sheets.sheet_file import (
     EXTENSION,
     SheetFileContents,
@@ -38,6 +40,7 @@ from app.sheets.sheet_file import (
 __all__ = [
     "EXTENSION",
     "DocumentContext",
+    "DraftReport",
     "RecusalDocument",
     "SheetContext",
     "SheetDocument",
@@ -53,6 +56,7 @@ __all__ = [
     "SignedDocument",
     "VerifiedDocument",
     "WrittenSheetFile",
+    "draft_reports",
     "open_signed_document",
     "parse_signed_sheet",
     "read_sheet_file",

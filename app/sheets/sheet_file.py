@@ -2,9 +2,10 @@
 
 An age file encrypted to the secretary only (independence: no other expert can read it),
 holding a signed envelope that lists the expert's individually signed sheets and recusals
-verbatim plus their hearing notes. The envelope signature binds the set (a dropped sheet or
-note shows); each item's own signature lets the result bundle carry it unchanged to the
-ministry.
+verbatim, their hearing notes, and which applications they still hold only a draft for (when
+it was last edited, never its content: :mod:`app.sheets.progress`). The envelope signature
+binds the set (a dropped sheet or note shows); each item's own signature lets the result
+bundle carry it unchanged to the ministry.
 
 The reader works in the stages of the spec, one error class per stage; the writer runs the
 same checks over its own output before encrypting, writes atomically, and reads the file back.
@@ -71,6 +72,7 @@ from app.sheets.errors import (
     SheetFileWriteError,
     SheetSigningError,
 )
+from app.sheets.progress import DraftReport, progress_doc, read_progress
 
 SHEET_FILE_FORMAT: Final = "review-desk/sheet-file"
 SHEET_FILE_TYPE: Final = "sheet-file"
@@ -99,6 +101,7 @@ _ENVELOPE_MEMBERS: Final = (
     "created_at",
     "items",
     "notes",
+    "progress",
 )
 _KINDS: Final = {"sheet": SheetDocument, "recusal": RecusalDocument}
 _NOTE_KINDS: Final = frozenset(k.value for k in NoteKind)
@@ -107,7 +110,8 @@ _NOTE_KINDS: Final = frozenset(k.value for k in NoteKind)
 @dataclass(frozen=True)
 class SheetFileContents:
     """Everything a verified sheet file holds; ``sheets`` and ``recusals`` keep each item's
-    exact signed bytes for storage and the result bundle."""
+    exact signed bytes for storage and the result bundle; ``drafts`` are the applications
+    the expert reported a draft (and nothing of it but its time) for, in ``round``."""
 
     expert: Expert
     signer: SignerInfo
@@ -116,6 +120,7 @@ class SheetFileContents:
     sheets: tuple[tuple[ScoreSheet, SignedDocument], ...]
     recusals: tuple[tuple[ConflictDeclaration, SignedDocument], ...]
     notes: tuple[HearingNote, ...]
+    drafts: tuple[DraftReport, ...]
 
 
 @dataclass(frozen=True)
@@ -152,10 +157,14 @@ def write_sheet_file(
     *,
     round: int,
     trust_roots: Sequence[x509.Certificate],
+    progress: Sequence[DraftReport] = (),
 ) -> WrittenSheetFile:
     """Sign the envelope, encrypt it to the secretary only, write atomically, read back.
 
-    Before encrypting, the reader's checks (stages 2–9) run over the plaintext, so the file
+    ``progress`` reports the applications the expert holds only a draft for in ``round``
+    (:func:`app.sheets.progress.draft_reports`); it carries no draft content.
+
+    Before encrypting, the reader's checks (stages 2–10) run over the plaintext, so the file
     cannot hold anything the secretary's reader would refuse (they raise the reader's error
     classes). The secretary's X25519 key is taken only from a certificate with the secretary
     role, issued by one of ``trust_roots``, valid at ``now``, whose fingerprint is the
@@ -178,6 +187,7 @@ def write_sheet_file(
             "created_at": codec.encode_time(now),
             "items": [_item_doc(item) for item in items],
             "notes": [_note_doc(note, context) for note in notes],
+            "progress": [progress_doc(report) for report in progress],
         }
     )
     plaintext = dumps_canonical(
@@ -358,7 +368,7 @@ def _open_plaintext(
     trust_roots: Sequence[x509.Certificate],
     now: dt.datetime,
 ) -> SheetFileContents:
-    """Stages 2–9 over the decrypted bytes (the writer runs them over its own output)."""
+    """Stages 2–10 over the decrypted bytes (the writer runs them over its own output)."""
     envelope_bytes, signature = _container(plaintext)
     signer = verify_expert_signature(envelope_bytes, signature, trust_roots, now, "envelope")
     env, ctx = _envelope(envelope_bytes)
@@ -394,6 +404,13 @@ def _open_plaintext(
         else:
             recusals.append((content.declaration, signed))
     _check_set(sheets, recusals)
+    drafts = read_progress(
+        env["progress"],
+        ctx.round,
+        expected.applications,
+        {sheet.application_id for sheet, _signed in sheets},
+        {declaration.application_id for declaration, _signed in recusals},
+    )
     notes = tuple(_note(raw, i, ctx, expected) for i, raw in enumerate(raw_notes))
     if len({n.id for n in notes}) != len(notes):
         raise SheetFileContentError(
@@ -407,6 +424,7 @@ def _open_plaintext(
         sheets=tuple(sheets),
         recusals=tuple(recusals),
         notes=notes,
+        drafts=drafts,
     )
 
 
@@ -632,7 +650,7 @@ def _check_set(
 
 
 def _note(raw: Any, index: int, ctx: DocumentContext, expected: _Expected) -> HearingNote:
-    """Stage 9 for one hearing note."""
+    """Stage 10 for one hearing note."""
     where = f"notes[{index}]"
     try:
         doc = codec.fields(

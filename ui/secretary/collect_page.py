@@ -1,5 +1,8 @@
 """Page 2, collect and watch: import the experts' sheet files (each file's outcome listed)
-and the progress board of the current round, experts by applications."""
+and the progress board, experts by applications: of the current round by default, of any
+earlier round on request (a round selector). A cell's tooltip, and the detail pane for the
+selected cell (keyboard users), give its state, a reported draft's time and the pair's
+version history."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,7 +29,8 @@ from app.secretary.collect import SheetFileOutcome, import_sheet_files
 from storage.secretary import SecretaryWorkspace
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
-from ui.secretary.models import BoardModel
+from ui.secretary.models import BoardModel, cell_details
+from ui.secretary.round_selector import RoundSelector
 
 
 class CollectPage(QWidget):
@@ -41,6 +46,10 @@ class CollectPage(QWidget):
         self.results.setObjectName("sheetImportResults")
         self.results.setWordWrap(True)
         self.board_title = heading()
+        self.round_label = QLabel()
+        self.round_combo = RoundSelector("boardRound")
+        self.round_label.setBuddy(self.round_combo)
+        self.round_combo.currentIndexChanged.connect(self._show_board)
         self.board_model = BoardModel(self)
         self.board_view = QTableView()
         self.board_view.setModel(self.board_model)
@@ -50,6 +59,11 @@ class CollectPage(QWidget):
         header.setMinimumSectionSize(72)
         header.setDefaultSectionSize(96)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.board_view.selectionModel().currentChanged.connect(self._show_detail)
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("boardCellDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(120)
         self.footer = QLabel()
         self.footer.setObjectName("boardCounts")
 
@@ -64,8 +78,13 @@ class CollectPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.board_title)
+        round_row = QHBoxLayout()
+        round_row.addWidget(self.board_title, 1)
+        round_row.addWidget(self.round_label)
+        round_row.addWidget(self.round_combo)
+        right_layout.addLayout(round_row)
         right_layout.addWidget(self.board_view, 1)
+        right_layout.addWidget(self.detail)
         right_layout.addWidget(self.footer)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -81,8 +100,33 @@ class CollectPage(QWidget):
         issued = setup.kit is not None
         self.import_button.setEnabled(issued)
         self.not_issued.setVisible(not issued)
-        self.board_model.set_board(sec_board.progress_board(self.ctx.ws) if issued else None)
+        current = setup.current_round if issued else None
+        numbers = [r.number for r in self.ctx.ws.rounds()] if issued else []
+        self.round_combo.fill(current, numbers)
+        self._show_board()
+
+    def shown_round(self) -> int | None:
+        return self.round_combo.shown_round()
+
+    def _show_board(self) -> None:
+        number = self.shown_round()
+        board = None if number is None else sec_board.progress_board(self.ctx.ws, number)
+        self.board_model.set_board(board)
         self._footer()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        cell = self.board_model.cell(self.board_view.currentIndex())
+        board = self.board_model.board
+        if cell is None or board is None:
+            self.detail.setPlainText(
+                _("Select a cell of the board to see its versions.") if board else ""
+            )
+            return
+        expert = next((e for e in board.experts if e.id == cell.expert_id), None)
+        who = f"{cell.expert_id} {expert.name}" if expert is not None else cell.expert_id
+        lines = [f"{who} — {cell.application_id}", *cell_details(cell)]
+        self.detail.setPlainText("\n".join(lines))
 
     def _footer(self) -> None:
         board = self.board_model.board
@@ -91,11 +135,17 @@ class CollectPage(QWidget):
             self.board_title.setText(_("Progress board"))
             return
         counts = board.counts()
-        self.board_title.setText(_("Progress board — round {round}", round=board.round))
+        self.board_title.setText(
+            _("Progress board — round {round}", round=board.round)
+            if board.is_current
+            else _("Progress board — round {round} (an earlier round)", round=board.round)
+        )
         text = _(
-            "Submitted {submitted} · Recused {recused} · Missing {missing}",
+            "Submitted {submitted} · Recused {recused} · Draft reported {drafts} · "
+            "Missing {missing}",
             submitted=counts.get(CellState.SUBMITTED, 0),
             recused=counts.get(CellState.RECUSED, 0),
+            drafts=counts.get(CellState.DRAFT_REPORTED, 0),
             missing=counts.get(CellState.MISSING, 0),
         )
         if board.complete:
@@ -143,6 +193,11 @@ class CollectPage(QWidget):
         self.results_title.setText(_("Imported files"))
         self.results.setAccessibleName(_("Imported files"))
         self.board_view.setAccessibleName(_("Progress board"))
+        self.round_label.setText(_("&Round:"))
+        self.round_combo.setAccessibleName(_("Round shown on the board"))
+        self.detail.setAccessibleName(_("Selected cell: state and version history"))
+        self.round_combo.retranslate()
         self.board_model.refresh()
         self._footer()
+        self._show_detail()
         self._fill_results()

@@ -6,6 +6,7 @@ switch only needs ``refresh()`` (a reset) and nothing re-reads the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import _
-from app.secretary.board import CellState, ProgressBoard
+from app.secretary.board import BoardCell, CellState, ProgressBoard
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -21,8 +22,51 @@ Index = QModelIndex | QPersistentModelIndex
 STATE_COLOURS = {
     CellState.SUBMITTED: QColor("#cdeccf"),
     CellState.RECUSED: QColor("#dcdcf2"),
+    CellState.DRAFT_REPORTED: QColor("#fbe7a6"),
     CellState.MISSING: QColor("#f6d7d2"),
 }
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A stored UTC time as the secretary's local date and minute ("—" when unknown)."""
+    return "—" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def cell_state_text(cell: BoardCell) -> str:
+    text = _(cell.state.label)
+    if cell.state is CellState.SUBMITTED and cell.version and cell.version > 1:
+        text = _("{state} (v{version})", state=text, version=cell.version)
+    return text
+
+
+def cell_details(cell: BoardCell) -> list[str]:
+    """What a board cell says on hover and in the detail pane: its state, a reported draft's
+    time, and the pair's version history (round, version, state, submitted time)."""
+    lines = [cell_state_text(cell)]
+    if cell.state is CellState.DRAFT_REPORTED:
+        lines.append(
+            _(
+                "Draft last edited {time}; reported by the sheet file written {written}. "
+                "Its scores stay with the expert until they submit.",
+                time=local_time(cell.draft_updated_at),
+                written=local_time(cell.draft_reported_at),
+            )
+        )
+    if cell.history:
+        lines.append(_("Version history:"))
+        lines += [
+            _(
+                "Round {round}, version {version}: {status}, submitted {time}",
+                round=entry.round,
+                version=entry.version,
+                status=_(entry.status.label),
+                time=local_time(entry.submitted_at),
+            )
+            for entry in cell.history
+        ]
+    elif cell.state is not CellState.RECUSED:
+        lines.append(_("No signed sheet collected yet."))
+    return lines
 
 
 class Column(Generic[R]):
@@ -98,6 +142,11 @@ class BoardModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_board(self.board)
 
+    def cell(self, index: Index) -> BoardCell | None:
+        if self.board is None or not index.isValid():
+            return None
+        return self.board.rows[index.row()][index.column()]
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.board is None else len(self.board.experts)
 
@@ -109,10 +158,9 @@ class BoardModel(QAbstractTableModel):
             return None
         cell = self.board.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = _(cell.state.label)
-            if cell.state is CellState.SUBMITTED and cell.version and cell.version > 1:
-                text = _("{state} (v{version})", state=text, version=cell.version)
-            return text
+            return cell_state_text(cell)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(cell_details(cell))
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(STATE_COLOURS[cell.state])
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -4,6 +4,10 @@ frozen, so every control that would change it is disabled and the page says why.
 
 from __future__ import annotations
 
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.crypto.age_keys import X25519Identity
 from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import keys, overlap
@@ -25,7 +30,7 @@ from app.secretary.model import PackageRecord, PackageStatus, RosterEntry
 from app.secretary.packages import PackageImport, import_packages
 from storage.secretary import SecretaryWorkspace
 from ui.common.errors import show_error
-from ui.common.tasks import Progress
+from ui.common.tasks import BackgroundTask, Progress
 from ui.secretary.add_expert_dialog import AddExpertDialog, grouped
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
 from ui.secretary.models import Column, RowsModel
@@ -47,6 +52,9 @@ class SetupPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.passphrase_dialog: PassphraseDialog | None = None
+        self.meeting_key: X25519Identity | None = None
+        self.task: BackgroundTask[Any] | None = None
+        """Unlocked once per session (or just created), to check each package against."""
         self.add_dialog: AddExpertDialog | None = None
         self.frozen_label = QLabel()
         self.frozen_label.setObjectName("frozenNotice")
@@ -105,6 +113,11 @@ class SetupPage(QWidget):
         self.kit_button = QPushButton()
         self.kit_button.clicked.connect(self.choose_kit)
         self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
 
         roster_buttons = QHBoxLayout()
         roster_buttons.addWidget(self.add_expert_button)
@@ -231,12 +244,39 @@ class SetupPage(QWidget):
         if not paths:
             return
         ctx = self.ctx
+        known = self.meeting_key
+        if known is not None and str(known.recipient) != ctx.ws.setup().meeting_key_recipient:
+            known = None  # the key was replaced since
+        secret: str | None = None
+        if known is None:
+            if ctx.ws.setup().sealed_meeting_key is None:
+                show_error(self, keys.no_meeting_key(), ctx.dialogs)
+                return
+            typed = ctx.dialogs.passphrase(
+                self,
+                _("Meeting passphrase"),
+                _(
+                    "Type the meeting passphrase. Each package must open with the meeting "
+                    "key, so that every expert can open it with this passphrase:"
+                ),
+            )
+            if typed is None:
+                return
+            secret = typed.decode("utf-8", "replace")
 
-        def work(ws: SecretaryWorkspace, progress: Progress) -> tuple[PackageImport, ...]:
-            return import_packages(
+        def work(
+            ws: SecretaryWorkspace, progress: Progress
+        ) -> tuple[X25519Identity, tuple[PackageImport, ...]]:
+            if known is not None:
+                key = known
+            else:
+                progress.report(0, 0, _("Unlocking the meeting key…"))
+                key = keys.open_meeting_key(ws, secret or "")
+            return key, import_packages(
                 ws,
                 ctx.identity,
                 paths,
+                meeting_key=key,
                 actor=ctx.actor,
                 now=ctx.now(),
                 progress=progress.report,
@@ -244,8 +284,11 @@ class SetupPage(QWidget):
             )
 
         self.task = ctx.run_on_workspace(
-            self, work, _("Verifying and importing packages…"), lambda _r: None
+            self, work, _("Verifying and importing packages…"), self._imported
         )
+
+    def _imported(self, result: tuple[X25519Identity, tuple[PackageImport, ...]]) -> None:
+        self.meeting_key = result[0]
 
     def move_agenda(self, step: int) -> None:
         row = self.agenda_list.currentRow()
@@ -274,6 +317,7 @@ class SetupPage(QWidget):
         except UserFacingError as exc:
             show_error(self, exc, self.ctx.dialogs)
             return
+        self.meeting_key = created.key
         self.ctx.changes.changed.emit()
         self.passphrase_dialog = PassphraseDialog(created.passphrase, self)
         self.passphrase_dialog.open()
@@ -332,13 +376,16 @@ class SetupPage(QWidget):
                 )
             )
         self.key_label.setText(
-            _("A meeting passphrase exists.")
-            if setup.sealed_meeting_key is not None
+            _(
+                "A meeting passphrase exists. Meeting key recipient for the issuing office: "
+                "{recipient}",
+                recipient=setup.meeting_key_recipient,
+            )
+            if setup.sealed_meeting_key is not None and setup.meeting_key_recipient
             else _("No meeting passphrase yet.")
         )
 
 
-def _package_colour(record: PackageRecord) -> object:
-    from PySide6.QtGui import QColor
+def _package_colour(record: PackageRecord) -> QColor:
 
     return QColor("#cdeccf") if record.status is PackageStatus.VERIFIED else QColor("#f6d7d2")

@@ -23,7 +23,7 @@ from app.domain.sheet import CriterionVerdict, Recommendation, ScoreSheet, Sheet
 from app.i18n import LocalizedText
 from app.package import build_package, recipient_for_certificate
 from app.secretary import setup as sec_setup
-from app.secretary.keys import create_meeting_key
+from app.secretary.keys import MeetingKeyCreated, create_meeting_key
 from app.secretary.model import MeetingHeader
 from app.sheets import SheetContext, SignedDocument, sign_recusal, sign_sheet, write_sheet_file
 from storage.secretary import SecretaryWorkspace
@@ -87,6 +87,15 @@ def setup_meeting(
 ) -> tuple[SecretaryWorkspace, list[Path], Path]:
     """A workspace with a roster (e01 chair), a meeting key, and package files built for
     ``app_ids`` plus one from an untrusted issuer (returned last in the list)."""
+    ws, paths, kit, _key = setup_meeting_with_key(folder, cast, rubric, app_ids)
+    return ws, paths, kit
+
+
+def setup_meeting_with_key(
+    folder: Path, cast: Cast, rubric: Rubric, app_ids: Sequence[str] = ("a01", "a02", "a03")
+) -> tuple[SecretaryWorkspace, list[Path], Path, MeetingKeyCreated]:
+    """:func:`setup_meeting`, also returning the meeting key and its passphrase (a package
+    import needs the key: every package must open with it)."""
     ws = sec_setup.create_workspace(
         folder / "secretary", HEADER, rubric, cast.secretary, cast.roots, actor="sec", now=NOW
     )
@@ -111,7 +120,7 @@ def setup_meeting(
     bad = incoming / "untrusted.oipkg"
     build_package(application("a09", ["x"]), [], cast.foreign_issuer, recipients, bad, NOW)  # type: ignore[arg-type]
     paths.append(bad)
-    return ws, paths, folder / "kit.oikit"
+    return ws, paths, folder / "kit.oikit", key
 
 
 def expert_workspace(path: Path, meeting: Meeting, rubric: Rubric) -> Workspace:

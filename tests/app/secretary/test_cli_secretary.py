@@ -57,6 +57,8 @@ def test_a_meeting_from_the_command_line(
     assert main(["secretary", "meeting-key", "--dir", d]) == 0
     out = capsys.readouterr().out
     recipient = out.strip().splitlines()[-1].split()[-1]
+    (tmp_path / "meeting-pass").write_text(out.strip().splitlines()[0].split()[-1] + "\n")
+    meeting_pass = ["--meeting-passphrase-file", str(tmp_path / "meeting-pass")]
     recipients = [recipient_for_certificate(e.certificate) for e in cast.experts[:3]]
     recipients += [recipient_for_certificate(secretary.certificate), parse_recipient(recipient)]
     files = []
@@ -67,7 +69,24 @@ def test_a_meeting_from_the_command_line(
         out_file = tmp_path / f"{app_id}.oipkg"
         build_package(application(app_id, tags), [], cast.issuer, recipients, out_file, now)  # type: ignore[arg-type]
         files.append(str(out_file))
-    assert main(["secretary", "import-packages", "--dir", d, *ident, *files]) == 0
+    # a package the meeting key cannot open is refused (the experts could not open it);
+    # the others still import
+    lost = tmp_path / "a07.oipkg"
+    build_package(application("a07", ["x"]), [], cast.issuer, recipients[:-1], lost, now)  # type: ignore[arg-type]
+    capsys.readouterr()
+    args = ["secretary", "import-packages", "--dir", d, *ident, *meeting_pass]
+    assert main([*args, *files, str(lost)]) == 1
+    printed = capsys.readouterr().out
+    assert "a07.oipkg: refused: it is not encrypted to this meeting's key" in printed
+    assert recipient in printed and printed.count("verified and imported") == 2
+    (tmp_path / "wrong-pass").write_text("0000-0000-0000-0000-0000-0000")
+    wrong = ["--meeting-passphrase-file", str(tmp_path / "wrong-pass")]
+    with open_workspace(Path(d)) as ws:
+        before = ws.dump()
+    assert main(["secretary", "import-packages", "--dir", d, *ident, *wrong, *files]) == 2
+    assert "meeting passphrase is not correct" in capsys.readouterr().err
+    with open_workspace(Path(d)) as ws:
+        assert ws.dump() == before
     assert main(["secretary", "agenda", "--dir", d, "--order", "a06,a02", "--qa", "5"]) == 0
     assert (
         main(["secretary", "issue-kit", "--dir", d, *ident, "--out", str(tmp_path / "k.oikit")])

@@ -14,6 +14,7 @@ import pytest
 
 from app.consolidation import ConsolidationRule, DispersionLimits, Fallback, Method, Status
 from app.consolidation.rule import TOTAL
+from app.crypto.age_keys import X25519Identity
 from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
@@ -36,7 +37,7 @@ from tests.app.secretary.helpers import (
     expert_workspace,
     recusal,
     score,
-    setup_meeting,
+    setup_meeting_with_key,
     sheet_file,
 )
 from tests.app.sheets.factory import make_rubric
@@ -67,13 +68,16 @@ class World:
     expert_ws: Workspace
     round1: dict[str, Path]
     package_results: tuple  # type: ignore[type-arg]
+    meeting_key: X25519Identity | None = None
 
 
 def _build(base: Path, cast: Cast) -> World:
     rubric = make_rubric()
-    ws, packages, kit_path = setup_meeting(base, cast, rubric)
+    ws, packages, kit_path, key = setup_meeting_with_key(base, cast, rubric)
     sec_setup.set_rule(ws, RULE, actor="sec", now=NOW)
-    results = import_packages(ws, cast.secretary, packages, actor="sec", now=NOW)
+    results = import_packages(
+        ws, cast.secretary, packages, meeting_key=key.key, actor="sec", now=NOW
+    )
     kit = issue_kit(ws, cast.secretary, kit_path, actor="sec", now=NOW)
     meeting = ws.meeting(MeetingId("sec-2026-04"))
     repo = expert_workspace(base / "expert.sqlite", meeting, rubric)
@@ -97,7 +101,7 @@ def _build(base: Path, cast: Cast) -> World:
             sheets,
             recusals=extra,
         )
-    return World(base, cast, ws, rubric, meeting, kit.kit_hash, repo, files, results)
+    return World(base, cast, ws, rubric, meeting, kit.kit_hash, repo, files, results, key.key)
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +128,7 @@ def test_packages_verify_and_an_untrusted_issuer_is_refused_with_its_reason(worl
             world.ws,
             world.cast.secretary,
             [world.base / "incoming" / "a01.oipkg"],
+            meeting_key=world.meeting_key,  # type: ignore[arg-type]
             actor="s",
             now=NOW,
         ),

@@ -273,6 +273,7 @@ def envelope_doc(
     *,
     signer: Identity | None = None,
     notes: Sequence[dict[str, Any]] = (),
+    progress: Sequence[dict[str, Any]] = (),
     **overrides: Any,
 ) -> dict[str, Any]:
     signer = signer or people.expert1
@@ -299,6 +300,7 @@ def envelope_doc(
             for item in items
         ],
         "notes": list(notes),
+        "progress": list(progress),
     }
     doc.update(overrides)
     return doc

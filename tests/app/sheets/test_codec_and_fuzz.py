@@ -196,6 +196,7 @@ _ENVELOPE_MEMBERS = [
     "created_at",
     "items",
     "notes",
+    "progress",
 ]
 
 
