@@ -32,6 +32,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -185,6 +186,7 @@ def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) ->
         roots,
         summary.issued_packages,
         clock,
+        meeting_key_file=summary.meeting_key,
     )
     try:
         sheet_files = _experts_score(
@@ -218,9 +220,12 @@ def _secretary_setup(
     roots: list[x509.Certificate],
     packages: Sequence[Path],
     clock: Clock,
+    *,
+    meeting_key_file: Path,
 ) -> tuple[Any, Path, str, str]:
+    from app.demo_build import DEMO_MEETING_PASSPHRASE
     from app.secretary import setup
-    from app.secretary.keys import create_meeting_key
+    from app.secretary.keys import adopt_meeting_key
     from app.secretary.kit import issue_kit
     from app.secretary.model import MeetingHeader
     from app.secretary.packages import PackageOutcome, import_packages
@@ -250,8 +255,18 @@ def _secretary_setup(
                 organisation_name=expert.organisation,
                 title=expert.title,
             )
-        key = create_meeting_key(ws, actor=actor, now=clock())
-        imported = import_packages(ws, secretary, list(packages), actor=actor, now=clock())
+        # The demo's packages were built for the demo meeting key; the secretary adopts it
+        # (a fresh key would ship in the kit, and the experts' passphrase would open nothing).
+        key = adopt_meeting_key(
+            ws,
+            meeting_key_file.read_bytes(),
+            DEMO_MEETING_PASSPHRASE,
+            actor=actor,
+            now=clock(),
+        )
+        imported = import_packages(
+            ws, secretary, list(packages), meeting_key=key.key, actor=actor, now=clock()
+        )
         for outcome in imported:
             if outcome.outcome is not PackageOutcome.IMPORTED:
                 raise ValidationError(outcome.message)
@@ -274,10 +289,13 @@ def _experts_score(
     sample: Any,
     clock: Clock,
 ) -> list[Path]:
-    """Each expert imports the kit, scores and signs; returns the sheet files written."""
+    """Each expert imports the kit, signs in (their records sealed to them, as in the
+    window), scores and signs; returns the sheet files written."""
     from app import scoring
+    from app.expert_session import session_for
     from app.kit import import_kit
-    from app.sheets import SheetContext, sign_recusal, sign_sheet, write_sheet_file
+    from app.sealed_drafts.unlock import open_expert_drafts
+    from app.sheets import SheetContext, sign_recusal, write_sheet_file
     from storage.workspace import Workspace
 
     imported = import_kit(kit_path, work / "expert", roots, clock())
@@ -289,10 +307,11 @@ def _experts_score(
     out = work / "sheets"
     out.mkdir()
     files = []
-    with Workspace.open(imported.path) as repo:
-        meeting = repo.meeting(sample.meeting_id)
-        rubric = repo.rubric(meeting.rubric_id)
+    with Workspace.open(imported.path) as ws:
+        meeting = ws.meeting(sample.meeting_id)
+        rubric = ws.rubric(meeting.rubric_id)
         for expert_id, identity in experts.items():
+            repo = open_expert_drafts(ws, session_for(meeting, identity, clock()), clock())
             m, e = meeting.id, ExpertId(expert_id)
             ctx = SheetContext(
                 meeting_id=meeting.id,
@@ -308,9 +327,9 @@ def _experts_score(
                     repo, clock, expert_id, m, e, a, True, recusal.reason
                 )
                 items.append(sign_recusal(declared, ctx, identity, clock()))
+            keep = partial(_sign_and_keep, repo, ctx, identity, clock, items)
             for sheet in sample.sheets_of(expert_id):
-                submitted = _score(repo, clock, meeting.id, sheet)
-                items.append(sign_sheet(submitted, ctx, identity, clock()))
+                _score(repo, clock, meeting.id, sheet, on_frozen=keep)
             path = out / f"{meeting.id}-{expert_id}-r1.oisheet"
             write_sheet_file(
                 path,
@@ -327,7 +346,25 @@ def _experts_score(
     return files
 
 
-def _score(repo: Any, clock: Clock, meeting_id: Any, sheet: Any) -> ScoreSheet:
+def _sign_and_keep(
+    repo: Any, ctx: Any, identity: Identity, clock: Clock, items: list[Any], frozen: ScoreSheet
+) -> None:
+    """The ``on_frozen`` signer: sign the frozen sheet and keep its signed copy, sealed, in
+    the expert's workspace (as the window does), and for the sheet file."""
+    from app.sheets import sign_sheet
+
+    signed = sign_sheet(frozen, ctx, identity, clock())
+    repo.save_signed_copy(frozen.id, signed)
+    items.append(signed)
+
+
+def _score(
+    repo: Any,
+    clock: Clock,
+    meeting_id: Any,
+    sheet: Any,
+    on_frozen: Callable[[ScoreSheet], None] | None = None,
+) -> ScoreSheet:
     """One sample sheet through the expert's use cases, submitted."""
     from app import scoring
 
@@ -346,7 +383,7 @@ def _score(repo: Any, clock: Clock, meeting_id: Any, sheet: Any) -> ScoreSheet:
     scoring.set_recommendation(
         repo, clock, actor, meeting_id, e, a, sheet.recommendation, sheet.conditions
     )
-    return scoring.submit(repo, clock, actor, meeting_id, e, a)
+    return scoring.submit(repo, clock, actor, meeting_id, e, a, on_frozen=on_frozen)
 
 
 def _collect(ws: Any, secretary: Identity, files: Sequence[Path], clock: Clock) -> None:

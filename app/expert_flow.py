@@ -66,10 +66,13 @@ class ApplicationStatus(enum.Enum):
 
 @dataclass(frozen=True)
 class FlowState:
-    """What is recorded for one (expert, application): the declaration and the latest sheet."""
+    """What is recorded for one (expert, application): the declaration and the latest sheet
+    of the round the application is scored in (``round``: 1, or a later round the secretary
+    reopened it for)."""
 
     declaration: ConflictDeclaration | None
     sheet: ScoreSheet | None
+    round: int = 1
 
     @property
     def declared(self) -> bool:

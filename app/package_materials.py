@@ -126,3 +126,17 @@ class PackageMaterials:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def add_meeting_key(
+    materials: PackageMaterials, sealed_meeting_key: bytes, passphrase: str
+) -> None:
+    """Unlock the kit's meeting key with the meeting passphrase and let ``materials`` use it.
+
+    For an expert whose own key a package does not name (DESIGN section 3: packages are also
+    encrypted to the meeting key). Raises :class:`app.meeting_key.MeetingKeyPassphraseError`
+    for a wrong passphrase; slow on purpose (scrypt), so call it off the GUI thread.
+    """
+    from app.meeting_key import unlock_meeting_key
+
+    materials.add_identity(unlock_meeting_key(sealed_meeting_key, passphrase))

@@ -14,6 +14,7 @@ Rules enforced here (DESIGN section 5):
 - Sheets are versioned per round. Only the latest draft is editable; a submitted version is
   frozen (:class:`SheetLockedError`); :func:`start_new_version` copies it into a new draft,
   and submitting that draft marks the previous submitted version superseded (all kept).
+  A later round (:func:`start_round`) begins at version 1 from the sheet of the round before.
 
 Signing seam: :func:`submit` returns the frozen sheet, and accepts ``on_frozen``, called inside
 the submit transaction with the frozen sheet, so a signer can store its signature atomically
@@ -449,6 +450,55 @@ def start_new_version(
             submitted_at=None,
         )
         repo.add_sheet(draft, "sheet.new_version")
+    return draft
+
+
+def start_round(
+    repo: ScoringRepository,
+    now: Clock,
+    actor: str,
+    meeting_id: MeetingId,
+    expert_id: ExpertId,
+    application_id: ApplicationId,
+    *,
+    round: int,
+    new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+) -> ScoreSheet | None:
+    """Begin the expert's sheet of a later ``round`` (the secretary reopened the application,
+    ``round-notice-v1.md``): version 1 of that round, a draft copied from the expert's own
+    sheet in force from the latest earlier round, so they revise rather than retype. The
+    earlier versions stay as they are (signed, kept as history).
+
+    Returns the round's latest version when the round has one already (nothing written);
+    ``None`` (nothing written) for round 1, before the declaration, when the expert is recused
+    (a recused expert stays recused), or when no earlier round has a submitted sheet (the
+    first edit then starts a blank one)."""
+    _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    if round < 2:
+        return None
+    at = now()
+    with repo.transaction(actor, at):
+        declaration = repo.conflict(meeting_id, expert_id, application_id)
+        if declaration is None or declaration.has_conflict:
+            return None
+        versions = repo.sheets(meeting_id, expert_id, application_id)
+        in_round = [s for s in versions if s.round == round]
+        if in_round:
+            return in_round[-1]
+        earlier = [s for s in versions if s.round < round and s.status is SheetStatus.SUBMITTED]
+        if not earlier:
+            return None
+        base = max(earlier, key=lambda s: (s.round, s.version))
+        draft = dataclasses.replace(
+            base,
+            id=SheetId(new_id()),
+            round=round,
+            version=1,
+            status=SheetStatus.DRAFT,
+            updated_at=at,
+            submitted_at=None,
+        )
+        repo.add_sheet(draft, "sheet.new_round")
     return draft
 
 

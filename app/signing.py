@@ -1,16 +1,15 @@
-"""Signing and handing back an expert's sheets, until the workspace stores signed documents.
+"""Signing and handing back an expert's sheets.
 
-INTERIM STORE (asked of the lead): the workspace database has no table for signed documents
-yet, so the exact signed bytes go next to the workspace, one folder per expert::
+The exact signed bytes of each submitted sheet (document and detached CMS signature) are kept
+in the workspace with the sheet, sealed to the expert like their drafts
+(:class:`app.ports.SignedCopies`, ``docs/formats/workspace-drafts-v1.md``). They are stored
+from inside the submit transaction (``scoring.submit``'s ``on_frozen`` seam), so a sheet is
+submitted together with its signed copy or not at all. (Versions before migration 4 kept them
+as plain files under ``signed/<expert id>/``; the expert's next sign-in moves them in:
+:mod:`app.sealed_drafts.unlock`.)
 
-    <workspace folder>/signed/<expert id>/<sheet id>.json     the signed document bytes
-    <workspace folder>/signed/<expert id>/<sheet id>.json.p7s the detached CMS signature
-    <workspace folder>/signed/secretary.pem                  the secretary's certificate
-
-Every file is written with :func:`app.atomic_file.atomic_write` from inside the submit
-transaction (``scoring.submit``'s ``on_frozen`` seam), so a submission whose signature could
-not be stored is rolled back. A signed file left behind by a submission whose commit then
-failed is ignored: export picks documents by the sheet ids the database says are submitted.
+The secretary's certificate chosen by hand for a workspace made without a kit is public and
+stays a file beside the workspace: ``<workspace folder>/signed/secretary.pem``.
 
 Two more stand-ins until the meeting kit exists: the *kit hash* is the SHA-256 of the
 meeting's canonical document, and the *trust roots* are the CA certificates of the expert's
@@ -36,13 +35,17 @@ from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet, Sheet
 from app.errors import StorageError, ValidationError
 from app.expert_desk import ExpertDesk
 from app.i18n import Msg
+from app.kit.importer import PACKAGES_DIR
 from app.kit.record import KitRecord
 from app.meeting_file import meeting_to_bytes
+from app.ports import SignedCopies
 from app.sheets import (
     EXTENSION,
+    DraftReport,
     SheetContext,
     SignedDocument,
     WrittenSheetFile,
+    draft_reports,
     sign_recusal,
     sign_sheet,
     write_sheet_file,
@@ -50,8 +53,8 @@ from app.sheets import (
 
 SIGNED_DIR = "signed"
 SECRETARY_FILE = "secretary.pem"
-EXPORTED_MARKER = "exported.txt"
 MATERIALS_DIR = "materials"
+"""A cache folder of earlier versions; removed with the packages if present."""
 
 
 def kit_hash_for(meeting: Meeting, kit: KitRecord | None = None) -> str:
@@ -67,10 +70,6 @@ def kit_hash_for(meeting: Meeting, kit: KitRecord | None = None) -> str:
 
 def signed_root(workspace: Path) -> Path:
     return workspace.parent / SIGNED_DIR
-
-
-def expert_folder(workspace: Path, expert_id: str) -> Path:
-    return signed_root(workspace) / expert_id
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -153,47 +152,26 @@ def handover_for(desk: ExpertDesk, secretary: x509.Certificate, identity: Identi
 
 
 class SignedStore:
-    """The signed documents of one expert, kept beside the workspace (see module docstring)."""
+    """The signed copies of the desk's expert, sealed in the workspace (module docstring)."""
 
-    def __init__(self, workspace: Path, expert_id: str) -> None:
-        self.folder = expert_folder(workspace, expert_id)
-
-    def _paths(self, sheet_id: str) -> tuple[Path, Path]:
-        base = self.folder / f"{sheet_id}.json"
-        return base, base.with_name(base.name + ".p7s")
+    def __init__(self, desk: ExpertDesk) -> None:
+        self.copies: SignedCopies = desk.repo
 
     def save(self, sheet: ScoreSheet, signed: SignedDocument) -> None:
-        document, signature = self._paths(sheet.id)
-        _write(signature, signed.signature)
-        _write(document, signed.document)
-        self.unmark_exported()
+        """Store the copy (inside the submit transaction)."""
+        self.copies.save_signed_copy(sheet.id, signed)
 
     def load(self, sheet: ScoreSheet) -> SignedDocument:
-        document, signature = self._paths(sheet.id)
-        try:
-            return SignedDocument(document.read_bytes(), signature.read_bytes())
-        except OSError as exc:
+        found = self.copies.signed_copy(sheet.id)
+        if found is None:
             raise StorageError(
                 Msg.of(
-                    "The signed copy of sheet version {version} is missing from {folder}.",
+                    "The signed copy of sheet version {version} is missing from the workspace.",
                     version=sheet.version,
-                    folder=str(self.folder),
                 ),
                 Msg.of("Start a new version of the sheet and sign it again."),
-            ) from exc
-
-    def files(self) -> list[Path]:
-        return sorted(self.folder.glob("*")) if self.folder.exists() else []
-
-    def mark_exported(self) -> None:
-        _write(self.folder / EXPORTED_MARKER, b"exported\n")
-
-    def unmark_exported(self) -> None:
-        (self.folder / EXPORTED_MARKER).unlink(missing_ok=True)
-
-    @property
-    def exported(self) -> bool:
-        return (self.folder / EXPORTED_MARKER).exists()
+            )
+        return found
 
 
 def signer(store: SignedStore, handover: Handover, identity: Identity, now: dt.datetime) -> _Signer:
@@ -224,28 +202,44 @@ class ExportItems:
     sheets: tuple[SignedDocument, ...]
     recusals: tuple[ConflictDeclaration, ...]
     notes: tuple[HearingNote, ...]
+    drafts: tuple[DraftReport, ...] = ()
+    """Applications with only an unsubmitted draft in ``round`` (no content)."""
+    round: int = 1
+    """The round the sheet file is handed in for: every sheet above is of this round."""
 
 
-def gather(desk: ExpertDesk, store: SignedStore) -> ExportItems:
-    """Every submitted (or superseded) sheet version with its signed bytes, every recusal
-    and the notes of the applications the expert was not recused from."""
+def gather(desk: ExpertDesk, store: SignedStore, round: int | None = None) -> ExportItems:
+    """What the sheet file for ``round`` (default: the newest round open in the workspace)
+    holds: every submitted (or superseded) sheet version *of that round* with its signed
+    bytes, every recusal (signed for the round when written), the notes of the applications
+    the expert was not recused from, and which of those applications have only a draft in
+    the round (sheet-v1 ``progress``). A file holds one round only: the secretary collects
+    the round it is in, and an earlier round's file can still be written on request."""
+    number = desk.round if round is None else round
     sheets: list[SignedDocument] = []
     recusals: list[ConflictDeclaration] = []
     notes: list[HearingNote] = []
+    versions: list[ScoreSheet] = []
     for application in desk.applications():
         state = desk.state(application.id)
         if state.recused and state.declaration is not None:
             recusals.append(state.declaration)
             continue
         notes.extend(desk.notes(application.id))
-        for version in desk.versions(application.id):
-            if version.status is not SheetStatus.DRAFT:
+        own = desk.versions(application.id)
+        versions.extend(own)
+        for version in own:
+            if version.round == number and version.status is not SheetStatus.DRAFT:
                 sheets.append(store.load(version))
-    return ExportItems(tuple(sheets), tuple(recusals), tuple(notes))
+    drafts = draft_reports(versions, number)
+    return ExportItems(tuple(sheets), tuple(recusals), tuple(notes), drafts, number)
 
 
-def export_file_name(meeting_id: str, expert_id: str) -> str:
-    return f"{meeting_id}-{expert_id}{EXTENSION}"
+def export_file_name(meeting_id: str, expert_id: str, round: int = 1) -> str:
+    """``MEETING-EXPERT.oisheet`` for round 1, ``MEETING-EXPERT-round-N.oisheet`` later (so
+    a later round's file does not replace the earlier one on the stick)."""
+    suffix = "" if round == 1 else f"-round-{round}"
+    return f"{meeting_id}-{expert_id}{suffix}{EXTENSION}"
 
 
 def write_export(
@@ -254,13 +248,15 @@ def write_export(
     handover: Handover,
     identity: Identity,
     now: dt.datetime,
-    round: int = 1,
 ) -> WrittenSheetFile:
-    """Sign the recusals and write the sheet file (atomic, read back); pure, no database."""
+    """Sign the recusals and write the sheet file for ``items.round`` (atomic, read back);
+    pure, no database."""
+    number = items.round
     recusals = [
-        sign_recusal(d, handover.context, identity, now, round=round) for d in items.recusals
+        sign_recusal(d, handover.context, identity, now, round=number) for d in items.recusals
     ]
-    target = folder / export_file_name(handover.context.meeting_id, handover.context.expert.id)
+    context = handover.context
+    target = folder / export_file_name(context.meeting_id, context.expert.id, number)
     return write_sheet_file(
         target,
         [*items.sheets, *recusals],
@@ -269,8 +265,9 @@ def write_export(
         identity,
         handover.secretary,
         now,
-        round=round,
+        round=number,
         trust_roots=list(handover.trust_roots),
+        progress=items.drafts,
     )
 
 
@@ -283,31 +280,24 @@ class PurgePlan:
     kept: tuple[tuple[Path, Msg], ...]
 
 
-def purge_plan(workspace: Path, expert_id: str) -> PurgePlan:
-    """What "Return materials" removes, and what it keeps and why."""
-    remove: list[Path] = []
-    kept: list[tuple[Path, Msg]] = []
-    materials = workspace.parent / MATERIALS_DIR
-    if materials.exists():
-        remove.append(materials)
-    store = SignedStore(workspace, expert_id)
-    if store.folder.exists():
-        if store.exported:
-            remove.append(store.folder)
-        else:
-            kept.append(
-                (
-                    store.folder,
-                    Msg.of("your signed sheets have not been exported for the secretary yet"),
-                )
-            )
-    kept.append(
+def purge_plan(workspace: Path) -> PurgePlan:
+    """What "Return materials" removes, and what it keeps and why. The signed copies are in
+    the workspace, sealed to each expert, so they are kept with it."""
+    remove = [
+        folder
+        for folder in (workspace.parent / PACKAGES_DIR, workspace.parent / MATERIALS_DIR)
+        if folder.exists()
+    ]
+    kept = (
         (
             workspace,
-            Msg.of("the workspace database is the meeting's record; the secretary removes it"),
-        )
+            Msg.of(
+                "the workspace database is the meeting's record (what you recorded is sealed "
+                "to your identity in it); the secretary removes it"
+            ),
+        ),
     )
-    return PurgePlan(tuple(remove), tuple(kept))
+    return PurgePlan(tuple(remove), kept)
 
 
 def purge(plan: PurgePlan) -> tuple[Path, ...]:

@@ -19,7 +19,11 @@ import sqlite_utils
 
 from app.errors import StorageError
 from app.i18n import Msg
+from storage.draft_report_schema import m006_draft_reports
+from storage.round_notices import m007_round_notices
+from storage.sealed_schema import m004_sealed_drafts
 from storage.secretary_schema import m003_secretary
+from storage.view_state_schema import m005_view_state
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -227,7 +231,15 @@ def m002_kit(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_kit, m003_secretary)
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_kit,
+    m003_secretary,
+    m004_sealed_drafts,
+    m005_view_state,
+    m006_draft_reports,
+    m007_round_notices,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

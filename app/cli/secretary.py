@@ -5,12 +5,14 @@
     secretary roster --dir DIR
     secretary meeting-key --dir DIR          (prints the passphrase once)
     secretary import-packages --dir DIR --identity SECRETARY.p12 FILE...
+                              [--meeting-passphrase-file FILE]  (each must open with the key)
     secretary agenda --dir DIR --order a01,a02,... [--report MIN] [--qa MIN]
     secretary issue-kit --dir DIR --identity SECRETARY.p12 --out KIT.oikit
     secretary import-sheets --dir DIR --identity SECRETARY.p12 FILE...
     secretary board --dir DIR [--round N]
     secretary consolidate --dir DIR [--round N]
     secretary open-round --dir DIR --applications a01,a02 [--reason TEXT]
+    secretary round-notice --dir DIR --identity SECRETARY.p12 --out FOLDER [--round N]
     secretary overlap --dir DIR [--platforms FILE]
 
 Passphrases come from ``--passphrase-file`` or a no-echo prompt (app/cli/passphrases.py) and
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.passphrases import read_passphrase
-from app.i18n import LocalizedText, _
+from app.i18n import LocalizedText, Msg, _
 
 ACTOR = "secretary"
 
@@ -65,6 +67,10 @@ def register(subparsers: Any) -> None:
     packages = command(
         "import-packages", _("verify and import application packages"), _packages, identity=True
     )
+    packages.add_argument(
+        "--meeting-passphrase-file",
+        help=_("file holding the meeting passphrase (each package must open with the meeting key)"),
+    )
     packages.add_argument("files", nargs="+", help=_("package files (.oipkg)"))
 
     agenda = command("agenda", _("set the hearing order"), _agenda)
@@ -89,6 +95,15 @@ def register(subparsers: Any) -> None:
     rnd = command("open-round", _("open a new scoring round"), _open_round)
     rnd.add_argument("--applications", required=True, help=_("application ids, comma-separated"))
     rnd.add_argument("--reason", default="", help=_("why the round is opened"))
+
+    notice = command(
+        "round-notice",
+        _("write the signed notice of a round for the experts' workspaces"),
+        _round_notice,
+        identity=True,
+    )
+    notice.add_argument("--out", required=True, help=_("the folder to write the notice into"))
+    notice.add_argument("--round", type=int, help=_("the round (default: the current one)"))
 
     overlap = command("overlap", _("check applications for overlapping sub-domains"), _overlap)
     overlap.add_argument("--platforms", help=_("the approved-platform list (.json)"))
@@ -197,16 +212,38 @@ def _key(args: argparse.Namespace) -> int:
 
 
 def _packages(args: argparse.Namespace) -> int:
+    from app.secretary.keys import open_meeting_key
     from app.secretary.packages import PackageOutcome, import_packages
 
     identity = _identity(args)
     with _open(args) as ws:
+        meeting_key = open_meeting_key(ws, _meeting_passphrase(args.meeting_passphrase_file))
         results = import_packages(
-            ws, identity, [Path(f) for f in args.files], actor=ACTOR, now=_now()
+            ws,
+            identity,
+            [Path(f) for f in args.files],
+            meeting_key=meeting_key,
+            actor=ACTOR,
+            now=_now(),
         )
     for r in results:
         print(str(r.message))
     return 0 if all(r.outcome is not PackageOutcome.REFUSED for r in results) else 1
+
+
+def _meeting_passphrase(file: str | None) -> str:
+    """The meeting passphrase from ``file`` or typed (never echoed, never printed)."""
+    import sys
+
+    from app.cli.passphrases import PassphraseInputError
+
+    if file is None and (sys.stdin is None or not sys.stdin.isatty()):
+        raise PassphraseInputError(
+            Msg.of("The meeting passphrase is needed, but there is no terminal to ask for it."),
+            Msg.of("Pass it in a file with --meeting-passphrase-file."),
+        )
+    secret = read_passphrase(file, prompt=_("Meeting passphrase: "))
+    return secret.decode("utf-8", "replace")
 
 
 def _agenda(args: argparse.Namespace) -> int:
@@ -252,7 +289,12 @@ def _sheets(args: argparse.Namespace) -> int:
 def _board(args: argparse.Namespace) -> int:
     from app.secretary.board import CellState, progress_board
 
-    marks = {CellState.SUBMITTED: "v", CellState.RECUSED: "R", CellState.MISSING: "."}
+    marks = {
+        CellState.SUBMITTED: "v",
+        CellState.RECUSED: "R",
+        CellState.DRAFT_REPORTED: "d",
+        CellState.MISSING: ".",
+    }
     with _open(args) as ws:
         board = progress_board(ws, args.round)
     print(_("Round {round}", round=board.round))
@@ -297,6 +339,23 @@ def _open_round(args: argparse.Namespace) -> int:
             "Opened round {round} for {applications}.",
             round=info.number,
             applications=", ".join(info.applications or ()),
+        )
+    )
+    return 0
+
+
+def _round_notice(args: argparse.Namespace) -> int:
+    from app.secretary.notices import export_round_notice
+
+    identity = _identity(args)
+    with _open(args) as ws:
+        written = export_round_notice(ws, identity, Path(args.out), now=_now(), round=args.round)
+    print(
+        _(
+            "Wrote the notice of round {round} for {applications}: {path}",
+            round=written.notice.round,
+            applications=", ".join(written.notice.application_ids),
+            path=str(written.path),
         )
     )
     return 0

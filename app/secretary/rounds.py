@@ -4,7 +4,8 @@ Round 1 scores every application. When experts disagree beyond the rule's limits
 secretary opens a later round for chosen applications; the experts hand in new sheets with
 that round number (earlier versions are kept). Consolidating a round uses, for each pair,
 the highest submitted version *of that round* and the rule stored with the meeting; a later
-round is consolidated over its own applications only.
+round is consolidated over its own applications only, and an earlier round can still be
+consolidated (read-only) to see its figures as they were.
 """
 
 from __future__ import annotations
@@ -85,7 +86,12 @@ def round_meeting(meeting: Meeting, info: RoundInfo) -> Meeting:
 
 
 def consolidate_round(ws: SecretaryWorkspace, round: int | None = None) -> MeetingResult:
-    """Consolidate ``round`` (default: the current one) with the stored rule."""
+    """Consolidate ``round`` (default: the current one) with the stored rule.
+
+    An earlier round gives the figures it had: its own sheets (the versions in force within
+    it; later rounds add versions, never overwrite) and the recusals declared up to it, under
+    the rule stored now (the rule has no history: one changed since applies to the earlier
+    round too). Draft reports never count."""
     setup = ws.setup()
     if setup.kit is None:
         raise SetupIncompleteError(
@@ -97,13 +103,39 @@ def consolidate_round(ws: SecretaryWorkspace, round: int | None = None) -> Meeti
     meeting = round_meeting(ws.meeting(setup.header.meeting_id), info)
     sheets = [s.sheet for s in ws.signed_sheets(round=number, current_only=True)]
     in_round = {a.id for a in meeting.applications}
-    recusals = [r.declaration for r in ws.recusals() if r.declaration.application_id in in_round]
+    recusals = [
+        r.declaration
+        for r in ws.recusals()
+        if r.declaration.application_id in in_round and r.round <= number
+    ]
     return consolidate(meeting, setup.rubric, sheets, recusals, setup.rule, number)
 
 
 def flagged_applications(result: MeetingResult) -> tuple[ApplicationId, ...]:
     """Applications with at least one figure whose spread exceeds the rule's limit."""
     return tuple(a.application_id for a in result.applications if a.flags)
+
+
+def flag_reason(result: MeetingResult, application_ids: Sequence[str]) -> Msg:
+    """Why a round is opened for ``application_ids``: their flagged figures (factor keys or
+    ``total``), e.g. "Flagged for disagreement: a02 (total, f1)". Names no expert and no
+    score: it travels in the round notice, which is not encrypted."""
+    parts = []
+    flagged = False
+    for app_id in application_ids:
+        try:
+            flags = result.application(ApplicationId(app_id)).flags
+        except KeyError:
+            flags = ()
+        flagged = flagged or bool(flags)
+        subjects = ", ".join(f.subject for f in flags)
+        parts.append(f"{app_id} ({subjects})" if subjects else app_id)
+    if not flagged:
+        return Msg.of(
+            "Scored again at the secretary's request: {applications}",
+            applications=", ".join(parts),
+        )
+    return Msg.of("Flagged for disagreement: {flags}", flags="; ".join(parts))
 
 
 def sheet_history(

@@ -338,6 +338,36 @@ def test_rounds_are_separate(ws: Workspace, cleared: Args) -> None:
     assert (sheet.round, sheet.version, sheet.status) == (2, 1, SheetStatus.DRAFT)
 
 
+def test_a_later_round_starts_from_the_sheet_of_the_round_before(ws: Workspace, args: Args) -> None:
+    assert scoring.start_round(*args, round=2) is None  # not declared yet: nothing written
+    scoring.declare_conflict(*args, False, "")
+    assert scoring.start_round(*args, round=2) is None  # nothing submitted to start from
+    assert scoring.start_round(*args, round=1) is None  # round 1 is started by the first edit
+    _fill(args)
+    v1 = scoring.submit(*args)
+    before = _count(ws)
+    draft = scoring.start_round(*args, round=2)
+    assert draft is not None and _count(ws) == before + 1
+    assert (draft.round, draft.version, draft.status, draft.submitted_at) == (
+        2,
+        1,
+        SheetStatus.DRAFT,
+        None,
+    )
+    assert draft.id != v1.id and draft.scores == v1.scores and draft.opinion == v1.opinion
+    assert scoring.start_round(*args, round=2) == draft and _count(ws) == before + 1
+    scoring.set_factor_score(*args, FACTORS[0], Decimal("5"), round=2)
+    third = scoring.start_round(*args, round=3)  # from round 1: round 2 is not submitted
+    assert third is not None and third.scores == v1.scores
+    assert ws.sheet(v1.id).status is SheetStatus.SUBMITTED  # history: untouched
+    assert ws.verify_audit().ok
+
+
+def test_a_recused_expert_starts_no_later_round(cleared: Args) -> None:
+    scoring.declare_conflict(*cleared, True, "Co-author")
+    assert scoring.start_round(*cleared, round=2) is None
+
+
 # -- one transaction per edit ----------------------------------------------------------------
 
 

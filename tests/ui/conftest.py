@@ -4,7 +4,7 @@ meeting, a recording dialog service, and the app font/language put back after ev
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +63,9 @@ class RecordingDialogs(DialogService):
     chosen_paths: list[Path | None] = field(default_factory=list)
     """Answers for the file and folder pickers, consumed in order."""
     confirm_answer: bool = True
+    choices: list[int | None] = field(default_factory=list)
+    """Answers for :meth:`choose` (an index, or None: cancelled); without one, the option
+    offered first is taken."""
 
     def information(self, parent: QWidget | None, title: str, text: str) -> None:
         self.messages.append((title, text))
@@ -98,19 +101,26 @@ class RecordingDialogs(DialogService):
         self.messages.append((title, label))
         return self.passphrases.pop(0) if self.passphrases else None
 
+    def choose(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        options: Sequence[str],
+        current: int = 0,
+    ) -> int | None:
+        self.messages.append((title, label + "\n" + "\n".join(options)))
+        return self.choices.pop(0) if self.choices else current
+
     def open_file(
         self, parent: QWidget | None, title: str, name_filter: str = "", directory: str = ""
     ) -> Path | None:
-        if self.chosen_paths:
-            return self.chosen_paths.pop(0)
-        return super().open_file(parent, title, name_filter, directory)
+        return self.chosen_paths.pop(0) if self.chosen_paths else None  # never a real dialog
 
     def open_directory(
         self, parent: QWidget | None, title: str, directory: str = ""
     ) -> Path | None:
-        if self.chosen_paths:
-            return self.chosen_paths.pop(0)
-        return super().open_directory(parent, title, directory)
+        return self.chosen_paths.pop(0) if self.chosen_paths else None  # never a real dialog
 
 
 @pytest.fixture

@@ -133,3 +133,30 @@ def test_switch_language_swaps_the_qt_translator() -> None:
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     switch_language("en")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_choose_offers_a_list_and_returns_the_index_chosen(qtbot: QtBot) -> None:
+    """The real dialog: the current option is preselected; Down then Enter takes the next;
+    Escape cancels."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QComboBox, QInputDialog
+
+    from ui.common.dialogs import DialogService
+
+    def answer(*keys: Qt.Key) -> None:
+        def press() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, QInputDialog)
+            combo = dialog.findChild(QComboBox)
+            assert combo is not None and combo.currentText() == "Round 2"
+            for key in keys:
+                qtbot.keyClick(QApplication.focusWidget() or combo, key)
+
+        QTimer.singleShot(0, press)
+
+    service = DialogService()
+    options = ["Round 1", "Round 2", "Round 3"]
+    answer(Qt.Key.Key_Down, Qt.Key.Key_Return)
+    assert service.choose(None, "Export", "Round:", options, current=1) == 2
+    answer(Qt.Key.Key_Escape)
+    assert service.choose(None, "Export", "Round:", options, current=1) is None

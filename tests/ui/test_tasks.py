@@ -141,3 +141,26 @@ def test_a_task_outliving_its_window_finishes_quietly(qtbot: QtBot) -> None:
     with qtbot.waitSignal(task.signals.finished):
         release.set()
     assert called == []
+
+
+def test_many_quick_tasks_with_a_progress_dialog(qtbot: QtBot) -> None:
+    """Two hundred quick tasks, each with its progress dialog (timer and connections owned
+    by the dialog), all deliver their result and leave nothing running."""
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    results: list[int] = []
+    for number in range(200):
+        task = (
+            BackgroundTask(window, lambda _p, n=number: n)
+            .with_progress("Working…", delay_ms=0)
+            .success(results.append)
+        )
+        with qtbot.waitSignal(task.signals.finished, timeout=10_000):
+            task.run()
+    qtbot.waitUntil(lambda: len(results) == 200)
+    assert sorted(results) == list(range(200))
+    from ui.common.tasks import _running
+
+    qtbot.waitUntil(lambda: not _running)

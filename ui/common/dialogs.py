@@ -7,6 +7,7 @@ offscreen test run. :meth:`DialogService.passphrase` asks for a passphrase witho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -79,6 +80,30 @@ class DialogService:
     ) -> Path | None:
         name = QFileDialog.getExistingDirectory(parent, title, directory)
         return Path(name) if name else None
+
+    def choose(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        options: Sequence[str],
+        current: int = 0,
+    ) -> int | None:
+        """One of ``options`` from a list (its index), ``current`` chosen at first; None
+        when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setComboBoxItems(list(options))
+        dialog.setComboBoxEditable(False)
+        dialog.setTextValue(options[current] if 0 <= current < len(options) else "")
+        dialog.setAccessibleName(title)
+        if dialog.exec() != QInputDialog.DialogCode.Accepted:
+            return None
+        chosen = dialog.textValue()
+        return list(options).index(chosen) if chosen in options else None
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:

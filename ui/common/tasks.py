@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QMetaObject, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -122,6 +122,7 @@ class BackgroundTask(Generic[T]):
         self.signals = _Signals()
         self.progress = Progress(self.signals.progressed.emit)
         self.dialog: QProgressDialog | None = None
+        self._links: tuple[QMetaObject.Connection, ...] = ()
         self._runnable: _Runnable | None = None
 
     # -- building -------------------------------------------------------------------------
@@ -168,9 +169,17 @@ class BackgroundTask(Generic[T]):
         dialog.setAutoReset(False)
         dialog.setAutoClose(False)
         dialog.setMinimumDuration(1_000_000)  # shown by our own timer, not Qt's estimate
-        dialog.canceled.connect(self.progress.cancel)
-        dialog.destroyed.connect(self._dialog_destroyed)
-        QTimer.singleShot(self._delay_ms, dialog, self._show_dialog)
+        # Connection handles and a timer owned by the dialog: PySide6 6.12 frees a bound
+        # method given to QTimer.singleShot too early, and disconnect(bound_method) breaks
+        # reference counts (both crashed under load).
+        self._links = (
+            dialog.canceled.connect(self.progress.cancel),
+            dialog.destroyed.connect(self._dialog_destroyed),
+        )
+        timer = QTimer(dialog)
+        timer.setSingleShot(True)
+        timer.timeout.connect(self._show_dialog)
+        timer.start(self._delay_ms)
         self.dialog = dialog
 
     def _dialog_destroyed(self) -> None:
@@ -214,8 +223,8 @@ class BackgroundTask(Generic[T]):
 
     def _close_dialog(self) -> None:
         if self.dialog is not None and isValid(self.dialog):
-            self.dialog.destroyed.disconnect(self._dialog_destroyed)
-            self.dialog.canceled.disconnect(self.progress.cancel)
+            for link in self._links:
+                QObject.disconnect(link)
             self.dialog.reset()
             self.dialog.hide()
             self.dialog.deleteLater()

@@ -59,8 +59,10 @@ class AgendaPanel(QWidget):
     def set_rows(self, rows: list[AgendaRow]) -> None:
         self.model.set_rows(rows)
 
-    def set_status(self, application_id: str, status: ApplicationStatus) -> None:
-        self.model.set_status(application_id, status)
+    def set_status(
+        self, application_id: str, status: ApplicationStatus, round: int | None = None
+    ) -> None:
+        self.model.set_status(application_id, status, round)
 
     def set_current(self, application_id: str) -> None:
         self.model.set_current(application_id)

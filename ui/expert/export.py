@@ -3,7 +3,9 @@
 
 Export gathers the signed sheets on the GUI thread (the database's thread), then signs the
 recusals, builds, encrypts, writes (atomically) and reads back the sheet file on a worker
-(:func:`app.signing.write_export`), and says where it wrote it. Returning materials lists
+(:func:`app.signing.write_export`), and says where it wrote it. A sheet file holds one round:
+the newest round open in the workspace, or - once a round notice opened a later round - the
+round the expert chooses from a list (the newest offered first). Returning materials lists
 what will be removed and what is kept (and why) before anything is deleted.
 """
 
@@ -88,15 +90,18 @@ class Exporter:
         secretary = ensure_secretary(self.parent, ctx)
         if secretary is None:
             return
+        number = self.choose_round()
+        if number is None:
+            return
         folder = ctx.dialogs.open_directory(
             self.parent, _("Choose the folder (USB stick) to write your sheet file to")
         )
         if folder is None:
             return
-        store = SignedStore(ctx.workspace, ctx.desk.expert.id)
+        store = SignedStore(ctx.desk)
         identity = ctx.session.identity
         try:
-            items = gather(ctx.desk, store)
+            items = gather(ctx.desk, store, number)
             handover = handover_for(ctx.desk, secretary, identity)
         except UserFacingError as exc:
             show_error(self.parent, exc, ctx.dialogs)
@@ -106,18 +111,50 @@ class Exporter:
         self.task = (
             BackgroundTask(
                 self.parent,
-                lambda _p: write_export(target, items, handover, identity, now, ctx.desk.round),
+                lambda _p: write_export(target, items, handover, identity, now),
                 dialogs=ctx.dialogs,
             )
             .with_progress(_("Signing, encrypting and writing your sheet file…"))
-            .success(lambda written: self._done(store, written, len(items.sheets)))
+            .success(lambda written: self._done(written, len(items.sheets)))
             .run()
         )
 
-    def _done(self, store: SignedStore, written: WrittenSheetFile, count: int) -> None:
+    def choose_round(self) -> int | None:
+        """The round the file is for: asked only when the workspace knows more than one."""
+        rounds = self.ctx.desk.rounds
+        numbers = rounds.numbers()
+        if len(numbers) == 1:
+            return numbers[0]
+        options = []
+        for number in numbers:
+            applications = rounds.applications(number)
+            if applications is None:
+                options.append(_("Round {round}: every application", round=number))
+            else:
+                options.append(
+                    _(
+                        "Round {round}: {applications}",
+                        round=number,
+                        applications=", ".join(applications),
+                    )
+                )
+        newest = numbers.index(rounds.latest)
+        options[newest] = _("{round} (newest)", round=options[newest])
+        index = self.ctx.dialogs.choose(
+            self.parent,
+            _("Export sheets for the secretary"),
+            _(
+                "Which round is this sheet file for? The secretary collects the round in "
+                "progress; an earlier round's file is written again only if asked for."
+            ),
+            options,
+            newest,
+        )
+        return None if index is None else numbers[index]
+
+    def _done(self, written: WrittenSheetFile, count: int) -> None:
         self.task = None
         self.written = written
-        store.mark_exported()
         self.ctx.dialogs.information(
             self.parent,
             _("Sheets exported"),
@@ -135,9 +172,10 @@ class Exporter:
 
 
 def return_materials(parent: QWidget, ctx: PageContext) -> tuple[Path, ...] | None:
-    """Confirm, then purge this meeting's materials and (once exported) signed copies."""
+    """Confirm, then purge this meeting's materials (the signed copies stay in the
+    workspace, sealed to the expert)."""
     ctx.status.flush_all()
-    plan = purge_plan(ctx.workspace, ctx.desk.expert.id)
+    plan = purge_plan(ctx.workspace)
     removing = "\n".join(f"• {p}" for p in plan.remove) or _("(nothing to remove)")
     keeping = "\n".join(f"• {p} — {reason}" for p, reason in plan.kept)
     if not ctx.dialogs.confirm(
@@ -153,6 +191,9 @@ def return_materials(parent: QWidget, ctx: PageContext) -> tuple[Path, ...] | No
         ),
     ):
         return None
+    closing = getattr(ctx.materials, "close", None)
+    if callable(closing):
+        closing()  # open packages let go of their files and keys before the files go
     try:
         removed = purge(plan)
     except UserFacingError as exc:

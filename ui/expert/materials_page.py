@@ -9,13 +9,14 @@ shown beside it because QtPdf draws no signature stamps.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGroupBox,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -25,8 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
+from app.errors import UserFacingError
 from app.expert_flow import Page
+from app.expert_view_state import OpenAttachment
 from app.i18n import _, current_language
 from app.materials import AttachmentInfo
 from ui.common.tasks import BackgroundTask
@@ -150,8 +154,15 @@ class SignaturePanel(QGroupBox):
 
 
 class MaterialsPage(ExpertPage):
+    place_changed = Signal()
+    """Another attachment, page or zoom is shown (the window remembers where the expert is)."""
+
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.attachment_name: str | None = None
+        """The attachment shown or being opened."""
+        self._restoring: OpenAttachment | None = None
+        """The page and zoom to show once the attachment being reopened has loaded."""
         self.form_view = FormView()
         self.attachments_model = AttachmentsModel()
         self.attachments = QTableView()
@@ -168,12 +179,21 @@ class MaterialsPage(ExpertPage):
         self.attachments.activated.connect(self._open_index)
         self.attachments.clicked.connect(self._open_index)
         self.viewer = PdfViewer()
+        self.viewer.loaded.connect(self._loaded)
+        self.viewer.failed.connect(lambda _text: self._forget_attachment())
+        self.viewer.view_changed.connect(self._view_changed)
         self.signature = SignaturePanel()
         self.opening: BackgroundTask[bytes] | None = None
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.meeting_key_button = QPushButton()
+        self.meeting_key_button.setObjectName("meetingPassphrase")
+        self.meeting_key_button.clicked.connect(self.use_meeting_passphrase)
+        self.meeting_key_button.hide()
+        self.unlocking: BackgroundTask[None] | None = None
+        left_layout.addWidget(self.meeting_key_button)
         left_layout.addWidget(self.attachments)
         left_layout.addWidget(self.viewer, 1)
         attach_page = QSplitter()
@@ -194,6 +214,8 @@ class MaterialsPage(ExpertPage):
         changed = application is not self.application
         super().show_application(application, state)  # type: ignore[arg-type]
         if changed:
+            self.attachment_name = None
+            self._restoring = None
             self.viewer.close_document()
             self.viewer.show_message(_("Choose an attachment to read it here."))
 
@@ -204,8 +226,59 @@ class MaterialsPage(ExpertPage):
             self.attachments_model.set_rows([])
             return
         self.form_view.set_application(app)
-        self.attachments_model.set_rows(self.ctx.materials.attachments(app.id))
-        self.signature.set_signature(self.ctx.materials.issuer_signature(app.id))
+        try:
+            rows = self.ctx.materials.attachments(app.id)
+            signature = self.ctx.materials.issuer_signature(app.id)
+        except UserFacingError as exc:
+            self._unopened(exc)
+            return
+        self.meeting_key_button.hide()
+        self.attachments_model.set_rows(rows)
+        self.signature.set_signature(signature)
+
+    def _unopened(self, exc: UserFacingError) -> None:
+        """The package did not open: say why, and offer the meeting passphrase when the
+        package is simply not addressed to this expert's own key."""
+        from app.crypto.age_errors import AgeNoMatchError
+        from app.package_materials import PackageMaterials
+
+        self.attachments_model.set_rows([])
+        self.signature.text.setText(_("The package of this application could not be opened."))
+        self.viewer.close_document()
+        self.viewer.show_message(f"{exc.message}\n{exc.recommendation}".strip())
+        offer = (
+            isinstance(exc, AgeNoMatchError)
+            and isinstance(self.ctx.materials, PackageMaterials)
+            and self.ctx.desk.kit is not None
+        )
+        self.meeting_key_button.setVisible(offer)
+
+    def use_meeting_passphrase(self) -> None:
+        """Ask for the meeting passphrase, unlock the kit's meeting key off the GUI thread,
+        and open the packages with it (in memory, for this session only)."""
+        from app.package_materials import PackageMaterials, add_meeting_key
+
+        materials, kit = self.ctx.materials, self.ctx.desk.kit
+        if not isinstance(materials, PackageMaterials) or kit is None:
+            return
+        secret = self.ctx.dialogs.passphrase(
+            self,
+            _("Open the materials with the meeting passphrase"),
+            _("Meeting passphrase (the secretary reads it out in the room):"),
+        )
+        if secret is None:
+            return
+        passphrase = secret.decode("utf-8")
+        self.unlocking = (
+            BackgroundTask(
+                self,
+                lambda _p: add_meeting_key(materials, kit.sealed_meeting_key, passphrase),
+                dialogs=self.ctx.dialogs,
+            )
+            .with_progress(_("Unlocking the meeting key…"))
+            .success(lambda _none: self.refresh())
+            .run()
+        )
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_attachment(self.attachments_model.row_object(index.row()))
@@ -215,6 +288,9 @@ class MaterialsPage(ExpertPage):
         app = self.application
         if app is None:
             return
+        if self._restoring is not None and self._restoring.name != info.name:
+            self._restoring = None
+        self.attachment_name = info.name
         source = self.ctx.materials
         self.viewer.show_message(_("Opening {name}…", name=info.name))
         self.opening = (
@@ -222,16 +298,68 @@ class MaterialsPage(ExpertPage):
                 self, lambda _p: source.read_attachment(app.id, info.name), dialogs=self.ctx.dialogs
             )
             .with_progress(_("Opening {name}…", name=info.name))
-            .success(self.viewer.load_bytes)
-            .failure(self._open_failed)
+            .success(lambda data: self._read(app.id, info.name, data))
+            .failure(lambda exc: self._open_failed(app.id, info.name, exc))
             .run()
         )
+        self.place_changed.emit()
 
-    def _open_failed(self, exc: BaseException) -> None:
+    def _read(self, application_id: ApplicationId, name: str, data: bytes) -> None:
+        if self._still_wanted(application_id, name):
+            self.viewer.load_bytes(data)
+
+    def _open_failed(self, application_id: ApplicationId, name: str, exc: BaseException) -> None:
         from ui.common.errors import show_error
 
+        if not self._still_wanted(application_id, name):
+            return
+        self._forget_attachment()
         self.viewer.show_message(_("This attachment could not be opened."))
         show_error(self, exc, self.ctx.dialogs)
+
+    def _still_wanted(self, application_id: ApplicationId, name: str) -> bool:
+        """False for a late answer: the expert has moved on to another attachment."""
+        app = self.application
+        return app is not None and app.id == application_id and self.attachment_name == name
+
+    def _forget_attachment(self) -> None:
+        self.attachment_name = None
+        self._restoring = None
+        self.place_changed.emit()
+
+    # -- where the expert is ----------------------------------------------------------------
+    def attachment_place(self) -> OpenAttachment | None:
+        """The attachment shown (or being reopened), with its page and zoom."""
+        if self.attachment_name is None:
+            return None
+        if self._restoring is not None:
+            return self._restoring
+        return OpenAttachment(
+            self.attachment_name, self.viewer.current_page(), self.viewer.zoom_factor()
+        )
+
+    def restore_attachment(self, place: OpenAttachment) -> bool:
+        """Reopen ``place``'s attachment at its page and zoom; False if it is not listed."""
+        model = self.attachments_model
+        rows = [i for i in range(model.rowCount()) if model.row_object(i).name == place.name]
+        if not rows:
+            return False
+        self.tabs.setCurrentIndex(1)
+        self.attachments.selectRow(rows[0])
+        self._restoring = place
+        self.open_attachment(model.row_object(rows[0]))
+        return True
+
+    def _loaded(self, _pages: int) -> None:
+        place, self._restoring = self._restoring, None
+        if place is not None and place.name == self.attachment_name:
+            self.viewer.set_zoom(place.zoom)
+            self.viewer.jump_to(place.page)
+        self.place_changed.emit()
+
+    def _view_changed(self) -> None:
+        if self.attachment_name is not None and self._restoring is None:
+            self.place_changed.emit()
 
     def retranslate(self) -> None:
         self.tabs.setTabText(0, _("Application &form"))
@@ -239,6 +367,10 @@ class MaterialsPage(ExpertPage):
         self.form_view.outline.setAccessibleName(_("Form outline"))
         self.form_view.scroll_area.setAccessibleName(_("Application form"))
         self.attachments.setAccessibleName(_("Attachments"))
+        self.meeting_key_button.setText(_("Open with the &meeting passphrase…"))
+        self.meeting_key_button.setAccessibleName(
+            _("Open the materials with the meeting passphrase")
+        )
         self.signature.setTitle(_("Issuer signature"))
         self.attachments_model.retranslate()
         self.viewer.retranslate()

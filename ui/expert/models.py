@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.meeting import AgendaItem, Application
 from app.domain.rubric import Rubric
-from app.domain.sheet import HearingNote, NoteKind
+from app.domain.sheet import HearingNote, NoteKind, ScoreSheet
 from app.expert_flow import ApplicationStatus
 from app.i18n import _, current_language
 from app.materials import AttachmentInfo
@@ -89,6 +89,17 @@ class AgendaRow:
     item: AgendaItem
     application: Application
     status: ApplicationStatus
+    round: int = 1
+    """The round the application is scored in (a later one after a round notice)."""
+
+    def status_text(self) -> str:
+        """ "In progress", or "Round 2: In progress" once the application is in a later round."""
+        status = _(self.status.label)
+        return (
+            status
+            if self.round == 1
+            else _("Round {round}: {status}", round=self.round, status=status)
+        )
 
 
 _STATUS_TONE = {
@@ -112,10 +123,13 @@ class AgendaModel(_Table[AgendaRow]):
         self.current = application_id
         self.retranslate()
 
-    def set_status(self, application_id: str, status: ApplicationStatus) -> None:
+    def set_status(
+        self, application_id: str, status: ApplicationStatus, round: int | None = None
+    ) -> None:
         for i, row in enumerate(self._rows):
             if row.application.id == application_id:
-                self._rows[i] = AgendaRow(row.item, row.application, status)
+                number = row.round if round is None else round
+                self._rows[i] = AgendaRow(row.item, row.application, status, number)
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.headers) - 1))
 
     def row_of(self, application_id: str) -> int:
@@ -131,7 +145,7 @@ class AgendaModel(_Table[AgendaRow]):
                 return str(row.item.position)
             if column == 1:
                 return row.application.platform_name.get(lang)
-            return _(row.status.label)
+            return row.status_text()
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             app = row.application
             return f"{app.applicant_unit.get(lang)}\n{app.sub_domain.get(lang)}"
@@ -171,7 +185,7 @@ class AgendaFilter(QSortFilterProxyModel):
                 app.applicant_unit.zh_CN,
                 app.sub_domain.en,
                 app.sub_domain.zh_CN,
-                _(row.status.label),
+                row.status_text(),
             )
         ).lower()
         return needle in haystack
@@ -212,6 +226,43 @@ class NotesModel(_Table[HearingNote]):
             except KeyError:
                 return row.factor
         return row.text
+
+
+# -- sheet versions ----------------------------------------------------------------------
+
+
+class VersionsModel(_Table[ScoreSheet]):
+    """Every version of the expert's sheet for one application, by round and version: the
+    current one and the history (earlier rounds, superseded versions), all kept."""
+
+    headers = (
+        lambda: _("Round"),
+        lambda: _("Version"),
+        lambda: _("Status"),
+        lambda: _("Submitted"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: str | None = None
+        """The id of the version being worked on (shown in bold)."""
+
+    def cell(self, row: ScoreSheet, column: int, role: int) -> object:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return str(row.round)
+            if column == 1:
+                return str(row.version)
+            if column == 2:
+                return _(row.status.label)
+            if row.submitted_at is None:
+                return "—"
+            return row.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if role == Qt.ItemDataRole.FontRole and row.id == self.current:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
 
 
 # -- violations --------------------------------------------------------------------------

@@ -3,8 +3,11 @@
 Clicking a problem jumps to its field. Signing asks for the passphrase again (the identity
 file is unlocked anew on a worker, proving the expert is present), then submits the sheet
 and signs it inside the same transaction (``on_frozen``), so a sheet is never submitted
-unsigned. A submitted sheet is read-only; "Start a new version" opens a later round's
-draft and keeps the signed version.
+unsigned. A submitted sheet is read-only; "Start a new version" opens a new draft of the same
+round and keeps the signed version.
+
+The versions list shows every version of the sheet - earlier rounds and superseded versions
+are history, kept signed and read-only; choosing one shows it in the summary.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +42,7 @@ from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 from ui.expert.export import ensure_secretary
 from ui.expert.factor_card import number
-from ui.expert.models import ViolationsModel, note_kind_label
+from ui.expert.models import VersionsModel, ViolationsModel, note_kind_label
 from ui.expert.unlock_dialog import read_identity_file
 
 Clock = Callable[[], dt.datetime]
@@ -56,13 +60,23 @@ def sheet_summary(
     lines = [application.platform_name.get(lang), application.applicant_unit.get(lang), ""]
     if sheet is None:
         return "\n".join([*lines, _("Nothing recorded yet.")])
-    lines.append(
-        _(
-            "Version {version} · {status}",
-            version=sheet.version,
-            status=_(sheet.status.label),
+    if sheet.round == 1:
+        lines.append(
+            _(
+                "Version {version} · {status}",
+                version=sheet.version,
+                status=_(sheet.status.label),
+            )
         )
-    )
+    else:
+        lines.append(
+            _(
+                "Round {round}, version {version} · {status}",
+                round=sheet.round,
+                version=sheet.version,
+                status=_(sheet.status.label),
+            )
+        )
     lines += ["", _("Basic criteria")]
     for i, criterion in enumerate(rubric.criteria, start=1):
         answer = sheet.answer_for(criterion.key)
@@ -111,6 +125,21 @@ class ReviewPage(ExpertPage):
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setTabChangesFocus(True)
+        self.history_label = QLabel()
+        self.history_model = VersionsModel()
+        self.history = QTableView()
+        self.history.setObjectName("sheetVersions")
+        self.history.setModel(self.history_model)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setTabKeyNavigation(False)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setMaximumHeight(130)
+        self.history.activated.connect(self.show_version)
+        self.history.clicked.connect(self.show_version)
+        self.history_label.setBuddy(self.history)
         self.problems_label = QLabel()
         self.problems_model = ViolationsModel()
         self.problems = QListView()
@@ -137,6 +166,8 @@ class ReviewPage(ExpertPage):
         layout.addWidget(self.title)
         layout.addWidget(self.status_line)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems)
         layout.addWidget(self.message)
@@ -152,14 +183,18 @@ class ReviewPage(ExpertPage):
         sheet = desk.sheet(app.id) if cleared else None
         notes = desk.notes(app.id) if cleared else ()
         self.summary.setPlainText(sheet_summary(app, sheet, desk.rubric, notes))
+        versions = desk.versions(app.id) if cleared else ()
+        self.history_model.current = sheet.id if sheet is not None else None
+        self.history_model.set_rows(versions)
+        self.history.setVisible(bool(versions))
+        self.history_label.setVisible(bool(versions))
         problems = desk.violations(app.id) if state.editable else ()
         self.problems_model.set_rows(problems)
         self.problems.setVisible(bool(problems))
         self.problems_label.setVisible(bool(problems))
         self.sign_button.setEnabled(state.editable)
         self.new_version_button.setVisible(state.submitted)
-        versions = desk.versions(app.id) if cleared else ()
-        kept = [v for v in versions if v.status is SheetStatus.SUPERSEDED]
+        kept = [v for v in versions if v.status is SheetStatus.SUPERSEDED or v.round < state.round]
         if state.submitted and sheet is not None and sheet.submitted_at is not None:
             text = _(
                 "Version {version} was signed and submitted at {time}; it can no longer be "
@@ -173,9 +208,20 @@ class ReviewPage(ExpertPage):
             )
         else:
             text = _("Nothing recorded yet.")
+        if state.round > 1:
+            text = _("Round {round}: {status}", round=state.round, status=text)
         if kept:
             text += " " + _("Earlier versions kept: {count}.", count=len(kept))
         self.status_line.setText(text)
+
+    def show_version(self, index: QModelIndex) -> None:
+        """Show the chosen version (the current one, or history: read-only) in the summary."""
+        app, state = self.application, self.state
+        if app is None or state is None or not index.isValid():
+            return
+        version = self.history_model.row_object(index.row())
+        desk = self.ctx.desk
+        self.summary.setPlainText(sheet_summary(app, version, desk.rubric, desk.notes(app.id)))
 
     def _jump(self, index: QModelIndex) -> None:
         self.ctx.jump(self.problems_model.row_object(index.row()))
@@ -254,7 +300,7 @@ class ReviewPage(ExpertPage):
         except UserFacingError as exc:
             show_error(self, exc, ctx.dialogs)
             return
-        store = SignedStore(ctx.workspace, ctx.desk.expert.id)
+        store = SignedStore(ctx.desk)
         on_frozen = signer(store, handover, identity, at)
         frozen = ctx.status.run(lambda: ctx.desk.submit(app.id, on_frozen=on_frozen))
         if frozen is not None:
@@ -270,8 +316,8 @@ class ReviewPage(ExpertPage):
             self,
             _("Start a new version"),
             _(
-                "Start a new version of your sheet for a later round? The signed version is "
-                "kept; the new one is a draft until you sign it."
+                "Start a new version of your signed sheet? The signed version is kept; the "
+                "new one is a draft until you sign it, and then replaces it."
             ),
         ):
             return
@@ -281,6 +327,9 @@ class ReviewPage(ExpertPage):
     def retranslate(self) -> None:
         self.title.setText(_("Review and sign"))
         self.problems_label.setText(_("Still to do before signing:"))
+        self.history_label.setText(_("Ve&rsions (choose one to see it):"))
+        self.history.setAccessibleName(_("Versions of this sheet, with earlier rounds"))
+        self.history_model.retranslate()
         self.sign_button.setText(_("&Sign and submit…"))
         self.new_version_button.setText(_("Start a &new version"))
         self.summary.setAccessibleName(_("Sheet summary"))

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import QWidget
 from app.errors import UserFacingError
 from app.expert_desk import ExpertDesk
 from app.expert_session import ExpertSession
+from app.expert_view_state import ExpertPlaces
 from app.materials import MaterialsSource, NoMaterials
+from app.sealed_drafts.unlock import open_expert_drafts
 from app.workspaces import default_demo_dir, open_workspace, read_meeting, workspace_file
+from storage.view_state import WorkspaceViewStates
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
@@ -45,11 +48,13 @@ def open_expert_window(
     try:
         meeting = next(m for m in repo.meetings() if m.id == session.meeting.id)
         kit = repo.kit_record()
+        drafts = open_expert_drafts(repo, session, now())  # sealed to this expert (T1)
         desk = ExpertDesk(
-            repo, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now, kit=kit
+            drafts, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now, kit=kit
         )
         if materials is None:
             materials = materials_for(workspace, session, now())
+        places = ExpertPlaces(WorkspaceViewStates(repo), meeting, session.expert.id, now=now)
     except BaseException:
         repo.close()
         raise
@@ -64,6 +69,7 @@ def open_expert_window(
         session,
         identity_path,
         workspace,
+        places=places,
         materials=materials,
         dialogs=dialogs,
         zoom=zoom,

@@ -3,19 +3,25 @@ of an application (conflict, materials, hearing, criteria, scoring, opinion, rev
 
 Which pages open comes from :class:`app.expert_flow.FlowState`; every edit goes through the
 :class:`app.expert_desk.ExpertDesk` of the signed-in expert (so no screen can reach another
-expert's records) and is committed before "Saved" shows. Where the expert was (application
-and page) is remembered per workspace and expert, so reopening after a crash lands there.
+expert's records) and is committed before "Saved" shows. Where the expert is (application,
+page, the attachment open and its page and zoom, the hearing clock) is saved in the
+workspace as it changes (:mod:`ui.expert.view_state`) and restored at sign-in, per expert,
+so reopening after a crash lands there.
+
+A later scoring round arrives as the secretary's round notice (File › "Import round
+notice…", :mod:`ui.expert.round_notice`): the agenda then shows the round of each reopened
+application, opening one starts its new draft from the expert's own signed sheet of the round
+before, and a banner above the pages says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,9 +36,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
+from app.errors import UserFacingError
 from app.expert_desk import ExpertDesk
 from app.expert_flow import FlowState, Page
+from app.expert_rounds import NoticeImport
 from app.expert_session import ExpertSession
+from app.expert_view_state import ExpertPlaces, ExpertViewState
 from app.i18n import _, current_language
 from app.materials import MaterialsSource, NoMaterials
 from app.rules import Violation, ViolationCode
@@ -50,7 +59,9 @@ from ui.expert.materials_page import MaterialsPage
 from ui.expert.models import AgendaRow
 from ui.expert.opinion_page import OpinionPage
 from ui.expert.review_page import ReviewPage
+from ui.expert.round_notice import NoticeImporter, round_banner_text
 from ui.expert.scoring_page import ScoringPage
+from ui.expert.view_state import ViewStateKeeper
 
 WINDOW_KEY = "expert"
 Clock = Callable[[], dt.datetime]
@@ -63,11 +74,6 @@ PAGE_FOR_CODE = {
 }
 
 
-def position_key(workspace: Path, expert_id: str) -> str:
-    digest = hashlib.sha256(str(workspace.resolve()).encode("utf-8")).hexdigest()[:16]
-    return f"expert_position/{digest}/{expert_id}"
-
-
 class ExpertWindow(QMainWindow):
     def __init__(
         self,
@@ -76,6 +82,7 @@ class ExpertWindow(QMainWindow):
         identity_path: Path,
         workspace: Path,
         *,
+        places: ExpertPlaces,
         materials: MaterialsSource | None = None,
         dialogs: DialogService | None = None,
         zoom: FontZoom | None = None,
@@ -105,30 +112,35 @@ class ExpertWindow(QMainWindow):
             workspace=workspace,
         )
         self.exporter = Exporter(self, self.ctx, now)
+        self.notice_importer = NoticeImporter(self, self.ctx, now, self._round_opened)
         self.application: Application | None = None
         self.state: FlowState | None = None
         self._closed = False
+        self.places = places
+        self.keeper = ViewStateKeeper(places, self.view_state, self)
 
         self._build()
         self._build_actions()
         self.status.changed.connect(self.save_label.setText)
+        self.keeper.failed.connect(self._place_not_saved)
+        self.materials_page.place_changed.connect(self.keeper.save_soon)
+        self.hearing_page.timer.changed.connect(self.keeper.save_now)
         if not restore_geometry(self, WINDOW_KEY):
             self.resize(1280, 800)
         restore_splitter(self.splitter, WINDOW_KEY, "agenda")
-        self.agenda.set_rows(
-            [
-                AgendaRow(
-                    item,
-                    desk.meeting.application(item.application_id),
-                    desk.state(item.application_id).status,
-                )
-                for item in sorted(desk.meeting.agenda, key=lambda i: i.position)
-            ]
-        )
+        self._fill_agenda()
         self.retranslate()
-        self._restore_position()
+        self._restore_place()
 
     # -- construction ---------------------------------------------------------------------
+    def _fill_agenda(self) -> None:
+        rows = []
+        for item in sorted(self.desk.meeting.agenda, key=lambda i: i.position):
+            state = self.desk.state(item.application_id)
+            application = self.desk.meeting.application(item.application_id)
+            rows.append(AgendaRow(item, application, state.status, state.round))
+        self.agenda.set_rows(rows)
+
     def _build(self) -> None:
         self.who = plain_label()
         font = self.who.font()
@@ -174,9 +186,22 @@ class ExpertWindow(QMainWindow):
         self.empty = plain_label()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        self.round_banner = plain_label()
+        self.round_banner.setObjectName("roundBanner")
+        self.round_banner.setStyleSheet(
+            "QLabel#roundBanner { background: #fff4d6; border: 1px solid #e0c26b;"
+            " padding: 6px 10px; }"
+        )
+        self.round_banner.setVisible(False)
+        pages = QWidget()
+        pages_layout = QVBoxLayout(pages)
+        pages_layout.setContentsMargins(0, 0, 0, 0)
+        pages_layout.addWidget(self.round_banner)
+        pages_layout.addWidget(self.tabs, 1)
+
         self.splitter = QSplitter()
         self.splitter.addWidget(self.agenda)
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(pages)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 960])
         central = QWidget()
@@ -208,6 +233,7 @@ class ExpertWindow(QMainWindow):
         self.previous_action = self._action(lambda: self.step_application(-1), "Alt+Left")
         self.next_action = self._action(lambda: self.step_application(1), "Alt+Right")
         self.filter_action = self._action(self._focus_filter, "Ctrl+L")
+        self.import_notice_action = self._action(self.notice_importer.run)
         self.export_action = self._action(self.exporter.run, "Ctrl+E")
         self.return_action = self._action(lambda: return_materials(self, self.ctx))
         self.close_action = self._action(self.close, "Ctrl+W")
@@ -218,6 +244,7 @@ class ExpertWindow(QMainWindow):
         self.reset_action = self._action(self.zoom.reset, "Ctrl+0")
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.import_notice_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.return_action)
         self.file_menu.addSeparator()
@@ -239,11 +266,12 @@ class ExpertWindow(QMainWindow):
         self.status.flush_all()
         application = self.desk.meeting.application(application_id)
         self.application = application
+        self._start_round(application_id)
         self.state = self.desk.state(application_id)
         self.agenda.set_current(application_id)
         self._show_pages(full=True)
         self.go_to_page(self.state.landing(page))
-        self._save_position()
+        self.keeper.save_now()
 
     def _show_pages(self, *, full: bool) -> None:
         app, state = self.application, self.state
@@ -255,7 +283,8 @@ class ExpertWindow(QMainWindow):
                 widget.state = state
                 continue
             widget.show_application(app, state)
-        self.agenda.set_status(app.id, state.status)
+        self.agenda.set_status(app.id, state.status, state.round)
+        self._show_round_banner()
         self._update_title()
 
     def state_changed(self) -> None:
@@ -263,6 +292,8 @@ class ExpertWindow(QMainWindow):
         if self.application is None:
             return
         before = self.state
+        if before is not None and not before.declared:
+            self._start_round(self.application.id)  # just cleared in a later round
         self.state = self.desk.state(self.application.id)
         opened = before is None or before.allowed(Page.MATERIALS) != self.state.allowed(
             Page.MATERIALS
@@ -270,6 +301,35 @@ class ExpertWindow(QMainWindow):
         self._show_pages(full=opened)
         if before is not None and before.status != self.state.status and opened:
             self.go_to_page(self.state.landing())
+
+    # -- later rounds ---------------------------------------------------------------------
+    def _start_round(self, application_id: ApplicationId) -> None:
+        """In a later round, start the application's new draft from the expert's signed
+        sheet of the round before (one saved edit), once: when it is opened or cleared."""
+        desk = self.desk
+        if desk.round_for(application_id) < 2 or desk.sheet(application_id) is not None:
+            return
+        declaration = desk.state(application_id).declaration
+        if declaration is None or declaration.has_conflict:
+            return
+        self.status.run(lambda: desk.open_round(application_id))
+
+    def _show_round_banner(self) -> None:
+        app, state = self.application, self.state
+        if app is None or state is None or state.round < 2:
+            self.round_banner.setVisible(False)
+            return
+        held = self.desk.rounds.notice(state.round)
+        self.round_banner.setText(
+            round_banner_text(state, self.desk.versions(app.id), held.notice if held else None)
+        )
+        self.round_banner.setVisible(True)
+
+    def _round_opened(self, done: NoticeImport) -> None:
+        """A round notice was recorded: the agenda and the open application follow it."""
+        self._fill_agenda()
+        if self.application is not None:
+            self.open_application(self.application.id, self.current_page())
 
     def go_to_page(self, page: Page) -> None:
         if self.state is None or not self.state.allowed(page):
@@ -297,31 +357,47 @@ class ExpertWindow(QMainWindow):
 
     def _page_changed(self, _index: int) -> None:
         self.status.flush_all()
-        self._save_position()
+        self.keeper.save_now()
 
-    # -- remembering where the expert was -------------------------------------------------
-    def _save_position(self) -> None:
+    # -- where the expert is --------------------------------------------------------------
+    def view_state(self) -> ExpertViewState | None:
+        """Where the expert is now: application, page, attachment, hearing clock."""
         if self.application is None:
-            return
-        key = position_key(self.ctx.workspace, self.desk.expert.id)
-        settings = QSettings()
-        settings.setValue(f"{key}/application", self.application.id)
-        settings.setValue(f"{key}/page", self.current_page().name)
-        settings.sync()
+            return None
+        return ExpertViewState(
+            application_id=self.application.id,
+            page=self.current_page(),
+            attachment=self.materials_page.attachment_place(),
+            clock=self.hearing_page.clock_place(self.now()),
+        )
 
-    def _restore_position(self) -> None:
-        key = position_key(self.ctx.workspace, self.desk.expert.id)
-        settings = QSettings()
-        app_id = str(settings.value(f"{key}/application", "") or "")
-        page_name = str(settings.value(f"{key}/page", "") or "")
-        known = {a.id for a in self.desk.meeting.applications}
-        if app_id not in known:
-            ordered = self.desk.applications()
-            if not ordered:
+    def _restore_place(self) -> None:
+        """Show where this expert was when the window last saved; the first application of
+        the agenda when nothing usable was saved."""
+        materials = self.ctx.materials
+        try:
+            state = self.places.load(lambda app_id: {a.name for a in materials.attachments(app_id)})
+        except UserFacingError:
+            state = None  # an unreadable place is no reason to refuse the sign-in
+        with self.keeper.held():
+            if state is None:
+                ordered = self.desk.applications()
+                if ordered:
+                    self.open_application(ordered[0].id)
                 return
-            app_id = ordered[0].id
-        page = Page[page_name] if page_name in Page.__members__ else None
-        self.open_application(ApplicationId(app_id), page)
+            self.open_application(state.application_id, state.page)
+            flow = self.state
+            if state.attachment is not None and flow is not None and flow.allowed(Page.MATERIALS):
+                self.materials_page.restore_attachment(state.attachment)
+            if state.clock is not None and flow is not None and flow.allowed(Page.HEARING):
+                self.hearing_page.restore_clock(state.clock)
+        self.statusBar().showMessage(_("Reopened where you left off."), 10_000)
+
+    def _place_not_saved(self, exc: UserFacingError) -> None:
+        self.statusBar().showMessage(
+            _("Your place in the window could not be saved: {reason}", reason=exc.message),
+            10_000,
+        )
 
     # -- language -------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -355,6 +431,7 @@ class ExpertWindow(QMainWindow):
         self.previous_action.setText(_("&Previous application"))
         self.next_action.setText(_("&Next application"))
         self.filter_action.setText(_("&Filter the agenda"))
+        self.import_notice_action.setText(_("&Import round notice…"))
         self.export_action.setText(_("&Export sheets for the secretary…"))
         self.return_action.setText(_("&Return materials…"))
         self.close_action.setText(_("&Close"))
@@ -364,6 +441,7 @@ class ExpertWindow(QMainWindow):
         self.agenda.retranslate()
         for widget in self.pages.values():
             widget.retranslate()
+        self._show_round_banner()
         self.status.retranslate()
         self._update_title()
 
@@ -384,7 +462,7 @@ class ExpertWindow(QMainWindow):
     # -- lifecycle ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.status.flush_all()
-        self._save_position()
+        self.keeper.stop()
         save_geometry(self, WINDOW_KEY)
         save_splitter(self.splitter, WINDOW_KEY, "agenda")
         self.materials_page.viewer.close_document()

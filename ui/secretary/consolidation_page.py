@@ -1,6 +1,13 @@
 """Page 3, consolidation: per application its figures (factor, figure, flagged), the chosen
 figure's explanation with every expert's input (included, or excluded and why), the ranking,
-and opening a further round for the flagged applications."""
+and opening a further round for the flagged applications.
+
+A round selector shows the current round by default and any earlier round read-only: its
+figures, flags and explanations computed again from that round's own sheets (versions are
+added by later rounds, never overwritten), off the GUI thread like the current round's.
+
+Opening a round is followed by writing its signed round notice (round-notice-v1) into a
+folder the secretary chooses; "Write round notice…" writes it again for the round shown."""
 
 from __future__ import annotations
 
@@ -22,12 +29,15 @@ from PySide6.QtWidgets import (
 
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
 from app.errors import UserFacingError
-from app.i18n import _
+from app.i18n import LocalizedText, _
+from app.round_notice import WrittenRoundNotice
 from app.secretary import rounds
+from app.secretary.notices import export_round_notice
 from app.secretary.setup import current_meeting
 from ui.common.errors import show_error
 from ui.secretary.context import ConsoleContext, heading
 from ui.secretary.models import Column, RowsModel
+from ui.secretary.round_selector import RoundSelector
 
 FLAG_COLOUR = QColor("#f6d7d2")
 
@@ -44,8 +54,15 @@ class ConsolidationPage(QWidget):
         self.ctx = ctx
         self.result: MeetingResult | None = None
         self.names: dict[str, str] = {}
+        self.experts: dict[str, LocalizedText] = {}
+        """Roster names by expert id (read once per reload, shown in the explanation)."""
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.round_label = QLabel()
+        self.round_combo = RoundSelector("consolidationRound")
+        self.round_label.setBuddy(self.round_combo)
+        self.round_combo.currentIndexChanged.connect(self._round_chosen)
+        self._loaded = False
         self.app_label = QLabel()
         self.app_combo = QComboBox()
         self.app_label.setBuddy(self.app_combo)
@@ -94,11 +111,17 @@ class ConsolidationPage(QWidget):
         self.ranking_view.verticalHeader().setVisible(False)
         self.round_button = QPushButton()
         self.round_button.clicked.connect(self.open_next_round)
+        self.notice_button = QPushButton()
+        self.notice_button.setObjectName("writeRoundNotice")
+        self.notice_button.clicked.connect(lambda: self.write_notice(self.shown_round()))
 
         top = QHBoxLayout()
+        top.addWidget(self.round_label)
+        top.addWidget(self.round_combo)
         top.addWidget(self.app_label)
         top.addWidget(self.app_combo, 1)
         top.addWidget(self.round_button)
+        top.addWidget(self.notice_button)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -122,11 +145,14 @@ class ConsolidationPage(QWidget):
 
     # -- reading ----------------------------------------------------------------------------
     def reload(self) -> None:
+        self._loaded = True
         ws = self.ctx.ws
         setup = ws.setup()
         self.round_button.setEnabled(setup.kit is not None)
+        self.notice_button.setEnabled(False)
         if setup.kit is None:
             self.result = None
+            self.round_combo.fill(None, [])
             self.app_combo.clear()
             self.figures_model.set_rows([])
             self.ranking_model.set_rows([])
@@ -136,7 +162,29 @@ class ConsolidationPage(QWidget):
         meeting = current_meeting(ws)
         self.rubric = setup.rubric
         self.names = {a.id: f"{a.id} {a.platform_name}" for a in meeting.applications}
-        if self.ctx.result is not None:
+        self.experts = {e.id: e.name for e in meeting.experts}
+        self.round_combo.fill(setup.current_round, [r.number for r in ws.rounds()])
+        self._load_round()
+
+    # -- rounds -----------------------------------------------------------------------------
+    def shown_round(self) -> int | None:
+        return self.round_combo.shown_round()
+
+    def showing_current(self) -> bool:
+        return self.round_combo.showing_current()
+
+    def _round_chosen(self) -> None:
+        if self.round_combo.current_round is not None:
+            self._load_round()
+
+    def _load_round(self) -> None:
+        number = self.shown_round()
+        if number is None:
+            return
+        current = self.showing_current()
+        self.round_button.setEnabled(current)
+        self.notice_button.setEnabled(number > 1)  # round 1 is opened by the kit itself
+        if current and self.ctx.result is not None:
             self._show_result(self.ctx.result)
             return
         # Consolidating a large meeting takes a noticeable time: off the GUI thread, on its
@@ -144,25 +192,35 @@ class ConsolidationPage(QWidget):
         self.status.setText(_("Consolidating…"))
         self.ctx.read_on_workspace(
             self,
-            lambda ws, _progress: rounds.consolidate_round(ws),
+            lambda ws, _progress: rounds.consolidate_round(ws, number),
             _("Consolidating…"),
             self._consolidated,
         )
 
     def _consolidated(self, result: MeetingResult) -> None:
-        self.ctx.result = result
+        if result.round == self.round_combo.current_round:
+            self.ctx.result = result  # shared with the opinion page: the current round only
+        if result.round != self.shown_round():
+            return  # another round was chosen meanwhile; its own result follows
         self._show_result(result)
 
     def _show_result(self, result: MeetingResult) -> None:
         self.result = result
         flagged = rounds.flagged_applications(self.result)
-        self.status.setText(
-            _(
+        if self.showing_current():
+            text = _(
                 "Round {round}: {count} application(s) flagged for disagreement.",
                 round=self.result.round,
                 count=len(flagged),
             )
-        )
+        else:
+            text = _(
+                "Round {round}, an earlier round (read-only, as computed from that round's "
+                "sheets): {count} application(s) flagged for disagreement.",
+                round=self.result.round,
+                count=len(flagged),
+            )
+        self.status.setText(text)
         chosen = self.app_combo.currentData()
         self.app_combo.blockSignals(True)
         self.app_combo.clear()
@@ -207,8 +265,7 @@ class ConsolidationPage(QWidget):
         if not index.isValid():
             return
         figure = self.figures_model.rows[index.row()].figure
-        meeting = current_meeting(self.ctx.ws)
-        experts = {e.id: str(e.name) for e in meeting.experts}
+        experts = {k: str(v) for k, v in self.experts.items()}
         lines = [str(figure.explanation)]
         if figure.note is not None:
             lines.append(str(figure.note))
@@ -242,7 +299,7 @@ class ConsolidationPage(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
     def open_next_round(self) -> None:
-        if self.result is None:
+        if self.result is None or not self.showing_current():
             return
         ids = list(rounds.flagged_applications(self.result))
         if not ids:
@@ -263,18 +320,63 @@ class ConsolidationPage(QWidget):
         ):
             return
         try:
-            rounds.open_round(
+            info = rounds.open_round(
                 self.ctx.ws,
                 ids,
                 actor=self.ctx.actor,
                 now=self.ctx.now(),
-                reason=_("Flagged for disagreement"),
+                reason=str(rounds.flag_reason(self.result, ids)),
             )
         except UserFacingError as exc:
             show_error(self, exc, self.ctx.dialogs)
+            self.ctx.changes.changed.emit()
+            return
         self.ctx.changes.changed.emit()
+        self.write_notice(info.number)
+
+    def write_notice(self, number: int | None) -> None:
+        """Ask for a folder (the USB stick) and write round ``number``'s signed notice there,
+        off the GUI thread (signing and the read-back verification take a moment)."""
+        if number is None or number < 2:
+            return
+        folder = self.ctx.dialogs.open_directory(
+            self,
+            _(
+                "Choose the folder for the notice of round {round} (e.g. the USB stick for "
+                "the experts)",
+                round=number,
+            ),
+        )
+        if folder is None:
+            return
+        ctx = self.ctx
+        self.notice_task = ctx.read_on_workspace(
+            self,
+            lambda ws, _progress: export_round_notice(
+                ws, ctx.identity, folder, now=ctx.now(), round=number
+            ),
+            _("Writing the round notice…"),
+            self._notice_written,
+        )
+
+    def _notice_written(self, written: WrittenRoundNotice) -> None:
+        self.ctx.dialogs.information(
+            self,
+            _("Round notice written"),
+            _(
+                "Wrote {file} for round {round} ({applications}). Give it to every expert: "
+                "they import it with File › Import round notice… and then score these "
+                "applications again.",
+                file=str(written.path),
+                round=written.notice.round,
+                applications=", ".join(written.notice.application_ids),
+            ),
+        )
 
     def retranslate(self) -> None:
+        self.round_label.setText(_("&Round:"))
+        self.round_combo.setAccessibleName(_("Round to consolidate"))
+        self.round_combo.retranslate()
         self.app_label.setText(_("&Application:"))
         self.app_combo.setAccessibleName(_("Application"))
         self.figures_title.setText(_("Figures"))
@@ -284,4 +386,9 @@ class ConsolidationPage(QWidget):
         self.ranking_title.setText(_("Ranking"))
         self.ranking_view.setAccessibleName(_("Ranking"))
         self.round_button.setText(_("Open &next round for flagged…"))
-        self.reload()
+        self.notice_button.setText(_("&Write round notice…"))
+        self.notice_button.setToolTip(
+            _("Write the signed notice of the round shown, for the experts' workspaces")
+        )
+        if self._loaded:  # first loaded when shown (the window marks hidden pages stale)
+            self.reload()

@@ -41,6 +41,7 @@ class OpinionPage(QWidget):
         self.apps = QListWidget()
         self.apps.currentRowChanged.connect(self._show)
         self.app_ids: list[str] = []
+        self._loaded = False
         self.state = QLabel()
         self.state.setObjectName("opinionState")
         self.state.setWordWrap(True)
@@ -99,6 +100,7 @@ class OpinionPage(QWidget):
         return self.app_ids[row] if 0 <= row < len(self.app_ids) else None
 
     def reload(self) -> None:
+        self._loaded = True
         ws = self.ctx.ws
         setup = ws.setup()
         chosen = self.current_id()
@@ -154,6 +156,7 @@ class OpinionPage(QWidget):
             item = self.comments_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        names = {f.key: str(f.name) for f in self.ctx.ws.setup().rubric.factors}
         for c in bench.comments:
             text = QPlainTextEdit()
             text.setReadOnly(True)
@@ -164,7 +167,7 @@ class OpinionPage(QWidget):
                 parts += ["", _("Conditions: {text}", text=c.conditions)]
             parts.append("")
             parts += [
-                f"{key}: {score if score is not None else '—'}  {comment}"
+                f"{names.get(key, key)}: {score if score is not None else '—'}  {comment}"
                 for key, score, comment in c.factors
             ]
             text.setPlainText("\n".join(parts))
@@ -251,4 +254,5 @@ class OpinionPage(QWidget):
         self.save_button.setText(_("&Save opinion"))
         self.approve_button.setText(_("C&hair approves…"))
         self.comments_title.setText(_("Experts' comments"))
-        self.reload()
+        if self._loaded:  # first loaded when shown (the window marks hidden pages stale)
+            self.reload()

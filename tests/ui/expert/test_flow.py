@@ -139,7 +139,7 @@ def test_score_sign_and_export_one_application(
     assert cards[0].score.isReadOnly() and cards[0].comment.isReadOnly()
     assert not review.sign_button.isEnabled() and review.new_version_button.isVisible()
     assert window.agenda.model.row_object(1).status.value == "submitted"
-    store = SignedStore(workspace, desk.expert.id)
+    store = SignedStore(desk)
     assert store.load(desk.versions(app.id)[0]).document
 
     # Export for the secretary, then read it back as the secretary.

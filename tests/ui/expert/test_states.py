@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.expert_flow import Page
 from app.i18n import _
+from app.sealed_drafts.unlock import open_expert_drafts
 from storage.workspace import Workspace
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
@@ -87,8 +88,9 @@ def test_edits_survive_closing_and_reopening_at_the_same_place(
     # No explicit save, no waiting for the debounce: the window goes away.
     window.close()
 
-    with Workspace.open(workspace) as ws:
-        notes = ws.notes(window.desk.meeting_id, window.desk.expert_id, app.id)
+    with Workspace.open(workspace) as ws:  # sealed on disk: only the expert's session opens it
+        drafts = open_expert_drafts(ws, window.session, Clock()())
+        notes = drafts.notes(window.desk.meeting_id, window.desk.expert_id, app.id)
         assert [n.text for n in notes] == ["Strong team"]
 
     reopened = sign_in_window(qtbot, pki, workspace, dialogs, materials, Clock())

@@ -17,7 +17,13 @@ from app.i18n import _catalogs
 from app.secretary import rounds
 from app.secretary.board import CellState
 from tests.app.crypto.pki_fixtures import NOW
-from tests.app.secretary.helpers import Cast, expert_workspace, recusal, score, setup_meeting
+from tests.app.secretary.helpers import (
+    Cast,
+    expert_workspace,
+    recusal,
+    score,
+    setup_meeting_with_key,
+)
 from tests.app.secretary.helpers import sheet_file as write_sheet_file
 from tests.app.sheets.factory import make_rubric
 from tests.ui.secretary.conftest import ConsoleDialogs
@@ -54,16 +60,18 @@ def _merge_part_catalog() -> None:
     """Show the not yet merged part file's translations (the lead merges it)."""
     from babel.messages.pofile import read_po
 
-    part = Path(__file__).resolve().parents[3] / "resources/locale/zh_CN/parts/secretary_ui.po"
-    if not part.exists():
-        return
     from app.i18n import _load
 
+    parts = Path(__file__).resolve().parents[3] / "resources/locale/zh_CN/parts"
     table = _load("zh_CN")
-    with part.open("rb") as fh:
-        for m in read_po(fh, locale="zh_CN"):
-            if m.id and m.string and isinstance(m.id, str):
-                table.setdefault(m.id, m.string)
+    for name in ("secretary_ui.po", "secretary_rounds.po", "room_audit.po"):
+        part = parts / name
+        if not part.exists():
+            continue
+        with part.open("rb") as fh:
+            for m in read_po(fh, locale="zh_CN"):
+                if m.id and m.string and isinstance(m.id, str):
+                    table.setdefault(m.id, m.string)
     _catalogs["zh_CN"] = table
 
 
@@ -106,7 +114,8 @@ def _sheet_files(base: Path, cast: Cast, window: SecretaryWindow) -> list[Path]:
 def console(
     tmp_path: Path, cast: Cast, qtbot: QtBot, console_dialogs: ConsoleDialogs
 ) -> tuple[SecretaryWindow, list[Path]]:
-    ws, packages, _kit = setup_meeting(tmp_path, cast, make_rubric())
+    ws, packages, _kit, key = setup_meeting_with_key(tmp_path, cast, make_rubric())
+    console_dialogs.passphrases.append(key.passphrase.encode())  # asked at the first import
     folder = ws.path.parent
     window = SecretaryWindow(folder, ws, cast.secretary, dialogs=console_dialogs, now=lambda: NOW)
     qtbot.addWidget(window)
@@ -209,6 +218,8 @@ def test_a_whole_meeting_through_the_console(
     wait_idle(qtbot)
     flagged = rounds.flagged_applications(rounds.consolidate_round(window.ctx.ws))
     chosen = list(flagged) or [cons.app_combo.currentData()]  # none flagged: the selected one
+    # no folder for the round notice now (test_round_notice_page.py writes one)
+    console_dialogs.chosen_paths.append(None)
     click(qtbot, cons.round_button)
     assert window.ctx.ws.setup().current_round == 2
     assert "round 2" in window.header.text()

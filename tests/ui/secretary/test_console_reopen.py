@@ -53,6 +53,13 @@ def test_a_reopened_console_shows_the_board_and_the_room(
     texts = {board.data(board.index(r, c)) for r in range(7) for c in range(6)}
     assert "Submitted" in texts and "Missing" not in texts
 
+    opinion = window.pages.index(window.opinion_page)
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(opinion).center())
+    cards = window.opinion_page.comments_layout
+    qtbot.waitUntil(lambda: cards.count() == 6, timeout=20_000)  # e04 is recused from a01
+    first = cards.itemAt(0).widget().toPlainText()
+    assert "Logic of the concept:" in first and "concept_logic" not in first, first
+
     room = window.pages.index(window.room_page)
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(room).center())
     qtbot.mouseClick(window.room_page.show_button, Qt.MouseButton.LeftButton)

@@ -13,13 +13,17 @@ REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "installers"))
 import update_catalog  # type: ignore[import-not-found]  # noqa: E402
 
-PART = update_catalog.PARTS / "secretary_ui.po"
+PARTS = (
+    update_catalog.PARTS / "secretary_ui.po",
+    update_catalog.PARTS / "secretary_rounds.po",
+    update_catalog.PARTS / "room_audit.po",
+)
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 
 
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
-    for path in (i18n.po_path("zh_CN"), PART):
+    for path in (i18n.po_path("zh_CN"), *PARTS):
         if path.exists():
             catalog = update_catalog.read_catalog(path)
             assert catalog.charset.lower() == "utf-8"

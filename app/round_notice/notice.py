@@ -1,0 +1,456 @@
+"""The signed round notice ``*.oiround`` (``docs/formats/round-notice-v1.md``).
+
+The secretary opens a later scoring round for some applications; the notice tells each
+expert's workspace so. It is canonical JSON signed by the secretary (detached CMS) inside the
+``review-desk/signed-envelope`` container of sheet-v1 §4.2, not encrypted: it carries no
+scores. Field spellings (identifiers, times, base64, …) are those of :mod:`app.sheets.codec`.
+
+The reader works in the stages of the spec, one error class per stage; the writer runs the
+same checks over its own output, writes atomically and reads the file back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from cryptography import x509
+
+from app.atomic_file import atomic_write
+from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.crypto import cms
+from app.crypto.cms import SignatureError, SignerInfo
+from app.crypto.identity import Identity
+from app.crypto.profile import Role, fingerprint
+from app.domain.ids import ApplicationId, MeetingId
+from app.domain.meeting import Meeting
+from app.i18n import Msg
+from app.kit.record import KitRecord
+from app.round_notice.errors import (
+    RoundNoticeContainerError,
+    RoundNoticeContentError,
+    RoundNoticeContextError,
+    RoundNoticeFormatError,
+    RoundNoticeSignatureError,
+    RoundNoticeSigningError,
+    RoundNoticeStaleError,
+    RoundNoticeVersionError,
+    RoundNoticeWriteError,
+)
+from app.sheets import codec
+from app.sheets.codec import FieldError
+from app.sheets.documents import SignedDocument
+
+NOTICE_FORMAT: Final = "review-desk/round-notice"
+CONTAINER_FORMAT: Final = "review-desk/signed-envelope"
+EXTENSION: Final = ".oiround"
+SIGNER_ROLE: Final = Role.SECRETARY.value
+
+MAX_FILE_SIZE: Final = 1024 * 1024
+MAX_NOTICE_SIZE: Final = 256 * 1024
+MAX_SIGNATURE_SIZE: Final = 64 * 1024
+MAX_DEPTH: Final = 4
+MAX_APPLICATIONS: Final = 4096
+REASON_LIMIT: Final = 5_000
+FIRST_LATER_ROUND: Final = 2
+"""Round 1 is opened by the kit itself; a notice opens round 2 or later."""
+
+_CONTAINER_MEMBERS: Final = ("format", "version", "envelope", "signature")
+_NOTICE_MEMBERS: Final = (
+    "format",
+    "version",
+    "meeting_id",
+    "kit_hash",
+    "round",
+    "application_ids",
+    "opened_at",
+    "reason",
+    "secretary_fingerprint",
+    "signer_role",
+)
+
+
+@dataclass(frozen=True)
+class RoundNotice:
+    """Round ``round`` of ``meeting_id`` is open for ``application_ids`` (in that order)."""
+
+    meeting_id: MeetingId
+    kit_hash: str
+    round: int
+    application_ids: tuple[ApplicationId, ...]
+    opened_at: dt.datetime
+    reason: str
+    secretary_fingerprint: str
+
+    def includes(self, application_id: str) -> bool:
+        return application_id in self.application_ids
+
+
+@dataclass(frozen=True)
+class NoticeExpectations:
+    """What a reader checks a notice against: its own meeting, kit, trust roots and the kit's
+    secretary certificate, and the notices it already holds (round -> SHA-256 of the exact
+    notice bytes)."""
+
+    meeting: Meeting
+    kit_hash: str
+    secretary_certificate: x509.Certificate
+    trust_roots: tuple[x509.Certificate, ...]
+    held: Mapping[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_kit(
+        cls, kit: KitRecord, meeting: Meeting, held: Mapping[int, str] | None = None
+    ) -> NoticeExpectations:
+        """An expert workspace's expectations: the kit it was created from."""
+        return cls(
+            meeting=meeting,
+            kit_hash=kit.kit_hash,
+            secretary_certificate=x509.load_pem_x509_certificate(
+                kit.secretary_certificate_pem.encode("ascii")
+            ),
+            trust_roots=tuple(x509.load_pem_x509_certificates(kit.trust_roots_pem.encode("ascii"))),
+            held=dict(held or {}),
+        )
+
+    @property
+    def latest_round(self) -> int:
+        """The newest round held (1: the kit's own round, when no notice is held)."""
+        return max(self.held, default=1)
+
+
+@dataclass(frozen=True)
+class VerifiedRoundNotice:
+    """A notice that passed every stage: the content, its exact signed bytes, the signer,
+    and whether the reader already held this very notice (importing it changes nothing)."""
+
+    notice: RoundNotice
+    signed: SignedDocument
+    signer: SignerInfo
+    already_held: bool
+
+
+@dataclass(frozen=True)
+class HeldRoundNotice:
+    """A notice a workspace accepted and keeps: its content, exact signed bytes, and when it
+    was imported."""
+
+    notice: RoundNotice
+    signed: SignedDocument
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class WrittenRoundNotice:
+    path: Path
+    size: int
+    sha256: str
+    notice: RoundNotice
+
+
+# --- encoding -----------------------------------------------------------------------------
+
+
+def encode_notice(notice: RoundNotice) -> bytes:
+    """The canonical notice bytes (no checks; :func:`sign_round_notice` does them)."""
+    return dumps_canonical(
+        {
+            "format": NOTICE_FORMAT,
+            "version": 1,
+            "meeting_id": notice.meeting_id,
+            "kit_hash": notice.kit_hash,
+            "round": notice.round,
+            "application_ids": list(notice.application_ids),
+            "opened_at": codec.encode_time(notice.opened_at),
+            "reason": notice.reason,
+            "secretary_fingerprint": notice.secretary_fingerprint,
+            "signer_role": SIGNER_ROLE,
+        }
+    )
+
+
+def container_bytes(signed: SignedDocument) -> bytes:
+    """The file's bytes: the signed-envelope container around the notice and its signature."""
+    return dumps_canonical(
+        {
+            "format": CONTAINER_FORMAT,
+            "version": 1,
+            "envelope": codec.encode_base64(signed.document),
+            "signature": codec.encode_base64(signed.signature),
+        }
+    )
+
+
+def sign_round_notice(notice: RoundNotice, identity: Identity, now: dt.datetime) -> SignedDocument:
+    """Sign ``notice`` as the secretary; :class:`RoundNoticeSigningError` for an identity
+    that is not a secretary's, not valid at ``now`` or not the one the notice names, and for
+    a notice a reader would refuse as malformed."""
+    if identity.role is not Role.SECRETARY:
+        raise RoundNoticeSigningError(Msg.of("only the meeting secretary signs a round notice."))
+    identity.check_valid_at(now)
+    if notice.secretary_fingerprint != identity.fingerprint:
+        raise RoundNoticeSigningError(
+            Msg.of(
+                "the notice names the secretary {named}, but the identity is {found}.",
+                named=notice.secretary_fingerprint,
+                found=identity.fingerprint,
+            )
+        )
+    document = encode_notice(notice)
+    try:
+        decode_notice(document)
+    except RoundNoticeFormatError as exc:
+        raise RoundNoticeSigningError(exc.msg) from exc
+    return SignedDocument(document, cms.sign_detached(document, identity))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_round_notice(
+    path: str | os.PathLike[str],
+    notice: RoundNotice,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    meeting: Meeting,
+    trust_roots: Sequence[x509.Certificate],
+) -> WrittenRoundNotice:
+    """Sign ``notice``, check it as a reader would (stages 2–6), write it atomically, read
+    it back (bytes compared, stages 1–6 again).
+
+    :class:`RoundNoticeSigningError` for what must not be signed, the reader's own errors
+    for a notice it would refuse, :class:`RoundNoticeWriteError` if writing fails or the copy
+    read back differs.
+    """
+    signed = sign_round_notice(notice, identity, now)
+    data = container_bytes(signed)
+    expected = NoticeExpectations(
+        meeting=meeting,
+        kit_hash=notice.kit_hash,
+        secretary_certificate=identity.certificate,
+        trust_roots=tuple(trust_roots),
+    )
+    read_round_notice(data, expected, now)
+    target = Path(path)
+    try:
+        atomic_write(target, data, mode=0o644)
+        written = target.read_bytes()
+    except OSError as exc:
+        raise RoundNoticeWriteError(
+            str(target), Msg.of("the system reported: {error}", error=exc.strerror or str(exc))
+        ) from exc
+    if written != data:
+        raise RoundNoticeWriteError(
+            str(target), Msg.of("the copy read back differs from what was written.")
+        )
+    read_round_notice(target, expected, now)
+    return WrittenRoundNotice(target, len(data), hashlib.sha256(data).hexdigest(), notice)
+
+
+def notice_file_name(meeting_id: str, round: int) -> str:
+    return f"{meeting_id}-round-{round}{EXTENSION}"
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_round_notice(
+    source: str | os.PathLike[str] | bytes,
+    expected: NoticeExpectations,
+    now: dt.datetime,
+) -> VerifiedRoundNotice:
+    """Open a round notice in the stages of the spec; any refusal refuses it whole.
+
+    Raises :class:`RoundNoticeContainerError`, :class:`RoundNoticeSignatureError`,
+    :class:`RoundNoticeFormatError`, :class:`RoundNoticeContextError`,
+    :class:`RoundNoticeContentError` or :class:`RoundNoticeStaleError`; nothing else escapes
+    for any input bytes.
+    """
+    data = _read_bounded(source)
+    document, signature = _container(data)
+    signer = _verify(document, signature, expected, now)
+    notice = decode_notice(document)
+    _check_context(notice, signer, expected)
+    _check_applications(notice, expected.meeting)
+    held = _check_round(notice, hashlib.sha256(document).hexdigest(), expected)
+    return VerifiedRoundNotice(notice, SignedDocument(document, signature), signer, held)
+
+
+def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
+    """Stage 1."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                data = fh.read(MAX_FILE_SIZE + 1)
+        except OSError as exc:
+            raise RoundNoticeContainerError(
+                Msg.of("the file cannot be read ({error}).", error=exc.strerror or str(exc)),
+                f"read: {exc!r}",
+            ) from None
+    if len(data) > MAX_FILE_SIZE:
+        raise RoundNoticeContainerError(
+            Msg.of("it is larger than {limit} bytes.", limit=MAX_FILE_SIZE), "file too large"
+        )
+    return data
+
+
+def _container(data: bytes) -> tuple[bytes, bytes]:
+    """Stage 2: the signed-envelope container (nothing in it is trusted yet)."""
+    try:
+        raw = loads_strict(data, max_depth=MAX_DEPTH, max_size=MAX_FILE_SIZE)
+    except JsonFormatError as exc:
+        raise RoundNoticeContainerError(exc.msg, f"container JSON: {exc}") from None
+    try:
+        codec.version_marker(raw, "$", CONTAINER_FORMAT)
+        doc = codec.fields(raw, "$", _CONTAINER_MEMBERS)
+        envelope = codec.base64_bytes(doc["envelope"], "envelope", MAX_NOTICE_SIZE)
+        signature = codec.base64_bytes(doc["signature"], "signature", MAX_SIGNATURE_SIZE)
+    except FieldError as exc:
+        raise RoundNoticeContainerError(
+            Msg.of("member {field} {reason}", field=exc.path, reason=exc.reason),
+            f"container: {exc}",
+        ) from None
+    return envelope, signature
+
+
+def _verify(
+    document: bytes, signature: bytes, expected: NoticeExpectations, now: dt.datetime
+) -> SignerInfo:
+    """Stage 3: own trust roots, secretary role, and the kit's very secretary certificate."""
+    try:
+        signer = cms.verify_detached(
+            document, signature, expected.trust_roots, roles={Role.SECRETARY}, at=now
+        )
+    except SignatureError as exc:
+        raise RoundNoticeSignatureError.from_signature(exc) from None
+    wanted = fingerprint(expected.secretary_certificate)
+    if signer.fingerprint != wanted:
+        raise RoundNoticeSignatureError(
+            Msg.of(
+                "it was signed by {name} ({found}), but this meeting's secretary - who signed "
+                "your meeting kit - is {expected}.",
+                name=signer.common_name,
+                found=signer.fingerprint,
+                expected=wanted,
+            ),
+            f"signer {signer.fingerprint} != kit secretary {wanted}",
+            Msg.of(
+                "Do not use this notice. Only the secretary who issued the meeting kit can "
+                "open a new round; ask them for the notice."
+            ),
+        )
+    return signer
+
+
+def decode_notice(data: bytes) -> RoundNotice:
+    """Stage 4: strict parse of the (verified) notice bytes."""
+    try:
+        raw = loads_strict(data, max_depth=MAX_DEPTH, max_size=MAX_NOTICE_SIZE)
+    except JsonFormatError as exc:
+        raise RoundNoticeFormatError(exc.msg, f"notice JSON: {exc}") from None
+    try:
+        codec.version_marker(raw, "$", NOTICE_FORMAT)
+        doc = codec.fields(raw, "$", _NOTICE_MEMBERS)
+        return _notice(doc)
+    except codec.VersionError as exc:
+        raise RoundNoticeVersionError(exc.version, f"notice: {exc}") from None
+    except FieldError as exc:
+        raise RoundNoticeFormatError(
+            Msg.of("member {field} {reason}", field=exc.path, reason=exc.reason),
+            f"notice: {exc}",
+        ) from None
+
+
+def _notice(doc: dict[str, Any]) -> RoundNotice:
+    codec.exact(doc["signer_role"], "signer_role", SIGNER_ROLE)
+    ids = codec.array(doc["application_ids"], "application_ids", MAX_APPLICATIONS)
+    if not ids:
+        raise FieldError("application_ids", Msg.of("must name at least one application."))
+    applications = tuple(
+        ApplicationId(codec.identifier(value, f"application_ids[{i}]"))
+        for i, value in enumerate(ids)
+    )
+    return RoundNotice(
+        meeting_id=MeetingId(codec.identifier(doc["meeting_id"], "meeting_id")),
+        kit_hash=codec.kit_hash(doc["kit_hash"], "kit_hash"),
+        round=codec.whole(doc["round"], "round", FIRST_LATER_ROUND, codec.MAX_ROUND),
+        application_ids=applications,
+        opened_at=codec.time(doc["opened_at"], "opened_at"),
+        reason=codec.text(doc["reason"], "reason", REASON_LIMIT),
+        secretary_fingerprint=codec.fingerprint(
+            doc["secretary_fingerprint"], "secretary_fingerprint"
+        ),
+    )
+
+
+def _check_context(notice: RoundNotice, signer: SignerInfo, expected: NoticeExpectations) -> None:
+    """Stage 5."""
+    pairs = (
+        (Msg.of("meeting"), expected.meeting.id, notice.meeting_id, "meeting_id"),
+        (Msg.of("meeting kit hash"), expected.kit_hash, notice.kit_hash, "kit_hash"),
+        (
+            Msg.of("secretary fingerprint"),
+            signer.fingerprint,
+            notice.secretary_fingerprint,
+            "secretary_fingerprint",
+        ),
+    )
+    for name, wanted, found, member in pairs:
+        if wanted != found:
+            raise RoundNoticeContextError(name, wanted, found, f"{member}: {found!r} != {wanted!r}")
+
+
+def _check_applications(notice: RoundNotice, meeting: Meeting) -> None:
+    """Stage 6."""
+    known = {a.id for a in meeting.applications}
+    seen: set[str] = set()
+    for app_id in notice.application_ids:
+        if app_id not in known:
+            raise RoundNoticeContentError(
+                Msg.of(
+                    "it names application {application}, which is not in this meeting.",
+                    application=app_id,
+                ),
+                f"unknown application {app_id!r}",
+            )
+        if app_id in seen:
+            raise RoundNoticeContentError(
+                Msg.of("it names application {application} twice.", application=app_id),
+                f"duplicate application {app_id!r}",
+            )
+        seen.add(app_id)
+
+
+def _check_round(notice: RoundNotice, sha256: str, expected: NoticeExpectations) -> bool:
+    """Stage 7; ``True`` when the reader already holds this very notice."""
+    held = expected.held.get(notice.round)
+    if held == sha256:
+        return True
+    if held is not None:
+        raise RoundNoticeStaleError(
+            Msg.of(
+                "a different notice for round {round} was already imported.",
+                round=notice.round,
+            ),
+            f"round {notice.round}: held {held[:16]}…, got {sha256[:16]}…",
+        )
+    latest = expected.latest_round
+    if notice.round <= latest:
+        raise RoundNoticeStaleError(
+            Msg.of(
+                "it opens round {round}, but round {latest} is already open here: the notice "
+                "is older than one already imported.",
+                round=notice.round,
+                latest=latest,
+            ),
+            f"round {notice.round} <= latest {latest}",
+        )
+    return False
