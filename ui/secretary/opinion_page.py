@@ -154,8 +154,9 @@ class OpinionPage(QWidget):
         self._show_state(view, bench.round)
         while self.comments_layout.count():
             item = self.comments_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         names = {f.key: str(f.name) for f in self.ctx.ws.setup().rubric.factors}
         for c in bench.comments:
             text = QPlainTextEdit()
