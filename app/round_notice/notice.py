@@ -22,6 +22,7 @@ from typing import Any, Final
 from cryptography import x509
 
 from app.atomic_file import atomic_write
+from app.bounded_read import read_bounded
 from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
@@ -284,22 +285,7 @@ def read_round_notice(
 
 def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
     """Stage 1."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read(MAX_FILE_SIZE + 1)
-        except OSError as exc:
-            raise RoundNoticeContainerError(
-                Msg.of("the file cannot be read ({error}).", error=exc.strerror or str(exc)),
-                f"read: {exc!r}",
-            ) from None
-    if len(data) > MAX_FILE_SIZE:
-        raise RoundNoticeContainerError(
-            Msg.of("it is larger than {limit} bytes.", limit=MAX_FILE_SIZE), "file too large"
-        )
-    return data
+    return read_bounded(source, MAX_FILE_SIZE, RoundNoticeContainerError)
 
 
 def _container(data: bytes) -> tuple[bytes, bytes]:

@@ -25,6 +25,7 @@ from typing import Any, Final
 from cryptography import x509
 
 from app.atomic_file import atomic_write
+from app.bounded_read import read_bounded
 from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.age_errors import AgeError
@@ -322,22 +323,7 @@ def read_sheet_file(
 
 
 def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-    else:
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read(MAX_FILE_SIZE + 1)
-        except OSError as exc:
-            raise SheetFileDecryptError(
-                Msg.of("the file cannot be read ({error}).", error=exc.strerror or str(exc)),
-                f"read: {exc!r}",
-            ) from None
-    if len(data) > MAX_FILE_SIZE:
-        raise SheetFileDecryptError(
-            Msg.of("it is larger than {limit} bytes.", limit=MAX_FILE_SIZE), "file too large"
-        )
-    return data
+    return read_bounded(source, MAX_FILE_SIZE, SheetFileDecryptError)
 
 
 def _decrypt(data: bytes, identity: Identity) -> bytes:
