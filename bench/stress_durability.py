@@ -1,7 +1,7 @@
 """Durability stress (reliability note M8): many SIGKILL trials on one workspace.
 
     .venv/bin/python bench/stress_durability.py --trials 1000 [--per-workspace 20]
-        [--max-delay 0.8] [--seed N] [--sealed]
+        [--max-edits 40] [--seed N] [--sealed]
 
 ``--sealed`` writes through an expert's sealing repository (workspace-drafts-v1).
 
@@ -32,7 +32,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--per-workspace", type=int, default=20)
-    parser.add_argument("--max-delay", type=float, default=0.8)
+    parser.add_argument(
+        "--max-edits", type=int, default=40, help="kill after 0..N acknowledged edits"
+    )
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--sealed", action="store_true", help="write sealed drafts")
     args = parser.parse_args()
@@ -52,7 +54,7 @@ def main() -> int:
                 path = Path(tmp) / f"stress-{n}.review"
                 history = prepare(path, sealed=args.sealed)
             try:
-                result = run_trial(path, rng.uniform(0.0, args.max_delay), history)
+                result = run_trial(path, rng.randrange(0, args.max_edits + 1), history)
             except AssertionError as exc:
                 failures.append(f"trial {n}: {exc}")
                 break  # the workspace is no longer a trustworthy base for further trials

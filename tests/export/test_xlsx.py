@@ -6,6 +6,8 @@ import csv
 import io
 import shutil
 import subprocess
+import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,8 +23,16 @@ needs_libreoffice = pytest.mark.tool("soffice")
 OUR_FORMULA = r"^=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|C\d+\+D\d+|C\d+)$"
 
 
-def test_equal_input_gives_equal_bytes() -> None:
-    assert render_workbook(build_input("en")) == render_workbook(build_input("en"))
+def test_equal_input_gives_equal_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two renders an hour apart on the wall clock: the workbook depends on its input only."""
+    first = render_workbook(build_input("en"))
+    later = time.time() + 3600
+    monkeypatch.setattr(zipfile.time, "time", lambda: later)
+    assert render_workbook(build_input("en")) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        stamped = {info.date_time for info in archive.infolist()}
+    when = build_input("en").generated_at
+    assert stamped == {(when.year, when.month, when.day, when.hour, when.minute, when.second)}
 
 
 def test_text_cells_are_strings_never_formulas() -> None:

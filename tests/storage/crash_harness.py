@@ -2,7 +2,9 @@
 ``bench/stress_durability.py``.
 
 Each trial starts :mod:`tests.storage.crash_child` on one workspace, kills it with SIGKILL
-after a random delay (sometimes before it has even opened the file), then reopens the
+once it has acknowledged a given number of edits (with 0, as soon as it is started, often
+before it has even opened the file), so the kill lands somewhere inside the next edit,
+whatever the machine's load; no trial depends on how fast the child runs. It then reopens the
 workspace and checks: the connection has WAL and ``synchronous=FULL``; ``integrity_check``
 is ok; every acknowledged edit is present (at most the one in flight is extra); the audit
 chain and every subject's state verify.
@@ -21,8 +23,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,8 +74,9 @@ def prepare(path: Path, *, sealed: bool = False) -> History:
     return history
 
 
-def run_trial(path: Path, delay: float, history: History) -> TrialResult:
-    """One kill; raises AssertionError on any lost edit or damage; updates ``history``."""
+def run_trial(path: Path, kill_after: int, history: History) -> TrialResult:
+    """One kill, sent as soon as the child has acknowledged ``kill_after`` edits; raises
+    AssertionError on any lost edit or damage; updates ``history``."""
     first = history.next_first
     key = [] if history.draft_key is None else [history.draft_key.hex()]
     child = subprocess.Popen(
@@ -85,21 +86,22 @@ def run_trial(path: Path, delay: float, history: History) -> TrialResult:
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    lines: list[bytes] = []
-    reader = threading.Thread(target=lambda: lines.extend(child.stdout or ()), daemon=True)
-    reader.start()
-    time.sleep(delay)
+    assert child.stdout is not None and child.stderr is not None
+    acked: list[int] = []
+    while len(acked) < kill_after:
+        line = child.stdout.readline()
+        if not line:
+            break  # the child ended on its own: reported below
+        acked.append(int(line))
     child.send_signal(signal.SIGKILL)
     child.wait()
-    reader.join()
-    stderr = (child.stderr.read() if child.stderr else b"").decode(errors="replace")
+    # Edits acknowledged between the last line read and the kill are acknowledged too.
+    acked.extend(int(line) for line in child.stdout.read().split())
+    stderr = child.stderr.read().decode(errors="replace")
+    child.stdout.close()
+    child.stderr.close()
     if child.returncode != -signal.SIGKILL:
         raise AssertionError(f"child ended on its own ({child.returncode}): {stderr}")
-    if child.stdout:
-        child.stdout.close()
-    if child.stderr:
-        child.stderr.close()
-    acked = [int(line) for line in b"".join(lines).decode().split()]
     history.acknowledged.update(acked)
     in_flight = (acked[-1] if acked else first - 1) + 1
     committed = _check(path, history, in_flight)

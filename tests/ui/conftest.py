@@ -20,6 +20,39 @@ from ui.common.i18n import switch_language
 
 REPO = Path(__file__).resolve().parents[2]
 
+EVENT_WAIT_MS = 180_000
+"""How long a UI test waits for an event before calling it a hang.
+
+Every wait is on an event (a signal, a condition), never on time, so the cap only bounds a
+real hang; on a busy two-core machine a package unlock or a signature can take many times
+what it takes on an idle one, and pytest-qt's 5 s default then fails tests that are right.
+"""
+
+
+def _patient(wait):  # type: ignore[no-untyped-def]
+    def patient(self, *args, timeout: int = EVENT_WAIT_MS, **kwargs):  # type: ignore[no-untyped-def]
+        return wait(self, *args, timeout=max(timeout, EVENT_WAIT_MS), **kwargs)
+
+    return patient
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from pytestqt.qtbot import QtBot
+
+    for name in (
+        "waitUntil",
+        "waitSignal",
+        "waitSignals",
+        "waitCallback",
+        "waitExposed",
+        "waitActive",
+    ):
+        wait = getattr(QtBot, name)
+        if not getattr(wait, "_patient", False):
+            patched = _patient(wait)
+            patched._patient = True  # type: ignore[attr-defined]
+            setattr(QtBot, name, patched)
+
 
 @pytest.fixture(autouse=True)
 def settings_dir(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:

@@ -80,7 +80,7 @@ def test_open_workspace_from_the_file_menu(
     qtbot.addWidget(window)
     assert window.pages.currentWidget() is window.empty_state
     window.open_workspace_action.trigger()
-    qtbot.waitUntil(lambda: window.meeting is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.meeting is not None)
     assert window.pages.currentWidget() is window.meeting_page
     assert window.agenda_model.rowCount() == 6
 

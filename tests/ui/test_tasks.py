@@ -157,7 +157,7 @@ def test_many_quick_tasks_with_a_progress_dialog(qtbot: QtBot) -> None:
             .with_progress("Working…", delay_ms=0)
             .success(results.append)
         )
-        with qtbot.waitSignal(task.signals.finished, timeout=10_000):
+        with qtbot.waitSignal(task.signals.finished):
             task.run()
     qtbot.waitUntil(lambda: len(results) == 200)
     assert sorted(results) == list(range(200))

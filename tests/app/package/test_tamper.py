@@ -8,7 +8,6 @@ The small package (a few KB, one STREAM chunk) is opened after each change; a la
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -43,7 +42,6 @@ def test_every_bit_flip_of_a_small_package(
 ) -> None:
     assert len(small_package) < 8_000
     path = tmp_path / "flip.oipkg"
-    start = time.monotonic()
     flips = 0
     for index in range(len(small_package)):
         for bit in range(8):
@@ -52,7 +50,6 @@ def test_every_bit_flip_of_a_small_package(
             _refused(world, path, bytes(mutated))
             flips += 1
     assert flips == 8 * len(small_package)
-    assert time.monotonic() - start < 120
 
 
 def test_every_truncation_of_a_small_package(

@@ -69,7 +69,7 @@ def sign_in_window(
     opened: list[ExpertWindow] = []
     dialog = unlock_dialog(workspace, dialogs, materials, clock, opened)
     type_unlock(qtbot, dialog, pki.expert_p12, PASSPHRASE)
-    qtbot.waitUntil(lambda: bool(opened), timeout=15_000)
+    qtbot.waitUntil(lambda: bool(opened))
     window = opened[0]
     qtbot.waitExposed(window)
     return window

@@ -44,7 +44,7 @@ def test_a_demo_expert_reads_a_real_attachment_from_the_kit(
     clock = Clock(dt.datetime.now(dt.UTC))
     dialog = unlock_dialog(summary.workspace, dialogs, None, clock, opened)
     type_unlock(qtbot, dialog, summary.identities["e02"], expert_passphrase("e02"))
-    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors), timeout=15_000)
+    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors))
     window = opened[0]
     assert not dialogs.errors
     assert window.desk.kit is not None
@@ -56,7 +56,7 @@ def test_a_demo_expert_reads_a_real_attachment_from_the_kit(
 
     page = window.materials_page
     page.tabs.setCurrentIndex(1)
-    with qtbot.waitSignal(page.viewer.loaded, timeout=20_000):
+    with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
     assert page.viewer.document.status() is QPdfDocument.Status.Ready
     assert page.viewer.document.pageCount() >= 2

@@ -64,7 +64,7 @@ def test_score_sign_and_export_one_application(
     # An attachment, from memory, in the PDF viewer.
     page = window.materials_page
     page.tabs.setCurrentIndex(1)
-    with qtbot.waitSignal(page.viewer.loaded, timeout=10_000) as loaded:
+    with qtbot.waitSignal(page.viewer.loaded) as loaded:
         click_row(qtbot, page.attachments, 0)
     assert loaded.args == [2]
     assert page.viewer.document.status() is QPdfDocument.Status.Ready
@@ -131,7 +131,7 @@ def test_score_sign_and_export_one_application(
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     dialogs.chosen_paths.append(secretary_pem)
     dialogs.passphrases.append(EXPERT_PASSPHRASE)
-    with qtbot.waitSignal(review.signed, timeout=15_000):
+    with qtbot.waitSignal(review.signed):
         click(qtbot, review.sign_button)
     assert not dialogs.errors
     state = desk.state(app.id)
@@ -147,7 +147,7 @@ def test_score_sign_and_export_one_application(
     out.mkdir()
     dialogs.chosen_paths.append(out)
     window.export_action.trigger()
-    qtbot.waitUntil(lambda: window.exporter.written is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: window.exporter.written is not None)
     written = window.exporter.written
     assert written is not None and written.path.parent == out
     assert any(str(written.path) in text for _title, text in dialogs.messages)

@@ -129,7 +129,7 @@ def sign_in_again(
     opened: list[ExpertWindow] = []
     dialog = unlock_dialog(summary.workspace, dialogs, None, lambda: at, opened)
     type_unlock(qtbot, dialog, summary.identities[expert_id], expert_passphrase(expert_id))
-    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors), timeout=60_000)
+    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors))
     assert not dialogs.errors
     window = opened[0]
     qtbot.waitExposed(window)
@@ -162,8 +162,8 @@ def test_killing_the_program_and_reopening_restores_exactly_where_the_expert_was
     materials = window.materials_page
     viewer = materials.viewer
     assert materials.attachment_name == report["attachment"]
-    qtbot.waitUntil(lambda: viewer.document.status() is QPdfDocument.Status.Ready, timeout=60_000)
-    qtbot.waitUntil(lambda: materials.attachment_place() is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: viewer.document.status() is QPdfDocument.Status.Ready)
+    qtbot.waitUntil(lambda: materials.attachment_place() is not None)
     assert viewer.current_page() == report["pdf_page"] == kill_child.PDF_PAGE - 1
     assert viewer.page_spin.value() == kill_child.PDF_PAGE
     assert viewer.zoom_factor() == pytest.approx(report["zoom"])

@@ -48,7 +48,7 @@ def test_the_meeting_passphrase_opens_packages_not_addressed_to_the_expert(
     opened: list[ExpertWindow] = []
     dialog = unlock_dialog(summary.workspace, dialogs, materials, Clock(now), opened)
     type_unlock(qtbot, dialog, summary.identities["e02"], expert_passphrase("e02"))
-    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors), timeout=15_000)
+    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors))
     window = opened[0]
     click_row(qtbot, window.agenda.view, 1)
     click(qtbot, window.conflict_page.no_conflict)
@@ -63,17 +63,17 @@ def test_the_meeting_passphrase_opens_packages_not_addressed_to_the_expert(
 
     dialogs.passphrases.append(b"wrong-wrong-wrong")
     click(qtbot, page.meeting_key_button)
-    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(dialogs.errors))
     assert "passphrase" in dialogs.errors[-1]["message"].lower()
     assert page.attachments.model().rowCount() == 0
 
     dialogs.passphrases.append(DEMO_MEETING_PASSPHRASE.encode())
     click(qtbot, page.meeting_key_button)
-    qtbot.waitUntil(lambda: page.attachments.model().rowCount() > 0, timeout=30_000)
-    qtbot.waitUntil(lambda: not _running, timeout=10_000)
+    qtbot.waitUntil(lambda: page.attachments.model().rowCount() > 0)
+    qtbot.waitUntil(lambda: not _running)
     assert not page.meeting_key_button.isVisible()
     assert len(dialogs.errors) == 1
-    with qtbot.waitSignal(page.viewer.loaded, timeout=20_000):
+    with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
     assert page.viewer.document.status() is QPdfDocument.Status.Ready
     window.close()

@@ -36,7 +36,7 @@ def _signed_in(qtbot: QtBot, demo: Path, dialogs: RecordingDialogs) -> ExpertWin
     clock = Clock(dt.datetime.now(dt.UTC))  # demo certificates are issued at build time
     dialog = unlock_dialog(summary.workspace, dialogs, None, clock, opened)
     type_unlock(qtbot, dialog, summary.identities["e03"], expert_passphrase("e03"))
-    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors), timeout=15_000)
+    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors))
     assert not dialogs.errors, dialogs.errors
     return opened[0]
 

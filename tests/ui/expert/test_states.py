@@ -129,7 +129,7 @@ def _refused(
     opened: list[ExpertWindow] = []
     dialog = unlock_dialog(workspace, dialogs, None, clock, opened)
     type_unlock(qtbot, dialog, p12, passphrase)
-    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=15_000)
+    qtbot.waitUntil(lambda: bool(dialogs.errors))
     assert dialog.passphrase_edit.text() == ""
     assert dialog.session is None
     dialog.close()
@@ -208,14 +208,14 @@ def test_a_pdf_that_does_not_render_gets_a_message_and_search_finds_text(
     click(qtbot, window.conflict_page.confirm)
     page = window.materials_page
     page.tabs.setCurrentIndex(1)
-    with qtbot.waitSignal(page.viewer.failed, timeout=10_000):
+    with qtbot.waitSignal(page.viewer.failed):
         click_row(qtbot, page.attachments, 1)
     assert "cannot be displayed" in page.viewer.message.text()
     assert page.viewer.stack.currentWidget() is page.viewer.message
-    with qtbot.waitSignal(page.viewer.loaded, timeout=10_000):
+    with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
     qtbot.keyClicks(page.viewer.search_edit, "Budget")
     qtbot.keyClick(page.viewer.search_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.viewer.search_model.rowCount(QModelIndex()) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: page.viewer.search_model.rowCount(QModelIndex()) == 2)
     page.viewer.jump_to(1)
     qtbot.waitUntil(lambda: page.viewer.page_spin.value() == 2)

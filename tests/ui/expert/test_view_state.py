@@ -35,7 +35,7 @@ def declare_and_open(qtbot: QtBot, window: ExpertWindow, row: int) -> None:
 def open_budget(qtbot: QtBot, window: ExpertWindow) -> None:
     page = window.materials_page
     page.tabs.setCurrentIndex(1)
-    with qtbot.waitSignal(page.viewer.loaded, timeout=10_000):
+    with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
 
 
@@ -106,12 +106,12 @@ def test_pdf_page_turns_are_saved_by_themselves_once_they_stop(
     declare_and_open(qtbot, window, 0)
     open_budget(qtbot, window)
     viewer = window.materials_page.viewer
-    with qtbot.waitSignal(window.keeper.saved, timeout=10_000):
+    with qtbot.waitSignal(window.keeper.saved):
         type_score(qtbot, viewer.page_spin, "2")
         assert window.keeper.pending  # debounced, not yet written
     state = stored(window.ctx.workspace)
     assert state is not None and state.attachment == OpenAttachment("budget.pdf", 1, None)
-    with qtbot.waitSignal(window.keeper.saved, timeout=10_000):
+    with qtbot.waitSignal(window.keeper.saved):
         click(qtbot, viewer.zoom_in)
     state = stored(window.ctx.workspace)
     assert state is not None and state.attachment is not None

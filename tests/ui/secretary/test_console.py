@@ -47,7 +47,7 @@ def click(qtbot: QtBot, button: QWidget) -> None:
 def wait_idle(qtbot: QtBot) -> None:
     from ui.common.tasks import _running
 
-    qtbot.waitUntil(lambda: not _running, timeout=60_000)
+    qtbot.waitUntil(lambda: not _running)
     QApplication.processEvents()
 
 

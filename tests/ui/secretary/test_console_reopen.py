@@ -56,7 +56,7 @@ def test_a_reopened_console_shows_the_board_and_the_room(
     opinion = window.pages.index(window.opinion_page)
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(opinion).center())
     cards = window.opinion_page.comments_layout
-    qtbot.waitUntil(lambda: cards.count() == 6, timeout=20_000)  # e04 is recused from a01
+    qtbot.waitUntil(lambda: cards.count() == 6)  # e04 is recused from a01
     first = cards.itemAt(0).widget().toPlainText()
     assert "Logic of the concept:" in first and "concept_logic" not in first, first
 

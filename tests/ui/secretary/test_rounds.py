@@ -27,7 +27,7 @@ E04, E05, A02 = 3, 4, 0  # rows and the round-2 board's only column
 def wait_idle(qtbot: QtBot) -> None:
     from ui.common.tasks import _running
 
-    qtbot.waitUntil(lambda: not _running, timeout=60_000)
+    qtbot.waitUntil(lambda: not _running)
     QApplication.processEvents()
 
 

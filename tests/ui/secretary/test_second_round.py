@@ -112,7 +112,7 @@ def test_a_second_round_through_both_windows(
     qtbot.keyClick(expert, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(expert.file_menu.isVisible)
     qtbot.keyClick(expert.file_menu, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: expert.notice_importer.last is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: expert.notice_importer.last is not None)
     assert dialogs.errors == []
     title, text = dialogs.messages[-1]
     assert title == "Round 2" and "Round 2 is open for a02" in text
@@ -162,7 +162,7 @@ def test_a_second_round_through_both_windows(
     assert history.index(0, 3).data() != "—" and history.index(1, 3).data() == "—"
     assert review.status_line.text().startswith("Round 2: Draft, version 1")
     dialogs.passphrases.append(EXPERT_PASSPHRASE)
-    with qtbot.waitSignal(review.signed, timeout=20_000):
+    with qtbot.waitSignal(review.signed):
         click(qtbot, review.sign_button)
     assert dialogs.errors == []
     assert [v.status for v in history.rows()] == [SheetStatus.SUBMITTED] * 2
@@ -179,7 +179,7 @@ def test_a_second_round_through_both_windows(
     usb.mkdir()
     dialogs.chosen_paths.append(usb)
     qtbot.keyClick(expert, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: expert.exporter.written is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: expert.exporter.written is not None)
     written = expert.exporter.written
     assert written is not None and written.path.name == "sec-2026-04-e01-round-2.oisheet"
     asked = next(text for title, text in dialogs.messages if "Which round" in text)

@@ -21,7 +21,7 @@ from ui.secretary.window import SecretaryWindow
 def _wait_idle(qtbot: QtBot) -> None:
     from ui.common.tasks import _running
 
-    qtbot.waitUntil(lambda: not _running, timeout=60_000)
+    qtbot.waitUntil(lambda: not _running)
     QApplication.processEvents()
 
 
