@@ -1,4 +1,4 @@
-"""What the use cases need from storage, as Protocols (``storage.workspace.Workspace``
+"""What the use cases need from storage, as Protocols (``storage.workspace.core.Workspace``
 implements them; tests may use it directly or a fake).
 
 Contract every implementation keeps:
@@ -111,7 +111,7 @@ class RoundNoticeStore(Protocol):
 
 class ExpertRepository(ScoringRepository, SignedCopies, RoundNoticeStore, Protocol):
     """Everything one signed-in expert's window records, sealed to that expert
-    (``storage.expert_workspace.ExpertWorkspace``; threat T1), and the workspace's round
+    (``storage.workspace.expert.ExpertWorkspace``; threat T1), and the workspace's round
     notices."""
 
 

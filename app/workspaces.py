@@ -11,12 +11,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from app.demo_build import AttachmentMaker, build_demo, default_attachment_maker
+from app.demo.build import AttachmentMaker, build_demo, default_attachment_maker
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import StorageError
 from app.i18n import Msg
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 
 WORKSPACE_FILE = "workspace.sqlite"
 DEMO_ACTOR = "demo-setup"
@@ -46,7 +46,7 @@ def ensure_demo_workspace(
 
     Returns the workspace file and whether it was created now. An existing demo workspace is
     kept as it is, so what a person recorded in it survives a restart. A new one comes from
-    :func:`app.demo_build.build_demo` (CA, identities, packages, kit, imported workspace) -
+    :func:`app.demo.build.build_demo` (CA, identities, packages, kit, imported workspace) -
     the one path the CLI and the window share; PDFs come from ``attachment_maker`` or the
     maker the composition root registered.
     """

@@ -54,10 +54,10 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
-from app.meeting_file import parse_meeting
+from app.formats.meeting_file import parse_meeting
+from app.formats.rubric_file import load_default_rubric
 from app.paths import DEMO
 from app.results import BundleInput, build_bundle, verify_bundle
-from app.rubric_file import load_default_rubric
 from app.sheets import SheetContext, SignedDocument, sign_sheet
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -164,7 +164,7 @@ def main() -> int:
     parser.add_argument("--imports", type=int, default=200)
     parser.add_argument("--skip-large-verify", action="store_true")
     args = parser.parse_args()
-    from storage.ministry import import_bundle
+    from storage.ministry.database import import_bundle
 
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.canonical_json import dumps_canonical
 from app.consolidation import ConsolidationRule, DispersionLimits, consolidate, result_to_document
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId, SheetId
 from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole, Meeting
@@ -30,8 +29,9 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.formats.canonical_json import dumps_canonical
+from app.formats.rubric_file import load_default_rubric
 from app.i18n import LocalizedText
-from app.rubric_file import load_default_rubric
 
 AT = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 MEETING = MeetingId("bench")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.rubric_file import load_default_rubric
+from app.formats.rubric_file import load_default_rubric
 from export.report_model import ReportInput
 from tests.export.report_fixtures import big_meeting, build_input
 

@@ -57,7 +57,7 @@ def run_one(size_mb: int, workdir: Path) -> dict[str, float]:
     from app.crypto.identity import Identity, derive_x25519_private_key
     from app.crypto.profile import Role
     from app.i18n import LocalizedText
-    from app.meeting_key import generate_meeting_key
+    from app.kit.meeting_key import generate_meeting_key
     from app.package import Attachment, build_package, open_package
     from app.package.form import parse_form, parse_form_document, template_document
     from app.package.manifest import parse_manifest

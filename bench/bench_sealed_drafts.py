@@ -28,17 +28,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import scoring
 from app.crypto.identity import Identity, derive_x25519_private_key
 from app.crypto.pki import CertificateAuthority, init_ca, issue_certificate, load_ca
 from app.crypto.profile import Role
 from app.domain.ids import CriterionKey, FactorKey
 from app.domain.meeting import Meeting
 from app.domain.sheet import CriterionVerdict, Recommendation, ScoreSheet
-from app.expert_session import session_for
+from app.expert import scoring
+from app.expert.session import session_for
+from app.expert.unlock import open_expert_drafts
 from app.ports import ScoringRepository
-from app.sealed_drafts.unlock import open_expert_drafts
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
 
 COMMENT = "A sound platform; the committed funding is documented on page 12. " * 4

@@ -37,13 +37,13 @@ from app.crypto.profile import Role
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, CriterionAnswer, CriterionVerdict, ScoreSheet
-from app.rubric_file import load_default_rubric
+from app.formats.rubric_file import load_default_rubric
 from app.secretary.board import progress_board
 from app.secretary.collect import import_sheet_files
 from app.secretary.model import IssuedKit, MeetingHeader, RoundInfo, SecretarySetup
 from app.secretary.rounds import consolidate_round
 from app.sheets import SheetContext, sign_recusal, sign_sheet, write_sheet_file
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 KIT_HASH = "be" * 32
 

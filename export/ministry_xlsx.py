@@ -1,6 +1,6 @@
 """The ministry's summary workbook: every imported meeting × application on one sheet.
 
-Read from the ministry database (:func:`storage.ministry.application_rows`), never from a
+Read from the ministry database (:func:`storage.ministry.database.application_rows`), never from a
 bundle's own workbook. Every text - applicant names included - is written as a string cell
 (``data_type = "s"``), so ``=HYPERLINK(…)`` or ``+cmd`` stays text (threat M12); there are
 no formulas. Written atomically.
@@ -15,11 +15,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.atomic_file import atomic_write
 from app.errors import UserFacingError
+from app.formats.atomic_file import atomic_write
 from app.i18n import Msg, _, current_language
 from export.text import clean
-from storage.ministry import ApplicationRow, application_rows
+from storage.ministry.database import ApplicationRow, application_rows
 
 
 def export_xlsx(db_path: Path, out: Path, *, generated_at: datetime | None = None) -> int:

@@ -29,9 +29,9 @@ TABS = ("agenda", "roster", "rubric")
 
 def demo_data() -> tuple[object, object]:
     try:
-        from app.demo import load_demo
+        from app.demo.meeting import load_demo
     except ImportError:  # the demo module is not there yet: use the test sample instead
-        from app.rubric_file import load_default_rubric
+        from app.formats.rubric_file import load_default_rubric
         from tests.ui.sample import sample_meeting
 
         return sample_meeting(), load_default_rubric()

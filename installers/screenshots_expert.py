@@ -62,13 +62,13 @@ def main() -> int:
     from app.crypto import pki
     from app.crypto.identity import load_identity
     from app.crypto.profile import Role
-    from app.demo import load_demo
+    from app.demo.meeting import load_demo
     from app.domain.sheet import CriterionVerdict, NoteKind, Recommendation
-    from app.expert_flow import Page
-    from app.expert_session import session_for
+    from app.expert.flow import Page
+    from app.expert.materials import AttachmentInfo, IssuerSignature
+    from app.expert.session import session_for
     from app.i18n import LocalizedText
-    from app.materials import AttachmentInfo, IssuerSignature
-    from storage.workspace import Workspace
+    from storage.workspace.core import Workspace
     from ui import launch
     from ui.common.i18n import switch_language
     from ui.expert.sign_in import open_expert_window

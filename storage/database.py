@@ -23,7 +23,7 @@ import sqlite_utils
 
 from app.errors import StorageError
 from app.i18n import Msg
-from storage import migrations
+from storage.migrations import workspace as migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 250

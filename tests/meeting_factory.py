@@ -19,8 +19,8 @@ from app.domain.meeting import (
     Meeting,
 )
 from app.domain.rubric import Rubric
+from app.formats.rubric_file import parse_rubric
 from app.i18n import LocalizedText
-from app.rubric_file import parse_rubric
 
 MEETING = MeetingId("m-2025-01")
 EXPERT = ExpertId("e1")

@@ -20,7 +20,7 @@ from app.errors import UserCancelled, UserFacingError
 from app.i18n import LocalizedText, _, detect_language, set_language
 
 if TYPE_CHECKING:
-    from app.demo_complete import Exporters as DemoExporters
+    from app.demo.complete import Exporters as DemoExporters
 
 SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit", "results", "secretary")
 
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _compose() -> None:
     """Composition root: ``app`` may not import ``export``, so the CLI hands the demo
     builder its PDF maker (reportlab is imported only when a demo is really built)."""
-    from app.demo_build import use_attachment_maker
+    from app.demo.build import use_attachment_maker
 
     use_attachment_maker(demo_attachments)
 
@@ -94,7 +94,7 @@ def demo_attachments(application: Application) -> Sequence[tuple[str, LocalizedT
 def demo_exporters() -> DemoExporters:
     """The report, signature and workbook exporters ``review-desk demo --complete`` needs
     (``export``: reportlab, pyHanko, openpyxl), loaded by name only when called."""
-    from app.demo_complete import Exporters
+    from app.demo.complete import Exporters
 
     model = importlib.import_module("export.report_model")
     pdf = importlib.import_module("export.report_pdf")

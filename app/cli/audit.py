@@ -30,8 +30,8 @@ from app.errors import ValidationError
 from app.i18n import Msg, _
 
 if TYPE_CHECKING:  # storage is imported only when the command runs
-    from storage.audit import AuditReport
-    from storage.audit_parts import Part, PartReport
+    from storage.audit.chain import AuditReport
+    from storage.audit.parts import Part, PartReport
 
 
 def register(subparsers: Any) -> None:
@@ -54,8 +54,8 @@ def register(subparsers: Any) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from storage.audit import Checkpoint
-    from storage.audit_parts import WorkspaceKind, verify_workspace_file
+    from storage.audit.chain import Checkpoint
+    from storage.audit.parts import WorkspaceKind, verify_workspace_file
 
     checkpoint: Checkpoint | None = None
     if args.checkpoint:
@@ -85,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _part_name(part: Part) -> str:
-    from storage.audit_parts import Part
+    from storage.audit.parts import Part
 
     return {
         Part.CHAIN: _("Audit log (hash chain)"),
@@ -97,7 +97,7 @@ def _part_name(part: Part) -> str:
 
 
 def _part_line(part: PartReport) -> str:
-    from storage.audit_parts import Part
+    from storage.audit.parts import Part
 
     name = _part_name(part.part)
     report = part.report
@@ -124,7 +124,7 @@ def _part_line(part: PartReport) -> str:
 
 
 def _reason(report: AuditReport) -> str:
-    from storage.audit import AuditProblem
+    from storage.audit.chain import AuditProblem
 
     if report.reason is AuditProblem.STATE_CHANGED:
         subject = report.subject or ""
@@ -146,8 +146,8 @@ def _reason(report: AuditReport) -> str:
 
 def describe_subject(subject: str) -> str:
     """What an audit subject names, in words (the raw subject is printed beside it)."""
-    from storage import secretary as sec
-    from storage import subjects as subj
+    from storage.audit import subjects as subj
+    from storage.secretary import workspace as sec
 
     kind, keys = subj.parse(subject)
     first = keys[0] if keys else ""

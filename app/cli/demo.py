@@ -1,6 +1,6 @@
 """``review-desk demo``: the built-in demo meeting, in the window or as files on disk.
 
-The first run builds the full demo material (:mod:`app.demo_build`): a demo certificate
+The first run builds the full demo material (:mod:`app.demo.build`): a demo certificate
 authority, identities with documented demo passphrases, signed encrypted packages with PDF
 attachments, the secretary's meeting kit and the expert workspace imported from it. Later
 runs keep what is there.
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_material(directory: Path) -> None:
     """Where each demo file is, and the passphrases (all of them fictional demo secrets)."""
-    from app.demo_build import demo_summary
+    from app.demo.build import demo_summary
 
     summary = demo_summary(directory)
     if not summary.kit.exists():
@@ -100,7 +100,7 @@ def _complete(directory: Path) -> None:
     import datetime as dt
 
     from app.cli import demo_exporters
-    from app.demo_complete import complete_demo, output_paths
+    from app.demo.complete import complete_demo, output_paths
 
     report, workbook, bundle = output_paths(directory)
     if report.exists() and workbook.exists() and bundle.exists():

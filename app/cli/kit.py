@@ -44,7 +44,7 @@ def _now() -> dt.datetime:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    from app.kit import inspect_kit
+    from app.kit.reader import inspect_kit
 
     found = inspect_kit(args.file)
     print(_("Meeting kit {path} (signature NOT verified)", path=str(args.file)))
@@ -58,7 +58,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from app.crypto.pki import load_trust_roots
-    from app.kit import open_kit
+    from app.kit.reader import open_kit
 
     with open_kit(args.file, load_trust_roots(args.trust), _now()) as kit:
         print(_("The meeting kit is intact and signed by {name}.", name=kit.signer.common_name))
@@ -77,7 +77,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.crypto.pki import load_trust_roots
-    from app.kit import import_kit
+    from app.expert.kit_import import import_kit
 
     directory = args.dir.expanduser().resolve()
     outcome = import_kit(args.file, directory, load_trust_roots(args.trust), _now())

@@ -109,7 +109,7 @@ def _read(path: str) -> bytes:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from app.atomic_file import atomic_write
+    from app.formats.atomic_file import atomic_write
     from app.package.form import template_document
 
     out = Path(args.out)
@@ -131,8 +131,8 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.canonical_json import JsonFormatError, loads_strict
     from app.crypto.identity import load_identity
+    from app.formats.canonical_json import JsonFormatError, loads_strict
     from app.package import Attachment, build_package
     from app.package.form import parse_form_document
 
@@ -251,7 +251,7 @@ def _inspect(args: argparse.Namespace) -> int:
 def _identities(args: argparse.Namespace) -> list[Any]:
     from app.crypto.age_keys import parse_identity_file
     from app.crypto.identity import load_identity
-    from app.meeting_key import unlock_meeting_key
+    from app.kit.meeting_key import unlock_meeting_key
     from app.package import decryption_identity
 
     if args.meeting_key:

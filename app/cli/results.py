@@ -126,7 +126,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from app.results import BundleReplayError
-    from storage.ministry import import_bundle
+    from storage.ministry.database import import_bundle
 
     roots, identity = _context(args)
     try:

@@ -132,8 +132,8 @@ def _ids(text: str) -> list[str]:
 
 def _init(args: argparse.Namespace) -> int:
     from app.crypto.pki import load_trust_roots
-    from app.meeting_file import check_rubric, load_meeting_file
-    from app.rubric_file import load_default_rubric, load_rubric_file
+    from app.formats.meeting_file import check_rubric, load_meeting_file
+    from app.formats.rubric_file import load_default_rubric, load_rubric_file
     from app.secretary.model import MeetingHeader
     from app.secretary.setup import create_workspace
 

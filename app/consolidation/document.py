@@ -3,7 +3,7 @@
 Deterministic: lists are in a fixed order (applications by hearing position, participants and
 inputs by expert id, factors in rubric order), exact values are ``"p/q"`` strings in lowest
 terms, presented values are decimal strings with exactly ``decimals`` places, and there are
-no floats, so :func:`app.canonical_json.dumps_canonical` gives the same bytes for the same
+no floats, so :func:`app.formats.canonical_json.dumps_canonical` gives the same bytes for the same
 inputs. The ministry recomputes this document from the signed sheets and compares bytes.
 
 An expert's role and weight are listed once per application under ``participants``; the

@@ -175,7 +175,7 @@ def _index(
         pair = (declaration.expert_id, declaration.application_id)
         check_pair(declaration.meeting_id, *pair)
         if declaration.has_conflict:
-            # A conflict cannot be withdrawn (app.scoring); keep the smallest reason text so
+            # A conflict cannot be withdrawn (app.expert.scoring); keep the smallest reason text so
             # repeated declarations give the same result in any order.
             reason = declaration.reason
             recused[pair] = min(reason, recused[pair]) if pair in recused else reason

@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app.atomic_file import atomic_write
 from app.crypto import profile
 from app.crypto.identity import (
     IdentityFormatError,
@@ -39,6 +38,7 @@ from app.crypto.profile import (
     normalize_fingerprint,
 )
 from app.errors import UserFacingError
+from app.formats.atomic_file import atomic_write
 from app.i18n import Msg
 
 __all__ = [

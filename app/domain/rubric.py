@@ -1,6 +1,6 @@
 """The rubric: factors, weights, maximum points, grade bands, guiding questions, basic criteria.
 
-A rubric is data (``resources/rubrics/*.json``, read by :mod:`app.rubric_file`). The meeting
+A rubric is data (``resources/rubrics/*.json``, read by :mod:`app.formats.rubric_file`). The meeting
 fixes it before scoring; it is signed into the kit so experts and the ministry see the same one.
 """
 

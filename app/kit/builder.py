@@ -19,7 +19,6 @@ from typing import Final
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app.canonical_json import dumps_canonical
 from app.crypto import profile
 from app.crypto.age_errors import AgeError
 from app.crypto.cms import sign_detached
@@ -28,6 +27,9 @@ from app.crypto.profile import Role, role_label
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.formats.canonical_json import dumps_canonical
+from app.formats.meeting_file import meeting_to_document
+from app.formats.rubric_file import rubric_to_document
 from app.i18n import Msg
 from app.kit.errors import KitBuildError
 from app.kit.files import write_stream_atomically
@@ -48,7 +50,6 @@ from app.kit.manifest import (
     package_name,
 )
 from app.kit.trust import issuing_root, sealed_key_problem
-from app.meeting_file import meeting_to_document
 from app.package.errors import PackageError
 from app.package.reader import inspect_package
 from app.package.zipcheck import MAX_ENTRIES
@@ -60,7 +61,6 @@ from app.package.zipwrite import (
     dos_timestamp,
     local_header,
 )
-from app.rubric_file import rubric_to_document
 
 _BLOCK: Final = 1 << 20
 

@@ -1,6 +1,6 @@
 """Streaming atomic writes for kits and the packages copied out of them.
 
-Kits hold whole packages (possibly hundreds of MB), so :func:`app.atomic_file.atomic_write`
+Kits hold whole packages (possibly hundreds of MB), so :func:`app.formats.atomic_file.atomic_write`
 (bytes in memory) does not fit: blocks are streamed into a temporary file next to the
 target (mode 0600), fsynced and renamed, and the folder is fsynced. On any failure the
 temporary file is removed and the target is untouched (old or new, never partial).

@@ -1,7 +1,7 @@
 """``manifest.json`` of a meeting kit (kit v1, section 3): what the kit holds.
 
 Parsed only after the secretary's signature has been verified over its exact bytes, then
-strictly (:func:`app.canonical_json.loads_strict`): ``format`` and ``version`` first, every
+strictly (:func:`app.formats.canonical_json.loads_strict`): ``format`` and ``version`` first, every
 field checked, no unknown field, then :func:`reconcile` against the checked ZIP directory.
 The **kit hash** is the SHA-256 of these exact bytes: every sheet names it, so a sheet is
 tied to the one kit (meeting, roster, rubric, packages) its author worked from.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.kit.errors import KitManifestError, KitVersionError
 from app.package.zipcheck import ZipDirectory

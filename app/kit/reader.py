@@ -10,7 +10,7 @@
    fingerprint; ``trust-roots.pem`` holds the root the secretary chains to;
    ``secretary.pem`` is the signer's certificate with its X25519 binding; the meeting key
    is a sealed meeting key; exactly one package per application, each a binary age file to
-   keys. Packages stay encrypted: an expert opens them later (:mod:`app.package_materials`).
+   keys. Packages stay encrypted: an expert opens them later (:mod:`app.expert.package_materials`).
 
 Only then does :func:`open_kit` return.
 """
@@ -30,7 +30,6 @@ from typing import BinaryIO, Final, cast
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app.canonical_json import JsonFormatError, loads_strict
 from app.crypto import profile
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import inspect_header
@@ -39,6 +38,9 @@ from app.crypto.profile import Role
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import RubricError
+from app.formats.canonical_json import JsonFormatError, loads_strict
+from app.formats.meeting_file import MeetingFileError, check_rubric, parse_meeting
+from app.formats.rubric_file import parse_rubric
 from app.i18n import Msg
 from app.kit.errors import (
     KitContainerError,
@@ -69,10 +71,8 @@ from app.kit.manifest import (
 )
 from app.kit.record import KitRecord
 from app.kit.trust import issuing_root, sealed_key_problem
-from app.meeting_file import MeetingFileError, check_rubric, parse_meeting
 from app.package.errors import PackageContainerError
 from app.package.zipcheck import ZipDirectory, ZipEntry, iter_entry, read_directory, read_entry
-from app.rubric_file import parse_rubric
 
 _SECRETARY: Collection[Role] = frozenset({Role.SECRETARY})
 MAX_KIT_SIZE: Final = 0xFFFFFFFF

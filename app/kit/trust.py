@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import inspect_header
-from app.meeting_key import MAX_SEALED_SIZE
+from app.kit.meeting_key import MAX_SEALED_SIZE
 
 
 def issuing_root(

@@ -371,7 +371,7 @@ class _ArchiveStream(io.RawIOBase):
 def _write_atomically(out: Path, write: Callable[[BinaryIO], None]) -> int:
     """Temporary file in ``out``'s folder (mode 0600), fsync, rename, fsync the folder.
 
-    Streaming counterpart of :func:`app.atomic_file.atomic_write`; returns the size written.
+    Streaming counterpart of :func:`app.formats.atomic_file.atomic_write`; returns the size written.
     """
     directory = out.parent if str(out.parent) else Path(".")
     try:

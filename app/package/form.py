@@ -2,7 +2,7 @@
 
 ``{"format": "review-desk/application-form", "version": 1, "application": {...}}`` where the
 application object is the one of ``meeting-v1.md`` (read by
-:func:`app.meeting_file.parse_application`). The same document is what ``package template``
+:func:`app.formats.meeting_file.parse_application`). The same document is what ``package template``
 writes and ``package build --form`` reads, so an issuing office edits exactly what is sealed.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.domain.meeting import Application
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.meeting_file import MeetingFileError, application_to_document, parse_application
 from app.i18n import Msg
-from app.meeting_file import MeetingFileError, application_to_document, parse_application
 from app.package.errors import PackageFormError
 from app.package.manifest import SUMMARY_FIELDS
 from app.paths import DEMO

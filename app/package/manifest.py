@@ -1,7 +1,7 @@
 """``manifest.json``: what a package holds (package v1, section 4).
 
 The manifest is parsed only after its signature has been verified over its exact bytes
-(:mod:`app.package.reader`), and then strictly: :func:`app.canonical_json.loads_strict`,
+(:mod:`app.package.reader`), and then strictly: :func:`app.formats.canonical_json.loads_strict`,
 ``format`` and ``version`` first (an unknown version is named), every field checked, no
 unknown field, then :func:`reconcile` against the checked ZIP directory.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageManifestError, PackageVersionError
 from app.package.zipcheck import ZipDirectory, name_problem

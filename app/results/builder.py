@@ -9,7 +9,7 @@ that it belongs to this meeting and kit.
 
 The bundle is assembled in memory (bounded at 1 GiB; a 200-application, 30-expert meeting
 is a few tens of MiB), optionally sealed to the ministry, and written with
-:func:`app.atomic_file.atomic_write`: a crash leaves the old file or the new one.
+:func:`app.formats.atomic_file.atomic_write`: a crash leaves the old file or the new one.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pathlib import Path
 
 from cryptography import x509
 
-from app.atomic_file import atomic_write
 from app.consolidation import ConsolidationInputError, RuleError, consolidate, result_to_document
 from app.crypto.cms import sign_detached
 from app.crypto.identity import Identity, IdentityExpiredError
 from app.crypto.profile import Role, role_label
 from app.domain.sheet import ConflictDeclaration, ScoreSheet
+from app.formats.atomic_file import atomic_write
 from app.i18n import Msg
 from app.results import container
 from app.results.checks import Gap, completeness_gaps

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.package.zipcheck import ZipDirectory
 from app.results.errors import BundleManifestError, BundleVersionError

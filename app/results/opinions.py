@@ -15,12 +15,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from app.canonical_json import dumps_canonical
 from app.crypto import cms
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.domain.meeting import Expert
 from app.domain.sheet import PanelOpinion
+from app.formats.canonical_json import dumps_canonical
 from app.i18n import Msg
 from app.results.errors import BundleBuildError
 from app.sheets import SignedDocument, codec

@@ -21,7 +21,6 @@ from typing import Any
 
 from cryptography import x509
 
-from app.canonical_json import JsonFormatError, dumps_canonical
 from app.consolidation import (
     ConsolidationInputError,
     MeetingResult,
@@ -34,6 +33,7 @@ from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.domain.meeting import Meeting
+from app.formats.canonical_json import JsonFormatError, dumps_canonical
 from app.i18n import Msg
 from app.package.zipcheck import ZipEntry
 from app.results import container

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.consolidation import (
     ConsolidationRule,
     RuleError,
@@ -25,10 +24,11 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import PanelOpinion, Recommendation
 from app.errors import UserFacingError
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.meeting_file import meeting_to_document, parse_meeting
+from app.formats.rubric_file import parse_rubric, rubric_to_document
 from app.i18n import Msg
-from app.meeting_file import meeting_to_document, parse_meeting
 from app.results.errors import BundleResultsError
-from app.rubric_file import parse_rubric, rubric_to_document
 from app.sheets import codec
 
 FORMAT: Final = "review-desk/results"

@@ -21,15 +21,15 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from app.atomic_file import atomic_write
-from app.bounded_read import read_bounded
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, fingerprint
 from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import Meeting
+from app.formats.atomic_file import atomic_write
+from app.formats.bounded_read import read_bounded
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.kit.record import KitRecord
 from app.round_notice.errors import (

@@ -9,7 +9,7 @@ expert's own X25519 key, so it opens only in a session unlocked with their PKCS#
 - :mod:`app.sealed_drafts.cipher` seals and opens values (ChaCha20-Poly1305, bound to
   their place);
 - :mod:`app.sealed_drafts.keys` creates, wraps, signs and unwraps the draft key;
-- :mod:`app.sealed_drafts.unlock` is the sign-in use case that hands the expert window a
+- :mod:`app.expert.unlock` is the sign-in use case that hands the expert window a
   sealing repository;
 - :mod:`app.sealed_drafts.errors` holds the typed failures.
 

@@ -26,7 +26,7 @@ from app.errors import NotFoundError
 from app.i18n import N_, Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.rounds import round_info, round_meeting
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 class CellState(enum.Enum):

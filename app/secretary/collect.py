@@ -40,7 +40,7 @@ from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
 from app.sheets import SheetFileContents, SheetFileError, read_sheet_file
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from app.crypto.age_keys import X25519Identity
 from app.errors import ValidationError
 from app.i18n import Msg
-from app.meeting_key import (
+from app.kit.meeting_key import (
     generate_meeting_key,
     generate_meeting_passphrase,
     seal_meeting_key,
     unlock_meeting_key,
 )
 from app.secretary.errors import SetupFrozenError, SetupIncompleteError
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def open_meeting_key(ws: SecretaryWorkspace, passphrase: str) -> X25519Identity:
 
     The secretary keeps only the sealed key, so checking that a package opens with the
     meeting key (as every expert's copy will, with the passphrase) needs the passphrase.
-    :class:`~app.meeting_key.MeetingKeyPassphraseError` when it is wrong.
+    :class:`~app.kit.meeting_key.MeetingKeyPassphraseError` when it is wrong.
     """
     setup = ws.setup()
     if setup.sealed_meeting_key is None or setup.meeting_key_recipient is None:

@@ -19,7 +19,7 @@ from app.i18n import Msg
 from app.secretary.errors import SetupFrozenError, SetupIncompleteError
 from app.secretary.model import IssuedKit, PackageStatus, RoundInfo
 from app.secretary.setup import packages_folder, ready_meeting, require_secretary
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 def issue_kit(
@@ -38,7 +38,7 @@ def issue_kit(
     (:class:`SetupFrozenError`). :class:`app.kit.KitBuildError` for what the kit builder
     refuses.
     """
-    from app.kit import build_kit  # the kit builder pulls in the ZIP writer; load on use
+    from app.kit.builder import build_kit  # the kit builder pulls in the ZIP writer; load on use
 
     setup = require_secretary(ws, identity)
     if setup.kit is not None:

@@ -1,6 +1,6 @@
 """Frozen values the secretary's use cases return (and the console shows).
 
-Nothing here does I/O. Storage (:mod:`storage.secretary`) builds these from rows; the use
+Nothing here does I/O. Storage (:mod:`storage.secretary.workspace`) builds these from rows; the use
 cases in :mod:`app.secretary` build them from files and keys. Secrets are never held here
 except the *sealed* meeting key, which is useless without the passphrase.
 """

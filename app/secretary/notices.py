@@ -21,7 +21,7 @@ from app.round_notice import RoundNotice, WrittenRoundNotice, notice_file_name, 
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 def round_notice(

@@ -17,7 +17,6 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from app.canonical_json import dumps_canonical
 from app.consolidation import ApplicationResult, MeetingResult
 from app.crypto import cms
 from app.crypto.cms import SignerInfo
@@ -27,13 +26,14 @@ from app.domain.ids import ApplicationId, ExpertId, FactorKey
 from app.domain.meeting import Application, Expert
 from app.domain.sheet import PanelOpinion, Recommendation
 from app.errors import NotFoundError, ValidationError
+from app.formats.canonical_json import dumps_canonical
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import OpinionApproval, PanelOpinionView, SecretarySetup
 from app.secretary.rounds import consolidate_round
 from app.sheets import SignedDocument
 from app.sheets.codec import encode_time
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 FORMAT: Final = "review-desk/panel-opinion"
 VERSION: Final = 1

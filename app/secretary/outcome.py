@@ -20,7 +20,7 @@ from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import PanelOpinionView, RoundInfo, StoredRecusal, StoredSheet
 from app.secretary.opinions import panel_opinions
 from app.secretary.rounds import consolidate_round, round_info
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 @dataclass(frozen=True)

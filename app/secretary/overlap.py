@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from app.canonical_json import JsonFormatError, loads_strict
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
 from app.errors import ValidationError
+from app.formats.canonical_json import JsonFormatError, loads_strict
 from app.i18n import LocalizedText, Msg
 from app.paths import RESOURCES
 from app.secretary.setup import current_meeting
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 APPROVED_PLATFORMS: Final = RESOURCES / "approved_platforms.json"
 FORMAT: Final = "review-desk/approved-platforms"

@@ -45,7 +45,7 @@ from app.secretary.model import (
 )
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.setup import packages_folder, require_secretary
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 _BLOCK = 1 << 20
 EXTENSION = ".oipkg"

@@ -21,7 +21,7 @@ from app.errors import NotFoundError, ValidationError
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import RoundInfo, StoredSheet
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 
 def rounds(ws: SecretaryWorkspace) -> tuple[RoundInfo, ...]:

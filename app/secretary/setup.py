@@ -28,8 +28,8 @@ from app.domain.ids import ApplicationId, ExpertId
 from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole, Meeting
 from app.domain.rubric import Rubric
 from app.errors import AppError, NotFoundError, ValidationError
+from app.formats.meeting_file import meeting_to_document, parse_meeting
 from app.i18n import LocalizedText, Msg
-from app.meeting_file import meeting_to_document, parse_meeting
 from app.secretary.errors import (
     RosterError,
     SetupFrozenError,
@@ -44,7 +44,7 @@ from app.secretary.model import (
     RosterEntry,
     SecretarySetup,
 )
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 
 WORKSPACE_FILE = "secretary.sqlite"
 PACKAGES_DIR = "packages"

@@ -21,7 +21,6 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
@@ -29,6 +28,7 @@ from app.crypto.profile import Role, normalize_fingerprint
 from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey, MeetingId, SheetId
 from app.domain.meeting import Expert
 from app.domain.rubric import Rubric
+from app.domain.rules import SheetInvalid, Violation, require_valid
 from app.domain.sheet import (
     ConflictDeclaration,
     CriterionAnswer,
@@ -38,8 +38,8 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
-from app.rules import SheetInvalid, Violation, require_valid
 from app.sheets import codec
 from app.sheets.codec import FieldError
 from app.sheets.errors import (
@@ -164,7 +164,7 @@ def sign_sheet(
 ) -> SignedDocument:
     """Sign a submitted, valid sheet as the rostered expert.
 
-    Raises :class:`app.rules.SheetInvalid` (with every rule violation) for a sheet the
+    Raises :class:`app.domain.rules.SheetInvalid` (with every rule violation) for a sheet the
     rubric refuses, and :class:`SheetSigningError` for a sheet that is not submitted, belongs
     to another meeting or expert, or an identity that is not the roster's for this expert.
     The document bytes depend only on ``sheet`` and ``context``: signing twice gives the same

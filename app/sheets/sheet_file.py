@@ -24,9 +24,6 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from app.atomic_file import atomic_write
-from app.bounded_read import read_bounded
-from app.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import decrypt_bytes, encrypt_bytes, read_age_header
@@ -44,6 +41,9 @@ from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId, NoteId
 from app.domain.meeting import Expert, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, HearingNote, NoteKind, ScoreSheet
+from app.formats.atomic_file import atomic_write
+from app.formats.bounded_read import read_bounded
+from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.sheets import codec
 from app.sheets.codec import FieldError

@@ -14,7 +14,7 @@ import random
 from decimal import Decimal
 
 from app.consolidation import ConsolidationRule, DispersionLimits, consolidate
-from app.demo import load_demo
+from app.demo.meeting import load_demo
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, NoteId, SheetId
 from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole, Meeting
 from app.domain.rubric import Rubric

@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from app.demo import load_demo
+from app.demo.meeting import load_demo
 from app.domain.meeting import FormPart, FormSection
 from app.i18n import LocalizedText
 from export.demo_attachments import demo_attachments, feasibility_report

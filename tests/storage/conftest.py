@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 from tests.meeting_factory import Clock, make_meeting, make_rubric
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app import scoring
 from app.domain.ids import FactorKey
 from app.domain.sheet import NoteKind
+from app.expert import scoring
 from app.ports import ScoringRepository
 from app.sealed_drafts.cipher import DraftCipher
-from storage.expert_workspace import ExpertWorkspace
-from storage.workspace import Workspace, utc_now
+from storage.workspace.core import Workspace, utc_now
+from storage.workspace.expert import ExpertWorkspace
 from tests.meeting_factory import APP, EXPERT, MEETING
 
 FACTOR = FactorKey("concept")

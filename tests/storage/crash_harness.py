@@ -26,12 +26,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import scoring
+from app.expert import scoring
 from app.ports import ScoringRepository
 from app.sealed_drafts.cipher import DraftCipher
 from storage import database
-from storage.expert_workspace import ExpertWorkspace
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
+from storage.workspace.expert import ExpertWorkspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from app import scoring
 from app.domain.ids import FactorKey
 from app.domain.sheet import NoteKind
-from storage import audit, migrations
-from storage.audit import AuditProblem, Checkpoint
-from storage.workspace import Workspace, verify_file
+from app.expert import scoring
+from storage.audit import chain as audit
+from storage.audit.chain import AuditProblem, Checkpoint
+from storage.migrations import workspace as migrations
+from storage.workspace.core import Workspace, verify_file
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock
 
 T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
@@ -71,7 +72,7 @@ def test_the_hash_is_the_documented_construction() -> None:
 
 
 def test_the_digest_is_of_the_new_state(busy_workspace: Workspace, ws_path: Path) -> None:
-    from storage.documents import sheet_state
+    from storage.workspace.documents import sheet_state
 
     sheet = scoring.current_sheet(busy_workspace, MEETING, EXPERT, APP)
     assert sheet is not None

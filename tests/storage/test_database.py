@@ -9,8 +9,9 @@ import pytest
 import sqlite_utils
 
 from app.errors import StorageError
-from storage import database, migrations
-from storage.workspace import Workspace
+from storage import database
+from storage.migrations import workspace as migrations
+from storage.workspace.core import Workspace
 from tests.meeting_factory import MEETING
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.canonical_json import dumps_canonical
 from app.crypto.profile import Role
 from app.errors import StorageError
+from app.formats.canonical_json import dumps_canonical
 from app.results import (
     BundleCompletenessError,
     BundleConflictError,
@@ -28,9 +28,14 @@ from app.results import (
     build_bundle,
 )
 from export.ministry_xlsx import export_xlsx
-from storage import audit
-from storage.ministry import ImportStatus, application_rows, import_bundle, imported_bundles
-from storage.ministry_migrations import APPLICATION_ID, SCHEMA_VERSION
+from storage.audit import chain as audit
+from storage.migrations.ministry import APPLICATION_ID, SCHEMA_VERSION
+from storage.ministry.database import (
+    ImportStatus,
+    application_rows,
+    import_bundle,
+    imported_bundles,
+)
 from tests.app.crypto.pki_fixtures import PkiFixture, in_memory_identity, shared_pki
 from tests.app.results.craft import members_of, recraft
 from tests.app.results.factory import (

@@ -15,8 +15,9 @@ from app.domain.ids import ApplicationId
 from app.errors import ValidationError
 from app.round_notice import HeldRoundNotice, RoundNotice, encode_notice
 from app.sheets.documents import SignedDocument
-from storage import database, meetings, migrations
-from storage.workspace import Workspace, verify_file
+from storage import database
+from storage.migrations import workspace as migrations
+from storage.workspace.core import Workspace, meetings, verify_file
 from tests.meeting_factory import APP, MEETING, OTHER_APP, make_meeting, make_rubric
 
 AT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)

@@ -1,4 +1,5 @@
-"""Migration 4 (storage/sealed_schema.py) from a version-3 workspace holding plaintext rows:
+"""Migration 4 (storage/migrations/m004_sealed_drafts.py) from a version-3 workspace holding
+plaintext rows:
 nothing recorded is lost or changed, the audit chain still verifies, and the database rules
 keep protecting submitted sheets, sealed or not."""
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.domain.sheet import NoteKind, SheetStatus
-from storage import migrations
-from storage.workspace import Workspace, verify_file
+from storage.migrations import workspace as migrations
+from storage.workspace.core import Workspace, verify_file
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, Clock, make_meeting, make_rubric
 from tests.storage.v3_fixture import V3Workspace
 

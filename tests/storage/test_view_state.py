@@ -10,11 +10,12 @@ import pytest
 import sqlite_utils
 
 from app.domain.ids import ApplicationId
-from app.expert_flow import Page
-from app.expert_view_state import ClockPhase, ExpertViewState, HearingClock, OpenAttachment
-from storage import database, meetings, migrations
-from storage.view_state import WorkspaceViewStates
-from storage.workspace import Workspace
+from app.expert.flow import Page
+from app.expert.view_state import ClockPhase, ExpertViewState, HearingClock, OpenAttachment
+from storage import database
+from storage.migrations import workspace as migrations
+from storage.workspace.core import Workspace, meetings
+from storage.workspace.view_state import WorkspaceViewStates
 from tests.meeting_factory import (
     APP,
     EXPERT,

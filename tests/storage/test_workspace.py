@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app import scoring
 from app.domain.ids import ApplicationId, CriterionKey, FactorKey, MeetingId
 from app.domain.sheet import CriterionVerdict, PanelOpinion, Recommendation
 from app.errors import NotFoundError, SheetLockedError, StorageError, ValidationError
+from app.expert import scoring
 from storage import database
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
 
 

@@ -30,10 +30,13 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
-from app.rubric_file import rubric_to_document
-from storage import audit, hearing, meetings, migrations, sheets
-from storage import subjects as subj
-from storage.documents import conflict_state, meeting_state, note_state, sheet_state
+from app.formats.rubric_file import rubric_to_document
+from storage.audit import chain as audit
+from storage.audit import subjects as subj
+from storage.migrations import workspace as migrations
+from storage.workspace import hearing
+from storage.workspace.core import meetings, sheets
+from storage.workspace.documents import conflict_state, meeting_state, note_state, sheet_state
 
 Clock = Callable[[], dt.datetime]
 

@@ -1,7 +1,7 @@
 """A small bilingual meeting and rubric built straight from the domain dataclasses.
 
 Kept apart from ``conftest.py`` so ``installers/screenshots.py`` can fall back to it while the
-real demo data (``app.demo``) is not there.
+real demo data (``app.demo.meeting``) is not there.
 """
 
 from __future__ import annotations

@@ -1,2 +1,2 @@
 """The expert's window: unlock, agenda, conflict, materials, hearing, criteria, scoring,
-opinion, review and sign, hand back. Widgets hold no rules; they call :mod:`app.expert_desk`."""
+opinion, review and sign, hand back. Widgets hold no rules; they call :mod:`app.expert.desk`."""

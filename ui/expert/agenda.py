@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.ids import ApplicationId
-from app.expert_flow import ApplicationStatus
+from app.expert.flow import ApplicationStatus
 from app.i18n import _
 from ui.expert.models import AgendaFilter, AgendaModel, AgendaRow
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.rules import ViolationCode
 from app.i18n import _, current_language
-from app.rules import ViolationCode
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 
 RECUSED_STYLE = "QFrame#recusedBanner { background: #eeeeee; border-left: 6px solid #6b6b6b; }"

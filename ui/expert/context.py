@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.meeting import Application
-from app.expert_desk import ExpertDesk
-from app.expert_flow import FlowState
-from app.expert_session import ExpertSession
-from app.materials import MaterialsSource
-from app.rules import Violation, ViolationCode
+from app.domain.rules import Violation, ViolationCode
+from app.expert.desk import ExpertDesk
+from app.expert.flow import FlowState
+from app.expert.materials import MaterialsSource
+from app.expert.session import ExpertSession
 from ui.common.dialogs import DialogService
 from ui.expert.autosave import SaveStatus
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.rubric import BasicCriterion
+from app.domain.rules import ViolationCode
 from app.domain.sheet import CriterionVerdict
 from app.i18n import _, current_language
-from app.rules import ViolationCode
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 

@@ -3,7 +3,7 @@
 
 Export gathers the signed sheets on the GUI thread (the database's thread), then signs the
 recusals, builds, encrypts, writes (atomically) and reads back the sheet file on a worker
-(:func:`app.signing.write_export`), and says where it wrote it. A sheet file holds one round:
+(:func:`app.expert.signing.write_export`), and says where it wrote it. A sheet file holds one round:
 the newest round open in the workspace, or - once a round notice opened a later round - the
 round the expert chooses from a list (the newest offered first). Returning materials lists
 what will be removed and what is kept (and why) before anything is deleted.
@@ -19,9 +19,7 @@ from cryptography import x509
 from PySide6.QtWidgets import QWidget
 
 from app.errors import UserFacingError
-from app.i18n import _
-from app.sheets import WrittenSheetFile
-from app.signing import (
+from app.expert.signing import (
     SignedStore,
     gather,
     handover_for,
@@ -32,6 +30,8 @@ from app.signing import (
     remember_secretary,
     write_export,
 )
+from app.i18n import _
+from app.sheets import WrittenSheetFile
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import PageContext

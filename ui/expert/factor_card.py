@@ -2,7 +2,7 @@
 the score (keyboard or mouse), the comment, and the hearing entries tagged with the factor.
 
 The score box accepts any typed number; the rubric's rules (range, step, comment on an
-extreme score) come from :mod:`app.rules` and are shown next to the field at once, so a
+extreme score) come from :mod:`app.domain.rules` and are shown next to the field at once, so a
 problem is visible long before anyone tries to sign. The arrows step by the rubric's step
 within the factor's range. The lowest position, shown as "—", means "not scored".
 """

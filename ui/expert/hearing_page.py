@@ -1,6 +1,6 @@
 """The hearing: the clock, and timestamped notes, questions and answers.
 
-Each entry is saved as it is added (one transaction, :func:`app.scoring.add_note`) and may
+Each entry is saved as it is added (one transaction, :func:`app.expert.scoring.add_note`) and may
 be tagged with one of the rubric's factors; tagged entries reappear beside that factor's
 scoring card, so what was heard is at hand when the score is given.
 """
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.ids import FactorKey
 from app.domain.sheet import NoteKind
-from app.expert_view_state import ClockPhase, HearingClock
+from app.expert.view_state import ClockPhase, HearingClock
 from app.i18n import Msg, _, current_language
 from ui.expert.context import ExpertPage, PageContext
 from ui.expert.models import NotesModel, note_kind_label

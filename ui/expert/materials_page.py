@@ -2,7 +2,7 @@
 
 Applicant text is data: every label is plain text, never rich text, so markup in an
 application cannot change what the expert sees. Attachments are read through the
-:class:`~app.materials.MaterialsSource` on a worker (decryption and hash checks) and shown
+:class:`~app.expert.materials.MaterialsSource` on a worker (decryption and hash checks) and shown
 from memory in :class:`~ui.expert.pdf_viewer.PdfViewer`; the issuer's verified signature is
 shown beside it because QtPdf draws no signature stamps.
 """
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
 from app.errors import UserFacingError
-from app.expert_flow import Page
-from app.expert_view_state import OpenAttachment
+from app.expert.flow import Page
+from app.expert.materials import AttachmentInfo
+from app.expert.view_state import OpenAttachment
 from app.i18n import _, current_language
-from app.materials import AttachmentInfo
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 from ui.expert.models import AttachmentsModel, ObjectRole
@@ -129,7 +129,7 @@ class SignaturePanel(QGroupBox):
         self.setMaximumWidth(300)
 
     def set_signature(self, info: object) -> None:
-        from app.materials import IssuerSignature
+        from app.expert.materials import IssuerSignature
 
         if isinstance(info, IssuerSignature):
             self.text.setText(
@@ -240,7 +240,7 @@ class MaterialsPage(ExpertPage):
         """The package did not open: say why, and offer the meeting passphrase when the
         package is simply not addressed to this expert's own key."""
         from app.crypto.age_errors import AgeNoMatchError
-        from app.package_materials import PackageMaterials
+        from app.expert.package_materials import PackageMaterials
 
         self.attachments_model.set_rows([])
         self.signature.text.setText(_("The package of this application could not be opened."))
@@ -256,7 +256,7 @@ class MaterialsPage(ExpertPage):
     def use_meeting_passphrase(self) -> None:
         """Ask for the meeting passphrase, unlock the kit's meeting key off the GUI thread,
         and open the packages with it (in memory, for this session only)."""
-        from app.package_materials import PackageMaterials, add_meeting_key
+        from app.expert.package_materials import PackageMaterials, add_meeting_key
 
         materials, kit = self.ctx.materials, self.ctx.desk.kit
         if not isinstance(materials, PackageMaterials) or kit is None:

@@ -19,11 +19,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.meeting import AgendaItem, Application
 from app.domain.rubric import Rubric
+from app.domain.rules import Violation
 from app.domain.sheet import HearingNote, NoteKind, ScoreSheet
-from app.expert_flow import ApplicationStatus
+from app.expert.flow import ApplicationStatus
+from app.expert.materials import AttachmentInfo
 from app.i18n import _, current_language
-from app.materials import AttachmentInfo
-from app.rules import Violation
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex

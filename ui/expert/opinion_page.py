@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.rules import ViolationCode
 from app.domain.sheet import Recommendation
 from app.i18n import _
-from app.rules import ViolationCode
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
 

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 from app.crypto.identity import Identity, load_identity
 from app.domain.meeting import Application
 from app.domain.rubric import Rubric
+from app.domain.rules import total_points
 from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
-from app.expert_session import session_for
+from app.expert.session import session_for
+from app.expert.signing import SignedStore, handover_for, signer
 from app.i18n import _, current_language
-from app.rules import total_points
-from app.signing import SignedStore, handover_for, signer
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
@@ -341,7 +341,7 @@ class ReviewPage(ExpertPage):
 
 
 def raise_not_same() -> None:
-    from app.expert_session import NotOnRosterError
+    from app.expert.session import NotOnRosterError
     from app.i18n import Msg
 
     raise NotOnRosterError(

@@ -2,7 +2,7 @@
 
 The notice is chosen with the dialog service, verified off the GUI thread (it is pure work:
 the workspace's own kit record and the rounds already held are read first, on the database's
-thread) with :func:`app.expert_rounds.verify_round_notice`, then recorded on the GUI thread
+thread) with :func:`app.expert.rounds.verify_round_notice`, then recorded on the GUI thread
 by the desk in one audited transaction. A refusal is shown with what to do next and changes
 nothing; importing the same notice again says so and changes nothing.
 
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.sheet import ScoreSheet, SheetStatus
 from app.errors import UserFacingError
-from app.expert_flow import FlowState
-from app.expert_rounds import NoticeImport, verify_round_notice
+from app.expert.flow import FlowState
+from app.expert.rounds import NoticeImport, verify_round_notice
 from app.i18n import _
 from app.round_notice import RoundNotice, VerifiedRoundNotice
 from ui.common.errors import show_error

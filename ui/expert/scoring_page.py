@@ -14,9 +14,9 @@ from functools import partial
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.ids import FactorKey
+from app.domain.rules import ViolationCode, total_points
+from app.expert.scoring import ScoreRefused
 from app.i18n import _, current_language
-from app.rules import ViolationCode, total_points
-from app.scoring import ScoreRefused
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
 from ui.expert.factor_card import FactorCard, number

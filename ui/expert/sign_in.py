@@ -14,13 +14,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from app.errors import UserFacingError
-from app.expert_desk import ExpertDesk
-from app.expert_session import ExpertSession
-from app.expert_view_state import ExpertPlaces
-from app.materials import MaterialsSource, NoMaterials
-from app.sealed_drafts.unlock import open_expert_drafts
+from app.expert.desk import ExpertDesk
+from app.expert.materials import MaterialsSource, NoMaterials
+from app.expert.session import ExpertSession
+from app.expert.unlock import open_expert_drafts
+from app.expert.view_state import ExpertPlaces
 from app.workspaces import default_demo_dir, open_workspace, read_meeting, workspace_file
-from storage.view_state import WorkspaceViewStates
+from storage.workspace.view_state import WorkspaceViewStates
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
@@ -90,8 +90,8 @@ def materials_for(workspace: Path, session: ExpertSession, now: dt.datetime) -> 
     packages = workspace.parent / PACKAGES_DIR
     if not packages.is_dir():
         return NoMaterials()
+    from app.expert.package_materials import PackageMaterials
     from app.package.keys import decryption_identity
-    from app.package_materials import PackageMaterials
 
     identity = session.identity
     return PackageMaterials(packages, [decryption_identity(identity)], list(identity.chain), now)

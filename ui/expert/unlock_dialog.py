@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.meeting import Meeting
 from app.errors import StorageError
-from app.expert_session import ExpertSession, unlock
+from app.expert.session import ExpertSession, unlock
 from app.i18n import Msg, _, current_language
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error

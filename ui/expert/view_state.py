@@ -1,7 +1,7 @@
 """Saving where the expert is: application, page, PDF page and zoom, hearing clock.
 
 :class:`ViewStateKeeper` stores the window's view state through
-:class:`app.expert_view_state.ExpertPlaces`, one transaction per save: at once on a
+:class:`app.expert.view_state.ExpertPlaces`, one transaction per save: at once on a
 navigation, a page change or a clock action; :data:`DEBOUNCE_MS` after the last of a run of
 PDF page turns or zoom steps (scrolling through a document turns many pages a second).
 Saving is skipped while the window restores a state, and stops when the window closes.
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.errors import UserFacingError
-from app.expert_view_state import ExpertPlaces, ExpertViewState
+from app.expert.view_state import ExpertPlaces, ExpertViewState
 
 DEBOUNCE_MS = 400
 

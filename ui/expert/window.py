@@ -1,8 +1,8 @@
 """The expert's window for one meeting: who is signed in, the agenda, and the seven pages
 of an application (conflict, materials, hearing, criteria, scoring, opinion, review).
 
-Which pages open comes from :class:`app.expert_flow.FlowState`; every edit goes through the
-:class:`app.expert_desk.ExpertDesk` of the signed-in expert (so no screen can reach another
+Which pages open comes from :class:`app.expert.flow.FlowState`; every edit goes through the
+:class:`app.expert.desk.ExpertDesk` of the signed-in expert (so no screen can reach another
 expert's records) and is committed before "Saved" shows. Where the expert is (application,
 page, the attachment open and its page and zoom, the hearing clock) is saved in the
 workspace as it changes (:mod:`ui.expert.view_state`) and restored at sign-in, per expert,
@@ -36,15 +36,15 @@ from PySide6.QtWidgets import (
 
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
+from app.domain.rules import Violation, ViolationCode
 from app.errors import UserFacingError
-from app.expert_desk import ExpertDesk
-from app.expert_flow import FlowState, Page
-from app.expert_rounds import NoticeImport
-from app.expert_session import ExpertSession
-from app.expert_view_state import ExpertPlaces, ExpertViewState
+from app.expert.desk import ExpertDesk
+from app.expert.flow import FlowState, Page
+from app.expert.materials import MaterialsSource, NoMaterials
+from app.expert.rounds import NoticeImport
+from app.expert.session import ExpertSession
+from app.expert.view_state import ExpertPlaces, ExpertViewState
 from app.i18n import _, current_language
-from app.materials import MaterialsSource, NoMaterials
-from app.rules import Violation, ViolationCode
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
 from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter

@@ -26,7 +26,7 @@ from app.i18n import _
 from app.secretary import board as sec_board
 from app.secretary.board import CellState
 from app.secretary.collect import SheetFileOutcome, import_sheet_files
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
 from ui.secretary.models import BoardModel, cell_details

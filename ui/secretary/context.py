@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from app.consolidation import MeetingResult
 from app.crypto.identity import Identity
 from app.secretary import setup as sec_setup
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.dialogs import DialogService
 from ui.common.tasks import BackgroundTask, Progress
 

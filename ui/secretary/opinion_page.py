@@ -28,7 +28,7 @@ from app.i18n import _
 from app.secretary import opinions, rounds
 from app.secretary.model import PanelOpinionView
 from app.secretary.setup import current_meeting
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.errors import show_error
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, heading

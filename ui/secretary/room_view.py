@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.domain.meeting import AgendaItem, Application
 from app.i18n import _
 from app.secretary.setup import current_meeting
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.geometry import restore_geometry, save_geometry
 from ui.expert.timer_widget import HearingTimer, Phase
 from ui.secretary.context import ConsoleContext, heading

@@ -28,7 +28,7 @@ from app.secretary import setup as sec_setup
 from app.secretary.kit import issue_kit
 from app.secretary.model import PackageRecord, PackageStatus, RosterEntry
 from app.secretary.packages import PackageImport, import_packages
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask, Progress
 from ui.secretary.add_expert_dialog import AddExpertDialog, grouped

@@ -19,7 +19,7 @@ from app.crypto.identity import Identity, load_identity
 from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import setup as sec_setup
-from storage.secretary import SecretaryWorkspace
+from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.geometry import restore_geometry, save_geometry

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from app import scoring
 from app.cli import main
 from app.domain.ids import FactorKey, MeetingId
 from app.domain.sheet import NoteKind, Recommendation
+from app.expert import scoring
 from app.secretary import collect, opinions
 from app.secretary.kit import issue_kit
 from app.secretary.packages import import_packages
-from storage import audit
-from storage.workspace import Workspace
+from storage.audit import chain as audit
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import (
     Cast,

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 
 from app.cli import main
 from app.crypto.profile import Role
-from app.meeting_key import generate_meeting_key, seal_meeting_key
+from app.kit.meeting_key import generate_meeting_key, seal_meeting_key
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture, shared_pki
 from tests.app.package.helpers import pdf_bytes
 

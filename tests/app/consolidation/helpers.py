@@ -21,8 +21,8 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.formats.rubric_file import load_default_rubric
 from app.i18n import LocalizedText
-from app.rubric_file import load_default_rubric
 
 MEETING = MeetingId("m-1")
 FACTORS = ("concept_logic", "unit_capability", "plan_feasibility", "expected_results")

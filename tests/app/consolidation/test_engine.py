@@ -14,7 +14,6 @@ from fractions import Fraction
 
 import pytest
 
-from app.canonical_json import dumps_canonical
 from app.consolidation import (
     ConsolidationInputError,
     ConsolidationRule,
@@ -33,6 +32,7 @@ from app.consolidation.arithmetic import present
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId
 from app.domain.meeting import ExpertRole, Meeting
 from app.domain.sheet import ConflictDeclaration, FactorScore, ScoreSheet, SheetStatus
+from app.formats.canonical_json import dumps_canonical
 
 from .helpers import C, N, R, expert, meeting, recusal, rubric, sheet
 

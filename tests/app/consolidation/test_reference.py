@@ -18,7 +18,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.canonical_json import dumps_canonical
 from app.consolidation import (
     ConsolidationRule,
     DispersionLimits,
@@ -34,6 +33,7 @@ from app.domain.ids import FactorKey
 from app.domain.meeting import ExpertRole, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, Recommendation, ScoreSheet, SheetStatus
+from app.formats.canonical_json import dumps_canonical
 
 from .helpers import FACTORS, expert, meeting, recusal, rubric, sheet
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from app.canonical_json import dumps_canonical, loads_strict
 from app.consolidation import (
     ConsolidationRule,
     DispersionLimits,
@@ -22,6 +21,7 @@ from app.consolidation import (
     rule_to_document,
 )
 from app.domain.ids import FactorKey
+from app.formats.canonical_json import dumps_canonical, loads_strict
 
 from .helpers import rubric
 

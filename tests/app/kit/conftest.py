@@ -11,7 +11,7 @@ from cryptography import x509
 
 from app.crypto.identity import Identity, load_identity
 from app.crypto.pki import load_trust_roots
-from app.demo_build import DemoSummary, build_demo, expert_passphrase
+from app.demo.build import DemoSummary, build_demo, expert_passphrase
 from export.demo_attachments import demo_attachments
 
 NOW = datetime.now(UTC).replace(microsecond=0)

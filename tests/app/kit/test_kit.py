@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from app.canonical_json import dumps_canonical
 from app.crypto import pki
 from app.crypto.cms import sign_detached
 from app.crypto.identity import load_identity
-from app.demo_build import DEMO_CA_PASSPHRASE, DEMO_SECRETARY_PASSPHRASE
+from app.demo.build import DEMO_CA_PASSPHRASE, DEMO_SECRETARY_PASSPHRASE
 from app.domain.ids import ApplicationId
-from app.kit import (
+from app.expert.kit_import import import_kit
+from app.formats.canonical_json import dumps_canonical
+from app.kit.builder import build_kit
+from app.kit.errors import (
     KitBuildError,
     KitContainerError,
     KitContentError,
@@ -25,12 +27,9 @@ from app.kit import (
     KitManifestError,
     KitMemberError,
     KitSignatureError,
-    build_kit,
-    import_kit,
-    inspect_kit,
-    open_kit,
 )
 from app.kit.manifest import kit_hash
+from app.kit.reader import inspect_kit, open_kit
 from app.workspaces import open_workspace
 from tests.app.kit.conftest import Demo, kit_entries
 from tests.app.package.helpers import zip_stored

@@ -14,13 +14,13 @@ MAIN = REPO / "resources" / "locale" / "zh_CN" / "LC_MESSAGES" / "review_desk.po
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 MINE = (
     "app/kit",
-    "app/package_materials.py",
-    "app/demo_build.py",
+    "app/expert/package_materials.py",
+    "app/demo/build.py",
     "app/cli/kit.py",
     "app/cli/demo.py",
     "app/workspaces.py",
-    "storage/workspace.py",
-    "storage/kit.py",
+    "storage/workspace/core.py",
+    "storage/workspace/kit.py",
     "export/demo_attachments.py",
 )
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from app.crypto.pki import load_trust_roots
-from app.demo_build import DEMO_MEETING_PASSPHRASE, build_demo
+from app.demo.build import DEMO_MEETING_PASSPHRASE, build_demo
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
+from app.expert.package_materials import PackageMaterials
 from app.i18n import LocalizedText
-from app.meeting_key import unlock_meeting_key
+from app.kit.meeting_key import unlock_meeting_key
 from app.package import decryption_identity
-from app.package_materials import PackageMaterials
 from tests.app.kit.conftest import Demo
 
 CANARY = b"CANARY-3f9d1c-plaintext-must-stay-in-memory"
@@ -87,7 +87,7 @@ def test_a_package_not_addressed_to_the_key_opens_once_the_meeting_key_is_added(
     demo: Demo,
 ) -> None:
     from app.crypto.age_errors import AgeNoMatchError
-    from app.meeting_key import generate_meeting_key
+    from app.kit.meeting_key import generate_meeting_key
 
     stranger = generate_meeting_key()  # an X25519 key none of the packages names
     with PackageMaterials(demo.summary.packages_dir, [stranger], demo.roots, demo.now) as m:

@@ -11,7 +11,7 @@ from app.crypto.age_keys import X25519Identity
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
 from app.i18n import LocalizedText
-from app.meeting_key import generate_meeting_key, seal_meeting_key
+from app.kit.meeting_key import generate_meeting_key, seal_meeting_key
 from app.package import Attachment, build_package, decryption_identity, recipient_for_certificate
 from tests.app.crypto.pki_fixtures import PkiFixture, in_memory_identity, shared_pki
 from tests.app.package.helpers import NOW, pdf_bytes, small_application, template_application

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.canonical_json import dumps_canonical
 from app.crypto.age_file import encrypt_bytes
 from app.crypto.age_keys import Recipient
 from app.crypto.cms import sign_detached
 from app.crypto.identity import Identity
 from app.domain.meeting import Application, FormPart, FormSection
+from app.formats.canonical_json import dumps_canonical
 from app.i18n import LocalizedText
 from app.package.form import application_summary, form_bytes, parse_form_document, template_document
 from app.package.manifest import Manifest, ManifestMember, MemberKind, manifest_document

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app.canonical_json import dumps_canonical
 from app.crypto.age_keys import ScryptRecipient, X25519Identity
 from app.crypto.profile import Role
+from app.formats.canonical_json import dumps_canonical
 from app.i18n import LocalizedText
-from app.meeting_key import (
+from app.kit.meeting_key import (
     PASSPHRASE_ENTROPY_BITS,
     MeetingKeyError,
     MeetingKeyPassphraseError,

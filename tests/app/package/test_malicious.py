@@ -145,8 +145,8 @@ def test_invalid_form_names_the_field(world: World, tmp_path: Path) -> None:
 def test_deflated_member(world: World, tmp_path: Path) -> None:
     files, members = _parts()
     manifest = manifest_doc(small_application(), members)
-    from app.canonical_json import dumps_canonical
     from app.crypto.cms import sign_detached
+    from app.formats.canonical_json import dumps_canonical
 
     raw = dumps_canonical(manifest)
     archive = zip_with_zipfile(
@@ -192,8 +192,8 @@ def test_signature_refusals(world: World, tmp_path: Path, case: str) -> None:
 
 def test_signature_over_other_bytes(world: World, tmp_path: Path) -> None:
     files, members = _parts()
-    from app.canonical_json import dumps_canonical
     from app.crypto.cms import sign_detached
+    from app.formats.canonical_json import dumps_canonical
 
     raw = dumps_canonical(manifest_doc(small_application(), members))
     archive = zip_stored(
@@ -210,7 +210,7 @@ def test_signature_over_other_bytes(world: World, tmp_path: Path) -> None:
 
 def test_manifest_with_duplicate_keys_refused_after_signature(world: World, tmp_path: Path) -> None:
     files, members = _parts()
-    from app.canonical_json import dumps_canonical
+    from app.formats.canonical_json import dumps_canonical
 
     raw = dumps_canonical(manifest_doc(small_application(), members))
     raw = raw.replace(b'{"application"', b'{"version":1,"application"', 1)

@@ -13,7 +13,7 @@ import pytest
 
 from app.crypto.age_file import decrypt_bytes
 from app.crypto.profile import Role
-from app.meeting_key import unlock_meeting_key
+from app.kit.meeting_key import unlock_meeting_key
 from app.package import decryption_identity, inspect_package, open_package
 from app.package.manifest import parse_manifest
 from tests.app.crypto.pki_fixtures import needs_openssl

@@ -33,10 +33,10 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
-from app.meeting_file import parse_meeting
+from app.formats.meeting_file import parse_meeting
+from app.formats.rubric_file import load_default_rubric
 from app.paths import DEMO
 from app.results import Absence, BundleInput, OpinionInput, sign_panel_opinion
-from app.rubric_file import load_default_rubric
 from app.sheets import SheetContext, SignedDocument, sign_recusal, sign_sheet
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.canonical_json import dumps_canonical
 from app.crypto.profile import Role
 from app.domain.ids import ApplicationId, ExpertId
+from app.formats.canonical_json import dumps_canonical
 from app.results import (
     Absence,
     BundleBuildError,

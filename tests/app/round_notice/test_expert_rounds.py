@@ -19,7 +19,7 @@ from app.crypto.profile import Role
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
 from app.errors import ValidationError
-from app.expert_rounds import (
+from app.expert.rounds import (
     OpenRounds,
     import_round_notice,
     open_rounds,

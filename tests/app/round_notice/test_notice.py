@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from app.canonical_json import dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.cms import SignerRoleError, SignerUntrustedError
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
 from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import Meeting
+from app.formats.canonical_json import dumps_canonical, loads_strict
 from app.round_notice import (
     NoticeExpectations,
     RoundNotice,

@@ -12,10 +12,10 @@ import pytest
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
 from app.domain.meeting import Meeting
-from app.expert_desk import ExpertDesk
-from app.expert_session import session_for
-from app.sealed_drafts.unlock import open_expert_drafts
-from storage.workspace import Workspace
+from app.expert.desk import ExpertDesk
+from app.expert.session import session_for
+from app.expert.unlock import open_expert_drafts
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity, shared_pki
 from tests.meeting_factory import Clock, make_meeting, make_rubric
 

@@ -14,12 +14,12 @@ import pytest
 from app.domain.ids import FactorKey
 from app.domain.meeting import Meeting
 from app.domain.sheet import NoteKind, SheetStatus
+from app.expert.unlock import legacy_folder
 from app.sealed_drafts.cipher import DraftCipher
 from app.sealed_drafts.errors import RecordsSealedError, SealedRecordError
-from app.sealed_drafts.unlock import legacy_folder
-from storage import sealed_content
-from storage.expert_workspace import ExpertWorkspace
-from storage.workspace import Workspace
+from storage.workspace import sealed_content
+from storage.workspace.core import Workspace
+from storage.workspace.expert import ExpertWorkspace
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes
 from tests.app.sealed_drafts.test_isolation import COMMENT, fill_in
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT, Clock, make_rubric

@@ -13,16 +13,17 @@ import pytest
 from app.domain.ids import CriterionKey, FactorKey
 from app.domain.meeting import Meeting
 from app.domain.sheet import CriterionVerdict, NoteKind, Recommendation, ScoreSheet
-from app.expert_desk import ExpertDesk
-from app.expert_session import ExpertSession, session_for
+from app.expert.desk import ExpertDesk
+from app.expert.session import ExpertSession, session_for
+from app.expert.signing import SignedStore, gather, handover_for, kit_hash_for, write_export
+from app.expert.unlock import open_expert_drafts
 from app.sealed_drafts.errors import RecordsSealedError, SealedRecordError, WrongDraftKeyError
-from app.sealed_drafts.unlock import open_expert_drafts
 from app.sheets import SignedDocument, read_sheet_file, sign_sheet
-from app.signing import SignedStore, gather, handover_for, kit_hash_for, write_export
-from storage import audit, sealed_rows
-from storage.audit import AuditProblem
-from storage.documents import sheet_state
-from storage.workspace import Workspace, verify_file
+from storage.audit import chain as audit
+from storage.audit.chain import AuditProblem
+from storage.workspace import sealed_rows
+from storage.workspace.core import Workspace, verify_file
+from storage.workspace.documents import sheet_state
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, Clock
 
@@ -320,7 +321,7 @@ def test_the_second_expert_cannot_read_a_signed_copy_of_the_first(
 def test_a_plain_workspace_does_not_write_over_a_sealed_declaration(
     cast: Cast, meeting: Meeting, ws: Workspace, clock: Clock
 ) -> None:
-    from app import scoring
+    from app.expert import scoring
 
     desk_for(ws, meeting, cast.first, clock).declare(APP, False)
     with pytest.raises(RecordsSealedError):

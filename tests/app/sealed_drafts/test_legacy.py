@@ -12,10 +12,10 @@ import pytest
 
 from app.domain.meeting import Meeting
 from app.domain.sheet import NoteKind, SheetStatus
+from app.expert.signing import SECRETARY_FILE, SignedStore, signed_root
 from app.sheets import SignedDocument
-from app.signing import SECRETARY_FILE, SignedStore, signed_root
-from storage import audit
-from storage.workspace import Workspace, verify_file
+from storage.audit import chain as audit
+from storage.workspace.core import Workspace, verify_file
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT, Clock, make_rubric
 from tests.storage.v3_fixture import V3Workspace
@@ -132,9 +132,9 @@ def test_a_submitted_sheet_sealed_at_sign_in_stays_immutable(
 def test_a_wrong_identity_seals_nothing(
     cast: Cast, meeting: Meeting, legacy: Path, clock: Clock
 ) -> None:
-    from app.expert_session import ExpertSession
+    from app.expert.session import ExpertSession
+    from app.expert.unlock import open_expert_drafts
     from app.sealed_drafts.errors import WrongDraftKeyError
-    from app.sealed_drafts.unlock import open_expert_drafts
 
     with Workspace.open(legacy) as ws:
         desk_for(ws, meeting, cast.first, clock).add_note(APP, NoteKind.NOTE, "sealed")

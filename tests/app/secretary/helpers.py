@@ -12,7 +12,6 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from app import scoring
 from app.crypto.age_keys import parse_recipient
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
@@ -20,14 +19,15 @@ from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey, Mee
 from app.domain.meeting import ExpertRole, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import CriterionVerdict, Recommendation, ScoreSheet, SheetStatus
+from app.expert import scoring
 from app.i18n import LocalizedText
 from app.package import build_package, recipient_for_certificate
 from app.secretary import setup as sec_setup
 from app.secretary.keys import MeetingKeyCreated, create_meeting_key
 from app.secretary.model import MeetingHeader
 from app.sheets import SheetContext, SignedDocument, sign_recusal, sign_sheet, write_sheet_file
-from storage.secretary import SecretaryWorkspace
-from storage.workspace import Workspace
+from storage.secretary.workspace import SecretaryWorkspace
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity
 from tests.app.package.helpers import small_application
 

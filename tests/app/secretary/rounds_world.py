@@ -1,6 +1,6 @@
 """A meeting for the draft-report and earlier-round tests (core and console): the secretary's
 workspace with the kit issued, an expert-side workspace scoring through the real use cases,
-exports through :func:`app.signing.gather` / :func:`app.signing.write_export`, and two
+exports through :func:`app.expert.signing.gather` / :func:`app.expert.signing.write_export`, and two
 rounds whose sheets differ."""
 
 from __future__ import annotations
@@ -10,22 +10,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from app import scoring
 from app.consolidation import ConsolidationRule, DispersionLimits, Fallback, Method
 from app.consolidation.rule import TOTAL
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ScoreSheet, SheetStatus
-from app.expert_desk import ExpertDesk
+from app.expert import scoring
+from app.expert.desk import ExpertDesk
+from app.expert.signing import Handover, gather, write_export
 from app.secretary import collect, rounds
 from app.secretary import setup as sec_setup
 from app.secretary.kit import issue_kit
 from app.secretary.packages import import_packages
 from app.sheets import SignedDocument, draft_reports, sign_sheet, write_sheet_file
-from app.signing import Handover, gather, write_export
-from storage.secretary import SecretaryWorkspace
-from storage.workspace import Workspace
+from storage.secretary.workspace import SecretaryWorkspace
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import (
     Cast,
@@ -51,7 +51,7 @@ MINUTE = dt.timedelta(minutes=1)
 
 @dataclass
 class _Store:
-    """The expert's signed copies as :func:`app.signing.gather` reads them (``load``)."""
+    """The expert's signed copies as :func:`app.expert.signing.gather` reads them (``load``)."""
 
     signed: dict[str, SignedDocument]
 

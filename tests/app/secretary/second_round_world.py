@@ -16,11 +16,10 @@ from pathlib import Path
 from app.crypto.identity import Identity
 from app.domain.ids import ApplicationId, CriterionKey, FactorKey
 from app.domain.sheet import CriterionVerdict, Recommendation
-from app.expert_desk import ExpertDesk
-from app.expert_session import session_for
-from app.kit import import_kit
-from app.sealed_drafts.unlock import open_expert_drafts
-from app.signing import (
+from app.expert.desk import ExpertDesk
+from app.expert.kit_import import import_kit
+from app.expert.session import session_for
+from app.expert.signing import (
     Handover,
     SignedStore,
     gather,
@@ -29,7 +28,8 @@ from app.signing import (
     signer,
     write_export,
 )
-from storage.workspace import Workspace
+from app.expert.unlock import open_expert_drafts
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture
 from tests.app.secretary.helpers import Cast, score, sheet_file
 from tests.app.secretary.rounds_world import EXPERTS, MINUTE, ROUND_ONE, Meet, build_meet

@@ -12,8 +12,8 @@ from app.crypto import pki
 from app.crypto.age_keys import parse_recipient
 from app.crypto.identity import load_identity
 from app.crypto.profile import Role
+from app.formats.rubric_file import load_default_rubric
 from app.package import build_package, recipient_for_certificate
-from app.rubric_file import load_default_rubric
 from app.secretary.setup import open_workspace
 from tests.app.crypto.pki_fixtures import CA_PASSPHRASE
 from tests.app.secretary.helpers import Cast, application, expert_workspace, pem, score, sheet_file

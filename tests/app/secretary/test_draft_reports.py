@@ -13,11 +13,11 @@ import sqlite_utils
 
 from app.domain.ids import ApplicationId, ExpertId
 from app.domain.sheet import SheetStatus
+from app.expert.signing import ExportItems, gather
 from app.secretary import rounds
 from app.secretary.board import CellState, progress_board
 from app.sheets import DraftReport, write_sheet_file
-from app.signing import ExportItems, gather
-from storage import migrations
+from storage.migrations import workspace as migrations
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import Cast, context, identity_of, score, sheet_file
 from tests.app.secretary.rounds_world import (

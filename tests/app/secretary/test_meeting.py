@@ -28,8 +28,8 @@ from app.secretary.kit import issue_kit
 from app.secretary.model import PackageStatus
 from app.secretary.outcome import meeting_outcome
 from app.secretary.packages import PackageOutcome, import_packages
-from storage.secretary import SecretaryWorkspace
-from storage.workspace import Workspace
+from storage.secretary.workspace import SecretaryWorkspace
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import (
     Cast,

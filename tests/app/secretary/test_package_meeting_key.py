@@ -12,7 +12,7 @@ import pytest
 from app.crypto.age_keys import X25519Identity
 from app.domain.meeting import ExpertRole
 from app.errors import ValidationError
-from app.meeting_key import MeetingKeyPassphraseError, generate_meeting_key, seal_meeting_key
+from app.kit.meeting_key import MeetingKeyPassphraseError, generate_meeting_key, seal_meeting_key
 from app.package import build_package, recipient_for_certificate
 from app.secretary import setup as sec_setup
 from app.secretary.errors import SetupIncompleteError

@@ -16,14 +16,21 @@ import pytest
 
 from app.domain.ids import ApplicationId, ExpertId, FactorKey
 from app.domain.sheet import SheetStatus
-from app.expert_desk import ExpertDesk
-from app.expert_rounds import record_round_notice, verify_round_notice
+from app.expert.desk import ExpertDesk
+from app.expert.rounds import record_round_notice, verify_round_notice
+from app.expert.signing import (
+    SignedStore,
+    gather,
+    handover_for,
+    known_secretary,
+    signer,
+    write_export,
+)
 from app.round_notice import NoticeExpectations, RoundNoticeStaleError, read_round_notice
 from app.secretary import rounds
 from app.secretary.board import CellState, progress_board
 from app.secretary.notices import export_round_notice
 from app.sheets import read_sheet_file
-from app.signing import SignedStore, gather, handover_for, known_secretary, signer, write_export
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.helpers import Cast, expert_workspace, identity_of
 from tests.app.secretary.rounds_world import MINUTE, ROUND_TWO

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from app.crypto.profile import Role
-from app.demo import load_demo
+from app.demo.meeting import load_demo
 from app.domain.meeting import ExpertRole
 from app.errors import ValidationError
-from app.meeting_key import unlock_meeting_key
+from app.kit.meeting_key import unlock_meeting_key
 from app.secretary import setup as sec_setup
 from app.secretary.errors import RosterError, SetupIncompleteError
 from app.secretary.keys import create_meeting_key
@@ -21,7 +21,7 @@ from app.secretary.overlap import (
     find_overlaps,
     load_approved_platforms,
 )
-from storage import migrations
+from storage.migrations import workspace as migrations
 from tests.app.crypto.pki_fixtures import NOW, in_memory_identity
 from tests.app.secretary.helpers import HEADER, Cast, pem
 from tests.app.sheets.factory import make_rubric

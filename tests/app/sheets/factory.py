@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.canonical_json import dumps_canonical
 from app.crypto import cms
 from app.crypto.age_file import encrypt_bytes
 from app.crypto.age_keys import X25519Recipient
@@ -41,8 +40,9 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.formats.canonical_json import dumps_canonical
+from app.formats.rubric_file import parse_rubric
 from app.i18n import LocalizedText
-from app.rubric_file import parse_rubric
 from app.sheets import SheetContext, SignedDocument
 from tests.app.crypto.pki_fixtures import PkiFixture, in_memory_identity
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.canonical_json import dumps_canonical, loads_strict
 from app.crypto.age_file import decrypt_bytes, encrypt_bytes
 from app.crypto.age_keys import X25519Identity, X25519Recipient
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.formats.canonical_json import dumps_canonical, loads_strict
 from app.sheets import SheetFileError, SignedDocument, codec, read_sheet_file, sign_sheet
 from app.sheets.codec import FieldError
 from app.sheets.documents import decode_document, encode_sheet

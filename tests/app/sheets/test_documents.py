@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from app.canonical_json import dumps_canonical, loads_strict
 from app.crypto import cms
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.domain.rules import SheetInvalid, ViolationCode
 from app.domain.sheet import SheetStatus
-from app.rules import SheetInvalid, ViolationCode
+from app.formats.canonical_json import dumps_canonical, loads_strict
 from app.sheets import (
     RecusalDocument,
     SheetDocument,

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from app.canonical_json import loads_strict
 from app.crypto.age_file import decrypt_bytes
 from app.crypto.age_keys import X25519Identity
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ScoreSheet, SheetStatus
+from app.formats.canonical_json import loads_strict
 from app.sheets import (
     DraftReport,
     SheetFileContentError,

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from app.canonical_json import dumps_canonical, loads_strict
 from app.crypto import cms
 from app.crypto.age_file import inspect_header
 from app.crypto.age_keys import X25519Identity
@@ -25,6 +24,7 @@ from app.crypto.identity import Identity
 from app.domain.ids import ExpertId
 from app.domain.meeting import Expert, Meeting
 from app.domain.rubric import Rubric
+from app.formats.canonical_json import dumps_canonical, loads_strict
 from app.sheets import (
     SheetContext,
     SheetFileContentError,

@@ -15,13 +15,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtWidgets import QApplication
 
 from app.crypto.profile import Role
-from app.demo import load_demo
+from app.demo.meeting import load_demo
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.expert.materials import AttachmentInfo, IssuerSignature
 from app.i18n import LocalizedText
-from app.materials import AttachmentInfo, IssuerSignature
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, shared_pki
 from ui.expert import sign_in as sign_in_module
 

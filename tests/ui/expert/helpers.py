@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.materials import MaterialsSource
+from app.expert.materials import MaterialsSource
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock

@@ -69,8 +69,8 @@ def page_key(window: QWidget, number: int) -> None:
 
 
 def drive(demo: Path, expert_id: str) -> dict[str, object]:
-    from app.demo_build import demo_summary, expert_passphrase
-    from app.expert_flow import Page
+    from app.demo.build import demo_summary, expert_passphrase
+    from app.expert.flow import Page
     from tests.ui.conftest import RecordingDialogs
     from ui.expert.sign_in import sign_in
     from ui.expert.window import ExpertWindow

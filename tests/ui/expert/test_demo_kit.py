@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
-from app.demo_build import demo_summary, expert_passphrase
-from app.expert_flow import Page
-from app.signing import handover_for, known_secretary
+from app.demo.build import demo_summary, expert_passphrase
+from app.expert.flow import Page
+from app.expert.signing import handover_for, known_secretary
 from app.workspaces import ensure_demo_workspace
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
@@ -25,7 +25,7 @@ from ui.expert.window import ExpertWindow
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.demo_build import use_attachment_maker
+    from app.demo.build import use_attachment_maker
     from export.demo_attachments import demo_attachments
 
     use_attachment_maker(demo_attachments)

@@ -11,12 +11,12 @@ from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
 from app.crypto.profile import Role
+from app.domain.rules import ViolationCode
 from app.domain.sheet import CriterionVerdict, NoteKind, Recommendation, SheetStatus
-from app.expert_flow import Page
+from app.expert.flow import Page
+from app.expert.signing import SignedStore, kit_hash_for
 from app.i18n import current_language
-from app.rules import ViolationCode
 from app.sheets import read_sheet_file
-from app.signing import SignedStore, kit_hash_for
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock, FakeMaterials

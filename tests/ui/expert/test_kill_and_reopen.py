@@ -27,8 +27,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
-from app.demo_build import demo_summary, expert_passphrase
-from app.expert_flow import Page
+from app.demo.build import demo_summary, expert_passphrase
+from app.expert.flow import Page
 from app.workspaces import ensure_demo_workspace
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert import kill_child
@@ -47,7 +47,7 @@ pytestmark = pytest.mark.timeout(600)
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.demo_build import use_attachment_maker
+    from app.demo.build import use_attachment_maker
     from export.demo_attachments import demo_attachments
 
     use_attachment_maker(demo_attachments)

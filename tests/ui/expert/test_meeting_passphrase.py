@@ -12,10 +12,10 @@ from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
 from app.crypto.pki import load_trust_roots
-from app.demo_build import DEMO_MEETING_PASSPHRASE, demo_summary, expert_passphrase
-from app.expert_flow import Page
-from app.meeting_key import generate_meeting_key
-from app.package_materials import PackageMaterials
+from app.demo.build import DEMO_MEETING_PASSPHRASE, demo_summary, expert_passphrase
+from app.expert.flow import Page
+from app.expert.package_materials import PackageMaterials
+from app.kit.meeting_key import generate_meeting_key
 from app.workspaces import ensure_demo_workspace
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
@@ -26,7 +26,7 @@ from ui.expert.window import ExpertWindow
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.demo_build import use_attachment_maker
+    from app.demo.build import use_attachment_maker
     from export.demo_attachments import demo_attachments
 
     use_attachment_maker(demo_attachments)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.demo_build import demo_summary, expert_passphrase
-from app.expert_flow import Page
+from app.demo.build import demo_summary, expert_passphrase
+from app.expert.flow import Page
 from app.workspaces import ensure_demo_workspace
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
@@ -21,7 +21,7 @@ from ui.expert.window import ExpertWindow
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    from app.demo_build import use_attachment_maker
+    from app.demo.build import use_attachment_maker
     from export.demo_attachments import demo_attachments
 
     use_attachment_maker(demo_attachments)

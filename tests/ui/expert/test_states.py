@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from app.expert_flow import Page
+from app.expert.flow import Page
+from app.expert.unlock import open_expert_drafts
 from app.i18n import _
-from app.sealed_drafts.unlock import open_expert_drafts
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import (

@@ -11,11 +11,11 @@ from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
 from app.domain.ids import ApplicationId
-from app.expert_flow import Page
-from app.expert_view_state import ExpertViewState, OpenAttachment
+from app.expert.flow import Page
+from app.expert.view_state import ExpertViewState, OpenAttachment
 from app.i18n import _
-from storage.view_state import WorkspaceViewStates
-from storage.workspace import Workspace
+from storage.workspace.core import Workspace
+from storage.workspace.view_state import WorkspaceViewStates
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import CLOCK_START, EXPERT_INDEX, Clock, FakeMaterials

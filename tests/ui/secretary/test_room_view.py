@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.demo import load_demo
+from app.demo.meeting import load_demo
 from app.i18n import LocalizedText
 from ui.common.i18n import switch_language
 from ui.expert.timer_widget import Phase

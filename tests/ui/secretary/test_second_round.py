@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.ids import ApplicationId
 from app.domain.sheet import SheetStatus
-from app.expert_flow import Page
+from app.expert.flow import Page
 from app.secretary import setup as sec_setup
 from app.secretary.board import CellState
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture

@@ -1,0 +1,534 @@
+"""``review-desk demo --complete``: the demo meeting played to the end, official outputs included.
+
+Starting from the demo material of :func:`app.demo.build.build_demo` (CA, identities with
+documented demo passphrases, signed encrypted packages), every step runs through the real use
+cases with the real identities - nothing is shortcut past validation or signing:
+
+1. the secretary creates a workspace for the demo meeting, enrols the seven experts from
+   their certificates (e01 chairs), makes a meeting key, imports and verifies the six
+   packages, sets the agenda and issues **its own** kit (the demo folder's kit was built by
+   the demo builder, not by a secretary workspace);
+2. the experts import that kit, fill in the sample sheets (:mod:`app.demo.outcome`) with the
+   scoring use cases, declare the sample conflict of interest, sign and write their sheet
+   files to the secretary;
+3. the secretary collects the files, consolidates round 1, writes the panel opinions, and
+   the chair approves each with their signature;
+4. ``results.json`` is computed first (:func:`app.results.bundle_results`), the report is
+   rendered with its hash, the chair's machine regenerates the report and compares it
+   byte for byte before the chair signs, the secretary signs second; the workbook is
+   rendered; the bundle is built with both and verified against the demo trust roots.
+
+The exporters (reportlab, pyHanko, openpyxl) are injected as :class:`Exporters`: ``app``
+does not import ``export``; the CLI, the composition root, wires them. Everything is built
+in a hidden staging folder and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, Final
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from app.consolidation import DispersionLimits
+from app.crypto.identity import Identity
+from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey
+from app.domain.sheet import ConflictDeclaration, PanelOpinion, ScoreSheet
+from app.errors import StorageError, ValidationError
+from app.i18n import Msg
+
+Clock = Callable[[], datetime]
+
+REPORT_FILE: Final = "demo-report.pdf"
+WORKBOOK_FILE: Final = "demo-results.xlsx"
+BUNDLE_FILE: Final = "demo-results.oibundle"
+MEETING_DIR: Final = "complete-meeting"
+"""The secretary's workspace, its kit, the expert side and the sheet files."""
+_STAGING: Final = ".demo-complete.partial"
+SECRETARY_ACTOR: Final = "demo-secretary"
+REPORT_LANGUAGE: Final = "zh_CN"
+
+
+@dataclass(frozen=True)
+class Exporters:
+    """The export functions the complete demo needs (``export`` is not imported by ``app``).
+
+    ``report_input`` builds ``export.report_model.ReportInput`` from keyword arguments;
+    the others are ``export.report_pdf.render_report`` / ``matches_signed_results``,
+    ``export.pades.prepare_for_signing`` / ``sign_pdf``, ``export.pdf_policy.verify_report``
+    and ``export.xlsx.render_workbook``.
+    """
+
+    report_input: Callable[..., Any]
+    render_report: Callable[[Any], bytes]
+    matches_signed_results: Callable[[bytes, Any], bool]
+    prepare_for_signing: Callable[[bytes], bytes]
+    sign_pdf: Callable[[bytes, str, Identity, str, str, datetime], bytes]
+    verify_report: Callable[[bytes, list[x509.Certificate]], object]
+    render_workbook: Callable[[Any], bytes]
+    chair_field: str
+    secretary_field: str
+
+
+@dataclass(frozen=True)
+class CompleteDemo:
+    """Where the official outputs are, and what they say."""
+
+    report: Path
+    workbook: Path
+    bundle: Path
+    trust_roots: Path
+    meeting_dir: Path
+    results_hash: str
+    """SHA-256 of the bundle's ``results.json``, printed in the report."""
+    flagged: tuple[ApplicationId, ...]
+    """Applications whose spread exceeds the demo's dispersion limit."""
+    meeting_key_passphrase: str
+    """The passphrase of the meeting key in the secretary's kit (a demo secret)."""
+
+
+def output_paths(directory: Path) -> tuple[Path, Path, Path]:
+    """(report, workbook, bundle) inside the demo folder ``directory``."""
+    return directory / REPORT_FILE, directory / WORKBOOK_FILE, directory / BUNDLE_FILE
+
+
+def complete_demo(directory: Path, exporters: Exporters, clock: Clock) -> CompleteDemo:
+    """Play the demo meeting in ``directory`` (already built by ``build_demo``) to the end.
+
+    Refuses (:class:`StorageError`) a folder whose outputs already exist. ``clock`` gives the
+    time of each step (timezone-aware); every certificate must be valid then.
+    """
+    from app.demo.build import demo_summary
+
+    directory = Path(directory)
+    summary = demo_summary(directory)
+    if not summary.workspace.exists():
+        raise StorageError(
+            Msg.of("{path} holds no demo material.", path=str(directory)),
+            Msg.of("Build the demo first with “review-desk demo --no-gui”."),
+        )
+    for existing in (*output_paths(directory), directory / MEETING_DIR):
+        if existing.exists():
+            raise StorageError(
+                Msg.of(
+                    "{path} already exists; the demo is not completed over it.", path=str(existing)
+                ),
+                Msg.of("Choose an empty folder for the demo."),
+            )
+    staging = directory / _STAGING
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    except OSError as exc:
+        raise _folder_error(directory, exc) from exc
+    try:
+        done = _play(directory, staging, exporters, clock)
+        try:
+            for name in (MEETING_DIR, REPORT_FILE, WORKBOOK_FILE, BUNDLE_FILE):
+                os.replace(staging / name, directory / name)
+        except OSError as exc:
+            raise _folder_error(directory, exc) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(staging)
+    report, workbook, bundle = output_paths(directory)
+    return replace(
+        done,
+        report=report,
+        workbook=workbook,
+        bundle=bundle,
+        meeting_dir=directory / MEETING_DIR,
+    )
+
+
+# -- the meeting ------------------------------------------------------------------------------
+
+
+def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) -> CompleteDemo:
+    from app.crypto.identity import load_identity
+    from app.crypto.pki import load_trust_roots
+    from app.demo.build import DEMO_SECRETARY_PASSPHRASE, demo_summary, expert_passphrase
+    from app.demo.meeting import load_demo
+    from app.demo.outcome import load_sample_meeting
+
+    summary = demo_summary(directory)
+    demo_meeting, rubric = load_demo()
+    sample = load_sample_meeting(demo_meeting, rubric)
+    roots = load_trust_roots(summary.trust_roots)
+    secretary = load_identity(
+        summary.identities["secretary"].read_bytes(), DEMO_SECRETARY_PASSPHRASE.encode()
+    )
+    experts = {
+        str(e.id): load_identity(
+            summary.identities[str(e.id)].read_bytes(), expert_passphrase(str(e.id)).encode()
+        )
+        for e in demo_meeting.experts
+    }
+    work = staging / MEETING_DIR
+    work.mkdir()
+    ws, kit_path, kit_hash, passphrase = _secretary_setup(
+        work,
+        demo_meeting,
+        rubric,
+        sample.dispersion_limit_total,
+        secretary,
+        experts,
+        roots,
+        summary.issued_packages,
+        clock,
+        meeting_key_file=summary.meeting_key,
+    )
+    try:
+        sheet_files = _experts_score(
+            work, kit_path, kit_hash, roots, secretary, experts, sample, clock
+        )
+        _collect(ws, secretary, sheet_files, clock)
+        flagged = _opinions(ws, experts, sample, clock)
+        results_hash = _outputs(ws, secretary, experts, roots, exporters, staging, clock)
+    finally:
+        ws.close()
+    report, workbook, bundle = output_paths(staging)
+    return CompleteDemo(
+        report=report,
+        workbook=workbook,
+        bundle=bundle,
+        trust_roots=summary.trust_roots,
+        meeting_dir=work,
+        results_hash=results_hash,
+        flagged=flagged,
+        meeting_key_passphrase=passphrase,
+    )
+
+
+def _secretary_setup(
+    work: Path,
+    demo_meeting: Any,
+    rubric: Any,
+    dispersion_total: Any,
+    secretary: Identity,
+    experts: dict[str, Identity],
+    roots: list[x509.Certificate],
+    packages: Sequence[Path],
+    clock: Clock,
+    *,
+    meeting_key_file: Path,
+) -> tuple[Any, Path, str, str]:
+    from app.demo.build import DEMO_MEETING_PASSPHRASE
+    from app.secretary import setup
+    from app.secretary.keys import adopt_meeting_key
+    from app.secretary.kit import issue_kit
+    from app.secretary.model import MeetingHeader
+    from app.secretary.packages import PackageOutcome, import_packages
+
+    header = MeetingHeader(
+        demo_meeting.id, demo_meeting.title, demo_meeting.date, demo_meeting.venue, is_demo=True
+    )
+    rule = replace(
+        setup.default_rule_for(rubric),
+        dispersion_limits=DispersionLimits(total=dispersion_total),
+    )
+    actor = SECRETARY_ACTOR
+    ws = setup.create_workspace(
+        work / "secretary", header, rubric, secretary, roots, actor=actor, now=clock(), rule=rule
+    )
+    try:
+        for expert in demo_meeting.experts:
+            setup.add_expert(
+                ws,
+                experts[str(expert.id)].certificate.public_bytes(Encoding.PEM),
+                expert.role,
+                actor=actor,
+                now=clock(),
+                chair=expert.is_chair,
+                expert_id=str(expert.id),
+                name=expert.name,
+                organisation_name=expert.organisation,
+                title=expert.title,
+            )
+        # The demo's packages were built for the demo meeting key; the secretary adopts it
+        # (a fresh key would ship in the kit, and the experts' passphrase would open nothing).
+        key = adopt_meeting_key(
+            ws,
+            meeting_key_file.read_bytes(),
+            DEMO_MEETING_PASSPHRASE,
+            actor=actor,
+            now=clock(),
+        )
+        imported = import_packages(
+            ws, secretary, list(packages), meeting_key=key.key, actor=actor, now=clock()
+        )
+        for outcome in imported:
+            if outcome.outcome is not PackageOutcome.IMPORTED:
+                raise ValidationError(outcome.message)
+        setup.set_agenda(ws, demo_meeting.agenda, actor=actor, now=clock())
+        kit_path = work / "meeting.oikit"
+        kit = issue_kit(ws, secretary, kit_path, actor=actor, now=clock())
+    except BaseException:
+        ws.close()
+        raise
+    return ws, kit_path, kit.kit_hash, key.passphrase
+
+
+def _experts_score(
+    work: Path,
+    kit_path: Path,
+    kit_hash: str,
+    roots: list[x509.Certificate],
+    secretary: Identity,
+    experts: dict[str, Identity],
+    sample: Any,
+    clock: Clock,
+) -> list[Path]:
+    """Each expert imports the kit, signs in (their records sealed to them, as in the
+    window), scores and signs; returns the sheet files written."""
+    from app.expert import scoring
+    from app.expert.kit_import import import_kit
+    from app.expert.session import session_for
+    from app.expert.unlock import open_expert_drafts
+    from app.sheets import SheetContext, sign_recusal, write_sheet_file
+    from storage.workspace.core import Workspace
+
+    imported = import_kit(kit_path, work / "expert", roots, clock())
+    if imported.kit_hash != kit_hash:
+        raise ValidationError(
+            Msg.of("The experts imported another kit than the secretary issued."),
+            Msg.of("Report this as a bug; do not use these outputs."),
+        )
+    out = work / "sheets"
+    out.mkdir()
+    files = []
+    with Workspace.open(imported.path) as ws:
+        meeting = ws.meeting(sample.meeting_id)
+        rubric = ws.rubric(meeting.rubric_id)
+        for expert_id, identity in experts.items():
+            repo = open_expert_drafts(ws, session_for(meeting, identity, clock()), clock())
+            m, e = meeting.id, ExpertId(expert_id)
+            ctx = SheetContext(
+                meeting_id=meeting.id,
+                kit_hash=imported.kit_hash,
+                rubric=rubric,
+                expert=meeting.expert(expert_id),
+                secretary_fingerprint=secretary.fingerprint,
+            )
+            items = []
+            for recusal in sample.recusals_of(expert_id):
+                a = ApplicationId(recusal.application_id)
+                declared = scoring.declare_conflict(
+                    repo, clock, expert_id, m, e, a, True, recusal.reason
+                )
+                items.append(sign_recusal(declared, ctx, identity, clock()))
+            keep = partial(_sign_and_keep, repo, ctx, identity, clock, items)
+            for sheet in sample.sheets_of(expert_id):
+                _score(repo, clock, meeting.id, sheet, on_frozen=keep)
+            path = out / f"{meeting.id}-{expert_id}-r1.oisheet"
+            write_sheet_file(
+                path,
+                items,
+                [],
+                ctx,
+                identity,
+                secretary.certificate,
+                clock(),
+                round=1,
+                trust_roots=roots,
+            )
+            files.append(path)
+    return files
+
+
+def _sign_and_keep(
+    repo: Any, ctx: Any, identity: Identity, clock: Clock, items: list[Any], frozen: ScoreSheet
+) -> None:
+    """The ``on_frozen`` signer: sign the frozen sheet and keep its signed copy, sealed, in
+    the expert's workspace (as the window does), and for the sheet file."""
+    from app.sheets import sign_sheet
+
+    signed = sign_sheet(frozen, ctx, identity, clock())
+    repo.save_signed_copy(frozen.id, signed)
+    items.append(signed)
+
+
+def _score(
+    repo: Any,
+    clock: Clock,
+    meeting_id: Any,
+    sheet: Any,
+    on_frozen: Callable[[ScoreSheet], None] | None = None,
+) -> ScoreSheet:
+    """One sample sheet through the expert's use cases, submitted."""
+    from app.expert import scoring
+
+    e, a = ExpertId(sheet.expert_id), ApplicationId(sheet.application_id)
+    actor = sheet.expert_id
+    scoring.declare_conflict(repo, clock, actor, meeting_id, e, a, False, "")
+    for key, verdict in sheet.criteria:
+        scoring.record_criterion(repo, clock, actor, meeting_id, e, a, CriterionKey(key), verdict)
+    comments = dict(sheet.comments)
+    for key, value in sheet.scores:
+        factor = FactorKey(key)
+        scoring.set_factor_score(repo, clock, actor, meeting_id, e, a, factor, value)
+        if key in comments:
+            scoring.set_factor_comment(repo, clock, actor, meeting_id, e, a, factor, comments[key])
+    scoring.set_opinion(repo, clock, actor, meeting_id, e, a, sheet.opinion)
+    scoring.set_recommendation(
+        repo, clock, actor, meeting_id, e, a, sheet.recommendation, sheet.conditions
+    )
+    return scoring.submit(repo, clock, actor, meeting_id, e, a, on_frozen=on_frozen)
+
+
+def _collect(ws: Any, secretary: Identity, files: Sequence[Path], clock: Clock) -> None:
+    from app.secretary.collect import import_sheet_files
+
+    for outcome in import_sheet_files(ws, secretary, files, actor=SECRETARY_ACTOR, now=clock()):
+        if outcome.refusal is not None:
+            raise outcome.refusal
+
+
+def _opinions(
+    ws: Any, experts: dict[str, Identity], sample: Any, clock: Clock
+) -> tuple[ApplicationId, ...]:
+    """Consolidate, write the panel opinions, and have the chair approve each."""
+    from app.secretary import opinions, rounds
+
+    result = rounds.consolidate_round(ws, 1)
+    chair = ws.meeting(sample.meeting_id).chair
+    for panel in sample.panel_opinions:
+        opinions.save_panel_opinion(
+            ws,
+            panel.application_id,
+            panel.opinion,
+            panel.recommendation,
+            actor=SECRETARY_ACTOR,
+            now=clock(),
+            minority_opinion=panel.minority_opinion,
+        )
+        opinions.approve_panel_opinion(
+            ws, experts[str(chair.id)], panel.application_id, actor=str(chair.id), now=clock()
+        )
+    return rounds.flagged_applications(result)
+
+
+# -- the official outputs ---------------------------------------------------------------------
+
+
+def _outputs(
+    ws: Any,
+    secretary: Identity,
+    experts: dict[str, Identity],
+    roots: list[x509.Certificate],
+    exporters: Exporters,
+    out: Path,
+    clock: Clock,
+) -> str:
+    from app.formats.atomic_file import atomic_write
+    from app.results import BundleInput, OpinionInput, build_bundle, bundle_results, verify_bundle
+    from app.secretary.outcome import meeting_outcome
+
+    outcome = meeting_outcome(ws)
+    if outcome.unapproved:
+        raise ValidationError(
+            Msg.of("The chair has not approved every panel opinion."),
+            Msg.of("Approve the panel opinions first."),
+        )
+    base = BundleInput(
+        meeting=outcome.meeting,
+        rubric=outcome.rubric,
+        rule=outcome.rule,
+        kit_hash=outcome.kit_hash,
+        round=outcome.round,
+        sheets=tuple(s.signed for s in outcome.sheets),
+        recusals=tuple(r.signed for r in outcome.recusals),
+        opinions=tuple(
+            OpinionInput(v.opinion, v.approval.signed if v.approval else None)
+            for v in outcome.opinions
+        ),
+        is_demo=outcome.is_demo,
+    )
+    results_hash = hashlib.sha256(bundle_results(base)).hexdigest()
+    generated_at = clock()
+    report_input = _report_input(outcome, exporters, results_hash, generated_at)
+    prepared = exporters.prepare_for_signing(exporters.render_report(report_input))
+
+    # The chair's machine: rebuild the input from the stored outcome, regenerate, compare.
+    chair_view = _report_input(meeting_outcome(ws), exporters, results_hash, generated_at)
+    if not exporters.matches_signed_results(prepared, chair_view):
+        raise ValidationError(
+            Msg.of("The report to sign does not match the meeting's results."),
+            Msg.of("Do not sign it; prepare the report again from the results."),
+        )
+    chair = outcome.meeting.chair
+    assert chair is not None  # the kit requires a chair
+    venue = outcome.meeting.venue.zh_CN
+    signed = exporters.sign_pdf(
+        prepared, exporters.chair_field, experts[str(chair.id)], "主持评审 Chair", venue, clock()
+    )
+    signed = exporters.sign_pdf(
+        signed, exporters.secretary_field, secretary, "会议秘书 Secretary", venue, clock()
+    )
+    exporters.verify_report(signed, roots)
+    workbook = exporters.render_workbook(report_input)
+    report_path, workbook_path, bundle_path = output_paths(out)
+    built = build_bundle(
+        replace(base, pdf_bytes=signed, xlsx_bytes=workbook), secretary, bundle_path, clock()
+    )
+    if built.results_hash != results_hash:
+        raise ValidationError(
+            Msg.of("The bundle's results differ from those the report prints."),
+            Msg.of("Report this as a bug; do not use these outputs."),
+        )
+    verified = verify_bundle(bundle_path, roots, clock())
+    if verified.results_hash != results_hash or verified.report_pdf != signed:
+        raise ValidationError(
+            Msg.of("The bundle does not verify as written."),
+            Msg.of("Report this as a bug; do not use these outputs."),
+        )
+    atomic_write(report_path, signed, mode=0o644)
+    atomic_write(workbook_path, workbook, mode=0o644)
+    return results_hash
+
+
+def _report_input(outcome: Any, exporters: Exporters, results_hash: str, at: datetime) -> Any:
+    latest: dict[tuple[str, str], ScoreSheet] = {}
+    for stored in outcome.sheets:
+        s = stored.sheet
+        key = (str(s.expert_id), str(s.application_id))
+        if s.round == outcome.round and (key not in latest or s.version > latest[key].version):
+            latest[key] = s
+    recusals: tuple[ConflictDeclaration, ...] = tuple(r.declaration for r in outcome.recusals)
+    approved: tuple[PanelOpinion, ...] = tuple(v.opinion for v in outcome.opinions if v.approved)
+    return exporters.report_input(
+        meeting=outcome.meeting,
+        rubric=outcome.rubric,
+        rule=outcome.rule,
+        result=outcome.result,
+        opinions=approved,
+        sheets=tuple(latest[k] for k in sorted(latest)),
+        recusals=recusals,
+        language=REPORT_LANGUAGE,
+        anonymise_experts=outcome.anonymise_experts,
+        document_id=f"DEMO-{outcome.meeting.id}-R{outcome.round}",
+        results_hash=results_hash,
+        generated_at=at,
+        is_demo=True,
+    )
+
+
+def _folder_error(directory: Path, exc: OSError) -> StorageError:
+    return StorageError(
+        Msg.of(
+            "Cannot write the demo to {path}: {reason}",
+            path=str(directory),
+            reason=exc.strerror or str(exc),
+        ),
+        Msg.of("Check that the location exists and is writable."),
+    )

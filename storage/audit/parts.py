@@ -1,0 +1,212 @@
+"""``review-desk audit verify``, part by part: the hash chain, then the stored data of each
+kind of workspace the file holds, each compared with the latest audit entry of its subjects.
+
+One file, one chain. An expert's workspace holds the meeting tables of migrations 1-2 (the
+meeting, rubric, kit, sheets, notes, conflicts, opinions; sealed drafts); a meeting
+secretary's workspace holds the same tables (the issued meeting and the collected sheets)
+*and* the secretary's own (setup, roster, packages, agenda, rounds, collected signed
+documents, approvals). So a secretary's file is checked in three parts and an expert's in two,
+and every part is checked even when an earlier one failed, so the report names everything
+that was changed, not only the first thing.
+
+The file is opened read-only (:func:`storage.database.open_read_only`) and never changed.
+Subjects whose kind no checker here knows are counted, not silently passed.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from app.errors import UserFacingError
+from storage import database
+from storage.audit import chain as audit
+from storage.audit import subjects as subj
+from storage.audit.chain import AuditEntry, AuditProblem, AuditReport, Checkpoint
+from storage.secretary import sheets as collected
+from storage.secretary.workspace import APPROVAL, RECUSAL, SHEET_FILE, SecretaryWorkspace
+from storage.workspace.core import current_digest
+
+SECRETARY_PREFIX = "secretary-"
+"""Every subject of the secretary's own tables is named ``secretary-...``."""
+UNREADABLE = "unreadable"
+"""The digest of stored data that no longer even loads: it matches no entry."""
+
+
+class WorkspaceKind(enum.Enum):
+    EXPERT = "expert"
+    SECRETARY = "secretary"
+
+
+class Part(enum.Enum):
+    CHAIN = "chain"
+    """The log itself: every entry intact, in order, none missing (and the checkpoint)."""
+    MEETING = "meeting"
+    """The meeting tables: meeting, rubric, kit, sheets, notes, conflicts, opinions."""
+    SECRETARY = "secretary"
+    """The secretary's tables: setup, roster, packages, agenda, rounds, collected documents."""
+
+
+@dataclass(frozen=True)
+class PartReport:
+    """One part's outcome. ``report`` is the chain's own for :attr:`Part.CHAIN`; for a data
+    part, the first subject (by its latest entry) whose stored data no longer matches.
+    ``subjects`` counts the subjects compared, ``unchecked`` the kinds nobody here knows."""
+
+    part: Part
+    report: AuditReport
+    subjects: int = 0
+    unchecked: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+@dataclass(frozen=True)
+class WorkspaceAudit:
+    kind: WorkspaceKind
+    count: int
+    head_hash: str
+    parts: tuple[PartReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(p.ok for p in self.parts)
+
+
+def verify_workspace_file(path: Path, checkpoint: Checkpoint | None = None) -> WorkspaceAudit:
+    """Check ``path`` (an expert's or a secretary's workspace) part by part, read-only."""
+    db = database.open_read_only(path)
+    try:
+        return verify_workspace(db, path, checkpoint)
+    except sqlite3.Error as exc:
+        raise database.storage_error(exc, path) from exc
+    finally:
+        db.close()
+
+
+def verify_workspace(
+    db: sqlite_utils.Database, path: Path, checkpoint: Checkpoint | None = None
+) -> WorkspaceAudit:
+    kind = workspace_kind(db)
+    chain = audit.verify_chain(db, checkpoint=checkpoint)
+    log = audit.entries(db)
+    digest = _secretary_digest(db, path) if kind is WorkspaceKind.SECRETARY else _expert_digest(db)
+    parts = [PartReport(Part.CHAIN, chain)]
+    wanted = (Part.MEETING, Part.SECRETARY) if kind is WorkspaceKind.SECRETARY else (Part.MEETING,)
+    for part in wanted:
+        parts.append(_compare(log, chain, part, digest))
+    return WorkspaceAudit(kind, chain.count, chain.head_hash, tuple(parts))
+
+
+def workspace_kind(db: sqlite_utils.Database) -> WorkspaceKind:
+    """A secretary's workspace has its setup row; an expert's has the (empty) tables at most."""
+    if "secretary_setup" not in db.table_names():
+        return WorkspaceKind.EXPERT
+    row = db.execute("SELECT count(*) FROM secretary_setup").fetchone()
+    return WorkspaceKind.SECRETARY if row is not None and int(row[0]) > 0 else WorkspaceKind.EXPERT
+
+
+def part_of(subject: str) -> Part:
+    return Part.SECRETARY if subject.startswith(SECRETARY_PREFIX) else Part.MEETING
+
+
+def _compare(
+    log: list[AuditEntry], chain: AuditReport, part: Part, digest: Callable[[str], str | None]
+) -> PartReport:
+    latest: dict[str, AuditEntry] = {}
+    for entry in log:
+        if part_of(entry.subject) is part:
+            latest[entry.subject] = entry
+    unchecked: set[str] = set()
+    compared = 0
+    for subject, entry in sorted(latest.items(), key=lambda item: item[1].seq):
+        now = digest(subject)
+        if now is None:
+            unchecked.add(subj.parse(subject)[0])
+            continue
+        compared += 1
+        if now != entry.digest:
+            report = AuditReport(
+                False,
+                chain.count,
+                chain.head_hash,
+                entry.seq,
+                AuditProblem.STATE_CHANGED,
+                subject,
+            )
+            return PartReport(part, report, compared, tuple(sorted(unchecked)))
+    ok = AuditReport(True, chain.count, chain.head_hash)
+    return PartReport(part, ok, compared, tuple(sorted(unchecked)))
+
+
+def _expert_digest(db: sqlite_utils.Database) -> Callable[[str], str | None]:
+    return lambda subject: current_digest(db, subject)
+
+
+def _secretary_digest(db: sqlite_utils.Database, path: Path) -> Callable[[str], str | None]:
+    """The secretary workspace's own digests, completed with the kinds it does not compare
+    (recusals, sheet-file records, approvals) so that no secretary table goes unchecked."""
+    ws = SecretaryWorkspace(db, path)  # over the read-only connection; nothing is written
+
+    def digest(subject: str) -> str | None:
+        try:
+            # The same per-subject digest SecretaryWorkspace.verify_audit uses; that method
+            # stops at the first problem of any part, and this report wants each part's.
+            found = ws._current_digest(subject)
+            if found is None:
+                found = _collected_digest(db, subject)
+        except (ValueError, KeyError, TypeError, AssertionError, UserFacingError):
+            return UNREADABLE
+        return found
+
+    return digest
+
+
+def _collected_digest(db: sqlite_utils.Database, subject: str) -> str | None:
+    kind, keys = subj.parse(subject)
+    if kind == RECUSAL and len(keys) == 2:
+        meeting = db.execute("SELECT meeting_id FROM secretary_setup").fetchone()
+        recusals = collected.load_recusals(db, str(meeting[0]) if meeting else "")
+        match = [
+            r
+            for r in recusals
+            if (r.declaration.expert_id, r.declaration.application_id) == (keys[0], keys[1])
+        ]
+        return audit.digest_of(collected.recusal_state(match[0]) if match else None)
+    if kind == SHEET_FILE and len(keys) == 1:
+        row = db.execute(
+            "SELECT expert_id, round FROM secretary_sheet_files WHERE file_sha256 = ?", (keys[0],)
+        ).fetchone()
+        state = None if row is None else {"expert_id": str(row[0]), "round": int(row[1])}
+        return audit.digest_of(state)
+    if kind == APPROVAL and len(keys) == 2 and keys[1].isdigit():
+        approval = collected.load_approvals(db).get((keys[0], int(keys[1])))
+        return audit.digest_of(
+            None
+            if approval is None
+            else {
+                "chair_id": approval.chair_id,
+                "chair_fingerprint": approval.chair_fingerprint,
+                "document_sha256": approval.signed.sha256,
+            }
+        )
+    return None
+
+
+__all__ = [
+    "Part",
+    "PartReport",
+    "WorkspaceAudit",
+    "WorkspaceKind",
+    "part_of",
+    "verify_workspace",
+    "verify_workspace_file",
+    "workspace_kind",
+]

@@ -1,0 +1,1 @@
+"""The ministry's database: verified result bundles from many meetings."""

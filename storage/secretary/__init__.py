@@ -1,0 +1,1 @@
+"""The meeting secretary's workspace: setup, packages, rounds and collected signed documents."""

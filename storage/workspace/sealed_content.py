@@ -1,0 +1,221 @@
+"""What is inside a sealed value, and where it is bound (workspace-drafts-v1 §4).
+
+Each kind of record seals one JSON object (UTF-8, keys sorted, no spaces) holding exactly the
+confidential fields of the row; the row's clear columns named in ``bound`` go into the
+associated data, so a value only opens in the row it was sealed for. Decoders are strict: a
+value that opens but does not hold what its kind must hold raises ``ValueError`` (the caller
+reports it as a damaged record).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.domain.ids import CriterionKey, FactorKey
+from app.domain.sheet import (
+    ConflictDeclaration,
+    CriterionAnswer,
+    CriterionVerdict,
+    FactorScore,
+    HearingNote,
+    NoteKind,
+    Recommendation,
+    ScoreSheet,
+)
+from app.sheets import SignedDocument
+from storage.workspace.documents import decimal_text, time_from
+from storage.workspace.sealed_rows import ConflictRow, NoteRow, SheetRow
+
+SHEET = "sheet"
+NOTE = "note"
+CONFLICT = "conflict"
+SIGNED_SHEET = "signed-sheet"
+
+
+def _dumps(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def _object(data: bytes, keys: set[str]) -> dict[str, Any]:
+    value = json.loads(data.decode("utf-8"))
+    if not isinstance(value, dict) or set(value) != keys:
+        raise ValueError("sealed value does not hold the fields of its kind")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+# -- where each kind is bound ------------------------------------------------------------------
+
+
+def sheet_bound(row: SheetRow) -> tuple[str, ...]:
+    return (row.id, row.application_id, str(row.round), str(row.version))
+
+
+def note_bound(row: NoteRow) -> tuple[str, ...]:
+    return (row.id, row.application_id, row.created_at)
+
+
+def conflict_bound(row: ConflictRow) -> tuple[str, ...]:
+    return (row.application_id, "1" if row.has_conflict else "0", row.declared_at)
+
+
+def signed_bound(sheet_id: str) -> tuple[str, ...]:
+    return (sheet_id,)
+
+
+# -- score sheets ------------------------------------------------------------------------------
+
+_SHEET_KEYS = {"scores", "criteria", "opinion", "recommendation", "conditions"}
+
+
+def sheet_content(s: ScoreSheet) -> bytes:
+    return _dumps(
+        {
+            "scores": [
+                {"factor": f.factor, "score": decimal_text(f.score), "comment": f.comment}
+                for f in s.scores
+            ],
+            "criteria": [
+                {
+                    "criterion": c.criterion,
+                    "verdict": None if c.verdict is None else c.verdict.value,
+                    "note": c.note,
+                }
+                for c in s.criteria
+            ],
+            "opinion": s.opinion,
+            "recommendation": None if s.recommendation is None else s.recommendation.value,
+            "conditions": s.conditions,
+        }
+    )
+
+
+def sheet_from(row: SheetRow, content: bytes) -> ScoreSheet:
+    doc = _object(content, _SHEET_KEYS)
+    try:
+        scores = tuple(
+            FactorScore(
+                FactorKey(_text(f["factor"])),
+                None if f["score"] is None else Decimal(_text(f["score"])),
+                _text(f["comment"]),
+            )
+            for f in doc["scores"]
+        )
+    except (InvalidOperation, TypeError) as exc:
+        raise ValueError("malformed score") from exc
+    criteria = tuple(
+        CriterionAnswer(
+            CriterionKey(_text(c["criterion"])),
+            None if c["verdict"] is None else CriterionVerdict(c["verdict"]),
+            _text(c["note"]),
+        )
+        for c in doc["criteria"]
+    )
+    recommendation = _optional(doc["recommendation"])
+    updated_at = time_from(row.updated_at)
+    assert updated_at is not None
+    return ScoreSheet(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        expert_id=row.expert_id,
+        application_id=row.application_id,
+        round=row.round,
+        version=row.version,
+        status=row.status,
+        scores=scores,
+        criteria=criteria,
+        opinion=_text(doc["opinion"]),
+        recommendation=None if recommendation is None else Recommendation(recommendation),
+        conditions=_text(doc["conditions"]),
+        updated_at=updated_at,
+        submitted_at=time_from(row.submitted_at),
+    )
+
+
+# -- hearing notes -----------------------------------------------------------------------------
+
+
+def note_content(n: HearingNote) -> bytes:
+    return _dumps({"kind": n.kind.value, "text": n.text, "factor": n.factor})
+
+
+def note_from(row: NoteRow, content: bytes) -> HearingNote:
+    doc = _object(content, {"kind", "text", "factor"})
+    factor = _optional(doc["factor"])
+    created_at = time_from(row.created_at)
+    assert created_at is not None
+    return HearingNote(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        expert_id=row.expert_id,
+        application_id=row.application_id,
+        kind=NoteKind(doc["kind"]),
+        text=_text(doc["text"]),
+        factor=None if factor is None else FactorKey(factor),
+        created_at=created_at,
+    )
+
+
+# -- conflict declarations ---------------------------------------------------------------------
+
+
+def conflict_content(c: ConflictDeclaration) -> bytes:
+    return _dumps({"reason": c.reason})
+
+
+def conflict_from(row: ConflictRow, content: bytes) -> ConflictDeclaration:
+    doc = _object(content, {"reason"})
+    declared_at = time_from(row.declared_at)
+    assert declared_at is not None
+    return ConflictDeclaration(
+        meeting_id=row.meeting_id,
+        expert_id=row.expert_id,
+        application_id=row.application_id,
+        has_conflict=row.has_conflict,
+        reason=_text(doc["reason"]),
+        declared_at=declared_at,
+    )
+
+
+# -- signed copies -----------------------------------------------------------------------------
+
+
+def signed_content(signed: SignedDocument) -> bytes:
+    return _dumps(
+        {
+            "document": base64.b64encode(signed.document).decode("ascii"),
+            "signature": base64.b64encode(signed.signature).decode("ascii"),
+        }
+    )
+
+
+def signed_from(content: bytes) -> SignedDocument:
+    doc = _object(content, {"document", "signature"})
+    return SignedDocument(_base64(doc["document"]), _base64(doc["signature"]))
+
+
+def _base64(value: object) -> bytes:
+    """Standard base64 that re-encodes to itself (sheet-v1 conventions)."""
+    text = _text(value)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("malformed base64") from exc
+    if base64.b64encode(data).decode("ascii") != text:
+        raise ValueError("non-canonical base64")
+    return data

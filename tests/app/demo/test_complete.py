@@ -1,0 +1,172 @@
+"""``review-desk demo --no-gui --dir DIR --complete``: the demo meeting played to the end,
+and outside tools accept the official outputs (poppler, LibreOffice, our bundle verifier)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.cli import main
+from app.demo.meeting import load_demo
+from app.demo.outcome import SAMPLE_SHEETS, load_sample_meeting
+from app.errors import ValidationError
+
+TITLE_ZH = "2026 年国家新一代人工智能开放创新平台综合评审会"
+
+
+@dataclass(frozen=True)
+class Run:
+    directory: Path
+    output: str
+    report: Path
+    workbook: Path
+    bundle: Path
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(["--lang", "en", *argv])
+    return code, out.getvalue()
+
+
+def _printed(output: str, label: str) -> Path:
+    match = re.search(rf"^{re.escape(label)}: (.+)$", output, re.MULTILINE)
+    assert match, output
+    return Path(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    directory = tmp_path_factory.mktemp("demo-complete")
+    code, output = _cli("demo", "--no-gui", "--dir", str(directory), "--complete")
+    assert code == 0, output
+    return Run(
+        directory,
+        output,
+        _printed(output, "Signed report (chair, then secretary)"),
+        _printed(output, "Workbook"),
+        _printed(output, "Signed result bundle"),
+    )
+
+
+def _tool(*args: str | Path) -> str:
+    return subprocess.run(
+        [str(a) for a in args], check=True, capture_output=True, text=True, timeout=180
+    ).stdout
+
+
+def test_the_outputs_are_written_into_the_demo_folder(run: Run) -> None:
+    for path in (run.report, run.workbook, run.bundle):
+        assert path.is_file() and path.parent == run.directory.resolve()
+    assert "Scores too far apart (dispersion flag): a03" in run.output
+    assert (run.directory / "trust-roots.pem").is_file()
+
+
+@pytest.mark.tool("pdfsig")
+def test_pdfsig_reports_two_valid_signatures_chair_first(run: Run) -> None:
+    out = _tool("pdfsig", "-nocert", run.report)
+    assert out.count("Signature is Valid") == 2, out
+    assert out.index("ChairSig") < out.index("SecretarySig")
+    assert "Signer Certificate Common Name: 周明远" in out
+
+
+@pytest.mark.tool("pdffonts")
+def test_every_font_is_embedded(run: Run) -> None:
+    rows = _tool("pdffonts", run.report).splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert row.split()[-5] == "yes", row  # the "emb" column
+
+
+@pytest.mark.tool("pdftotext")
+def test_the_report_text_is_chinese_and_marked_as_demo(run: Run) -> None:
+    text = _tool("pdftotext", run.report, "-")
+    assert TITLE_ZH in text
+    assert "示例" in text and "虚构" in text
+
+
+def _verify(bundle: Path, run: Run) -> tuple[int, str]:
+    return _cli("results", "verify", str(bundle), "--trust", str(run.directory / "trust-roots.pem"))
+
+
+@pytest.mark.tool("pdftotext")
+def test_the_bundle_verifies_and_its_results_hash_is_the_one_the_report_prints(run: Run) -> None:
+    code, out = _verify(run.bundle, run)
+    assert code == 0, out
+    bundle_hash = re.search(r"Results hash: ([0-9a-f]{64})", out)
+    assert bundle_hash, out
+    printed = re.search(r"结果 SHA-256\s+([0-9a-f]{64})", _tool("pdftotext", run.report, "-"))
+    assert printed and printed.group(1) == bundle_hash.group(1)
+    assert f"Results SHA-256 (printed in the report): {printed.group(1)}" in run.output
+    assert "41 signed sheets, 1 recusals" in out
+
+
+def test_a_tampered_bundle_is_refused(run: Run, tmp_path: Path) -> None:
+    data = bytearray(run.bundle.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bad = tmp_path / "tampered.oibundle"
+    bad.write_bytes(bytes(data))
+    code, out = _verify(bad, run)
+    assert code != 0, out
+
+
+def test_the_workbook_is_marked_as_demo(run: Run) -> None:
+    wb = openpyxl.load_workbook(run.workbook)
+    header = [c.value for c in next(wb.worksheets[0].iter_rows(max_row=1))]
+    assert any(isinstance(v, str) and "示例" in v for v in header)
+    assert wb.properties.keywords == "DEMO 示例"
+
+
+@pytest.mark.tool("soffice")
+def test_libreoffice_opens_the_workbook(run: Run, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(run.workbook),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    converted = list((tmp_path / "out").glob("*.csv"))
+    assert converted and converted[0].stat().st_size > 0
+
+
+def test_a_second_run_keeps_the_outputs(run: Run) -> None:
+    before = run.bundle.read_bytes()
+    code, out = _cli("demo", "--no-gui", "--dir", str(run.directory), "--complete")
+    assert code == 0, out
+    assert "already complete" in out
+    assert run.bundle.read_bytes() == before
+
+
+def test_the_sample_sheets_are_read_strictly(tmp_path: Path) -> None:
+    meeting, rubric = load_demo()
+    sample = load_sample_meeting(meeting, rubric)
+    assert len(sample.sheets) == 41 and len(sample.recusals) == 1
+    doc = json.loads(SAMPLE_SHEETS.read_text(encoding="utf-8"))
+    doc["sheets"].pop()
+    broken = tmp_path / "missing.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        load_sample_meeting(meeting, rubric, broken)
+    doc = json.loads(SAMPLE_SHEETS.read_text(encoding="utf-8"))
+    doc["sheets"][0]["scores"]["concept_logic"] = 21.5
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        load_sample_meeting(meeting, rubric, broken)
