@@ -164,7 +164,8 @@ def main() -> int:
     parser.add_argument("--imports", type=int, default=200)
     parser.add_argument("--skip-large-verify", action="store_true")
     args = parser.parse_args()
-    from storage.ministry.database import import_bundle
+    from app.ministry.importing import import_bundle
+    from storage.ministry.database import MinistryDatabase
 
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,7 +215,7 @@ def main() -> int:
             path = base / f"small-{i:04d}.oibundle"
             build_bundle(_input(m, _sheets(m, few, secretary)), secretary, path, SIGNED)
             small.append(path)
-        db = base / "ministry.db"
+        db = MinistryDatabase(base / "ministry.db")
         start = time.perf_counter()
         for path in small:
             import_bundle(db, path, roots, VERIFY)

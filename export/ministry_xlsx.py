@@ -1,7 +1,7 @@
 """The ministry's summary workbook: every imported meeting × application on one sheet.
 
-Read from the ministry database (:func:`storage.ministry.database.application_rows`), never from a
-bundle's own workbook. Every text - applicant names included - is written as a string cell
+Written from the ministry database's rows (:class:`app.ministry.model.ApplicationRow`), never
+from a bundle's own workbook. Every text - applicant names included - is written as a string cell
 (``data_type = "s"``), so ``=HYPERLINK(…)`` or ``+cmd`` stays text (threat M12); there are
 no formulas. Written atomically.
 """
@@ -9,6 +9,7 @@ no formulas. Written atomically.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
 from app.i18n import Msg, _, current_language
+from app.ministry.model import ApplicationRow
 from export.text import clean
-from storage.ministry.database import ApplicationRow, application_rows
 
 
-def export_xlsx(db_path: Path, out: Path, *, generated_at: datetime | None = None) -> int:
-    """Write the summary workbook of the database at ``db_path`` to ``out``; returns rows."""
-    rows = application_rows(db_path)
+def export_xlsx(
+    rows: Sequence[ApplicationRow], out: Path, *, generated_at: datetime | None = None
+) -> int:
+    """Write the summary workbook of ``rows`` to ``out``; returns how many rows."""
     data = workbook_bytes(rows, generated_at)
     try:
         atomic_write(out, data, mode=0o644)
@@ -36,7 +38,7 @@ def export_xlsx(db_path: Path, out: Path, *, generated_at: datetime | None = Non
     return len(rows)
 
 
-def workbook_bytes(rows: list[ApplicationRow], generated_at: datetime | None = None) -> bytes:
+def workbook_bytes(rows: Sequence[ApplicationRow], generated_at: datetime | None = None) -> bytes:
     language = current_language()
     subjects: list[str] = []
     for row in rows:

@@ -125,13 +125,14 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from app.results import BundleReplayError
-    from storage.ministry.database import import_bundle
+    from app.ministry.importing import import_bundle
+    from app.ministry.replay import BundleReplayError
+    from storage.ministry.database import MinistryDatabase
 
     roots, identity = _context(args)
     try:
         outcome = import_bundle(
-            Path(args.db),
+            MinistryDatabase(Path(args.db)),
             Path(args.bundle),
             roots,
             datetime.now(UTC),
@@ -147,7 +148,10 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from storage.ministry.database import MinistryDatabase
+
+    rows = MinistryDatabase(Path(args.db)).application_rows()
     module = importlib.import_module("export.ministry_xlsx")
-    count = module.export_xlsx(Path(args.db), Path(args.xlsx), generated_at=datetime.now(UTC))
+    count = module.export_xlsx(rows, Path(args.xlsx), generated_at=datetime.now(UTC))
     print(_("{count} applications written to {path}.", count=count, path=args.xlsx))
     return 0

@@ -3,8 +3,8 @@ section 7), so a failure at one stage is never reported as, or masked by, a late
 
 Every class is a :class:`~app.errors.UserFacingError` (message and recommendation, zh_CN
 and en). ``detail`` is a technical English reason for "copy details" and tests; it never
-holds a secret. The ministry's replay refusals (older version, conflict) have their own
-classes because they are about the database, not the bundle.
+holds a secret. The ministry's replay refusals (older version, conflict) are about its
+database, not the bundle: they are in :mod:`app.ministry.replay`.
 """
 
 from __future__ import annotations
@@ -155,44 +155,3 @@ class BundleBuildError(BundleError):
 
     def __init__(self, message: Msg, recommendation: Msg, detail: str) -> None:
         super().__init__(message, recommendation, detail)
-
-
-class BundleReplayError(BundleError):
-    """The ministry database refuses this bundle for (meeting, version, hash) reasons."""
-
-
-class BundleOlderVersionError(BundleReplayError):
-    """A newer bundle of the meeting is already imported."""
-
-    def __init__(self, meeting_id: str, version: int, current: int) -> None:
-        super().__init__(
-            Msg.of(
-                "Bundle version {version} of meeting {meeting} is older than version {current}, "
-                "which is already imported.",
-                version=version,
-                meeting=meeting_id,
-                current=current,
-            ),
-            Msg.of("Nothing was changed. Import the newest bundle of the meeting only."),
-            f"older: {meeting_id} v{version} < v{current}",
-        )
-
-
-class BundleConflictError(BundleReplayError):
-    """Another bundle with the same meeting and version (different bytes) is imported."""
-
-    def __init__(self, meeting_id: str, version: int, imported_hash: str) -> None:
-        super().__init__(
-            Msg.of(
-                "A different bundle with version {version} of meeting {meeting} is already "
-                "imported (bundle hash {imported}…).",
-                version=version,
-                meeting=meeting_id,
-                imported=imported_hash[:16],
-            ),
-            Msg.of(
-                "Nothing was changed. Two different bundles carry the same version: ask the "
-                "meeting secretary which one is valid and why."
-            ),
-            f"conflict: {meeting_id} v{version}, imported {imported_hash}",
-        )

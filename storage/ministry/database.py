@@ -1,181 +1,162 @@
-"""The ministry's database: importing verified result bundles from many meetings.
+"""The ministry's database (:class:`MinistryDatabase`, the :class:`app.ports.MinistryStore`):
+verified result bundles from many meetings, as SQL rows in and domain values out.
 
-Import is a function of (meeting id, bundle version, bundle hash) - bundle v1 section 8,
-after TUF's rollback rules - and **a refusal leaves the database file byte-identical**.
-That is arranged by order, not by undo:
+What to import is decided in :mod:`app.ministry` (verification, then the replay decision);
+this module keeps the promise that a transaction which writes nothing leaves the file
+byte-identical:
 
-1. the bundle is verified completely (:func:`app.results.verify_bundle`) before the
-   database is even opened, so a bad bundle never touches it;
-2. opening only reads (header, ``user_version``, ``application_id``; the journal mode is
-   already WAL on an existing file, so setting it changes nothing);
-3. the replay decision is read inside ``BEGIN IMMEDIATE`` (the write lock, so no second
-   importer can slip in between) and a refusal or duplicate ends in ``ROLLBACK`` before
-   any row is written; migrations run only after the decision to import;
-4. closing the connection removes the empty ``-wal``/``-shm`` files again.
+1. opening only reads (header, ``user_version``, ``application_id``; the journal mode is
+   already WAL on an existing file, so setting it changes nothing), and creating a
+   :class:`MinistryDatabase` does not even open;
+2. :meth:`MinistryDatabase.transaction` starts with ``BEGIN IMMEDIATE`` (the write lock,
+   so no second importer can slip in between a decision and its write) and ends in
+   ``ROLLBACK`` unless the block wrote; migrations run only when a bundle is added, inside
+   that same transaction;
+3. closing the connection removes the empty ``-wal``/``-shm`` files again.
 
 Connections use WAL, ``synchronous=FULL`` and foreign keys, like the workspace.
 """
 
 from __future__ import annotations
 
-import enum
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from cryptography import x509
 
-from app.consolidation import rule_to_document
-from app.crypto.identity import Identity
 from app.errors import StorageError
 from app.i18n import LocalizedText, Msg
-from app.results import (
-    BundleConflictError,
-    BundleOlderVersionError,
-    VerifiedBundle,
-    verify_bundle,
+from app.ministry.model import (
+    ApplicationRow,
+    BundleHeader,
+    BundleKey,
+    BundleRecord,
+    ImportedBundle,
+    RecordedApplication,
 )
 from storage.audit import chain as audit
 from storage.database import BUSY_TIMEOUT_MS, SQLITE_HEADER, storage_error
 from storage.migrations.ministry import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from storage.migrations.workspace import migrate
 
-
-class ImportStatus(enum.Enum):
-    IMPORTED = "imported"
-    ALREADY_IMPORTED = "already_imported"
+_CHILD_TABLES = ("figures", "applications", "experts", "opinions", "absences", "signed_documents")
 
 
-@dataclass(frozen=True)
-class ImportOutcome:
-    """What :func:`import_bundle` did. ``replaced_version`` is the version it superseded."""
+class MinistryDatabase:
+    """The ministry database at ``path``; the first bundle added creates it."""
 
-    status: ImportStatus
-    meeting_id: str
-    bundle_version: int
-    bundle_hash: str
-    replaced_version: int | None
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite_utils.Database | None = None
+        self._actor = ""
+        self._at: datetime | None = None
+        self._wrote = False
 
-    @property
-    def message(self) -> Msg:
-        if self.status is ImportStatus.ALREADY_IMPORTED:
-            return Msg.of(
-                "Bundle version {version} of meeting {meeting} is already imported; nothing "
-                "was changed.",
-                version=self.bundle_version,
-                meeting=self.meeting_id,
-            )
-        if self.replaced_version is not None:
-            return Msg.of(
-                "Imported bundle version {version} of meeting {meeting}; it replaces version "
-                "{old}.",
-                version=self.bundle_version,
-                meeting=self.meeting_id,
-                old=self.replaced_version,
-            )
-        return Msg.of(
-            "Imported bundle version {version} of meeting {meeting}.",
-            version=self.bundle_version,
-            meeting=self.meeting_id,
-        )
+    # --- transactions ------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Decision:
-    duplicate: bool
-    current: int | None
-
-
-def import_bundle(
-    db_path: Path,
-    bundle: Path | bytes,
-    trust_roots: Sequence[x509.Certificate],
-    now: datetime,
-    *,
-    ministry_identity: Identity | None = None,
-    actor: str = "ministry",
-) -> ImportOutcome:
-    """Verify ``bundle`` and import it into the database at ``db_path`` (created if absent).
-
-    Raises the bundle's :class:`~app.results.BundleError` (database untouched),
-    :class:`BundleOlderVersionError` or :class:`BundleConflictError` (database
-    byte-identical), or :class:`StorageError`.
-    """
-    verified = verify_bundle(bundle, trust_roots, now, ministry_identity=ministry_identity)
-    db_path = Path(db_path)
-    with _connection(db_path) as db:
-        try:
+    @contextmanager
+    def transaction(self, actor: str, at: datetime) -> Iterator[None]:
+        """One change under the write lock; ``actor`` and ``at`` go into its audit entry and
+        ``at`` is the import time. Commits only if the block wrote; rolls back otherwise."""
+        if self._db is not None:
+            raise RuntimeError("ministry database transactions do not nest")
+        with _connection(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
-            decision = _decide(db, verified)
-            if decision.duplicate:
-                db.execute("ROLLBACK")
-                return ImportOutcome(
-                    ImportStatus.ALREADY_IMPORTED,
-                    verified.meeting_id,
-                    verified.bundle_version,
-                    verified.bundle_hash,
-                    None,
-                )
-            if _user_version(db) < SCHEMA_VERSION:
-                db.execute("ROLLBACK")
-                migrate(db, MIGRATIONS)
-                db.execute("BEGIN IMMEDIATE")
-                decision = _decide(db, verified)
-            _store(db, verified, decision.current, now, actor)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.conn.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-    return ImportOutcome(
-        ImportStatus.IMPORTED,
-        verified.meeting_id,
-        verified.bundle_version,
-        verified.bundle_hash,
-        decision.current,
-    )
+            self._db, self._actor, self._at, self._wrote = db, actor, at, False
+            try:
+                yield
+                db.execute("COMMIT" if self._wrote else "ROLLBACK")
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            finally:
+                self._db, self._at = None, None
 
+    def _open(self) -> sqlite_utils.Database:
+        if self._db is None:
+            raise RuntimeError("ministry database access outside a transaction")
+        return self._db
 
-def _decide(db: sqlite_utils.Database, bundle: VerifiedBundle) -> _Decision:
-    """Same hash -> duplicate; a higher version held -> older; same version -> conflict."""
-    if _user_version(db) == 0:
-        return _Decision(False, None)
-    rows = db.execute(
-        "SELECT bundle_version, bundle_sha256 FROM bundles WHERE meeting_id = ?",
-        [bundle.meeting_id],
-    ).fetchall()
-    if any(row[1] == bundle.bundle_hash for row in rows):
-        return _Decision(True, None)
-    versions = {int(row[0]): str(row[1]) for row in rows}
-    current = max(versions) if versions else None
-    if current is not None and bundle.bundle_version < current:
-        raise BundleOlderVersionError(bundle.meeting_id, bundle.bundle_version, current)
-    if bundle.bundle_version in versions:
-        raise BundleConflictError(
-            bundle.meeting_id, bundle.bundle_version, versions[bundle.bundle_version]
-        )
-    return _Decision(False, current)
+    # --- what import needs ---------------------------------------------------------------
+
+    def bundle_keys(self, meeting_id: str) -> tuple[BundleKey, ...]:
+        db = self._open()
+        if _user_version(db) == 0:
+            return ()
+        rows = db.execute(
+            "SELECT bundle_version, bundle_sha256 FROM bundles WHERE meeting_id = ?"
+            " ORDER BY bundle_version",
+            [meeting_id],
+        ).fetchall()
+        return tuple(BundleKey(meeting_id, int(r[0]), str(r[1])) for r in rows)
+
+    def add_bundle(self, record: BundleRecord, replaces: int | None) -> None:
+        db = self._open()
+        assert self._at is not None
+        if _user_version(db) < SCHEMA_VERSION:
+            migrate(db, MIGRATIONS)  # each step a savepoint of this transaction
+        self._wrote = True
+        _store(db, record, replaces, self._at, self._actor)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def imported_bundles(self) -> tuple[ImportedBundle, ...]:
+        """The import history, oldest first."""
+        with _connection(self.path, must_exist=True) as db:
+            if _user_version(db) == 0:
+                return ()
+            rows = db.execute(
+                "SELECT meeting_id, bundle_version, bundle_sha256, results_sha256, round,"
+                " kit_hash, secretary_fingerprint, secretary_name, created_at, imported_at"
+                " FROM bundles ORDER BY imported_at, meeting_id, bundle_version"
+            ).fetchall()
+        return tuple(_imported(r) for r in rows)
+
+    def application_rows(self) -> tuple[ApplicationRow, ...]:
+        """Every meeting's current applications, by meeting id then hearing position."""
+        with _connection(self.path, must_exist=True) as db:
+            if _user_version(db) == 0:
+                return ()
+            figures: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            for row in db.execute(
+                "SELECT meeting_id, application_id, subject, presented FROM figures"
+                " ORDER BY meeting_id, application_id, position"
+            ).fetchall():
+                figures.setdefault((row[0], row[1]), []).append((str(row[2]), str(row[3])))
+            rows = db.execute(
+                """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, m.round,
+                          m.is_demo, a.id, a.hearing_position, a.applicant_unit_en,
+                          a.applicant_unit_zh, a.platform_name_en, a.platform_name_zh,
+                          a.status, a.total_presented, a.rank, a.votes_for, a.eligible,
+                          a.needed, a.passed, o.recommendation, o.approved_by,
+                          b.bundle_sha256, b.results_sha256, b.imported_at
+                   FROM applications a
+                   JOIN meetings m ON m.id = a.meeting_id
+                   JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version
+                   LEFT JOIN opinions o ON o.meeting_id = a.meeting_id
+                        AND o.application_id = a.id AND o.round = m.round
+                   ORDER BY m.id, a.hearing_position"""
+            ).fetchall()
+        return tuple(_row(r, figures.get((r[0], r[7]), [])) for r in rows)
 
 
 # --- writing -----------------------------------------------------------------------------
 
-_CHILD_TABLES = ("figures", "applications", "experts", "opinions", "absences", "signed_documents")
-
 
 def _store(
     db: sqlite_utils.Database,
-    bundle: VerifiedBundle,
+    record: BundleRecord,
     replaced: int | None,
     now: datetime,
     actor: str,
 ) -> None:
-    meeting = bundle.meeting
+    meeting = record.meeting
+    header = record.header
     if replaced is not None:
         for table in _CHILD_TABLES:
             db.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting.id])
@@ -184,14 +165,14 @@ def _store(
         "INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meeting.id,
-            bundle.bundle_version,
-            bundle.bundle_hash,
-            bundle.results_hash,
-            bundle.round,
-            bundle.manifest.kit_hash,
-            bundle.secretary.fingerprint,
-            bundle.secretary.common_name,
-            bundle.created_at.isoformat(),
+            header.key.bundle_version,
+            header.key.bundle_hash,
+            header.results_hash,
+            header.round,
+            header.kit_hash,
+            header.secretary_fingerprint,
+            header.secretary_name,
+            header.created_at.isoformat(),
             now.isoformat(),
         ],
     )
@@ -199,15 +180,15 @@ def _store(
         "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             meeting.id,
-            bundle.bundle_version,
+            header.key.bundle_version,
             *_pair(meeting.title),
             meeting.date.isoformat(),
             *_pair(meeting.venue),
-            bundle.rubric.id,
-            bundle.rubric.version,
-            bundle.round,
-            int(bundle.is_demo),
-            json.dumps(rule_to_document(bundle.rule), ensure_ascii=False, sort_keys=True),
+            record.rubric_id,
+            record.rubric_version,
+            header.round,
+            int(record.is_demo),
+            record.rule_document,
         ],
     )
     for position, expert in enumerate(meeting.experts, start=1):
@@ -224,9 +205,9 @@ def _store(
                 expert.fingerprint,
             ],
         )
-    _store_applications(db, bundle)
-    for entry in bundle.opinions:
-        o = entry.opinion
+    for application in record.applications:
+        _store_application(db, meeting.id, application)
+    for o in record.opinions:
         db.execute(
             "INSERT INTO opinions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -240,27 +221,26 @@ def _store(
                 None if o.approved_at is None else o.approved_at.isoformat(),
             ],
         )
-    for absence in bundle.absences:
+    for absence in record.absences:
         db.execute(
             "INSERT INTO absences VALUES (?, ?, ?, ?)",
             [meeting.id, absence.expert_id, absence.application_id, absence.note],
         )
-    for kind, documents in (("sheet", bundle.sheets), ("recusal", bundle.recusals)):
-        for d in documents:
-            db.execute(
-                "INSERT INTO signed_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    meeting.id,
-                    d.name,
-                    kind,
-                    d.expert_id,
-                    d.application_id,
-                    d.round,
-                    d.version,
-                    d.sha256,
-                    d.signer_fingerprint,
-                ],
-            )
+    for d in record.documents:
+        db.execute(
+            "INSERT INTO signed_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                meeting.id,
+                d.name,
+                d.kind.value,
+                d.expert_id,
+                d.application_id,
+                d.round,
+                d.version,
+                d.sha256,
+                d.signer_fingerprint,
+            ],
+        )
     audit.append(
         db,
         at=now,
@@ -268,65 +248,63 @@ def _store(
         action="bundle.import",
         subject=f"meeting:{meeting.id}",
         state={
-            "bundle_version": bundle.bundle_version,
-            "bundle_sha256": bundle.bundle_hash,
-            "results_sha256": bundle.results_hash,
+            "bundle_version": header.key.bundle_version,
+            "bundle_sha256": header.key.bundle_hash,
+            "results_sha256": header.results_hash,
             "replaced_version": replaced,
         },
     )
 
 
-def _store_applications(db: sqlite_utils.Database, bundle: VerifiedBundle) -> None:
-    meeting = bundle.meeting
-    names = {a.id: a for a in meeting.applications}
-    for app in bundle.result_document["applications"]:
-        application = names[app["application_id"]]
-        figures = app["figures"]
-        total = next((f for f in figures if f["subject"] == "total"), None)
-        vote = app["vote"]
+def _store_application(
+    db: sqlite_utils.Database, meeting_id: str, recorded: RecordedApplication
+) -> None:
+    application = recorded.application
+    total = recorded.total
+    vote = recorded.vote
+    db.execute(
+        "INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?)",
+        [
+            meeting_id,
+            application.id,
+            recorded.hearing_position,
+            *_pair(application.applicant_unit),
+            *_pair(application.platform_name),
+            *_pair(application.sub_domain),
+            recorded.status,
+            recorded.counted_sheets,
+            None if total is None else total.exact,
+            None if total is None else total.presented,
+            recorded.rank,
+            vote.votes_for,
+            vote.eligible,
+            vote.needed,
+            int(vote.passed),
+            vote.recommend,
+            vote.recommend_with_conditions,
+            vote.do_not_recommend,
+            vote.recused,
+            vote.absent,
+        ],
+    )
+    for position, f in enumerate(recorded.figures):
         db.execute(
-            "INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                meeting.id,
+                meeting_id,
                 application.id,
-                app["hearing_position"],
-                *_pair(application.applicant_unit),
-                *_pair(application.platform_name),
-                *_pair(application.sub_domain),
-                app["status"],
-                app["counted_sheets"],
-                None if total is None else total["exact"],
-                None if total is None else total["presented"],
-                app["rank"],
-                vote["votes_for"],
-                vote["eligible"],
-                vote["needed"],
-                int(vote["passed"]),
-                vote["recommend"],
-                vote["recommend_with_conditions"],
-                vote["do_not_recommend"],
-                vote["recused"],
-                vote["absent"],
+                position,
+                f.subject,
+                f.exact,
+                f.presented,
+                f.method_applied,
+                int(f.fell_back),
+                f.spread,
+                f.spread_limit,
+                int(f.flagged),
             ],
         )
-        for position, f in enumerate(figures):
-            db.execute(
-                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    meeting.id,
-                    application.id,
-                    position,
-                    f["subject"],
-                    f["exact"],
-                    f["presented"],
-                    f["method_applied"],
-                    int(f["fell_back"]),
-                    f["spread"],
-                    f["spread_limit"],
-                    int(f["flagged"]),
-                ],
-            )
 
 
 def _pair(text: LocalizedText) -> tuple[str, str]:
@@ -336,62 +314,19 @@ def _pair(text: LocalizedText) -> tuple[str, str]:
 # --- reading -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ApplicationRow:
-    """One application of one meeting, as the export shows it (all text as strings)."""
-
-    meeting_id: str
-    meeting_title: LocalizedText
-    meeting_date: str
-    bundle_version: int
-    round: int
-    is_demo: bool
-    application_id: str
-    hearing_position: int
-    applicant_unit: LocalizedText
-    platform_name: LocalizedText
-    status: str
-    total_presented: str | None
-    rank: int | None
-    votes_for: int
-    eligible: int
-    needed: int
-    passed: bool
-    figures: tuple[tuple[str, str], ...]
-    """(subject, presented value) in document order."""
-    opinion_recommendation: str | None
-    opinion_approved: bool
-    bundle_sha256: str
-    results_sha256: str
-    imported_at: str
-
-
-def application_rows(db_path: Path) -> list[ApplicationRow]:
-    """Every meeting's current applications, by meeting id then hearing position."""
-    with _connection(Path(db_path), must_exist=True) as db:
-        if _user_version(db) == 0:
-            return []
-        figures: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for row in db.execute(
-            "SELECT meeting_id, application_id, subject, presented FROM figures"
-            " ORDER BY meeting_id, application_id, position"
-        ).fetchall():
-            figures.setdefault((row[0], row[1]), []).append((str(row[2]), str(row[3])))
-        rows = db.execute(
-            """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, m.round, m.is_demo,
-                      a.id, a.hearing_position, a.applicant_unit_en, a.applicant_unit_zh,
-                      a.platform_name_en, a.platform_name_zh, a.status, a.total_presented,
-                      a.rank, a.votes_for, a.eligible, a.needed, a.passed,
-                      o.recommendation, o.approved_by, b.bundle_sha256, b.results_sha256,
-                      b.imported_at
-               FROM applications a
-               JOIN meetings m ON m.id = a.meeting_id
-               JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version
-               LEFT JOIN opinions o ON o.meeting_id = a.meeting_id
-                    AND o.application_id = a.id AND o.round = m.round
-               ORDER BY m.id, a.hearing_position"""
-        ).fetchall()
-    return [_row(r, figures.get((r[0], r[7]), [])) for r in rows]
+def _imported(r: Sequence[Any]) -> ImportedBundle:
+    return ImportedBundle(
+        header=BundleHeader(
+            key=BundleKey(str(r[0]), int(r[1]), str(r[2])),
+            results_hash=str(r[3]),
+            round=int(r[4]),
+            kit_hash=str(r[5]),
+            secretary_fingerprint=str(r[6]),
+            secretary_name=str(r[7]),
+            created_at=datetime.fromisoformat(str(r[8])),
+        ),
+        imported_at=datetime.fromisoformat(str(r[9])),
+    )
 
 
 def _row(r: Sequence[Any], figures: list[tuple[str, str]]) -> ApplicationRow:
@@ -420,18 +355,6 @@ def _row(r: Sequence[Any], figures: list[tuple[str, str]]) -> ApplicationRow:
         results_sha256=str(r[23]),
         imported_at=str(r[24]),
     )
-
-
-def imported_bundles(db_path: Path) -> list[tuple[str, int, str]]:
-    """The import history: (meeting id, bundle version, bundle hash), oldest first."""
-    with _connection(Path(db_path), must_exist=True) as db:
-        if _user_version(db) == 0:
-            return []
-        rows = db.execute(
-            "SELECT meeting_id, bundle_version, bundle_sha256 FROM bundles"
-            " ORDER BY imported_at, meeting_id, bundle_version"
-        ).fetchall()
-    return [(str(r[0]), int(r[1]), str(r[2])) for r in rows]
 
 
 # --- opening -----------------------------------------------------------------------------

@@ -1,108 +1,70 @@
-"""The ministry database: import as a function of (meeting, version, hash), and the M10
-replay matrix - every refusal names its reason and leaves the database byte-identical."""
+"""The ministry database (``storage.ministry.database``): rows in and out as the values of
+``app.ministry.model``, one write-locked transaction per import, and a transaction that
+writes nothing leaves the file byte-identical. The replay decision and the import use case
+are tested in ``tests/app/ministry``."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import hashlib
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+import sqlite_utils
 
-from app.crypto.profile import Role
 from app.errors import StorageError
-from app.formats.canonical_json import dumps_canonical
-from app.results import (
-    BundleCompletenessError,
-    BundleConflictError,
-    BundleError,
-    BundleManifestError,
-    BundleMemberError,
-    BundleOlderVersionError,
-    BundleRecomputeError,
-    BundleSheetError,
-    build_bundle,
-)
-from export.ministry_xlsx import export_xlsx
+from app.ministry.importing import bundle_record
+from app.ministry.model import BundleKey, BundleRecord
+from app.results import build_bundle, verify_bundle
 from storage.audit import chain as audit
 from storage.migrations.ministry import APPLICATION_ID, SCHEMA_VERSION
-from storage.ministry.database import (
-    ImportStatus,
-    application_rows,
-    import_bundle,
-    imported_bundles,
-)
-from tests.app.crypto.pki_fixtures import PkiFixture, in_memory_identity, shared_pki
-from tests.app.results.craft import members_of, recraft
-from tests.app.results.factory import (
-    INJECTION,
-    SCORES,
-    SIGNED_AT,
-    VERIFY_AT,
-    Scenario,
-    make_scenario,
-    make_sheet,
-)
+from storage.ministry.database import MinistryDatabase
+from tests.app.crypto.pki_fixtures import shared_pki
+from tests.app.ministry.bundles import build_bundles, snapshot
+from tests.app.results.factory import INJECTION, SIGNED_AT, VERIFY_AT, Scenario, make_scenario
+
+AT = VERIFY_AT
 
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    pki: PkiFixture = shared_pki(tmp_path_factory)
-    return make_scenario(pki)
+    return make_scenario(shared_pki(tmp_path_factory))
 
 
 @pytest.fixture(scope="module")
-def bundles(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    base = tmp_path_factory.mktemp("bundles")
-    made: dict[str, bytes] = {}
-    for key, version in (("v1", 1), ("v1-other", 1), ("v2", 2)):
-        out = base / key
-        build_bundle(
-            scenario.bundle_input(bundle_version=version), scenario.secretary, out, SIGNED_AT
-        )
-        made[key] = out.read_bytes()
-    return made
+def records(
+    scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, BundleRecord]:
+    made = build_bundles(scenario, tmp_path_factory.mktemp("bundles"))
+    return {k: bundle_record(verify_bundle(b, scenario.roots, AT)) for k, b in made.items()}
 
 
-def snapshot(db: Path) -> tuple[object, ...]:
-    """Every file of the database (main, -wal, -shm) byte for byte, and a logical dump."""
-    files = tuple(
-        (p.name, hashlib.sha256(p.read_bytes()).hexdigest())
-        for p in sorted(db.parent.iterdir())
-        if p.name.startswith(db.name)
-    )
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        dump = hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
-    # The read-only dump connection leaves -wal/-shm behind; remove them so the next
-    # snapshot starts from the same files (a writer would clean them up on close too).
-    for suffix in ("-wal", "-shm"):
-        extra = db.with_name(db.name + suffix)
-        if extra.exists() and not any(name == extra.name for name, _ in files):
-            extra.unlink()
-    return (*files, dump)
+def _add(path: Path, record: BundleRecord, replaces: int | None = None) -> None:
+    store = MinistryDatabase(path)
+    with store.transaction("ministry", AT):
+        store.add_bundle(record, replaces)
 
 
 @pytest.fixture
-def db(tmp_path: Path, scenario: Scenario, bundles: dict[str, bytes]) -> Path:
+def db(tmp_path: Path, records: dict[str, BundleRecord]) -> Path:
     path = tmp_path / "ministry.db"
-    outcome = import_bundle(path, bundles["v1"], scenario.roots, VERIFY_AT)
-    assert outcome.status is ImportStatus.IMPORTED
+    _add(path, records["v1"])
     return path
 
 
-def test_import_stores_the_meeting(db: Path, scenario: Scenario, bundles: dict[str, bytes]) -> None:
-    rows = application_rows(db)
+def test_creating_the_store_touches_no_file(tmp_path: Path) -> None:
+    MinistryDatabase(tmp_path / "ministry.db")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_bundle_creates_the_schema_and_stores_the_meeting(
+    db: Path, scenario: Scenario, records: dict[str, BundleRecord]
+) -> None:
+    rows = MinistryDatabase(db).application_rows()
     assert [r.application_id for r in rows] == ["a1", "a2", "a3"]
     assert all(r.total_presented for r in rows) and sorted(r.rank or 0 for r in rows) == [1, 2, 3]
     assert rows[0].opinion_approved and not rows[1].opinion_approved
-    assert rows[0].bundle_sha256 == hashlib.sha256(bundles["v1"]).hexdigest()
+    assert rows[0].bundle_sha256 == records["v1"].key.bundle_hash
+    assert rows[0].imported_at == AT.isoformat()
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -112,197 +74,128 @@ def test_import_stores_the_meeting(db: Path, scenario: Scenario, bundles: dict[s
         assert fingerprints == {e: i.fingerprint for e, i in scenario.experts.items()}
         assert conn.execute("SELECT count(*) FROM signed_documents").fetchone()[0] == 12
         assert conn.execute("SELECT count(*) FROM absences").fetchone()[0] == 1
+        assert (
+            conn.execute("SELECT rule FROM meetings").fetchone()[0] == records["v1"].rule_document
+        )
     finally:
         conn.close()
+    assert not db.with_name(db.name + "-wal").exists()
 
 
-def test_a_newer_version_replaces_and_the_history_and_audit_grow(
-    db: Path, scenario: Scenario, bundles: dict[str, bytes]
+def test_the_history_reads_back_as_values(db: Path, records: dict[str, BundleRecord]) -> None:
+    [held] = MinistryDatabase(db).imported_bundles()
+    assert held.header == records["v1"].header and held.imported_at == AT
+
+
+def test_a_replacing_bundle_drops_the_old_figures_and_the_history_and_audit_grow(
+    db: Path, records: dict[str, BundleRecord]
 ) -> None:
-    outcome = import_bundle(db, bundles["v2"], scenario.roots, VERIFY_AT)
-    assert outcome.status is ImportStatus.IMPORTED and outcome.replaced_version == 1
-    assert [v for _m, v, _h in imported_bundles(db)] == [1, 2]
-    assert {r.bundle_version for r in application_rows(db)} == {2}
-    import sqlite_utils
-
+    _add(db, records["v2"], replaces=1)
+    store = MinistryDatabase(db)
+    assert [b.key.bundle_version for b in store.imported_bundles()] == [1, 2]
+    assert {r.bundle_version for r in store.application_rows()} == {2}
+    with store.transaction("ministry", AT):
+        assert [k.bundle_version for k in store.bundle_keys(records["v1"].key.meeting_id)] == [1, 2]
     conn = sqlite_utils.Database(sqlite3.connect(db))
     report = audit.verify_chain(conn)
     assert report.ok and report.count == 2
     conn.conn.close()
 
 
-def test_a_duplicate_is_a_no_op_that_says_so(
-    db: Path, scenario: Scenario, bundles: dict[str, bytes]
+def test_a_transaction_that_writes_nothing_leaves_the_file_byte_identical(
+    db: Path, records: dict[str, BundleRecord]
 ) -> None:
     before = snapshot(db)
-    outcome = import_bundle(db, bundles["v1"], scenario.roots, VERIFY_AT)
-    assert outcome.status is ImportStatus.ALREADY_IMPORTED
-    assert "already imported" in outcome.message.in_language("en")
+    store = MinistryDatabase(db)
+    with store.transaction("ministry", AT):
+        assert store.bundle_keys(records["v1"].key.meeting_id) == (records["v1"].key,)
+        assert store.bundle_keys("m-unknown") == ()
     assert snapshot(db) == before
 
 
-def test_an_older_version_is_refused(
-    db: Path, scenario: Scenario, bundles: dict[str, bytes]
-) -> None:
-    import_bundle(db, bundles["v2"], scenario.roots, VERIFY_AT)
+def test_a_failing_block_rolls_back_its_writes(db: Path, records: dict[str, BundleRecord]) -> None:
     before = snapshot(db)
-    with pytest.raises(BundleOlderVersionError) as caught:
-        import_bundle(db, bundles["v1-other"], scenario.roots, VERIFY_AT)
-    assert "older" in caught.value.message
+    store = MinistryDatabase(db)
+    with pytest.raises(LookupError), store.transaction("ministry", AT):
+        store.add_bundle(records["v2"], 1)
+        raise LookupError("the caller changed its mind")
     assert snapshot(db) == before
 
 
-def test_same_version_other_bytes_is_a_conflict(
-    db: Path, scenario: Scenario, bundles: dict[str, bytes]
+def test_the_append_only_history_refuses_a_second_row_for_a_version(
+    db: Path, records: dict[str, BundleRecord]
 ) -> None:
     before = snapshot(db)
-    with pytest.raises(BundleConflictError):
-        import_bundle(db, bundles["v1-other"], scenario.roots, VERIFY_AT)
+    with pytest.raises(StorageError):
+        _add(db, records["v1-other"], replaces=1)
     assert snapshot(db) == before
 
 
-# --- bundles refused before the database is touched ------------------------------------------
-
-
-def _sheet_swap(scenario: Scenario, good: bytes, name: str, signed: object) -> bytes:
-    from app.sheets import SignedDocument
-
-    assert isinstance(signed, SignedDocument)
-    return recraft(
-        good, scenario.secretary, replace={name: signed.document, name + ".p7s": signed.signature}
-    )
-
-
-def _another_meeting(s: Scenario, good: bytes) -> bytes:
-    sheet = make_sheet("e02", "a1", SCORES[("e02", "a1")], meeting_id="m-other", version=7)
-    return _sheet_swap(s, good, "sheets/e02/a1-r1-v7.json", s.sign(sheet, meeting_id="m-other"))
-
-
-def _unknown_application(s: Scenario, good: bytes) -> bytes:
-    sheet = make_sheet("e02", "a9", SCORES[("e02", "a1")])
-    return _sheet_swap(s, good, "sheets/e02/a9-r1-v1.json", s.sign(sheet))
-
-
-def _roster_gap(s: Scenario, good: bytes) -> bytes:
-    name = "sheets/e02/a3-r1-v1.json"
-    return recraft(good, s.secretary, replace={name: None, name + ".p7s": None})
-
-
-def _unknown_signer(s: Scenario, good: bytes) -> bytes:
-    foreign = in_memory_identity(s.pki.other_ca, Role.EXPERT, "专家 e02")
-    sheet = make_sheet("e02", "a1", ("25", "25", "25", "25"))
-    return _sheet_swap(s, good, "sheets/e02/a1-r1-v1.json", s.sign(sheet, identity=foreign))
-
-
-def _expired_signer(s: Scenario, good: bytes) -> bytes:
-    short = in_memory_identity(s.pki.ca, Role.EXPERT, "专家 e02", validity=dt.timedelta(hours=12))
-    experts = tuple(
-        dataclasses.replace(e, fingerprint=short.fingerprint) if e.id == "e02" else e
-        for e in s.meeting.experts
-    )
-    moved = dataclasses.replace(s, meeting=dataclasses.replace(s.meeting, experts=experts))
-    mine = tuple(
-        moved.sign(make_sheet(e, a, v), identity=short)
-        for (e, a), v in SCORES.items()
-        if e == "e02"
-    )
-    others = tuple(x for x in s.sheets if b'"expert_id":"e02"' not in x.document)
-    out = s.pki.base / "expired.oibundle"
-    build_bundle(moved.bundle_input(sheets=others + mine), s.secretary, out, SIGNED_AT)
-    return out.read_bytes()
-
-
-def _tampered_member(s: Scenario, good: bytes) -> bytes:
-    at = good.index(b'"score":"20"')
-    return good[:at] + b'"score":"25"' + good[at + 12 :]
-
-
-def _version_2_63(s: Scenario, good: bytes) -> bytes:
-    return recraft(good, s.secretary, manifest=lambda d: d.__setitem__("bundle_version", 2**63))
-
-
-def _disagreeing_totals(s: Scenario, good: bytes) -> bytes:
-    import json
-
-    doc = json.loads(members_of(good)["results.json"])
-    figure = doc["result"]["applications"][0]["figures"][0]
-    figure["exact"], figure["presented"] = "99", "99.00"
-    return recraft(good, s.secretary, replace={"results.json": dumps_canonical(doc)})
-
-
-def _lookalike(s: Scenario, good: bytes) -> bytes:
-    lookalike = in_memory_identity(s.pki.ca, Role.EXPERT, "专家 e02")
-    sheet = make_sheet("e02", "a1", ("25", "25", "25", "25"))
-    return _sheet_swap(s, good, "sheets/e02/a1-r1-v1.json", s.sign(sheet, identity=lookalike))
-
-
-MATRIX: list[tuple[str, Callable[[Scenario, bytes], bytes], type[BundleError], str]] = [
-    ("sheet from another meeting", _another_meeting, BundleSheetError, "m-other"),
-    ("unknown application", _unknown_application, BundleSheetError, "a9"),
-    ("roster gap", _roster_gap, BundleCompletenessError, "no recorded absence"),
-    ("unknown signer", _unknown_signer, BundleSheetError, "signature"),
-    ("expired signer", _expired_signer, BundleSheetError, "expired"),
-    ("tampered member", _tampered_member, BundleMemberError, "altered"),
-    ("bundle version 2^63", _version_2_63, BundleManifestError, "manifest"),
-    ("totals disagree", _disagreeing_totals, BundleRecomputeError, "a1"),
-    ("lookalike signer", _lookalike, BundleSheetError, "roster records"),
-]
-
-
-@pytest.mark.parametrize(("case", "make", "error", "says"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_replay_matrix_refuses_and_changes_nothing(
-    db: Path,
-    scenario: Scenario,
-    bundles: dict[str, bytes],
-    case: str,
-    make: Callable[[Scenario, bytes], bytes],
-    error: type[BundleError],
-    says: str,
+def test_access_outside_a_transaction_and_nesting_are_programming_errors(
+    db: Path, records: dict[str, BundleRecord]
 ) -> None:
-    bad = make(scenario, bundles["v2"])
-    before = snapshot(db)
-    with pytest.raises(error) as caught:
-        import_bundle(db, bad, scenario.roots, VERIFY_AT)
-    assert type(caught.value) is error, case
-    assert says in caught.value.in_language("en"), caught.value.in_language("en")
-    assert snapshot(db) == before
+    store = MinistryDatabase(db)
+    with pytest.raises(RuntimeError):
+        store.bundle_keys("m")
+    with pytest.raises(RuntimeError):
+        store.add_bundle(records["v2"], 1)
+    with store.transaction("ministry", AT), pytest.raises(RuntimeError):
+        with store.transaction("ministry", AT):
+            pass
 
 
-def test_a_refused_bundle_creates_no_database(
-    scenario: Scenario, bundles: dict[str, bytes], tmp_path: Path
-) -> None:
-    path = tmp_path / "new.db"
-    with pytest.raises(BundleCompletenessError):
-        import_bundle(path, _roster_gap(scenario, bundles["v1"]), scenario.roots, VERIFY_AT)
+def test_an_empty_new_file_reads_as_no_bundles(tmp_path: Path) -> None:
+    path = tmp_path / "ministry.db"
+    store = MinistryDatabase(path)
+    with store.transaction("ministry", AT):
+        assert store.bundle_keys("m") == ()
+    assert store.imported_bundles() == () and store.application_rows() == ()
+
+
+def test_reading_a_missing_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StorageError) as caught:
+        MinistryDatabase(tmp_path / "absent.db").application_rows()
+    assert "does not exist" in caught.value.message
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_workspace_is_not_a_ministry_database(
-    scenario: Scenario, bundles: dict[str, bytes], tmp_path: Path
-) -> None:
+def test_a_workspace_is_not_a_ministry_database(tmp_path: Path) -> None:
     from storage.database import create_database
 
     path = tmp_path / "workspace.db"
     create_database(path).conn.close()
     before = snapshot(path)
-    with pytest.raises(StorageError):
-        import_bundle(path, bundles["v1"], scenario.roots, VERIFY_AT)
+    with pytest.raises(StorageError) as caught, MinistryDatabase(path).transaction("m", AT):
+        pass
+    assert "not an Expert Review Desk ministry database" in caught.value.message
     assert snapshot(path) == before
 
 
-def test_export_writes_every_meeting_as_text_not_formulas(
+def test_a_text_file_is_not_a_ministry_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"not a database at all, just text that is long enough")
+    with pytest.raises(StorageError):
+        MinistryDatabase(path).application_rows()
+    assert path.read_bytes().startswith(b"not a database")
+
+
+def test_every_meeting_reads_back_with_its_texts_verbatim(
     db: Path, scenario: Scenario, tmp_path: Path
 ) -> None:
     other = make_scenario(scenario.pki, meeting_id="m-2026-ai-02")
     out = tmp_path / "second.oibundle"
     build_bundle(other.bundle_input(), other.secretary, out, SIGNED_AT)
-    import_bundle(db, out, other.roots, VERIFY_AT)
-    xlsx = tmp_path / "summary.xlsx"
-    assert export_xlsx(db, xlsx) == 6
-    sheet = load_workbook(xlsx).active
-    assert sheet is not None
-    cells = [c for row in sheet.iter_rows() for c in row]
-    injected = [c for c in cells if c.value == INJECTION]
-    assert len(injected) == 2 and all(c.data_type == "s" for c in injected)
-    assert not any(c.data_type == "f" for c in cells)
-    assert {sheet.cell(r, 1).value for r in range(2, 8)} == {"m-2026-ai-01", "m-2026-ai-02"}
+    _add(db, bundle_record(verify_bundle(out, other.roots, AT)))
+    rows = MinistryDatabase(db).application_rows()
+    assert [(r.meeting_id, r.hearing_position) for r in rows] == sorted(
+        (r.meeting_id, r.hearing_position) for r in rows
+    )
+    assert {r.meeting_id for r in rows} == {"m-2026-ai-01", "m-2026-ai-02"} and len(rows) == 6
+    assert sum(r.applicant_unit.en == INJECTION for r in rows) == 2
+    assert [k.meeting_id for k in (b.key for b in MinistryDatabase(db).imported_bundles())] == [
+        "m-2026-ai-01",
+        "m-2026-ai-02",
+    ]
+    assert BundleKey("m-2026-ai-02", 1, rows[-1].bundle_sha256) in {
+        b.key for b in MinistryDatabase(db).imported_bundles()
+    }

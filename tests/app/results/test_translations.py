@@ -11,14 +11,20 @@ import sys
 from pathlib import Path
 
 from app import i18n
-from app.results import BundleOlderVersionError
+from app.ministry.replay import BundleOlderVersionError
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "installers"))
 import update_catalog  # type: ignore[import-not-found]  # noqa: E402
 
 PART = update_catalog.PARTS / "results.po"
-MINE = ("app/results/", "app/cli/results.py", "storage/ministry", "export/ministry_xlsx.py")
+MINE = (
+    "app/results/",
+    "app/ministry/",
+    "app/cli/results.py",
+    "storage/ministry",
+    "export/ministry_xlsx.py",
+)
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 
 
