@@ -21,6 +21,7 @@ from app.formats.atomic_file import atomic_write
 from app.i18n import Msg, _, current_language
 from app.ministry.model import ApplicationRow
 from export.text import clean
+from export.workbook_file import saved_workbook
 
 
 def export_xlsx(
@@ -108,12 +109,13 @@ def workbook_bytes(rows: Sequence[ApplicationRow], generated_at: datetime | None
             elif value is not None:
                 _text(ws, r, col, value)
     ws.freeze_panes = "A2"
-    if generated_at is not None:
-        wb.properties.created = generated_at.replace(tzinfo=None)
-        wb.properties.modified = generated_at.replace(tzinfo=None)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    if generated_at is None:
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    wb.properties.created = generated_at.replace(tzinfo=None)
+    wb.properties.modified = generated_at.replace(tzinfo=None)
+    return saved_workbook(wb, generated_at)
 
 
 def _text(ws: Worksheet, row: int, col: int, value: str) -> None:

@@ -9,10 +9,7 @@ Every applicant or expert string is forced to a string cell: text such as
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +25,7 @@ from app.i18n import LocalizedText, Msg
 from export import labels
 from export.report_model import ReportInput
 from export.text import clean
+from export.workbook_file import saved_workbook
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="E5E7EB")
@@ -49,31 +47,7 @@ def render_workbook(inp: ReportInput) -> bytes:
     wb.properties.title = clean(inp.tr(inp.meeting.title))
     wb.properties.created = inp.generated_at.replace(tzinfo=None)
     wb.properties.modified = inp.generated_at.replace(tzinfo=None)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _stamp_entries(buf.getvalue(), inp.generated_at)
-
-
-def _stamp_entries(data: bytes, when: datetime) -> bytes:
-    """The same workbook with every ZIP entry dated ``when`` (the injected clock).
-
-    openpyxl dates each entry from the wall clock at save time, so two renders of equal input
-    straddling a two-second boundary differed in bytes; rewriting the container with the
-    input's own time makes equal input give equal bytes. Order, names, compression and
-    contents stay as openpyxl wrote them.
-    """
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w") as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = info.compress_type
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info))
-    return out.getvalue()
+    return saved_workbook(wb, inp.generated_at)
 
 
 def _mark_demo(wb: Workbook, inp: ReportInput) -> None:

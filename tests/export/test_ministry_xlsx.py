@@ -82,3 +82,18 @@ def test_an_unwritable_target_is_a_user_facing_error(tmp_path: Path) -> None:
     with pytest.raises(UserFacingError) as caught:
         export_xlsx(ROWS, tmp_path / "missing" / "summary.xlsx", generated_at=AT)
     assert "Cannot write" in caught.value.message
+
+
+def test_equal_rows_give_equal_bytes_whatever_the_wall_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    import zipfile
+
+    rows = [_row("m1", "a01", 1, "Unit A")]
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    export_xlsx(rows, first, generated_at=AT)
+    later = time.time() + 3600
+    monkeypatch.setattr(zipfile.time, "time", lambda: later)
+    export_xlsx(rows, second, generated_at=AT)
+    assert first.read_bytes() == second.read_bytes()
