@@ -28,9 +28,9 @@ from storage import database
 from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditProblem, AuditReport, Checkpoint
+from storage.audit.state import current_digest
 from storage.secretary import sheets as collected
 from storage.secretary.workspace import APPROVAL, RECUSAL, SHEET_FILE, SecretaryWorkspace
-from storage.workspace.core import current_digest
 
 SECRETARY_PREFIX = "secretary-"
 """Every subject of the secretary's own tables is named ``secretary-...``."""

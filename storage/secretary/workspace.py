@@ -12,10 +12,7 @@ the meeting proper (migration-1 tables) is written once, when the kit is issued
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +36,11 @@ from storage import database
 from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditReport, Checkpoint
+from storage.audit.state import current_digest
 from storage.secretary import drafts, rows
 from storage.secretary import sheets as collected
 from storage.workspace import hearing
-from storage.workspace.core import (
-    Workspace,
-    _remove_database_files,
-    _sync_directory,
-    current_digest,
-    utc_now,
-)
+from storage.workspace.core import Workspace, utc_now
 from storage.workspace.documents import note_state, sheet_state, time_text
 
 SETUP = "secretary-setup"
@@ -80,28 +72,12 @@ class SecretaryWorkspace(Workspace):
     ) -> SecretaryWorkspace:
         """Create the workspace file with only its setup row; built under a temporary name
         and renamed when complete (absent or whole, never partial)."""
-        if path.exists():
-            raise StorageError(
-                Msg.of("A file already exists at {path}.", path=str(path)),
-                Msg.of("Choose another name, or open the existing workspace."),
-            )
-        partial = path.with_name(path.name + ".partial")
-        _remove_database_files(partial)
-        db = database.create_database(partial)
-        try:
-            ws = cls(db, partial)
-            with ws.transaction(actor, now()):
-                rows.insert_setup(db, setup)
-                ws._record("secretary.init", SETUP, rows.setup_state(setup))
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.close()
-            os.replace(partial, path)
-            _sync_directory(path.parent)
-        except BaseException:
-            with suppress(sqlite3.Error):
-                db.close()
-            _remove_database_files(partial)
-            raise
+
+        def fill(ws: SecretaryWorkspace) -> None:
+            rows.insert_setup(ws._db, setup)
+            ws._record("secretary.init", SETUP, rows.setup_state(setup))
+
+        cls._build(path, actor, now, fill)
         return cls.open(path)
 
     @classmethod
