@@ -44,7 +44,7 @@ from app.errors import NotFoundError, SheetLockedError, StorageError, Validation
 from app.formats.rubric_file import rubric_to_document
 from app.i18n import Msg
 from app.kit.record import KitRecord
-from app.round_notice import HeldRoundNotice
+from app.round_notice.model import HeldRoundNotice
 from app.sealed_drafts.errors import records_sealed
 from app.sealed_drafts.record import DraftKeyRecord
 from storage import database

@@ -18,8 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
-from app.round_notice import HeldRoundNotice, decode_notice
-from app.sheets.documents import SignedDocument
+from app.domain.signed import SignedDocument
+from app.round_notice.codec import decode_notice
+from app.round_notice.model import HeldRoundNotice
 
 
 def insert_notice(db: sqlite_utils.Database, held: HeldRoundNotice) -> None:
