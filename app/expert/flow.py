@@ -16,34 +16,8 @@ import enum
 from dataclasses import dataclass
 
 from app.domain.sheet import ConflictDeclaration, ScoreSheet, SheetStatus
+from app.expert.model import Page as Page  # the value lives in app.expert.model
 from app.i18n import N_
-
-
-class Page(enum.IntEnum):
-    """The expert window's pages, in the order of the meeting (Ctrl+1 .. Ctrl+7)."""
-
-    CONFLICT = 0
-    MATERIALS = 1
-    HEARING = 2
-    CRITERIA = 3
-    SCORING = 4
-    OPINION = 5
-    REVIEW = 6
-
-    @property
-    def label(self) -> str:
-        return _PAGE_LABELS[self]
-
-
-_PAGE_LABELS = {
-    Page.CONFLICT: N_("Conflict of interest"),
-    Page.MATERIALS: N_("Materials"),
-    Page.HEARING: N_("Hearing"),
-    Page.CRITERIA: N_("Basic criteria"),
-    Page.SCORING: N_("Scoring"),
-    Page.OPINION: N_("Opinion"),
-    Page.REVIEW: N_("Review and sign"),
-}
 
 
 class ApplicationStatus(enum.Enum):

@@ -7,6 +7,7 @@ side, against :class:`NoticeExpectations`), the values :class:`RoundNotice`,
 :mod:`app.round_notice.errors`.
 """
 
+from app.round_notice.codec import decode_notice, encode_notice
 from app.round_notice.errors import (
     RoundNoticeContainerError,
     RoundNoticeContentError,
@@ -19,16 +20,13 @@ from app.round_notice.errors import (
     RoundNoticeVersionError,
     RoundNoticeWriteError,
 )
+from app.round_notice.model import HeldRoundNotice, RoundNotice
 from app.round_notice.notice import (
     EXTENSION,
-    HeldRoundNotice,
     NoticeExpectations,
-    RoundNotice,
     VerifiedRoundNotice,
     WrittenRoundNotice,
     container_bytes,
-    decode_notice,
-    encode_notice,
     notice_file_name,
     read_round_notice,
     sign_round_notice,

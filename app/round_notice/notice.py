@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from cryptography import x509
 
@@ -25,13 +25,19 @@ from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, fingerprint
-from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import Meeting
+from app.domain.signed import SignedDocument
 from app.formats.atomic_file import atomic_write
 from app.formats.bounded_read import read_bounded
 from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.kit.record import KitRecord
+from app.round_notice.codec import (
+    MAX_DEPTH,
+    MAX_NOTICE_SIZE,
+    decode_notice,
+    encode_notice,
+)
 from app.round_notice.errors import (
     RoundNoticeContainerError,
     RoundNoticeContentError,
@@ -40,56 +46,19 @@ from app.round_notice.errors import (
     RoundNoticeSignatureError,
     RoundNoticeSigningError,
     RoundNoticeStaleError,
-    RoundNoticeVersionError,
     RoundNoticeWriteError,
 )
+from app.round_notice.model import RoundNotice
 from app.sheets import codec
 from app.sheets.codec import FieldError
-from app.sheets.documents import SignedDocument
 
-NOTICE_FORMAT: Final = "review-desk/round-notice"
 CONTAINER_FORMAT: Final = "review-desk/signed-envelope"
 EXTENSION: Final = ".oiround"
-SIGNER_ROLE: Final = Role.SECRETARY.value
 
 MAX_FILE_SIZE: Final = 1024 * 1024
-MAX_NOTICE_SIZE: Final = 256 * 1024
 MAX_SIGNATURE_SIZE: Final = 64 * 1024
-MAX_DEPTH: Final = 4
-MAX_APPLICATIONS: Final = 4096
-REASON_LIMIT: Final = 5_000
-FIRST_LATER_ROUND: Final = 2
-"""Round 1 is opened by the kit itself; a notice opens round 2 or later."""
 
 _CONTAINER_MEMBERS: Final = ("format", "version", "envelope", "signature")
-_NOTICE_MEMBERS: Final = (
-    "format",
-    "version",
-    "meeting_id",
-    "kit_hash",
-    "round",
-    "application_ids",
-    "opened_at",
-    "reason",
-    "secretary_fingerprint",
-    "signer_role",
-)
-
-
-@dataclass(frozen=True)
-class RoundNotice:
-    """Round ``round`` of ``meeting_id`` is open for ``application_ids`` (in that order)."""
-
-    meeting_id: MeetingId
-    kit_hash: str
-    round: int
-    application_ids: tuple[ApplicationId, ...]
-    opened_at: dt.datetime
-    reason: str
-    secretary_fingerprint: str
-
-    def includes(self, application_id: str) -> bool:
-        return application_id in self.application_ids
 
 
 @dataclass(frozen=True)
@@ -137,16 +106,6 @@ class VerifiedRoundNotice:
 
 
 @dataclass(frozen=True)
-class HeldRoundNotice:
-    """A notice a workspace accepted and keeps: its content, exact signed bytes, and when it
-    was imported."""
-
-    notice: RoundNotice
-    signed: SignedDocument
-    imported_at: dt.datetime
-
-
-@dataclass(frozen=True)
 class WrittenRoundNotice:
     path: Path
     size: int
@@ -155,24 +114,6 @@ class WrittenRoundNotice:
 
 
 # --- encoding -----------------------------------------------------------------------------
-
-
-def encode_notice(notice: RoundNotice) -> bytes:
-    """The canonical notice bytes (no checks; :func:`sign_round_notice` does them)."""
-    return dumps_canonical(
-        {
-            "format": NOTICE_FORMAT,
-            "version": 1,
-            "meeting_id": notice.meeting_id,
-            "kit_hash": notice.kit_hash,
-            "round": notice.round,
-            "application_ids": list(notice.application_ids),
-            "opened_at": codec.encode_time(notice.opened_at),
-            "reason": notice.reason,
-            "secretary_fingerprint": notice.secretary_fingerprint,
-            "signer_role": SIGNER_ROLE,
-        }
-    )
 
 
 def container_bytes(signed: SignedDocument) -> bytes:
@@ -334,47 +275,6 @@ def _verify(
             ),
         )
     return signer
-
-
-def decode_notice(data: bytes) -> RoundNotice:
-    """Stage 4: strict parse of the (verified) notice bytes."""
-    try:
-        raw = loads_strict(data, max_depth=MAX_DEPTH, max_size=MAX_NOTICE_SIZE)
-    except JsonFormatError as exc:
-        raise RoundNoticeFormatError(exc.msg, f"notice JSON: {exc}") from None
-    try:
-        codec.version_marker(raw, "$", NOTICE_FORMAT)
-        doc = codec.fields(raw, "$", _NOTICE_MEMBERS)
-        return _notice(doc)
-    except codec.VersionError as exc:
-        raise RoundNoticeVersionError(exc.version, f"notice: {exc}") from None
-    except FieldError as exc:
-        raise RoundNoticeFormatError(
-            Msg.of("member {field} {reason}", field=exc.path, reason=exc.reason),
-            f"notice: {exc}",
-        ) from None
-
-
-def _notice(doc: dict[str, Any]) -> RoundNotice:
-    codec.exact(doc["signer_role"], "signer_role", SIGNER_ROLE)
-    ids = codec.array(doc["application_ids"], "application_ids", MAX_APPLICATIONS)
-    if not ids:
-        raise FieldError("application_ids", Msg.of("must name at least one application."))
-    applications = tuple(
-        ApplicationId(codec.identifier(value, f"application_ids[{i}]"))
-        for i, value in enumerate(ids)
-    )
-    return RoundNotice(
-        meeting_id=MeetingId(codec.identifier(doc["meeting_id"], "meeting_id")),
-        kit_hash=codec.kit_hash(doc["kit_hash"], "kit_hash"),
-        round=codec.whole(doc["round"], "round", FIRST_LATER_ROUND, codec.MAX_ROUND),
-        application_ids=applications,
-        opened_at=codec.time(doc["opened_at"], "opened_at"),
-        reason=codec.text(doc["reason"], "reason", REASON_LIMIT),
-        secretary_fingerprint=codec.fingerprint(
-            doc["secretary_fingerprint"], "secretary_fingerprint"
-        ),
-    )
 
 
 def _check_context(notice: RoundNotice, signer: SignerInfo, expected: NoticeExpectations) -> None:

@@ -18,8 +18,8 @@ from app.domain.ids import ApplicationId, ExpertId, MeetingId
 from app.domain.meeting import Application, Expert
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, PanelOpinion, ScoreSheet
+from app.domain.signed import SignedDocument
 from app.i18n import N_, LocalizedText
-from app.sheets import SignedDocument
 
 DEFAULT_REPORT_MINUTES = 15
 DEFAULT_QA_MINUTES = 10

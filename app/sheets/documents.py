@@ -14,7 +14,6 @@ refuse, so every document we sign can be read back.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -38,6 +37,7 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.domain.signed import SignedDocument as SignedDocument  # the value lives in app.domain
 from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.i18n import Msg
 from app.sheets import codec
@@ -103,22 +103,6 @@ class SheetContext:
     rubric: Rubric
     expert: Expert
     secretary_fingerprint: str
-
-
-@dataclass(frozen=True)
-class SignedDocument:
-    """Exact document bytes and the detached DER CMS signature over them. Never re-encode
-    ``document``: the signature covers these bytes, and the bundle carries them verbatim."""
-
-    document: bytes
-    signature: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.document).hexdigest()
-
-    def __repr__(self) -> str:
-        return f"SignedDocument(sha256={self.sha256[:16]}…, {len(self.document)} bytes)"
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,9 @@ import sqlite_utils
 from app.errors import UserFacingError
 from storage import database
 from storage.audit import chain as audit
+from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditProblem, AuditReport, Checkpoint
-from storage.secretary import sheets as collected
-from storage.secretary.workspace import APPROVAL, RECUSAL, SHEET_FILE, SecretaryWorkspace
-from storage.workspace.core import current_digest
 
 SECRETARY_PREFIX = "secretary-"
 """Every subject of the secretary's own tables is named ``secretary-...``."""
@@ -84,7 +82,7 @@ def verify_workspace_file(path: Path, checkpoint: Checkpoint | None = None) -> W
     """Check ``path`` (an expert's or a secretary's workspace) part by part, read-only."""
     db = database.open_read_only(path)
     try:
-        return verify_workspace(db, path, checkpoint)
+        return verify_workspace(db, checkpoint)
     except sqlite3.Error as exc:
         raise database.storage_error(exc, path) from exc
     finally:
@@ -92,12 +90,12 @@ def verify_workspace_file(path: Path, checkpoint: Checkpoint | None = None) -> W
 
 
 def verify_workspace(
-    db: sqlite_utils.Database, path: Path, checkpoint: Checkpoint | None = None
+    db: sqlite_utils.Database, checkpoint: Checkpoint | None = None
 ) -> WorkspaceAudit:
     kind = workspace_kind(db)
     chain = audit.verify_chain(db, checkpoint=checkpoint)
     log = audit.entries(db)
-    digest = _secretary_digest(db, path) if kind is WorkspaceKind.SECRETARY else _expert_digest(db)
+    digest = _secretary_digest(db) if kind is WorkspaceKind.SECRETARY else _expert_digest(db)
     parts = [PartReport(Part.CHAIN, chain)]
     wanted = (Part.MEETING, Part.SECRETARY) if kind is WorkspaceKind.SECRETARY else (Part.MEETING,)
     for part in wanted:
@@ -147,57 +145,25 @@ def _compare(
 
 
 def _expert_digest(db: sqlite_utils.Database) -> Callable[[str], str | None]:
-    return lambda subject: current_digest(db, subject)
+    return lambda subject: audit_state.current_digest(db, subject)
 
 
-def _secretary_digest(db: sqlite_utils.Database, path: Path) -> Callable[[str], str | None]:
-    """The secretary workspace's own digests, completed with the kinds it does not compare
-    (recusals, sheet-file records, approvals) so that no secretary table goes unchecked."""
-    ws = SecretaryWorkspace(db, path)  # over the read-only connection; nothing is written
+def _secretary_digest(db: sqlite_utils.Database) -> Callable[[str], str | None]:
+    """The secretary workspace's own digests (those ``SecretaryWorkspace.verify_audit``
+    compares; that check stops at the first problem of any part, and this report wants each
+    part's), completed with the kinds it does not compare (recusals, sheet-file records,
+    approvals) so that no secretary table goes unchecked."""
 
     def digest(subject: str) -> str | None:
         try:
-            # The same per-subject digest SecretaryWorkspace.verify_audit uses; that method
-            # stops at the first problem of any part, and this report wants each part's.
-            found = ws._current_digest(subject)
+            found = audit_state.secretary_digest(db, subject)
             if found is None:
-                found = _collected_digest(db, subject)
+                found = audit_state.collected_digest(db, subject)
         except (ValueError, KeyError, TypeError, AssertionError, UserFacingError):
             return UNREADABLE
         return found
 
     return digest
-
-
-def _collected_digest(db: sqlite_utils.Database, subject: str) -> str | None:
-    kind, keys = subj.parse(subject)
-    if kind == RECUSAL and len(keys) == 2:
-        meeting = db.execute("SELECT meeting_id FROM secretary_setup").fetchone()
-        recusals = collected.load_recusals(db, str(meeting[0]) if meeting else "")
-        match = [
-            r
-            for r in recusals
-            if (r.declaration.expert_id, r.declaration.application_id) == (keys[0], keys[1])
-        ]
-        return audit.digest_of(collected.recusal_state(match[0]) if match else None)
-    if kind == SHEET_FILE and len(keys) == 1:
-        row = db.execute(
-            "SELECT expert_id, round FROM secretary_sheet_files WHERE file_sha256 = ?", (keys[0],)
-        ).fetchone()
-        state = None if row is None else {"expert_id": str(row[0]), "round": int(row[1])}
-        return audit.digest_of(state)
-    if kind == APPROVAL and len(keys) == 2 and keys[1].isdigit():
-        approval = collected.load_approvals(db).get((keys[0], int(keys[1])))
-        return audit.digest_of(
-            None
-            if approval is None
-            else {
-                "chair_id": approval.chair_id,
-                "chair_fingerprint": approval.chair_fingerprint,
-                "document_sha256": approval.signed.sha256,
-            }
-        )
-    return None
 
 
 __all__ = [

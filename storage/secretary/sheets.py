@@ -23,8 +23,8 @@ from app.domain.sheet import (
     ScoreSheet,
     SheetStatus,
 )
+from app.domain.signed import SignedDocument
 from app.secretary.model import OpinionApproval, StoredRecusal, StoredSheet
-from app.sheets import SignedDocument
 from storage.workspace import sheets as sheet_rows
 from storage.workspace.documents import time_from, time_text
 

@@ -12,12 +12,8 @@ the meeting proper (migration-1 tables) is written once, when the kit is issued
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
-from typing import Any
 
 from app.domain.meeting import AgendaItem, Meeting
 from app.domain.rubric import Rubric
@@ -36,34 +32,26 @@ from app.secretary.model import (
     StoredSheet,
 )
 from storage import database
-from storage.audit import chain as audit
+from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditReport, Checkpoint
+from storage.audit.subjects import (
+    AGENDA,
+    APPROVAL,
+    DRAFT_REPORTS,
+    PACKAGE,
+    RECUSAL,
+    ROSTER,
+    ROUND,
+    SETUP,
+    SHEET_FILE,
+    SIGNED_SHEET,
+)
 from storage.secretary import drafts, rows
 from storage.secretary import sheets as collected
 from storage.workspace import hearing
-from storage.workspace.core import (
-    Workspace,
-    _remove_database_files,
-    _sync_directory,
-    current_digest,
-    utc_now,
-)
+from storage.workspace.core import Workspace, utc_now
 from storage.workspace.documents import note_state, sheet_state, time_text
-
-SETUP = "secretary-setup"
-ROSTER = "secretary-roster"
-PACKAGE = "secretary-package"
-AGENDA = "secretary-agenda"
-ROUND = "secretary-round"
-SIGNED_SHEET = "secretary-signed-sheet"
-RECUSAL = "secretary-recusal"
-SHEET_FILE = "secretary-sheet-file"
-APPROVAL = "secretary-approval"
-DRAFT_REPORTS = "secretary-draft-reports"
-
-
-_UNKNOWN = object()
 
 
 class SecretaryWorkspace(Workspace):
@@ -80,28 +68,12 @@ class SecretaryWorkspace(Workspace):
     ) -> SecretaryWorkspace:
         """Create the workspace file with only its setup row; built under a temporary name
         and renamed when complete (absent or whole, never partial)."""
-        if path.exists():
-            raise StorageError(
-                Msg.of("A file already exists at {path}.", path=str(path)),
-                Msg.of("Choose another name, or open the existing workspace."),
-            )
-        partial = path.with_name(path.name + ".partial")
-        _remove_database_files(partial)
-        db = database.create_database(partial)
-        try:
-            ws = cls(db, partial)
-            with ws.transaction(actor, now()):
-                rows.insert_setup(db, setup)
-                ws._record("secretary.init", SETUP, rows.setup_state(setup))
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.close()
-            os.replace(partial, path)
-            _sync_directory(path.parent)
-        except BaseException:
-            with suppress(sqlite3.Error):
-                db.close()
-            _remove_database_files(partial)
-            raise
+
+        def fill(ws: SecretaryWorkspace) -> None:
+            rows.insert_setup(ws._db, setup)
+            ws._record("secretary.init", SETUP, rows.setup_state(setup))
+
+        cls._build(path, actor, now, fill)
         return cls.open(path)
 
     @classmethod
@@ -202,42 +174,7 @@ class SecretaryWorkspace(Workspace):
         (setup, roster, agenda, packages, rounds, signed documents, approvals) with their
         latest audit entries."""
         with self._reading():
-            return audit.verify_chain(
-                self._db, current_digest=self._current_digest, checkpoint=checkpoint
-            )
-
-    def _current_digest(self, subject: str) -> str | None:
-        kind, keys = subj.parse(subject)
-        state = self._current_state(subject, kind, keys)
-        if state is _UNKNOWN:
-            return current_digest(self._db, subject)
-        return audit.digest_of(state)
-
-    def _current_state(self, subject: str, kind: str, keys: tuple[str, ...]) -> Any:
-        db = self._db
-        if subject == SETUP:
-            found = rows.load_setup(db)
-            return None if found is None else rows.setup_state(found)
-        if subject == ROSTER:
-            return rows.roster_state(rows.load_roster(db))
-        if subject == AGENDA:
-            return rows.agenda_state(rows.load_agenda(db))
-        if kind == PACKAGE and len(keys) == 1:
-            match = [p for p in rows.load_packages(db) if p.file_sha256 == keys[0]]
-            return rows.package_state(match[0]) if match else None
-        if kind == ROUND and len(keys) == 1:
-            found_round = [r for r in rows.load_rounds(db) if str(r.number) == keys[0]]
-            return rows.round_state(found_round[0]) if found_round else None
-        if kind == SIGNED_SHEET and len(keys) == 1:
-            signed = [s for s in collected.load_signed_sheets(db) if s.sheet.id == keys[0]]
-            return collected.signed_state(signed[0]) if signed else None
-        if kind == DRAFT_REPORTS and len(keys) == 2 and keys[1].isdigit():
-            expert_id, round_ = keys[0], int(keys[1])
-            return drafts.draft_reports_state(
-                drafts.load_draft_reports(db, round=round_, expert_id=expert_id),
-                drafts.latest_draft_file(db, expert_id, round_),
-            )
-        return _UNKNOWN
+            return audit_state.verify_secretary_database(self._db, checkpoint)
 
     def dump(self) -> list[tuple[str, list[tuple[object, ...]]]]:
         """Every row of every table, for "nothing changed" checks in tests and tools."""
@@ -379,4 +316,19 @@ class SecretaryWorkspace(Workspace):
         )
 
 
-__all__ = ["IssuedKit", "SecretaryWorkspace"]
+# The subject kinds of the secretary's tables are defined with the others in
+# storage/audit/subjects.py and named here too, where the secretary's writes use them.
+__all__ = [
+    "AGENDA",
+    "APPROVAL",
+    "DRAFT_REPORTS",
+    "PACKAGE",
+    "RECUSAL",
+    "ROSTER",
+    "ROUND",
+    "SETUP",
+    "SHEET_FILE",
+    "SIGNED_SHEET",
+    "IssuedKit",
+    "SecretaryWorkspace",
+]

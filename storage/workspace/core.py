@@ -9,6 +9,8 @@
 - One connection, used from one thread (the UI serialises database work through one owner).
 - Meetings and rubrics are immutable once created, so they are cached after the first read.
 - Reads and writes raise :class:`StorageError` (never ``sqlite3.Error``).
+- Checking what it holds against its audit log (:meth:`Workspace.verify_audit`) is
+  :mod:`storage.audit.state`.
 - What an expert records is sealed to that expert (migration 4, workspace-drafts-v1.md) and
   read and written through :class:`storage.workspace.expert.ExpertWorkspace`; this plain
   repository refuses sealed rows (``RecordsSealedError``) and serves plaintext ones: a
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import sqlite_utils
 
@@ -42,11 +44,12 @@ from app.errors import NotFoundError, SheetLockedError, StorageError, Validation
 from app.formats.rubric_file import rubric_to_document
 from app.i18n import Msg
 from app.kit.record import KitRecord
-from app.round_notice import HeldRoundNotice
+from app.round_notice.model import HeldRoundNotice
 from app.sealed_drafts.errors import records_sealed
 from app.sealed_drafts.record import DraftKeyRecord
 from storage import database
 from storage.audit import chain as audit
+from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditReport, Checkpoint
 from storage.workspace import (
@@ -101,12 +104,33 @@ class Workspace:
         kit: KitRecord | None = None,
     ) -> Workspace:
         """Create a workspace for ``meeting`` under ``rubric`` (and, for an expert-side
-        workspace, the record of the ``kit`` it comes from, in the same transaction).
+        workspace, the record of the ``kit`` it comes from, in the same transaction); see
+        :meth:`_build`."""
+        _check_meeting(meeting, rubric)
+
+        def fill(ws: Workspace) -> None:
+            ws._insert_rubric(rubric)
+            ws._insert_meeting(meeting)
+            if kit is not None:
+                ws._insert_kit(kit)
+
+        cls._build(path, actor, now, fill)
+        return cls.open(path)
+
+    @classmethod
+    def _build(
+        cls,
+        path: Path,
+        actor: str,
+        now: Callable[[], dt.datetime],
+        fill: Callable[[Self], None],
+    ) -> None:
+        """Create the database file at ``path`` holding what ``fill`` writes in one audited
+        transaction (by ``actor``, at ``now()``); used by every kind of workspace.
 
         Built under a temporary name and renamed into place when complete, so ``path`` is
         either absent or a whole workspace, even if the program dies half-way.
         """
-        _check_meeting(meeting, rubric)
         if path.exists():
             raise StorageError(
                 Msg.of("A file already exists at {path}.", path=str(path)),
@@ -118,10 +142,7 @@ class Workspace:
         try:
             ws = cls(db, partial)
             with ws.transaction(actor, now()):
-                ws._insert_rubric(rubric)
-                ws._insert_meeting(meeting)
-                if kit is not None:
-                    ws._insert_kit(kit)
+                fill(ws)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.close()
             os.replace(partial, path)
@@ -131,7 +152,6 @@ class Workspace:
                 db.close()
             _remove_database_files(partial)
             raise
-        return cls.open(path)
 
     @classmethod
     def open(cls, path: Path) -> Workspace:
@@ -444,106 +464,13 @@ class Workspace:
     def verify_audit(self, checkpoint: Checkpoint | None = None) -> AuditReport:
         """Check the chain and that each subject's stored state matches its latest entry."""
         with self._reading():
-            return verify_database(self._db, checkpoint)
+            return audit_state.verify_database(self._db, checkpoint)
 
     def audit_head(self) -> Checkpoint:
         """The (count, head hash) to record outside the database, e.g. in a signed export."""
         with self._reading():
             log = audit.entries(self._db)
         return Checkpoint(len(log), log[-1].entry_hash if log else audit.GENESIS)
-
-
-def verify_database(db: sqlite_utils.Database, checkpoint: Checkpoint | None = None) -> AuditReport:
-    return audit.verify_chain(
-        db, current_digest=lambda s: current_digest(db, s), checkpoint=checkpoint
-    )
-
-
-def verify_file(path: Path, checkpoint: Checkpoint | None = None) -> AuditReport:
-    """``review-desk audit verify``: opens the file read-only, changes nothing."""
-    db = database.open_read_only(path)
-    try:
-        return verify_database(db, checkpoint)
-    except sqlite3.Error as exc:
-        raise database.storage_error(exc, path) from exc
-    finally:
-        db.close()
-
-
-def current_digest(db: sqlite_utils.Database, subject: str) -> str | None:
-    """Digest of the subject's state as stored now; ``None`` for an unknown kind. Data that no
-    longer even loads gives a digest that matches nothing."""
-    kind, keys = subj.parse(subject)
-    try:
-        state = _current_state(db, kind, keys)
-    except (ValueError, KeyError, TypeError, ValidationError):
-        return "unreadable"
-    return None if state is _UNKNOWN else audit.digest_of(state)
-
-
-_UNKNOWN = object()
-SEALED_SCHEMA = 4
-"""The schema version that brought sealed rows (storage/migrations/m004_sealed_drafts.py)."""
-
-
-def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) -> Any:
-    # A sealed row's state is its clear columns and sealed bytes (storage/workspace/sealed_rows.py),
-    # so it is checked here without any expert's key. A file older than migration 4, read
-    # without migrating (``audit verify``), has no sealed rows.
-    if int(db.execute("PRAGMA user_version").fetchone()[0]) < SEALED_SCHEMA:
-        return _plain_state(db, kind, keys)
-    if kind == subj.SHEET and len(keys) == 1:
-        row = sealed_rows.sheet_row(db, keys[0])
-        if row is not None and row.sealed is not None:
-            return sealed_rows.sheet_state(row)
-        sheet = sheets.load_sheet(db, keys[0])
-        return None if sheet is None else sheet_state(sheet)
-    if kind == subj.NOTE and len(keys) == 1:
-        note_row = sealed_rows.note_row(db, keys[0])
-        if note_row is not None and note_row.sealed is not None:
-            return sealed_rows.note_state(note_row)
-        note = hearing.load_note(db, keys[0])
-        return None if note is None else note_state(note)
-    if kind == subj.CONFLICT and len(keys) == 3:
-        conflict_row = sealed_rows.conflict_row(db, *keys)
-        if conflict_row is not None and conflict_row.sealed is not None:
-            return sealed_rows.conflict_state(conflict_row)
-        c = hearing.load_conflict(db, *keys)
-        return None if c is None else conflict_state(c)
-    if kind == subj.SIGNED_COPY and len(keys) == 1:
-        sealed = sealed_rows.signed_copy(db, keys[0])
-        return None if sealed is None else sealed_rows.signed_copy_state(keys[0], sealed)
-    if kind == subj.DRAFT_KEY and len(keys) == 2:
-        record = draft_keys.load_draft_key(db, *keys)
-        return None if record is None else draft_keys.draft_key_state(record)
-    return _plain_state(db, kind, keys)
-
-
-def _plain_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) -> Any:
-    if kind == subj.SHEET and len(keys) == 1:
-        sheet = sheets.load_sheet(db, keys[0])
-        return None if sheet is None else sheet_state(sheet)
-    if kind == subj.NOTE and len(keys) == 1:
-        note = hearing.load_note(db, keys[0])
-        return None if note is None else note_state(note)
-    if kind == subj.CONFLICT and len(keys) == 3:
-        c = hearing.load_conflict(db, *keys)
-        return None if c is None else conflict_state(c)
-    if kind == subj.OPINION and len(keys) == 3:
-        p = hearing.load_opinion(db, keys[0], keys[1], int(keys[2]))
-        return None if p is None else opinion_state(p)
-    if kind == subj.MEETING and len(keys) == 1:
-        m = meetings.load_meeting(db, keys[0])
-        return None if m is None else meeting_state(m)
-    if kind == subj.KIT and len(keys) == 1:
-        record = kit.load_kit(db)
-        return None if record is None or record.kit_hash != keys[0] else kit.kit_state(record)
-    if kind == subj.RUBRIC and len(keys) == 1:
-        r = meetings.load_rubric(db, keys[0])
-        return None if r is None else rubric_to_document(r)
-    if kind == subj.ROUND_NOTICE and len(keys) == 1:
-        return round_notices.stored_state(db, int(keys[0]))
-    return _UNKNOWN
 
 
 def _refuse_sealed(

@@ -29,12 +29,12 @@ from app.domain.ids import ApplicationId, ExpertId, MeetingId, SheetId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet, SheetStatus
+from app.domain.signed import SignedDocument
 from app.errors import NotFoundError
 from app.i18n import Msg
 from app.ports import DraftSealer
-from app.round_notice import HeldRoundNotice
+from app.round_notice.model import HeldRoundNotice
 from app.sealed_drafts.errors import record_damaged, records_sealed
-from app.sheets import SignedDocument
 from storage.audit import subjects as subj
 from storage.workspace import hearing, sealed_content, sealed_rows, sheets
 from storage.workspace.core import Workspace, sheet_locked

@@ -1,4 +1,4 @@
-"""Migration 7 and the ``round_notices`` rows of an expert-side workspace.
+"""The ``round_notices`` rows of an expert-side workspace (migration 7).
 
 A round notice (``docs/formats/round-notice-v1.md``) is the secretary's signed word that a
 later scoring round is open for some applications. The workspace keeps each accepted notice
@@ -18,31 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
-from app.round_notice import HeldRoundNotice, decode_notice
-from app.sheets.documents import SignedDocument
-
-_M007 = (
-    """CREATE TABLE round_notices (
-        round INTEGER PRIMARY KEY CHECK (round >= 2),
-        meeting_id TEXT NOT NULL,
-        kit_hash TEXT NOT NULL,
-        application_ids TEXT NOT NULL,
-        document BLOB NOT NULL,
-        signature BLOB NOT NULL,
-        document_sha256 TEXT NOT NULL,
-        imported_at TEXT NOT NULL
-    )""",
-    """CREATE TRIGGER round_notices_no_update BEFORE UPDATE ON round_notices
-        BEGIN SELECT RAISE(ABORT, 'round notices are never changed'); END""",
-    """CREATE TRIGGER round_notices_no_delete BEFORE DELETE ON round_notices
-        BEGIN SELECT RAISE(ABORT, 'round notices are never removed'); END""",
-)
-
-
-def m007_round_notices(db: sqlite_utils.Database) -> None:
-    """The round notices an expert-side workspace accepted."""
-    for statement in _M007:
-        db.execute(statement)
+from app.domain.signed import SignedDocument
+from app.round_notice.codec import decode_notice
+from app.round_notice.model import HeldRoundNotice
 
 
 def insert_notice(db: sqlite_utils.Database, held: HeldRoundNotice) -> None:

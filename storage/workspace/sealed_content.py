@@ -26,7 +26,7 @@ from app.domain.sheet import (
     Recommendation,
     ScoreSheet,
 )
-from app.sheets import SignedDocument
+from app.domain.signed import SignedDocument
 from storage.workspace.documents import decimal_text, time_from
 from storage.workspace.sealed_rows import ConflictRow, NoteRow, SheetRow
 

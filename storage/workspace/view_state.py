@@ -16,8 +16,7 @@ import datetime as dt
 from typing import Any
 
 from app.domain.ids import ApplicationId, ExpertId, MeetingId
-from app.expert.flow import Page
-from app.expert.view_state import ClockPhase, ExpertViewState, HearingClock, OpenAttachment
+from app.expert.model import ClockPhase, ExpertViewState, HearingClock, OpenAttachment, Page
 from storage.workspace.core import Workspace
 from storage.workspace.documents import time_from, time_text
 

@@ -14,7 +14,8 @@ from app.expert.flow import Page
 from app.expert.view_state import ClockPhase, ExpertViewState, HearingClock, OpenAttachment
 from storage import database
 from storage.migrations import workspace as migrations
-from storage.workspace.core import Workspace, meetings
+from storage.workspace import meetings
+from storage.workspace.core import Workspace
 from storage.workspace.view_state import WorkspaceViewStates
 from tests.meeting_factory import (
     APP,

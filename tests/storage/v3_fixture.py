@@ -34,8 +34,7 @@ from app.formats.rubric_file import rubric_to_document
 from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.migrations import workspace as migrations
-from storage.workspace import hearing
-from storage.workspace.core import meetings, sheets
+from storage.workspace import hearing, meetings, sheets
 from storage.workspace.documents import conflict_state, meeting_state, note_state, sheet_state
 
 Clock = Callable[[], dt.datetime]

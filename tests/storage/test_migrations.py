@@ -1,0 +1,172 @@
+"""Every past schema version upgrades: a copy of each committed fixture database
+(``tests/storage/fixtures``, written by ``make_fixtures.py`` with the migration ladder stopped
+at that version) is opened by today's program, migrated to the current version, and must
+come out intact (``PRAGMA integrity_check``), with everything it held still readable through
+the repositories, and with an audit chain that still verifies."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from app.domain.sheet import SheetStatus
+from app.expert.model import ClockPhase, Page
+from app.secretary.model import PackageStatus
+from storage.audit import chain as audit
+from storage.audit.parts import WorkspaceKind, verify_workspace_file
+from storage.audit.state import verify_file
+from storage.migrations import ministry as ministry_migrations
+from storage.migrations import workspace as migrations
+from storage.ministry import database as ministry_database
+from storage.secretary.workspace import SecretaryWorkspace
+from storage.workspace.core import Workspace
+from storage.workspace.view_state import WorkspaceViewStates
+from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT
+from tests.storage.fixtures import make_fixtures as fx
+
+VERSIONS = range(1, migrations.SCHEMA_VERSION + 1)
+SECRETARY_VERSIONS = range(fx.FIRST_SECRETARY_VERSION, migrations.SCHEMA_VERSION + 1)
+
+
+def _copy(source: Path, tmp_path: Path) -> Path:
+    """Tests never touch the committed file (opening it would migrate it)."""
+    assert source.exists(), f"{source.name} missing: run {Path(fx.__file__).name}"
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+def _raw(path: Path, query: str) -> object:
+    """One value read from ``path`` without a lock or a ``-shm`` file (a committed fixture is
+    read in place, and must not gain files beside it)."""
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return conn.execute(query).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _audit_count(path: Path) -> object:
+    return _raw(path, "SELECT count(*) FROM audit_log")
+
+
+def test_there_is_a_fixture_for_every_version() -> None:
+    """A new migration comes with its fixture (``make_fixtures.py`` writes the missing one)."""
+    for version in VERSIONS:
+        assert _raw(fx.expert_path(version), "PRAGMA user_version") == version
+    for version in SECRETARY_VERSIONS:
+        assert _raw(fx.secretary_path(version), "PRAGMA user_version") == version
+    assert _raw(fx.MINISTRY_PATH, "PRAGMA user_version") == ministry_migrations.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_expert_workspace_of_every_version_upgrades(version: int, tmp_path: Path) -> None:
+    path = _copy(fx.expert_path(version), tmp_path)
+    assert verify_file(path).ok  # read-only, as that version left it
+    entries = _audit_count(path)
+    with Workspace.open(path) as ws:
+        db = ws._db
+        assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        meeting = ws.meeting(MEETING)
+        assert [e.id for e in meeting.experts] == [EXPERT, OTHER_EXPERT]
+        assert [a.id for a in meeting.applications] == [APP, OTHER_APP]
+        assert ws.rubric(meeting.rubric_id).id == meeting.rubric_id
+        conflict = ws.conflict(MEETING, EXPERT, OTHER_APP)
+        assert conflict is not None and conflict.has_conflict
+        assert conflict.reason == fx.CONFLICT_REASON
+        assert [n.text for n in ws.notes(MEETING, EXPERT, APP)] == [fx.QUESTION]
+        mine = ws.sheets(MEETING, EXPERT, APP)
+        assert [(s.version, s.status) for s in mine] == [
+            (1, SheetStatus.SUBMITTED),
+            (2, SheetStatus.DRAFT),
+        ]
+        assert mine[1].scores[0].comment == fx.DRAFT_COMMENT
+        assert [s.status for s in ws.sheets(MEETING, OTHER_EXPERT, APP)] == [SheetStatus.SUBMITTED]
+        opinion = ws.panel_opinion(MEETING, APP)
+        assert opinion is not None and opinion.opinion == fx.OPINION
+        record = ws.kit_record()
+        assert (record is None) if version < 2 else (record and record.kit_id == fx.KIT_ID)
+        notices = ws.round_notices()
+        assert [h.notice.round for h in notices] == ([2] if version >= 7 else [])
+        place = WorkspaceViewStates(ws).view_state(MEETING, EXPERT)
+        if version >= 5:
+            assert place is not None and place.page is Page.MATERIALS
+            assert place.attachment is not None and place.attachment.name == fx.VIEW_ATTACHMENT
+            assert place.clock is not None and place.clock.phase is ClockPhase.QA
+        else:
+            assert place is None
+        assert ws.verify_audit().ok
+    assert _audit_count(path) == entries  # migrating records nothing
+    report = verify_workspace_file(path)
+    assert report.kind is WorkspaceKind.EXPERT
+    assert report.ok, report.parts
+
+
+@pytest.mark.parametrize("version", SECRETARY_VERSIONS)
+def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path: Path) -> None:
+    path = _copy(fx.secretary_path(version), tmp_path)
+    entries = _audit_count(path)
+    with SecretaryWorkspace.open(path) as ws:
+        db = ws._db
+        assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        setup = ws.setup()
+        assert setup.kit is not None and setup.kit.kit_id == fx.KIT_ID
+        assert setup.sealed_meeting_key is not None
+        assert [r.expert.id for r in ws.roster()] == [EXPERT, OTHER_EXPERT]
+        assert {(p.file_sha256, p.status) for p in ws.packages()} == {
+            (fx.PACKAGE_SHA256, PackageStatus.VERIFIED),
+            (fx.REFUSED_SHA256, PackageStatus.REFUSED),
+        }
+        assert [a.application_id for a in ws.agenda()] == [APP, OTHER_APP]
+        assert [r.number for r in ws.rounds()] == [1]
+        assert [m.id for m in ws.meetings()] == [MEETING]
+        (stored,) = ws.signed_sheets()
+        assert (stored.sheet.expert_id, stored.sheet.status) == (EXPERT, SheetStatus.SUBMITTED)
+        assert stored.sheet.scores[0].comment == fx.FIRST_COMMENT
+        assert ws.sheet_file_seen(fx.SHEET_FILE_SHA256)
+        (recusal,) = ws.recusals()
+        assert recusal.declaration.reason == fx.CONFLICT_REASON
+        reports = ws.draft_reports()
+        assert [(r.expert_id, r.application_id) for r in reports] == (
+            [(OTHER_EXPERT, APP)] if version >= 6 else []
+        )
+        assert ws.verify_audit().ok
+    assert _audit_count(path) == entries
+    report = verify_workspace_file(path)
+    assert report.kind is WorkspaceKind.SECRETARY
+    assert report.ok, report.parts
+
+
+def _ministry_contents(path: Path) -> tuple[Sequence[object], Sequence[Any]]:
+    """The import history and the applications, through the ministry database's repository
+    (a class since issue 10 moved the import into app/ministry; module functions before)."""
+    store_class = getattr(ministry_database, "MinistryDatabase", None)
+    if store_class is not None:
+        store = store_class(path)
+        return store.imported_bundles(), store.application_rows()
+    return ministry_database.imported_bundles(path), ministry_database.application_rows(path)
+
+
+def test_the_ministry_database_of_version_one_opens(tmp_path: Path) -> None:
+    path = _copy(fx.MINISTRY_PATH, tmp_path)
+    bundles, rows = _ministry_contents(path)
+    assert len(bundles) == 1
+    assert rows and len({r.meeting_id for r in rows}) == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    try:
+        assert audit.verify_chain(db).ok
+    finally:
+        db.close()
