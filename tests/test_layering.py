@@ -91,11 +91,6 @@ STORAGE_MAY_IMPORT = {
 # its ``model`` (values), ``record`` (values a workspace keeps) and ``errors`` modules.
 STORAGE_MAY_IMPORT_PACKAGES = ("app.domain.",)
 STORAGE_MAY_IMPORT_MODULE_NAMES = ("model", "record", "errors")
-# Being moved by the "ministry" change of issue 10 (the bundle import leaves storage);
-# the imports listed here and only these are tolerated until it lands. Remove then.
-STORAGE_PENDING = {
-    "storage/ministry/database.py": {"app.consolidation", "app.crypto.identity", "app.results"},
-}
 
 
 def _storage_may_import(module: str) -> bool:
@@ -120,7 +115,7 @@ def test_storage_imports_only_values_from_app() -> None:
     offenders = [
         f"{where} imports {module}"
         for where, module in _storage_app_imports()
-        if not _storage_may_import(module) and module not in STORAGE_PENDING.get(where, set())
+        if not _storage_may_import(module)
     ]
     assert offenders == []
 

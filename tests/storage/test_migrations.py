@@ -146,13 +146,9 @@ def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path:
 
 
 def _ministry_contents(path: Path) -> tuple[Sequence[object], Sequence[Any]]:
-    """The import history and the applications, through the ministry database's repository
-    (a class since issue 10 moved the import into app/ministry; module functions before)."""
-    store_class = getattr(ministry_database, "MinistryDatabase", None)
-    if store_class is not None:
-        store = store_class(path)
-        return store.imported_bundles(), store.application_rows()
-    return ministry_database.imported_bundles(path), ministry_database.application_rows(path)
+    """The import history and the applications, through the ministry database's repository."""
+    store = ministry_database.MinistryDatabase(path)
+    return store.imported_bundles(), store.application_rows()
 
 
 def test_the_ministry_database_of_version_one_opens(tmp_path: Path) -> None:
