@@ -16,7 +16,6 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -26,14 +25,12 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import UserFacingError
 from app.i18n import detect_language
+from storage.stores import SqliteStores  # loads SQLite only with the first workspace
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
 from ui.shell.main_window import MainWindow
-
-if TYPE_CHECKING:
-    from storage.stores import SqliteStores
 
 APP_NAME = "ExpertReviewDesk"
 ORGANISATION = "ExpertReviewDesk"
@@ -104,8 +101,6 @@ def build_main_window(
     dialogs: DialogService | None = None,
 ) -> MainWindow:
     """The main window on ``workspace`` (or the demo), or the empty state."""
-    from storage.stores import SqliteStores  # SQLite loads with the first workspace
-
     stores = SqliteStores()
     window = MainWindow(
         None,
