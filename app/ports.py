@@ -1,6 +1,11 @@
 """What the use cases need from storage, as Protocols (``storage.workspace.core.Workspace``
 implements them; tests may use it directly or a fake).
 
+The core never imports ``storage``: the composition roots (``app/cli``, ``ui/launch.py``)
+hand the use cases :class:`ExpertStores` (``storage.stores.SqliteStores``), which opens and
+creates the workspace files. The secretary's workspace protocols live beside the values they
+return, in :mod:`app.secretary.ports`, so that this module depends on no role package.
+
 Contract every implementation keeps:
 
 - Every write happens inside ``with repo.transaction(actor, at):``; writing outside one is a
@@ -14,8 +19,9 @@ Contract every implementation keeps:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from app.domain.ids import ApplicationId, ExpertId, MeetingId, SheetId
@@ -24,7 +30,9 @@ from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet
 
 if TYPE_CHECKING:
+    from app.kit.record import KitRecord
     from app.round_notice import HeldRoundNotice
+    from app.sealed_drafts.record import DraftKeyRecord
     from app.sheets.documents import SignedDocument
 
 
@@ -113,6 +121,101 @@ class ExpertRepository(ScoringRepository, SignedCopies, RoundNoticeStore, Protoc
     """Everything one signed-in expert's window records, sealed to that expert
     (``storage.workspace.expert.ExpertWorkspace``; threat T1), and the workspace's round
     notices."""
+
+
+# -- the expert-side workspace file -----------------------------------------------------------
+
+
+class WorkspaceStore(MeetingReader, RoundNoticeStore, Protocol):
+    """An expert-side workspace file as opened (``storage.workspace.core.Workspace``): the
+    meeting and kit it was created from and each expert's wrapped draft key. Its sealed
+    records are read through :meth:`ExpertStores.sealed_drafts`; close it when done."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def meetings(self) -> list[Meeting]: ...
+
+    def kit_record(self) -> KitRecord | None:
+        """The kit the workspace was created from; ``None`` for one made otherwise."""
+        ...
+
+    def draft_key(self, meeting_id: MeetingId, expert_id: ExpertId) -> DraftKeyRecord | None:
+        """The expert's wrapped draft key, ``None`` before their first sign-in."""
+        ...
+
+    def save_draft_key(self, record: DraftKeyRecord) -> None:
+        """Store an expert's draft key (inside :meth:`transaction`); written once."""
+        ...
+
+    def scrub(self) -> None:
+        """Rewrite the file so that overwritten content is gone from it (outside any
+        transaction)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> WorkspaceStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class SealCount(Protocol):
+    @property
+    def total(self) -> int: ...
+
+
+class SealingRepository(ExpertRepository, Protocol):
+    """One expert's sealed records in a :class:`WorkspaceStore`
+    (``storage.workspace.expert.ExpertWorkspace``), with what older versions left in
+    plaintext."""
+
+    @property
+    def workspace(self) -> WorkspaceStore: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def meeting_id(self) -> MeetingId: ...
+
+    @property
+    def expert_id(self) -> ExpertId: ...
+
+    def plaintext_count(self) -> int:
+        """How many of the expert's rows are still in plaintext (written before sealing)."""
+        ...
+
+    def seal_plaintext(self) -> SealCount:
+        """Seal every plaintext row of the expert (inside :meth:`transaction`)."""
+        ...
+
+
+class ExpertStores(Protocol):
+    """Opens and creates expert-side workspace files (``storage.stores.SqliteStores``)."""
+
+    def create_workspace(
+        self,
+        path: Path,
+        meeting: Meeting,
+        rubric: Rubric,
+        actor: str,
+        *,
+        now: Callable[[], dt.datetime],
+        kit: KitRecord | None = None,
+    ) -> WorkspaceStore:
+        """A new workspace file for ``meeting`` (and the ``kit`` it comes from), whole or
+        absent; refuses a path that exists."""
+        ...
+
+    def open_workspace(self, path: Path) -> WorkspaceStore:
+        """Open (and migrate) the workspace file at ``path``."""
+        ...
+
+    def sealed_drafts(self, workspace: WorkspaceStore, sealer: DraftSealer) -> SealingRepository:
+        """The records of ``sealer``'s (meeting, expert) in ``workspace``, which these stores
+        opened, sealed under ``sealer``."""
+        ...
 
 
 class DraftSealer(Protocol):

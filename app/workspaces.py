@@ -1,4 +1,5 @@
-"""Opening and creating workspaces: the one place the rest of the program reaches storage.
+"""Where the program's workspaces are, and opening them through the stores the composition
+root hands in (:class:`app.ports.ExpertStores`).
 
 A workspace is one SQLite file holding a meeting, its rubric and everything recorded about
 it on this machine. The window and the CLI go through these functions, never through SQL.
@@ -16,7 +17,7 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import StorageError
 from app.i18n import Msg
-from storage.workspace.core import Workspace
+from app.ports import ExpertStores, WorkspaceStore
 
 WORKSPACE_FILE = "workspace.sqlite"
 DEMO_ACTOR = "demo-setup"
@@ -37,6 +38,7 @@ def workspace_file(directory: Path) -> Path:
 
 
 def ensure_demo_workspace(
+    stores: ExpertStores,
     directory: Path,
     *,
     now: Callable[[], dt.datetime] | None = None,
@@ -53,7 +55,7 @@ def ensure_demo_workspace(
 
     path = workspace_file(directory)
     if path.exists():
-        with open_workspace(path) as ws:
+        with open_workspace(stores, path) as ws:
             if not any(m.is_demo for m in ws.meetings()):
                 raise StorageError(
                     Msg.of(
@@ -70,23 +72,23 @@ def ensure_demo_workspace(
             Msg.of("Check that the location exists and is writable."),
         ) from exc
     moment = now() if now is not None else dt.datetime.now(dt.UTC)
-    build_demo(directory, moment, attachment_maker or default_attachment_maker())
+    build_demo(stores, directory, moment, attachment_maker or default_attachment_maker())
     return path, True
 
 
-def open_workspace(path: Path) -> Workspace:
+def open_workspace(stores: ExpertStores, path: Path) -> WorkspaceStore:
     """Open a workspace file for reading and recording (migrating it if it is older)."""
     if not path.exists():
         raise StorageError(
             Msg.of("There is no workspace at {path}.", path=str(path)),
             Msg.of("Check the path, or start the demo with “review-desk demo”."),
         )
-    return Workspace.open(path)
+    return stores.open_workspace(path)
 
 
-def read_meeting(path: Path) -> tuple[Meeting, Rubric]:
+def read_meeting(stores: ExpertStores, path: Path) -> tuple[Meeting, Rubric]:
     """The (first) meeting of a workspace and its rubric, for showing; the file is closed again."""
-    with open_workspace(path) as ws:
+    with open_workspace(stores, path) as ws:
         meetings = ws.meetings()
         if not meetings:
             raise StorageError(

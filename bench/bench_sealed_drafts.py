@@ -26,6 +26,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from storage.stores import SqliteStores
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.crypto.identity import Identity, derive_x25519_private_key
@@ -86,10 +88,14 @@ def main() -> int:
         plain_ws = Workspace.open(paths["plain"])
         sealed_ws = Workspace.open(paths["sealed"])
         started = time.perf_counter()
-        sealed = open_expert_drafts(sealed_ws, session_for(meeting, identity, clock()), clock())
+        sealed = open_expert_drafts(
+            SqliteStores(), sealed_ws, session_for(meeting, identity, clock()), clock()
+        )
         sign_in = time.perf_counter() - started
         started = time.perf_counter()
-        open_expert_drafts(sealed_ws, session_for(meeting, identity, clock()), clock())
+        open_expert_drafts(
+            SqliteStores(), sealed_ws, session_for(meeting, identity, clock()), clock()
+        )
         sign_in_again = time.perf_counter() - started
         repos: dict[str, ScoringRepository] = {"plain": plain_ws, "sealed": sealed}
         sheets = {name: _fill(repo, clock) for name, repo in repos.items()}

@@ -36,6 +36,7 @@ from bench_consolidation import AT
 from bench_secretary import baseline, prepare
 
 from app.secretary.board import CellState
+from storage.stores import SqliteStores
 from ui.common.dialogs import DialogService
 from ui.common.responsiveness import (
     TICK_MS,
@@ -157,7 +158,9 @@ def main() -> None:
         base_s = baseline(p)
 
         dialogs = BenchDialogs(p.files)
-        window = SecretaryWindow(folder, p.ws, p.secretary, dialogs=dialogs, now=lambda: AT)
+        window = SecretaryWindow(
+            folder, p.ws, p.secretary, stores=SqliteStores(), dialogs=dialogs, now=lambda: AT
+        )
         window.show()
         run_on_gui(lambda: None)
 

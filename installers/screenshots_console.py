@@ -38,6 +38,7 @@ def main() -> int:
 
     from app.crypto.identity import load_identity
     from app.secretary import setup as sec_setup
+    from storage.stores import SqliteStores
     from ui import launch
     from ui.common.i18n import switch_language
     from ui.secretary.window import SecretaryWindow
@@ -56,8 +57,9 @@ def main() -> int:
     identity = load_identity(
         (demo / "identities" / "secretary.p12").read_bytes(), b"demo-secretary"
     )
-    ws = sec_setup.open_workspace(folder)
-    window = SecretaryWindow(folder, ws, identity)
+    stores = SqliteStores()
+    ws = sec_setup.open_workspace(stores, folder)
+    window = SecretaryWindow(folder, ws, identity, stores=stores)
     window.show()
 
     def settle() -> None:

@@ -68,6 +68,7 @@ def main() -> int:
     from app.expert.materials import AttachmentInfo, IssuerSignature
     from app.expert.session import session_for
     from app.i18n import LocalizedText
+    from storage.stores import SqliteStores
     from storage.workspace.core import Workspace
     from ui import launch
     from ui.common.i18n import switch_language
@@ -115,7 +116,7 @@ def main() -> int:
             )
 
     window = open_expert_window(
-        session, p12, workspace, dialogs=launch.default_dialogs(), zoom=zoom,
+        session, p12, workspace, stores=SqliteStores(), dialogs=launch.default_dialogs(), zoom=zoom,
         materials=Materials(),
     )  # fmt: skip
     desk = window.desk

@@ -1,5 +1,10 @@
 """Start the window: ``run(language=..., demo=..., workspace=...)`` returns the exit code.
 
+The window's composition root: the one ``ui`` module that imports ``storage``. It makes the
+stores (:class:`storage.stores.SqliteStores`) and hands them, with the expert sign-in and the
+secretary console, to the main window; windows and widgets see storage only through the
+protocols of :mod:`app.ports` and :mod:`app.secretary.ports`.
+
 Start-up stays light — Qt, the font, the catalog and the window; pyHanko, reportlab and
 openpyxl are imported by the features that need them, so the window appears in about the
 time of a bare Qt window.
@@ -9,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -19,6 +25,7 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import UserFacingError
 from app.i18n import detect_language
+from storage.stores import SqliteStores  # loads SQLite only with the first workspace
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
@@ -29,18 +36,18 @@ APP_NAME = "ExpertReviewDesk"
 ORGANISATION = "ExpertReviewDesk"
 
 
-def load_demo() -> tuple[Meeting, Rubric]:
+def load_demo(stores: SqliteStores) -> tuple[Meeting, Rubric]:
     """The demo meeting from its workspace, created on first use."""
     from app.workspaces import default_demo_dir, ensure_demo_workspace, read_meeting
 
-    path, _created = ensure_demo_workspace(default_demo_dir())
-    return read_meeting(path)
+    path, _created = ensure_demo_workspace(stores, default_demo_dir())
+    return read_meeting(stores, path)
 
 
-def load_workspace(path: Path) -> tuple[Meeting, Rubric]:
+def load_workspace(stores: SqliteStores, path: Path) -> tuple[Meeting, Rubric]:
     from app.workspaces import read_meeting
 
-    return read_meeting(path)
+    return read_meeting(stores, path)
 
 
 def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
@@ -59,11 +66,31 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     return app, zoom
 
 
-def expert_sign_in(main: MainWindow) -> object:
-    """File > "Sign in as expert…"; the expert UI (and QtPdf) loads on first use."""
-    from ui.expert.sign_in import sign_in_from_main
+def expert_sign_in(stores: SqliteStores, main: MainWindow) -> object:
+    """File > "Sign in as expert…" on the main window's workspace, or the demo's; the expert
+    UI (and QtPdf) loads on first use."""
+    from app.i18n import _
+    from app.workspaces import default_demo_dir, workspace_file
+    from ui.expert.sign_in import sign_in
 
-    return sign_in_from_main(main)
+    workspace = main.workspace_path
+    if workspace is None and main.meeting is not None and main.meeting.is_demo:
+        workspace = workspace_file(default_demo_dir())
+    if workspace is None:
+        main.dialogs.information(
+            main,
+            _("Sign in as expert"),
+            _("Open the meeting's workspace first (File > Open workspace…)."),
+        )
+        return None
+    return sign_in(main, workspace, main.dialogs, stores=stores, zoom=main.zoom)
+
+
+def secretary_console(stores: SqliteStores, main: MainWindow) -> object:
+    """File > "Open secretary console…"; the console loads only when asked."""
+    from ui.secretary.window import open_console
+
+    return open_console(main, main.dialogs, stores=stores, opened=main.secretary_consoles.append)
 
 
 def build_main_window(
@@ -74,23 +101,23 @@ def build_main_window(
     dialogs: DialogService | None = None,
 ) -> MainWindow:
     """The main window on ``workspace`` (or the demo), or the empty state."""
-    meeting: Meeting | None = None
-    rubric: Rubric | None = None
+    stores = SqliteStores()
     window = MainWindow(
-        meeting,
-        rubric,
+        None,
+        None,
         dialogs=dialogs,
         zoom=zoom,
-        demo_loader=load_demo,
-        workspace_loader=load_workspace,
-        expert_sign_in=expert_sign_in,
+        demo_loader=partial(load_demo, stores),
+        workspace_loader=partial(load_workspace, stores),
+        expert_sign_in=partial(expert_sign_in, stores),
+        secretary_console=partial(secretary_console, stores),
     )
     try:
         if workspace is not None:
-            window.set_meeting(*load_workspace(Path(workspace)))
+            window.set_meeting(*load_workspace(stores, Path(workspace)))
             window.workspace_path = Path(workspace)
         elif demo:
-            window.set_meeting(*load_demo())
+            window.set_meeting(*load_demo(stores))
     except UserFacingError as exc:
         show_error(window, exc, dialogs)
     return window

@@ -50,11 +50,13 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.cli import demo_attachments
     from app.workspaces import default_demo_dir, ensure_demo_workspace, read_meeting
+    from storage.stores import SqliteStores
 
+    stores = SqliteStores()
     directory = (args.dir or default_demo_dir()).expanduser().resolve()
-    path, created = ensure_demo_workspace(directory, attachment_maker=demo_attachments)
+    path, created = ensure_demo_workspace(stores, directory, attachment_maker=demo_attachments)
     if args.no_gui:
-        meeting, rubric = read_meeting(path)
+        meeting, rubric = read_meeting(stores, path)
         if created:
             print(_("Demo workspace written to {path}", path=str(path)))
         else:
@@ -101,13 +103,16 @@ def _complete(directory: Path) -> None:
 
     from app.cli import demo_exporters
     from app.demo.complete import complete_demo, output_paths
+    from storage.stores import SqliteStores
 
     report, workbook, bundle = output_paths(directory)
     if report.exists() and workbook.exists() and bundle.exists():
         print(_("The demo meeting is already complete in {path}", path=str(directory)))
     else:
         print(_("Playing the demo meeting to the end with the demo sample sheets (DEMO data)..."))
-        done = complete_demo(directory, demo_exporters(), lambda: dt.datetime.now(dt.UTC))
+        done = complete_demo(
+            SqliteStores(), directory, demo_exporters(), lambda: dt.datetime.now(dt.UTC)
+        )
         if done.flagged:
             print(
                 _(

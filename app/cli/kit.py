@@ -78,9 +78,10 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from app.crypto.pki import load_trust_roots
     from app.expert.kit_import import import_kit
+    from storage.stores import SqliteStores
 
     directory = args.dir.expanduser().resolve()
-    outcome = import_kit(args.file, directory, load_trust_roots(args.trust), _now())
+    outcome = import_kit(SqliteStores(), args.file, directory, load_trust_roots(args.trust), _now())
     print(str(outcome.message))
     print(_("kit hash: {hash}", hash=outcome.kit_hash))
     return 0

@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.passphrases import read_passphrase
 from app.i18n import LocalizedText, Msg, _
+
+if TYPE_CHECKING:
+    from app.secretary.ports import SecretaryStore
 
 ACTOR = "secretary"
 
@@ -120,10 +124,11 @@ def _identity(args: argparse.Namespace) -> Any:
     return load_identity(Path(args.identity).read_bytes(), passphrase)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace) -> closing[SecretaryStore]:
     from app.secretary.setup import open_workspace
+    from storage.stores import SqliteStores
 
-    return open_workspace(Path(args.dir))
+    return closing(open_workspace(SqliteStores(), Path(args.dir)))
 
 
 def _ids(text: str) -> list[str]:
@@ -136,12 +141,14 @@ def _init(args: argparse.Namespace) -> int:
     from app.formats.rubric_file import load_default_rubric, load_rubric_file
     from app.secretary.model import MeetingHeader
     from app.secretary.setup import create_workspace
+    from storage.stores import SqliteStores
 
     meeting = load_meeting_file(Path(args.meeting))
     rubric = load_rubric_file(Path(args.rubric)) if args.rubric else load_default_rubric()
     check_rubric(meeting, rubric)
     header = MeetingHeader(meeting.id, meeting.title, meeting.date, meeting.venue, meeting.is_demo)
     ws = create_workspace(
+        SqliteStores(),
         Path(args.dir),
         header,
         rubric,

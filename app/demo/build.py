@@ -38,6 +38,7 @@ from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
 from app.errors import StorageError
 from app.i18n import LocalizedText, Msg
+from app.ports import ExpertStores
 
 AttachmentMaker = Callable[[Application], Sequence[tuple[str, LocalizedText, bytes]]]
 """``maker(application) -> [(file name, bilingual title, PDF bytes), ...]``."""
@@ -137,8 +138,11 @@ def _p12_name(name: str) -> str:
     return f"{name}.p12" if name in ("issuer", "secretary") else f"expert-{name}.p12"
 
 
-def build_demo(directory: Path, now: datetime, attachment_maker: AttachmentMaker) -> DemoSummary:
-    """Build the whole demo in ``directory`` (see the module doc) and return where it is.
+def build_demo(
+    stores: ExpertStores, directory: Path, now: datetime, attachment_maker: AttachmentMaker
+) -> DemoSummary:
+    """Build the whole demo in ``directory`` (see the module doc; the workspace is made in
+    ``stores``) and return where it is.
 
     Everything is built in a hidden staging folder inside ``directory`` and moved into
     place at the end, the workspace last, so an interrupted build leaves no half demo.
@@ -160,7 +164,7 @@ def build_demo(directory: Path, now: datetime, attachment_maker: AttachmentMaker
     except OSError as exc:
         raise _folder_error(directory, exc) from exc
     try:
-        kit_hash = _build(staging, now, attachment_maker)
+        kit_hash = _build(stores, staging, now, attachment_maker)
         _move_into_place(staging, directory)
     finally:
         with contextlib.suppress(OSError):
@@ -168,7 +172,9 @@ def build_demo(directory: Path, now: datetime, attachment_maker: AttachmentMaker
     return demo_summary(directory, kit_hash)
 
 
-def _build(base: Path, now: datetime, attachment_maker: AttachmentMaker) -> str:
+def _build(
+    stores: ExpertStores, base: Path, now: datetime, attachment_maker: AttachmentMaker
+) -> str:
     # Heavy modules only when a demo is really built (the CLI imports this module early).
     from dataclasses import replace
 
@@ -246,7 +252,7 @@ def _build(base: Path, now: datetime, attachment_maker: AttachmentMaker) -> str:
     kit = build_kit(
         meeting, rubric, packages, [ca.certificate], secretary, sealed, summary.kit, now
     )
-    import_kit(summary.kit, base, [ca.certificate], now)
+    import_kit(stores, summary.kit, base, [ca.certificate], now)
     return kit.kit_hash
 
 

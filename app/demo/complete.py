@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -45,6 +45,8 @@ from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey
 from app.domain.sheet import ConflictDeclaration, PanelOpinion, ScoreSheet
 from app.errors import StorageError, ValidationError
 from app.i18n import Msg
+from app.ports import ExpertStores
+from app.secretary.ports import SecretaryStores
 
 Clock = Callable[[], datetime]
 
@@ -101,8 +103,15 @@ def output_paths(directory: Path) -> tuple[Path, Path, Path]:
     return directory / REPORT_FILE, directory / WORKBOOK_FILE, directory / BUNDLE_FILE
 
 
-def complete_demo(directory: Path, exporters: Exporters, clock: Clock) -> CompleteDemo:
-    """Play the demo meeting in ``directory`` (already built by ``build_demo``) to the end.
+class DemoStores(ExpertStores, SecretaryStores, Protocol):
+    """The demo plays both sides: the secretary's workspace and the experts'."""
+
+
+def complete_demo(
+    stores: DemoStores, directory: Path, exporters: Exporters, clock: Clock
+) -> CompleteDemo:
+    """Play the demo meeting in ``directory`` (already built by ``build_demo``) to the end,
+    its workspaces made in ``stores``.
 
     Refuses (:class:`StorageError`) a folder whose outputs already exist. ``clock`` gives the
     time of each step (timezone-aware); every certificate must be valid then.
@@ -132,7 +141,7 @@ def complete_demo(directory: Path, exporters: Exporters, clock: Clock) -> Comple
     except OSError as exc:
         raise _folder_error(directory, exc) from exc
     try:
-        done = _play(directory, staging, exporters, clock)
+        done = _play(stores, directory, staging, exporters, clock)
         try:
             for name in (MEETING_DIR, REPORT_FILE, WORKBOOK_FILE, BUNDLE_FILE):
                 os.replace(staging / name, directory / name)
@@ -154,7 +163,9 @@ def complete_demo(directory: Path, exporters: Exporters, clock: Clock) -> Comple
 # -- the meeting ------------------------------------------------------------------------------
 
 
-def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) -> CompleteDemo:
+def _play(
+    stores: DemoStores, directory: Path, staging: Path, exporters: Exporters, clock: Clock
+) -> CompleteDemo:
     from app.crypto.identity import load_identity
     from app.crypto.pki import load_trust_roots
     from app.demo.build import DEMO_SECRETARY_PASSPHRASE, demo_summary, expert_passphrase
@@ -177,6 +188,7 @@ def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) ->
     work = staging / MEETING_DIR
     work.mkdir()
     ws, kit_path, kit_hash, passphrase = _secretary_setup(
+        stores,
         work,
         demo_meeting,
         rubric,
@@ -190,7 +202,7 @@ def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) ->
     )
     try:
         sheet_files = _experts_score(
-            work, kit_path, kit_hash, roots, secretary, experts, sample, clock
+            stores, work, kit_path, kit_hash, roots, secretary, experts, sample, clock
         )
         _collect(ws, secretary, sheet_files, clock)
         flagged = _opinions(ws, experts, sample, clock)
@@ -211,6 +223,7 @@ def _play(directory: Path, staging: Path, exporters: Exporters, clock: Clock) ->
 
 
 def _secretary_setup(
+    stores: SecretaryStores,
     work: Path,
     demo_meeting: Any,
     rubric: Any,
@@ -239,7 +252,15 @@ def _secretary_setup(
     )
     actor = SECRETARY_ACTOR
     ws = setup.create_workspace(
-        work / "secretary", header, rubric, secretary, roots, actor=actor, now=clock(), rule=rule
+        stores,
+        work / "secretary",
+        header,
+        rubric,
+        secretary,
+        roots,
+        actor=actor,
+        now=clock(),
+        rule=rule,
     )
     try:
         for expert in demo_meeting.experts:
@@ -280,6 +301,7 @@ def _secretary_setup(
 
 
 def _experts_score(
+    stores: ExpertStores,
     work: Path,
     kit_path: Path,
     kit_hash: str,
@@ -296,9 +318,8 @@ def _experts_score(
     from app.expert.session import session_for
     from app.expert.unlock import open_expert_drafts
     from app.sheets import SheetContext, sign_recusal, write_sheet_file
-    from storage.workspace.core import Workspace
 
-    imported = import_kit(kit_path, work / "expert", roots, clock())
+    imported = import_kit(stores, kit_path, work / "expert", roots, clock())
     if imported.kit_hash != kit_hash:
         raise ValidationError(
             Msg.of("The experts imported another kit than the secretary issued."),
@@ -307,11 +328,11 @@ def _experts_score(
     out = work / "sheets"
     out.mkdir()
     files = []
-    with Workspace.open(imported.path) as ws:
+    with stores.open_workspace(imported.path) as ws:
         meeting = ws.meeting(sample.meeting_id)
         rubric = ws.rubric(meeting.rubric_id)
         for expert_id, identity in experts.items():
-            repo = open_expert_drafts(ws, session_for(meeting, identity, clock()), clock())
+            repo = open_expert_drafts(stores, ws, session_for(meeting, identity, clock()), clock())
             m, e = meeting.id, ExpertId(expert_id)
             ctx = SheetContext(
                 meeting_id=meeting.id,

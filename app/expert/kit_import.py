@@ -10,7 +10,7 @@ for a folder that already holds a workspace is refused.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +22,7 @@ from app.i18n import Msg
 from app.kit.errors import KitImportError
 from app.kit.manifest import PACKAGE_SUFFIX, package_name
 from app.kit.reader import OpenedKit, open_kit
-from app.kit.record import KitRecord
-from storage.workspace.core import Workspace
+from app.ports import ExpertStores
 
 WORKSPACE_FILE: Final = "workspace.sqlite"
 PACKAGES_DIR: Final = "packages"
@@ -50,18 +49,20 @@ class KitImport:
 
 
 def import_kit(
+    stores: ExpertStores,
     kit_path: Path,
     workspace_dir: Path,
     trust_roots: Sequence[x509.Certificate],
     now: datetime,
 ) -> KitImport:
     """Verify the kit at ``kit_path`` (all stages of :func:`app.kit.open_kit`) and create
-    the expert-side workspace in ``workspace_dir``. See the module doc for repeats."""
+    the expert-side workspace in ``workspace_dir`` (in ``stores``). See the module doc for
+    repeats."""
     with open_kit(kit_path, trust_roots, now) as kit:
         workspace = Path(workspace_dir) / WORKSPACE_FILE
         packages = Path(workspace_dir) / PACKAGES_DIR
         if workspace.exists():
-            _check_same_kit(workspace, kit)
+            _check_same_kit(stores, workspace, kit)
             return KitImport(workspace, packages, kit.kit_hash, created=False)
         try:
             packages.mkdir(parents=True, exist_ok=True)
@@ -70,12 +71,14 @@ def import_kit(
         for application in kit.meeting.applications:
             _copy_package(kit, str(application.id), packages)
         record = kit.record(now)
-        _create(workspace, kit, record, lambda: now)
+        stores.create_workspace(
+            workspace, kit.meeting, kit.rubric, IMPORT_ACTOR, now=lambda: now, kit=record
+        ).close()
         return KitImport(workspace, packages, kit.kit_hash, created=True)
 
 
-def _check_same_kit(workspace: Path, kit: OpenedKit) -> None:
-    with Workspace.open(workspace) as ws:
+def _check_same_kit(stores: ExpertStores, workspace: Path, kit: OpenedKit) -> None:
+    with stores.open_workspace(workspace) as ws:
         existing = ws.kit_record()
     if existing is None:
         raise KitImportError(
@@ -117,12 +120,6 @@ def _sha256(path: Path) -> str:
         while block := fh.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _create(
-    workspace: Path, kit: OpenedKit, record: KitRecord, now: Callable[[], datetime]
-) -> None:
-    Workspace.create(workspace, kit.meeting, kit.rubric, IMPORT_ACTOR, now=now, kit=record).close()
 
 
 def _folder_error(folder: Path, exc: OSError) -> KitImportError:

@@ -9,7 +9,7 @@ finishes what older versions left in plaintext, for this expert only:
   transaction with one audit entry per row;
 - signed copies kept as files under ``signed/<expert id>/`` (the interim store of earlier
   versions) are moved into the workspace, sealed, and the files removed after the commit;
-- the file is then rewritten (:meth:`storage.workspace.core.Workspace.scrub`), so the old
+- the file is then rewritten (:meth:`app.ports.WorkspaceStore.scrub`), so the old
   plaintext does not linger in free pages or the write-ahead log.
 
 A wrong identity fails before anything is written (:class:`WrongDraftKeyError`).
@@ -25,18 +25,20 @@ from app.domain.sheet import SheetStatus
 from app.errors import StorageError
 from app.expert.session import ExpertSession
 from app.i18n import Msg
+from app.ports import ExpertStores, SealingRepository, WorkspaceStore
 from app.sealed_drafts.keys import create_draft_key, unlock_draft_key
 from app.sheets import SignedDocument
-from storage.workspace.core import Workspace
-from storage.workspace.expert import ExpertWorkspace
 
 LEGACY_SIGNED_DIR = "signed"
 """Where versions before migration 4 kept signed copies: ``signed/<expert id>/<sheet>.json``
 and ``.json.p7s`` (and an ``exported.txt`` marker)."""
 
 
-def open_expert_drafts(ws: Workspace, session: ExpertSession, now: dt.datetime) -> ExpertWorkspace:
-    """The sealed records of ``session``'s expert in ``ws`` (see the module docstring)."""
+def open_expert_drafts(
+    stores: ExpertStores, ws: WorkspaceStore, session: ExpertSession, now: dt.datetime
+) -> SealingRepository:
+    """The sealed records of ``session``'s expert in ``ws``, which ``stores`` opened (see the
+    module docstring)."""
     meeting_id, expert_id = session.meeting.id, session.expert.id
     ws.meeting(meeting_id)
     actor = f"expert:{expert_id}"
@@ -47,7 +49,7 @@ def open_expert_drafts(ws: Workspace, session: ExpertSession, now: dt.datetime) 
             ws.save_draft_key(record)
     else:
         cipher = unlock_draft_key(record, session.identity)
-    repo = ExpertWorkspace(ws, cipher)
+    repo = stores.sealed_drafts(ws, cipher)
     _finish_legacy(repo, actor, now)
     return repo
 
@@ -60,7 +62,7 @@ def legacy_folder(workspace: Path, expert_id: str) -> Path | None:
     return workspace.parent / LEGACY_SIGNED_DIR / expert_id
 
 
-def _finish_legacy(repo: ExpertWorkspace, actor: str, now: dt.datetime) -> None:
+def _finish_legacy(repo: SealingRepository, actor: str, now: dt.datetime) -> None:
     folder = legacy_folder(repo.path, repo.expert_id)
     has_folder = folder is not None and folder.is_dir()
     if not has_folder and repo.plaintext_count() == 0:
@@ -75,7 +77,7 @@ def _finish_legacy(repo: ExpertWorkspace, actor: str, now: dt.datetime) -> None:
         repo.workspace.scrub()
 
 
-def _move_signed_copies(repo: ExpertWorkspace, folder: Path) -> None:
+def _move_signed_copies(repo: SealingRepository, folder: Path) -> None:
     meeting = repo.meeting(repo.meeting_id)
     for application in meeting.applications:
         for sheet in repo.sheets(repo.meeting_id, repo.expert_id, application.id):

@@ -25,8 +25,8 @@ from app.domain.sheet import SheetStatus
 from app.errors import NotFoundError
 from app.i18n import N_, Msg
 from app.secretary.errors import SetupIncompleteError
+from app.secretary.ports import SecretaryReader
 from app.secretary.rounds import round_info, round_meeting
-from storage.secretary.workspace import SecretaryWorkspace
 
 
 class CellState(enum.Enum):
@@ -115,7 +115,7 @@ class ProgressBoard:
         return all(c.state.done for row in self.rows for c in row)
 
 
-def progress_board(ws: SecretaryWorkspace, round: int | None = None) -> ProgressBoard:
+def progress_board(ws: SecretaryReader, round: int | None = None) -> ProgressBoard:
     """The board of ``round`` (default: the current one), as that round's records say."""
     setup = ws.setup()
     if setup.kit is None:

@@ -36,11 +36,11 @@ from app.errors import UserFacingError
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError, SheetImportRefused
 from app.secretary.model import StoredDraftReport, StoredRecusal, StoredSheet
+from app.secretary.ports import SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
 from app.sheets import SheetFileContents, SheetFileError, read_sheet_file
-from storage.secretary.workspace import SecretaryWorkspace
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class SheetFileOutcome:
 
 
 def import_sheet_files(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     identity: Identity,
     paths: Sequence[Path],
     *,
@@ -130,7 +130,7 @@ def import_sheet_files(
 
 
 def import_sheet_file(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     identity: Identity,
     source: Path | bytes,
     *,
@@ -324,7 +324,7 @@ class _DraftPlan:
 
 
 def _draft_plan(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     contents: SheetFileContents,
     plan: _Plan,
     stored: dict[tuple[str, int, int], StoredSheet],

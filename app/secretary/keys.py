@@ -22,7 +22,7 @@ from app.kit.meeting_key import (
     unlock_meeting_key,
 )
 from app.secretary.errors import SetupFrozenError, SetupIncompleteError
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryReader, SecretaryStore
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class MeetingKeyCreated:
 
 
 def create_meeting_key(
-    ws: SecretaryWorkspace, *, actor: str, now: dt.datetime, log_n: int | None = None
+    ws: SecretaryStore, *, actor: str, now: dt.datetime, log_n: int | None = None
 ) -> MeetingKeyCreated:
     """Generate the meeting key and passphrase; store the sealed key and the recipient.
 
@@ -66,7 +66,7 @@ def create_meeting_key(
 
 
 def adopt_meeting_key(
-    ws: SecretaryWorkspace, sealed: bytes, passphrase: str, *, actor: str, now: dt.datetime
+    ws: SecretaryStore, sealed: bytes, passphrase: str, *, actor: str, now: dt.datetime
 ) -> MeetingKeyCreated:
     """Use a meeting key made elsewhere (sealed under ``passphrase``, e.g. by the issuing
     office that already built the packages for it) instead of creating one. The passphrase
@@ -87,7 +87,7 @@ def adopt_meeting_key(
     return MeetingKeyCreated(passphrase=passphrase, recipient=recipient, key=key)
 
 
-def open_meeting_key(ws: SecretaryWorkspace, passphrase: str) -> X25519Identity:
+def open_meeting_key(ws: SecretaryReader, passphrase: str) -> X25519Identity:
     """The meeting key, unlocked from the sealed copy with the meeting passphrase.
 
     The secretary keeps only the sealed key, so checking that a package opens with the

@@ -18,12 +18,12 @@ from app.domain.ids import ApplicationId
 from app.i18n import Msg
 from app.secretary.errors import SetupFrozenError, SetupIncompleteError
 from app.secretary.model import IssuedKit, PackageStatus, RoundInfo
+from app.secretary.ports import SecretaryStore
 from app.secretary.setup import packages_folder, ready_meeting, require_secretary
-from storage.secretary.workspace import SecretaryWorkspace
 
 
 def issue_kit(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     identity: Identity,
     out: Path,
     *,

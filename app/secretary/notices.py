@@ -19,14 +19,12 @@ from app.errors import ValidationError
 from app.i18n import Msg
 from app.round_notice import RoundNotice, WrittenRoundNotice, notice_file_name, write_round_notice
 from app.secretary.errors import SetupIncompleteError
+from app.secretary.ports import SecretaryReader, SecretaryStore
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
-from storage.secretary.workspace import SecretaryWorkspace
 
 
-def round_notice(
-    ws: SecretaryWorkspace, identity: Identity, round: int | None = None
-) -> RoundNotice:
+def round_notice(ws: SecretaryReader, identity: Identity, round: int | None = None) -> RoundNotice:
     """The notice of ``round`` (default: the current round) as this secretary states it.
 
     :class:`SetupIncompleteError` before the kit is issued; :class:`ValidationError` for
@@ -58,7 +56,7 @@ def round_notice(
 
 
 def export_round_notice(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     identity: Identity,
     folder: Path,
     *,

@@ -30,10 +30,10 @@ from app.formats.canonical_json import dumps_canonical
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import OpinionApproval, PanelOpinionView, SecretarySetup
+from app.secretary.ports import SecretaryReader, SecretaryStore
 from app.secretary.rounds import consolidate_round
 from app.sheets import SignedDocument
 from app.sheets.codec import encode_time
-from storage.secretary.workspace import SecretaryWorkspace
 
 FORMAT: Final = "review-desk/panel-opinion"
 VERSION: Final = 1
@@ -63,7 +63,7 @@ class OpinionWorkbench:
 
 
 def opinion_workbench(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     application_id: str,
     round: int | None = None,
     *,
@@ -107,7 +107,7 @@ def opinion_workbench(
 
 
 def panel_opinion(
-    ws: SecretaryWorkspace, application_id: str, round: int | None = None
+    ws: SecretaryReader, application_id: str, round: int | None = None
 ) -> PanelOpinionView | None:
     setup = ws.setup()
     number = setup.current_round if round is None else round
@@ -117,7 +117,7 @@ def panel_opinion(
     return PanelOpinionView(found, ws.approvals().get((application_id, number)))
 
 
-def panel_opinions(ws: SecretaryWorkspace) -> tuple[PanelOpinionView, ...]:
+def panel_opinions(ws: SecretaryReader) -> tuple[PanelOpinionView, ...]:
     """Every stored opinion, by round then application id."""
     setup = ws.setup()
     approvals = ws.approvals()
@@ -130,7 +130,7 @@ def panel_opinions(ws: SecretaryWorkspace) -> tuple[PanelOpinionView, ...]:
 
 
 def save_panel_opinion(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     application_id: str,
     opinion: str,
     recommendation: Recommendation,
@@ -180,7 +180,7 @@ def save_panel_opinion(
 
 
 def approve_panel_opinion(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     chair: Identity,
     application_id: str,
     *,
@@ -281,7 +281,7 @@ def verify_approval(
     return signer
 
 
-def _issued(ws: SecretaryWorkspace) -> SecretarySetup:
+def _issued(ws: SecretaryReader) -> SecretarySetup:
     setup = ws.setup()
     if setup.kit is None:
         raise SetupIncompleteError(

@@ -19,8 +19,8 @@ from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import PanelOpinionView, RoundInfo, StoredRecusal, StoredSheet
 from app.secretary.opinions import panel_opinions
+from app.secretary.ports import SecretaryReader
 from app.secretary.rounds import consolidate_round, round_info
-from storage.secretary.workspace import SecretaryWorkspace
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class MeetingOutcome:
         return tuple(a for a in self.round_applications if a not in approved)
 
 
-def meeting_outcome(ws: SecretaryWorkspace, round: int | None = None) -> MeetingOutcome:
+def meeting_outcome(ws: SecretaryReader, round: int | None = None) -> MeetingOutcome:
     setup = ws.setup()
     if setup.kit is None:
         raise SetupIncompleteError(

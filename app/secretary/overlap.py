@@ -22,8 +22,8 @@ from app.errors import ValidationError
 from app.formats.canonical_json import JsonFormatError, loads_strict
 from app.i18n import LocalizedText, Msg
 from app.paths import RESOURCES
+from app.secretary.ports import SecretaryReader
 from app.secretary.setup import current_meeting
-from storage.secretary.workspace import SecretaryWorkspace
 
 APPROVED_PLATFORMS: Final = RESOURCES / "approved_platforms.json"
 FORMAT: Final = "review-desk/approved-platforms"
@@ -194,7 +194,7 @@ def _text(value: Any, where: str) -> LocalizedText:
 
 
 def meeting_overlaps(
-    ws: SecretaryWorkspace, platforms: Sequence[ApprovedPlatform] | None = None
+    ws: SecretaryReader, platforms: Sequence[ApprovedPlatform] | None = None
 ) -> tuple[OverlapFinding, ...]:
     """Overlaps among the meeting's applications (in hearing order) and with ``platforms``
     (default: the shipped approved-platform list)."""

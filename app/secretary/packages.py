@@ -43,9 +43,9 @@ from app.secretary.model import (
     PackageRecord,
     PackageStatus,
 )
+from app.secretary.ports import SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.setup import packages_folder, require_secretary
-from storage.secretary.workspace import SecretaryWorkspace
 
 _BLOCK = 1 << 20
 EXTENSION = ".oipkg"
@@ -68,7 +68,7 @@ class PackageImport:
 
 
 def import_packages(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     identity: Identity,
     paths: Sequence[Path],
     *,
@@ -120,7 +120,7 @@ def import_packages(
 
 
 def _import_one(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     keys: tuple[Identity, X25519Identity],
     roots: Sequence[x509.Certificate],
     path: Path,
@@ -265,7 +265,7 @@ def _require_meeting_key(path: Path, own: X25519Identity, meeting_key: X25519Ide
 
 
 def _refuse(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     path: Path,
     sha: str,
     size: int,

@@ -21,14 +21,14 @@ from app.errors import NotFoundError, ValidationError
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import RoundInfo, StoredSheet
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryReader, SecretaryStore
 
 
-def rounds(ws: SecretaryWorkspace) -> tuple[RoundInfo, ...]:
+def rounds(ws: SecretaryReader) -> tuple[RoundInfo, ...]:
     return ws.rounds()
 
 
-def round_info(ws: SecretaryWorkspace, number: int) -> RoundInfo:
+def round_info(ws: SecretaryReader, number: int) -> RoundInfo:
     for info in ws.rounds():
         if info.number == number:
             return info
@@ -39,7 +39,7 @@ def round_info(ws: SecretaryWorkspace, number: int) -> RoundInfo:
 
 
 def open_round(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     application_ids: Sequence[str],
     *,
     actor: str,
@@ -85,7 +85,7 @@ def round_meeting(meeting: Meeting, info: RoundInfo) -> Meeting:
     )
 
 
-def consolidate_round(ws: SecretaryWorkspace, round: int | None = None) -> MeetingResult:
+def consolidate_round(ws: SecretaryReader, round: int | None = None) -> MeetingResult:
     """Consolidate ``round`` (default: the current one) with the stored rule.
 
     An earlier round gives the figures it had: its own sheets (the versions in force within
@@ -139,7 +139,7 @@ def flag_reason(result: MeetingResult, application_ids: Sequence[str]) -> Msg:
 
 
 def sheet_history(
-    ws: SecretaryWorkspace, expert_id: str, application_id: str
+    ws: SecretaryReader, expert_id: str, application_id: str
 ) -> tuple[StoredSheet, ...]:
     """Every collected version of one expert's sheet for one application, by round and
     version (superseded ones included)."""

@@ -44,7 +44,7 @@ from app.secretary.model import (
     RosterEntry,
     SecretarySetup,
 )
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryReader, SecretaryStore, SecretaryStores
 
 WORKSPACE_FILE = "secretary.sqlite"
 PACKAGES_DIR = "packages"
@@ -55,7 +55,7 @@ def workspace_file(folder: Path) -> Path:
     return Path(folder) / WORKSPACE_FILE
 
 
-def packages_folder(ws: SecretaryWorkspace) -> Path:
+def packages_folder(ws: SecretaryReader) -> Path:
     return ws.path.parent / PACKAGES_DIR
 
 
@@ -63,6 +63,7 @@ def packages_folder(ws: SecretaryWorkspace) -> Path:
 
 
 def create_workspace(
+    stores: SecretaryStores,
     folder: Path,
     header: MeetingHeader,
     rubric: Rubric,
@@ -73,8 +74,8 @@ def create_workspace(
     now: dt.datetime,
     rule: ConsolidationRule | None = None,
     anonymise_experts: bool = False,
-) -> SecretaryWorkspace:
-    """Create ``folder/secretary.sqlite`` (and ``packages/``) for a new meeting.
+) -> SecretaryStore:
+    """Create ``folder/secretary.sqlite`` (and ``packages/``) for a new meeting in ``stores``.
 
     ``secretary`` must hold the secretary role, be valid at ``now`` and be issued by one of
     ``trust_roots`` (the roots experts' certificates must chain to, carried in the kit).
@@ -110,12 +111,12 @@ def create_workspace(
             Msg.of("The folder {path} cannot be created ({error}).", path=str(folder), error=exc),
             Msg.of("Choose a folder you may write to."),
         ) from exc
-    return SecretaryWorkspace.create_setup(workspace_file(folder), setup, actor, now=lambda: now)
+    return stores.create_secretary_workspace(workspace_file(folder), setup, actor, now=now)
 
 
-def open_workspace(folder: Path) -> SecretaryWorkspace:
+def open_workspace(stores: SecretaryStores, folder: Path) -> SecretaryStore:
     """Open an existing secretary workspace (refuses anything else)."""
-    ws = SecretaryWorkspace.open(workspace_file(Path(folder)))
+    ws = stores.open_secretary_workspace(workspace_file(Path(folder)))
     try:
         ws.setup()
     except BaseException:
@@ -140,7 +141,7 @@ def check_secretary_identity(
         )
 
 
-def require_secretary(ws: SecretaryWorkspace, identity: Identity) -> SecretarySetup:
+def require_secretary(ws: SecretaryReader, identity: Identity) -> SecretarySetup:
     """The setup, after checking ``identity`` is the secretary the workspace was made for."""
     setup = ws.setup()
     expected = fingerprint(setup.secretary_certificate())
@@ -170,7 +171,7 @@ def _require_open(setup: SecretarySetup, what: Msg) -> None:
 
 
 def set_rubric(
-    ws: SecretaryWorkspace, rubric: Rubric, *, actor: str, now: dt.datetime
+    ws: SecretaryStore, rubric: Rubric, *, actor: str, now: dt.datetime
 ) -> SecretarySetup:
     """Choose the rubric; refused once the kit is issued (the experts score with it)."""
     setup = ws.setup()
@@ -187,7 +188,7 @@ def set_rubric(
 
 
 def set_rule(
-    ws: SecretaryWorkspace, rule: ConsolidationRule, *, actor: str, now: dt.datetime
+    ws: SecretaryStore, rule: ConsolidationRule, *, actor: str, now: dt.datetime
 ) -> SecretarySetup:
     """Choose the consolidation rule (stored as its document; recorded in the results)."""
     setup = ws.setup()
@@ -199,7 +200,7 @@ def set_rule(
 
 
 def set_anonymise_experts(
-    ws: SecretaryWorkspace, anonymise: bool, *, actor: str, now: dt.datetime
+    ws: SecretaryStore, anonymise: bool, *, actor: str, now: dt.datetime
 ) -> SecretarySetup:
     """Whether the report names experts ("Expert 1", ...) instead of by name."""
     changed = dataclasses.replace(ws.setup(), anonymise_experts=anonymise)
@@ -209,7 +210,7 @@ def set_anonymise_experts(
 
 
 def set_header(
-    ws: SecretaryWorkspace, header: MeetingHeader, *, actor: str, now: dt.datetime
+    ws: SecretaryStore, header: MeetingHeader, *, actor: str, now: dt.datetime
 ) -> SecretarySetup:
     """Title, date, venue; the meeting id is fixed at creation (it names every file)."""
     setup = ws.setup()
@@ -261,7 +262,7 @@ def read_certificate(data: bytes) -> CertificateInfo:
 
 
 def add_expert(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     certificate: bytes,
     role: ExpertRole,
     *,
@@ -324,7 +325,7 @@ def add_expert(
 
 
 def update_expert(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     expert_id: str,
     *,
     actor: str,
@@ -357,9 +358,7 @@ def update_expert(
     return changed
 
 
-def set_chair(
-    ws: SecretaryWorkspace, expert_id: str, *, actor: str, now: dt.datetime
-) -> RosterEntry:
+def set_chair(ws: SecretaryStore, expert_id: str, *, actor: str, now: dt.datetime) -> RosterEntry:
     """Make ``expert_id`` the panel chair (exactly one chair)."""
     setup = ws.setup()
     _require_open(setup, Msg.of("roster"))
@@ -376,7 +375,7 @@ def set_chair(
     return _entry(updated, expert_id)
 
 
-def remove_expert(ws: SecretaryWorkspace, expert_id: str, *, actor: str, now: dt.datetime) -> None:
+def remove_expert(ws: SecretaryStore, expert_id: str, *, actor: str, now: dt.datetime) -> None:
     setup = ws.setup()
     _require_open(setup, Msg.of("roster"))
     roster = ws.roster()
@@ -421,7 +420,7 @@ def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
 # -- agenda -----------------------------------------------------------------------------------
 
 
-def verified_applications(ws: SecretaryWorkspace) -> tuple[Application, ...]:
+def verified_applications(ws: SecretaryReader) -> tuple[Application, ...]:
     return tuple(
         p.application
         for p in ws.packages()
@@ -430,7 +429,7 @@ def verified_applications(ws: SecretaryWorkspace) -> tuple[Application, ...]:
 
 
 def set_agenda(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     items: Sequence[AgendaItem],
     *,
     actor: str,
@@ -467,7 +466,7 @@ def set_agenda(
 
 
 def set_hearing_order(
-    ws: SecretaryWorkspace,
+    ws: SecretaryStore,
     application_ids: Sequence[str],
     *,
     actor: str,
@@ -497,7 +496,7 @@ def set_hearing_order(
 # -- the meeting --------------------------------------------------------------------------
 
 
-def draft_meeting(ws: SecretaryWorkspace) -> Meeting:
+def draft_meeting(ws: SecretaryReader) -> Meeting:
     """The meeting as configured now (possibly incomplete; see :func:`ready_meeting`)."""
     setup = ws.setup()
     h = setup.header
@@ -514,7 +513,7 @@ def draft_meeting(ws: SecretaryWorkspace) -> Meeting:
     )
 
 
-def current_meeting(ws: SecretaryWorkspace) -> Meeting:
+def current_meeting(ws: SecretaryReader) -> Meeting:
     """The issued meeting once the kit exists, else the draft."""
     setup = ws.setup()
     if setup.kit is not None:
@@ -522,7 +521,7 @@ def current_meeting(ws: SecretaryWorkspace) -> Meeting:
     return draft_meeting(ws)
 
 
-def ready_meeting(ws: SecretaryWorkspace) -> Meeting:
+def ready_meeting(ws: SecretaryReader) -> Meeting:
     """The draft meeting, checked against every rule of meeting-v1 and of the kit: experts
     with fingerprints, exactly one chair, at least one verified package, a full agenda."""
     meeting = draft_meeting(ws)

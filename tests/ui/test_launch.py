@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from app.i18n import current_language
 from app.workspaces import ensure_demo_workspace
+from storage.stores import SqliteStores
 from tests.ui.conftest import REPO, RecordingDialogs
 from tests.ui.sample import sample_meeting, sample_rubric
 from ui import launch
@@ -32,11 +33,34 @@ def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None
 
 
 def test_demo_mode_opens_the_demo_meeting(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(launch, "load_demo", lambda: (sample_meeting(), sample_rubric()))
+    monkeypatch.setattr(launch, "load_demo", lambda _stores: (sample_meeting(), sample_rubric()))
     window = launch.build_main_window(demo=True, workspace=None)
     qtbot.addWidget(window)
     assert window.meeting is not None and window.meeting.is_demo
     assert window.pages.currentWidget() is window.meeting_page
+
+
+def test_the_window_is_handed_the_expert_sign_in_and_the_secretary_console(
+    qtbot: QtBot, dialogs: RecordingDialogs
+) -> None:
+    window = launch.build_main_window(demo=False, workspace=None, dialogs=dialogs)
+    qtbot.addWidget(window)
+    actions = window.file_menu.actions()
+    assert window.expert_sign_in_action in actions and window.secretary_action in actions
+    window.secretary_action.trigger()  # the console asks for its folder; none chosen
+    window.expert_sign_in_action.trigger()  # no meeting shown: disabled, nothing opens
+    assert window.secretary_consoles == [] and dialogs.errors == []
+
+
+def test_expert_sign_in_asks_for_the_meeting_workspace_first(
+    qtbot: QtBot, dialogs: RecordingDialogs
+) -> None:
+    window = launch.build_main_window(demo=False, workspace=None, dialogs=dialogs)
+    qtbot.addWidget(window)
+    window.set_meeting(sample_meeting(is_demo=False), sample_rubric())
+    window.expert_sign_in_action.trigger()
+    assert dialogs.messages[-1][0] == "Sign in as expert"
+    assert "Open the meeting's workspace first" in dialogs.messages[-1][1]
 
 
 def test_without_a_workspace_the_window_invites_to_the_demo(qtbot: QtBot) -> None:
@@ -74,7 +98,7 @@ def test_demo_mode_creates_and_opens_the_demo_workspace(
 def test_open_workspace_from_the_file_menu(
     qtbot: QtBot, dialogs: RecordingDialogs, tmp_path: Path
 ) -> None:
-    path, _created = ensure_demo_workspace(tmp_path / "ws")
+    path, _created = ensure_demo_workspace(SqliteStores(), tmp_path / "ws")
     dialogs.open_file = lambda *_args, **_kw: path  # type: ignore[method-assign]
     window = launch.build_main_window(demo=False, workspace=None, dialogs=dialogs)
     qtbot.addWidget(window)

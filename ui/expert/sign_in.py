@@ -1,4 +1,4 @@
-"""Entry point from the main window: File > "Sign in as expert…".
+"""The expert's sign-in, File > "Sign in as expert…" (wired by :mod:`ui.launch`).
 
 Unlock first; only on success is the workspace opened (on the GUI thread, which then owns the
 SQLite connection) and the expert's window shown. A refused unlock leaves no session, no open
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
@@ -18,9 +19,9 @@ from app.expert.desk import ExpertDesk
 from app.expert.materials import MaterialsSource, NoMaterials
 from app.expert.session import ExpertSession
 from app.expert.unlock import open_expert_drafts
-from app.expert.view_state import ExpertPlaces
-from app.workspaces import default_demo_dir, open_workspace, read_meeting, workspace_file
-from storage.workspace.view_state import WorkspaceViewStates
+from app.expert.view_state import ExpertPlaces, ViewStateRepository
+from app.ports import ExpertStores, WorkspaceStore
+from app.workspaces import open_workspace, read_meeting
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
@@ -33,28 +34,38 @@ _open: list[ExpertWindow] = []
 """Open expert windows stay referenced until closed."""
 
 
+class ExpertWindowStores(ExpertStores, Protocol):
+    """What the expert window opens: the workspace, the expert's sealed drafts in it and
+    the places the expert was at (``storage.stores.SqliteStores``, from ``ui.launch``)."""
+
+    def view_states(self, workspace: WorkspaceStore) -> ViewStateRepository:
+        """Where the experts of ``workspace`` (opened by these stores) were in it."""
+        ...
+
+
 def open_expert_window(
     session: ExpertSession,
     identity_path: Path,
     workspace: Path,
     *,
+    stores: ExpertWindowStores,
     dialogs: DialogService,
     zoom: FontZoom | None = None,
     materials: MaterialsSource | None = None,
     now: Clock = lambda: dt.datetime.now(dt.UTC),
 ) -> ExpertWindow:
     """Open the workspace for the unlocked ``session`` and show the expert's window."""
-    repo = open_workspace(workspace)
+    repo = open_workspace(stores, workspace)
     try:
         meeting = next(m for m in repo.meetings() if m.id == session.meeting.id)
         kit = repo.kit_record()
-        drafts = open_expert_drafts(repo, session, now())  # sealed to this expert (T1)
+        drafts = open_expert_drafts(stores, repo, session, now())  # sealed to this expert (T1)
         desk = ExpertDesk(
             drafts, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now, kit=kit
         )
         if materials is None:
             materials = materials_for(workspace, session, now())
-        places = ExpertPlaces(WorkspaceViewStates(repo), meeting, session.expert.id, now=now)
+        places = ExpertPlaces(stores.view_states(repo), meeting, session.expert.id, now=now)
     except BaseException:
         repo.close()
         raise
@@ -102,6 +113,7 @@ def sign_in(
     workspace: Path,
     dialogs: DialogService,
     *,
+    stores: ExpertWindowStores,
     zoom: FontZoom | None = None,
     materials: MaterialsSource | None = None,
     now: Clock = lambda: dt.datetime.now(dt.UTC),
@@ -109,7 +121,7 @@ def sign_in(
 ) -> UnlockDialog | None:
     """Show the unlock dialog for the meeting of ``workspace``; open the window on success."""
     try:
-        meeting, _rubric = read_meeting(workspace)
+        meeting, _rubric = read_meeting(stores, workspace)
     except UserFacingError as exc:
         show_error(parent, exc, dialogs)
         return None
@@ -122,6 +134,7 @@ def sign_in(
                 session,
                 dialog.identity_path,
                 workspace,
+                stores=stores,
                 dialogs=dialogs,
                 zoom=zoom,
                 materials=materials,
@@ -136,23 +149,3 @@ def sign_in(
     dialog.unlocked.connect(unlocked)
     dialog.open()
     return dialog
-
-
-def sign_in_from_main(main: object) -> UnlockDialog | None:
-    """The main window's "Sign in as expert…": its workspace, or the demo's."""
-    from ui.shell.main_window import MainWindow
-
-    assert isinstance(main, MainWindow)
-    workspace = main.workspace_path
-    if workspace is None and main.meeting is not None and main.meeting.is_demo:
-        workspace = workspace_file(default_demo_dir())
-    if workspace is None:
-        from app.i18n import _
-
-        main.dialogs.information(
-            main,
-            _("Sign in as expert"),
-            _("Open the meeting's workspace first (File > Open workspace…)."),
-        )
-        return None
-    return sign_in(main, workspace, main.dialogs, zoom=main.zoom)

@@ -26,7 +26,7 @@ from app.i18n import _
 from app.secretary import board as sec_board
 from app.secretary.board import CellState
 from app.secretary.collect import SheetFileOutcome, import_sheet_files
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryStore
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
 from ui.secretary.models import BoardModel, cell_details
@@ -160,7 +160,7 @@ class CollectPage(QWidget):
             return
         ctx = self.ctx
 
-        def work(ws: SecretaryWorkspace, progress: Progress) -> tuple[SheetFileOutcome, ...]:
+        def work(ws: SecretaryStore, progress: Progress) -> tuple[SheetFileOutcome, ...]:
             return tuple(
                 import_sheet_files(
                     ws,

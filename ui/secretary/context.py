@@ -2,8 +2,8 @@
 the dialog service, the clock, and the helpers that run long work off the GUI thread.
 
 SQLite connections stay on the thread that opened them, so background work opens its own
-:class:`SecretaryWorkspace` on the same folder (WAL lets both connections work) and closes it
-before returning; the GUI connection then simply re-reads.
+:class:`SecretaryStore` on the same folder through ``stores`` (WAL lets both connections
+work) and closes it before returning; the GUI connection then simply re-reads.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from app.consolidation import MeetingResult
 from app.crypto.identity import Identity
 from app.secretary import setup as sec_setup
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryStore, SecretaryStores
 from ui.common.dialogs import DialogService
 from ui.common.tasks import BackgroundTask, Progress
 
@@ -37,7 +37,9 @@ class Changes(QObject):
 @dataclass
 class ConsoleContext:
     folder: Path
-    ws: SecretaryWorkspace
+    ws: SecretaryStore
+    stores: SecretaryStores
+    """Opens the second connection background work runs on."""
     identity: Identity
     dialogs: DialogService
     now: Clock
@@ -55,15 +57,15 @@ class ConsoleContext:
     def read_on_workspace(
         self,
         parent: QWidget,
-        fn: Callable[[SecretaryWorkspace, Progress], T],
+        fn: Callable[[SecretaryStore, Progress], T],
         label: str,
         done: Callable[[T], object],
     ) -> BackgroundTask[T]:
         """Like :meth:`run_on_workspace` for reading only: no change is announced after it."""
-        folder = self.folder
+        folder, stores = self.folder, self.stores
 
         def work(progress: Progress) -> T:
-            ws = sec_setup.open_workspace(folder)
+            ws = sec_setup.open_workspace(stores, folder)
             try:
                 return fn(ws, progress)
             finally:
@@ -79,15 +81,15 @@ class ConsoleContext:
     def run_on_workspace(
         self,
         parent: QWidget,
-        fn: Callable[[SecretaryWorkspace, Progress], T],
+        fn: Callable[[SecretaryStore, Progress], T],
         label: str,
         done: Callable[[T], object],
     ) -> BackgroundTask[T]:
         """Run ``fn`` on a second connection in a worker thread; ``done`` on the GUI thread."""
-        folder = self.folder
+        folder, stores = self.folder, self.stores
 
         def work(progress: Progress) -> T:
-            ws = sec_setup.open_workspace(folder)
+            ws = sec_setup.open_workspace(stores, folder)
             try:
                 return fn(ws, progress)
             finally:

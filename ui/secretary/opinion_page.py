@@ -27,8 +27,8 @@ from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import opinions, rounds
 from app.secretary.model import PanelOpinionView
+from app.secretary.ports import SecretaryStore
 from app.secretary.setup import current_meeting
-from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.errors import show_error
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, heading
@@ -229,7 +229,7 @@ class OpinionPage(QWidget):
         ctx = self.ctx
         p12: Path = path
 
-        def work(ws: SecretaryWorkspace, progress: Progress) -> PanelOpinionView:
+        def work(ws: SecretaryStore, progress: Progress) -> PanelOpinionView:
             progress.report(0, 1, _("Unlocking the chair's identity…"))
             chair = load_identity(p12.read_bytes(), secret)
             return opinions.approve_panel_opinion(ws, chair, app_id, actor=ctx.actor, now=ctx.now())

@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.meeting import AgendaItem, Application
 from app.i18n import _
+from app.secretary.ports import SecretaryStore
 from app.secretary.setup import current_meeting
-from storage.secretary.workspace import SecretaryWorkspace
 from ui.common.geometry import restore_geometry, save_geometry
 from ui.expert.timer_widget import HearingTimer, Phase
 from ui.secretary.context import ConsoleContext, heading
@@ -59,7 +59,7 @@ AUTOMATIC = ""
 """The "Show on" choice that lets :func:`room_screen` decide."""
 
 
-def current_agenda(ws: SecretaryWorkspace) -> list[Slot]:
+def current_agenda(ws: SecretaryStore) -> list[Slot]:
     """The hearing order with each item's application."""
     meeting = current_meeting(ws)
     apps = {a.id: a for a in meeting.applications}

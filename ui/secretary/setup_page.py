@@ -28,7 +28,7 @@ from app.secretary import setup as sec_setup
 from app.secretary.kit import issue_kit
 from app.secretary.model import PackageRecord, PackageStatus, RosterEntry
 from app.secretary.packages import PackageImport, import_packages
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryStore
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask, Progress
 from ui.secretary.add_expert_dialog import AddExpertDialog, grouped
@@ -265,7 +265,7 @@ class SetupPage(QWidget):
             secret = typed.decode("utf-8", "replace")
 
         def work(
-            ws: SecretaryWorkspace, progress: Progress
+            ws: SecretaryStore, progress: Progress
         ) -> tuple[X25519Identity, tuple[PackageImport, ...]]:
             if known is not None:
                 key = known
@@ -330,7 +330,7 @@ class SetupPage(QWidget):
             return
         ctx = self.ctx
 
-        def work(ws: SecretaryWorkspace, progress: Progress) -> object:
+        def work(ws: SecretaryStore, progress: Progress) -> object:
             progress.report(0, 1, _("Building and signing the kit…"))
             return issue_kit(ws, ctx.identity, out, actor=ctx.actor, now=ctx.now(), overwrite=True)
 

@@ -19,7 +19,7 @@ from app.crypto.identity import Identity, load_identity
 from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import setup as sec_setup
-from storage.secretary.workspace import SecretaryWorkspace
+from app.secretary.ports import SecretaryStore, SecretaryStores
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.geometry import restore_geometry, save_geometry
@@ -42,9 +42,10 @@ class SecretaryWindow(QMainWindow):
     def __init__(
         self,
         folder: Path,
-        ws: SecretaryWorkspace,
+        ws: SecretaryStore,
         identity: Identity,
         *,
+        stores: SecretaryStores,
         dialogs: DialogService | None = None,
         now: Clock = _utc_now,
         parent: QWidget | None = None,
@@ -54,6 +55,7 @@ class SecretaryWindow(QMainWindow):
         self.ctx = ConsoleContext(
             folder=folder,
             ws=ws,
+            stores=stores,
             identity=identity,
             dialogs=dialogs if dialogs is not None else default_dialogs(),
             now=now,
@@ -163,6 +165,7 @@ def open_console(
     parent: QWidget | None,
     dialogs: DialogService | None = None,
     *,
+    stores: SecretaryStores,
     now: Clock = _utc_now,
     opened: Callable[[SecretaryWindow], object] | None = None,
 ) -> BackgroundTask[Identity] | None:
@@ -187,7 +190,7 @@ def open_console(
 
     def unlocked(identity: Identity) -> None:
         try:
-            ws = sec_setup.open_workspace(folder)
+            ws = sec_setup.open_workspace(stores, folder)
         except UserFacingError as exc:
             show_error(parent, exc, service)
             return
@@ -197,7 +200,7 @@ def open_console(
             ws.close()  # a refused identity leaves no open database behind
             show_error(parent, exc, service)
             return
-        window = SecretaryWindow(folder, ws, identity, dialogs=service, now=now)
+        window = SecretaryWindow(folder, ws, identity, stores=stores, dialogs=service, now=now)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.show()
         if opened is not None:

@@ -39,6 +39,7 @@ from ui.shell.table_view import ReadOnlyTableView
 DemoLoader = Callable[[], tuple[Meeting, Rubric]]
 WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
 ExpertSignIn = Callable[["MainWindow"], object]
+SecretaryConsole = Callable[["MainWindow"], object]
 
 # Each language is named in itself, so anyone can find their own; never translated.
 LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         demo_loader: DemoLoader | None = None,
         workspace_loader: WorkspaceLoader | None = None,
         expert_sign_in: ExpertSignIn | None = None,
+        secretary_console: SecretaryConsole | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,6 +68,9 @@ class MainWindow(QMainWindow):
         self._demo_loader = demo_loader
         self._workspace_loader = workspace_loader
         self._expert_sign_in = expert_sign_in
+        self._secretary_console = secretary_console
+        self.secretary_consoles: list[object] = []
+        """The consoles opened from here, referenced until the main window goes."""
         self.workspace_path: Path | None = None
         """The workspace file shown, when known (the expert window records into it)."""
         self.meeting: Meeting | None = None
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         self.expert_sign_in_action = self._action(self.sign_in_as_expert)
         self.expert_sign_in_action.setVisible(self._expert_sign_in is not None)
         self.secretary_action = self._action(self.open_secretary_console)
+        self.secretary_action.setVisible(self._secretary_console is not None)
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -139,8 +145,9 @@ class MainWindow(QMainWindow):
         if self._expert_sign_in is not None:
             self.file_menu.addAction(self.expert_sign_in_action)
             self.file_menu.addSeparator()
-        self.file_menu.addAction(self.secretary_action)
-        self.file_menu.addSeparator()
+        if self._secretary_console is not None:
+            self.file_menu.addAction(self.secretary_action)
+            self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = bar.addMenu("")
@@ -244,11 +251,9 @@ class MainWindow(QMainWindow):
             self._expert_sign_in(self)
 
     def open_secretary_console(self) -> None:
-        """Choose a secretary workspace folder and open the secretary's console on it."""
-        from ui.secretary.window import open_console  # the console loads only when asked
-
-        self.secretary_consoles = getattr(self, "secretary_consoles", [])
-        open_console(self, self.dialogs, opened=self.secretary_consoles.append)
+        """Hand over to the secretary's console (``ui.secretary``, wired by ``ui.launch``)."""
+        if self._secretary_console is not None:
+            self._secretary_console(self)
 
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)

@@ -11,6 +11,7 @@ from app.demo.build import DEMO_MEETING_PASSPHRASE, expert_passphrase
 from app.expert.session import unlock
 from app.kit.meeting_key import unlock_meeting_key
 from app.workspaces import ensure_demo_workspace, read_meeting
+from storage.stores import SqliteStores
 from tests.app.kit.conftest import Demo, session_demo
 
 
@@ -20,7 +21,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 
 def test_seven_experts_are_on_the_roster_and_unlock(demo: Demo) -> None:
-    meeting, _rubric = read_meeting(demo.summary.workspace)
+    meeting, _rubric = read_meeting(SqliteStores(), demo.summary.workspace)
     experts = [n for n in demo.summary.identities if n not in ("issuer", "secretary")]
     assert len(experts) == 7 and all(p.exists() for p in demo.summary.identities.values())
     for expert in meeting.experts:
@@ -44,7 +45,7 @@ def test_age_decrypts_a_demo_package_with_the_meeting_key(demo: Demo, tmp_path: 
 
 def test_an_existing_demo_is_kept(demo: Demo, capsys: pytest.CaptureFixture[str]) -> None:
     before = demo.summary.workspace.stat().st_mtime_ns
-    path, created = ensure_demo_workspace(demo.summary.directory)
+    path, created = ensure_demo_workspace(SqliteStores(), demo.summary.directory)
     assert path == demo.summary.workspace and not created
     assert demo.summary.workspace.stat().st_mtime_ns == before
     from app.cli import main

@@ -13,6 +13,7 @@ from app.crypto.identity import Identity, load_identity
 from app.crypto.pki import load_trust_roots
 from app.demo.build import DemoSummary, build_demo, expert_passphrase
 from export.demo_attachments import demo_attachments
+from storage.stores import SqliteStores
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -30,7 +31,7 @@ class Demo:
 
 def build_session_demo(factory: pytest.TempPathFactory) -> Demo:
     directory = factory.mktemp("demo")
-    summary = build_demo(directory, NOW, demo_attachments)
+    summary = build_demo(SqliteStores(), directory, NOW, demo_attachments)
     return Demo(summary, load_trust_roots(summary.trust_roots), NOW)
 
 

@@ -31,6 +31,7 @@ from app.kit.errors import (
 from app.kit.manifest import kit_hash
 from app.kit.reader import inspect_kit, open_kit
 from app.workspaces import open_workspace
+from storage.stores import SqliteStores
 from tests.app.kit.conftest import Demo, kit_entries
 from tests.app.package.helpers import zip_stored
 
@@ -221,11 +222,11 @@ def test_build_refusals(demo: Demo, tmp_path: Path) -> None:
 
 
 def test_import_is_idempotent_and_refuses_another_kit(demo: Demo, tmp_path: Path) -> None:
-    first = import_kit(demo.summary.kit, tmp_path / "ws", demo.roots, demo.now)
+    first = import_kit(SqliteStores(), demo.summary.kit, tmp_path / "ws", demo.roots, demo.now)
     assert first.created
-    again = import_kit(demo.summary.kit, tmp_path / "ws", demo.roots, demo.now)
+    again = import_kit(SqliteStores(), demo.summary.kit, tmp_path / "ws", demo.roots, demo.now)
     assert not again.created and "already imported" in str(again.message)
-    with open_workspace(first.path) as ws:
+    with open_workspace(SqliteStores(), first.path) as ws:
         record = ws.kit_record()
         assert record is not None and record.kit_hash == demo.summary.kit_hash
         assert record.sealed_meeting_key == demo.summary.meeting_key.read_bytes()
@@ -246,11 +247,11 @@ def test_import_is_idempotent_and_refuses_another_kit(demo: Demo, tmp_path: Path
     )
     assert other.kit_hash != demo.summary.kit_hash
     with pytest.raises(KitImportError):
-        import_kit(other.path, tmp_path / "ws", demo.roots, demo.now)
+        import_kit(SqliteStores(), other.path, tmp_path / "ws", demo.roots, demo.now)
 
 
 def test_the_demo_workspace_records_its_kit(demo: Demo) -> None:
-    with open_workspace(demo.summary.workspace) as ws:
+    with open_workspace(SqliteStores(), demo.summary.workspace) as ws:
         record = ws.kit_record()
     assert record is not None and record.kit_hash == demo.summary.kit_hash
     digest = hashlib.sha256(demo.summary.kit.read_bytes()).hexdigest()

@@ -18,6 +18,7 @@ from app.expert.package_materials import PackageMaterials
 from app.i18n import LocalizedText
 from app.kit.meeting_key import unlock_meeting_key
 from app.package import decryption_identity
+from storage.stores import SqliteStores
 from tests.app.kit.conftest import Demo
 
 CANARY = b"CANARY-3f9d1c-plaintext-must-stay-in-memory"
@@ -53,7 +54,7 @@ def _canary_pdfs(application: Application) -> list[tuple[str, LocalizedText, byt
 def test_no_plaintext_lands_on_disk(tmp_path: Path) -> None:
     started = time.time()
     now = datetime.now(UTC)
-    summary = build_demo(tmp_path / "canary-demo", now, _canary_pdfs)
+    summary = build_demo(SqliteStores(), tmp_path / "canary-demo", now, _canary_pdfs)
     roots = load_trust_roots(summary.trust_roots)
     key = unlock_meeting_key(summary.meeting_key.read_bytes(), DEMO_MEETING_PASSPHRASE)
     with PackageMaterials(summary.packages_dir, [key], roots, now) as materials:

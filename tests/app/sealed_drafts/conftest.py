@@ -15,6 +15,7 @@ from app.domain.meeting import Meeting
 from app.expert.desk import ExpertDesk
 from app.expert.session import session_for
 from app.expert.unlock import open_expert_drafts
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity, shared_pki
 from tests.meeting_factory import Clock, make_meeting, make_rubric
@@ -80,7 +81,7 @@ def ws(ws_path: Path) -> Iterator[Workspace]:
 def desk_for(ws: Workspace, meeting: Meeting, identity: Identity, clock: Clock) -> ExpertDesk:
     """Sign ``identity`` in as the window does: session, sealed drafts, desk."""
     session = session_for(meeting, identity, clock())
-    repo = open_expert_drafts(ws, session, clock())
+    repo = open_expert_drafts(SqliteStores(), ws, session, clock())
     return ExpertDesk(repo, meeting, make_rubric(), session.expert, now=clock)
 
 

@@ -22,6 +22,7 @@ from app.sheets import SignedDocument, read_sheet_file, sign_sheet
 from storage.audit import chain as audit
 from storage.audit.chain import AuditProblem
 from storage.audit.state import verify_file
+from storage.stores import SqliteStores
 from storage.workspace import sealed_rows
 from storage.workspace.core import Workspace
 from storage.workspace.documents import sheet_state
@@ -146,11 +147,11 @@ def test_a_different_identity_cannot_unwrap_and_nothing_changes(
         session = session_for(forged, cast.second, clock())
         assert session.expert.id == EXPERT
         with pytest.raises(WrongDraftKeyError) as caught:
-            open_expert_drafts(ws, session, clock())
+            open_expert_drafts(SqliteStores(), ws, session, clock())
         assert caught.value.recommendation
         stranger = ExpertSession(forged, forged.expert(EXPERT), cast.stranger, clock())
         with pytest.raises(WrongDraftKeyError):
-            open_expert_drafts(ws, stranger, clock())
+            open_expert_drafts(SqliteStores(), ws, stranger, clock())
     assert file_bytes(ws_path) == before
 
 

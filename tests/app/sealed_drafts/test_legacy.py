@@ -16,6 +16,7 @@ from app.expert.signing import SECRETARY_FILE, SignedStore, signed_root
 from app.sheets import SignedDocument
 from storage.audit import chain as audit
 from storage.audit.state import verify_file
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT, Clock, make_rubric
@@ -150,6 +151,6 @@ def test_a_wrong_identity_seals_nothing(
     with Workspace.open(legacy) as ws:
         impostor = ExpertSession(meeting, meeting.expert(EXPERT), cast.second, clock())
         with pytest.raises(WrongDraftKeyError):
-            open_expert_drafts(ws, impostor, clock())
+            open_expert_drafts(SqliteStores(), ws, impostor, clock())
         assert ws.notes(MEETING, OTHER_EXPERT, APP)  # still readable: untouched
     assert b"late plaintext" in file_bytes(legacy)

@@ -27,6 +27,7 @@ from app.secretary.keys import MeetingKeyCreated, create_meeting_key
 from app.secretary.model import MeetingHeader
 from app.sheets import SheetContext, SignedDocument, sign_recusal, sign_sheet, write_sheet_file
 from storage.secretary.workspace import SecretaryWorkspace
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity
 from tests.app.package.helpers import small_application
@@ -97,7 +98,14 @@ def setup_meeting_with_key(
     """:func:`setup_meeting`, also returning the meeting key and its passphrase (a package
     import needs the key: every package must open with it)."""
     ws = sec_setup.create_workspace(
-        folder / "secretary", HEADER, rubric, cast.secretary, cast.roots, actor="sec", now=NOW
+        SqliteStores(),
+        folder / "secretary",
+        HEADER,
+        rubric,
+        cast.secretary,
+        cast.roots,
+        actor="sec",
+        now=NOW,
     )
     for i, (identity, role) in enumerate(zip(cast.experts, ROLES, strict=True)):
         sec_setup.add_expert(ws, pem(identity), role, chair=i == 0, actor="sec", now=NOW)

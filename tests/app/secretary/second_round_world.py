@@ -29,6 +29,7 @@ from app.expert.signing import (
     write_export,
 )
 from app.expert.unlock import open_expert_drafts
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import NOW, PkiFixture
 from tests.app.secretary.helpers import Cast, score, sheet_file
@@ -58,7 +59,7 @@ def expert_desk(
     """Sign ``identity`` in on its kit-made workspace as the window does."""
     ws = Workspace.open(path)
     session = session_for(meet.meeting, identity, clock())
-    drafts = open_expert_drafts(ws, session, clock())
+    drafts = open_expert_drafts(SqliteStores(), ws, session, clock())
     desk = ExpertDesk(
         drafts, meet.meeting, meet.rubric, session.expert, now=clock, kit=ws.kit_record()
     )
@@ -86,7 +87,9 @@ def build_second_round(tmp_path: Path, cast: Cast, pki: PkiFixture) -> SecondRou
     """Round 1 done and collected; nothing of round 2 yet. Close ``meet.ws`` and
     ``meet.repo`` (the other experts' workspace) when done."""
     meet = build_meet(tmp_path, cast_with_p12_expert(cast, pki))
-    imported = import_kit(tmp_path / "kit.oikit", tmp_path / "e01", meet.cast.roots, NOW)
+    imported = import_kit(
+        SqliteStores(), tmp_path / "kit.oikit", tmp_path / "e01", meet.cast.roots, NOW
+    )
     identity = pki.expert
     at = NOW + MINUTE
     ws, desk = expert_desk(imported.path, meet, identity, lambda: at)

@@ -15,6 +15,7 @@ from app.crypto.profile import Role
 from app.formats.rubric_file import load_default_rubric
 from app.package import build_package, recipient_for_certificate
 from app.secretary.setup import open_workspace
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import CA_PASSPHRASE
 from tests.app.secretary.helpers import Cast, application, expert_workspace, pem, score, sheet_file
 
@@ -81,18 +82,18 @@ def test_a_meeting_from_the_command_line(
     assert recipient in printed and printed.count("verified and imported") == 2
     (tmp_path / "wrong-pass").write_text("0000-0000-0000-0000-0000-0000")
     wrong = ["--meeting-passphrase-file", str(tmp_path / "wrong-pass")]
-    with open_workspace(Path(d)) as ws:
+    with open_workspace(SqliteStores(), Path(d)) as ws:
         before = ws.dump()
     assert main(["secretary", "import-packages", "--dir", d, *ident, *wrong, *files]) == 2
     assert "meeting passphrase is not correct" in capsys.readouterr().err
-    with open_workspace(Path(d)) as ws:
+    with open_workspace(SqliteStores(), Path(d)) as ws:
         assert ws.dump() == before
     assert main(["secretary", "agenda", "--dir", d, "--order", "a06,a02", "--qa", "5"]) == 0
     assert (
         main(["secretary", "issue-kit", "--dir", d, *ident, "--out", str(tmp_path / "k.oikit")])
         == 0
     )
-    with open_workspace(Path(d)) as ws:
+    with open_workspace(SqliteStores(), Path(d)) as ws:
         setup = ws.setup()
         assert setup.kit is not None
         meeting = ws.meeting(setup.header.meeting_id)

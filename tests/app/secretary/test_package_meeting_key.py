@@ -19,6 +19,7 @@ from app.secretary.errors import SetupIncompleteError
 from app.secretary.keys import adopt_meeting_key, open_meeting_key
 from app.secretary.model import PackageStatus
 from app.secretary.packages import PackageOutcome, import_packages
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import (
     HEADER,
@@ -95,6 +96,7 @@ def test_the_key_given_must_be_this_meetings(tmp_path: Path, cast: Cast) -> None
 
 def test_no_package_imports_before_the_meeting_key_exists(tmp_path: Path, cast: Cast) -> None:
     ws = sec_setup.create_workspace(
+        SqliteStores(),
         tmp_path / "secretary",
         HEADER,
         make_rubric(),
@@ -124,6 +126,7 @@ def test_no_package_imports_before_the_meeting_key_exists(tmp_path: Path, cast: 
 
 def test_a_meeting_key_made_elsewhere_can_be_adopted(tmp_path: Path, cast: Cast) -> None:
     ws = sec_setup.create_workspace(
+        SqliteStores(),
         tmp_path / "secretary",
         HEADER,
         make_rubric(),

@@ -22,6 +22,7 @@ from app.secretary.overlap import (
     load_approved_platforms,
 )
 from storage.migrations import workspace as migrations
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW, in_memory_identity
 from tests.app.secretary.helpers import HEADER, Cast, pem
 from tests.app.sheets.factory import make_rubric
@@ -29,7 +30,14 @@ from tests.app.sheets.factory import make_rubric
 
 def _workspace(tmp_path: Path, cast: Cast):  # type: ignore[no-untyped-def]
     return sec_setup.create_workspace(
-        tmp_path / "sec", HEADER, make_rubric(), cast.secretary, cast.roots, actor="s", now=NOW
+        SqliteStores(),
+        tmp_path / "sec",
+        HEADER,
+        make_rubric(),
+        cast.secretary,
+        cast.roots,
+        actor="s",
+        now=NOW,
     )
 
 
@@ -82,7 +90,14 @@ def test_meeting_key_is_stored_sealed_only(tmp_path: Path, cast: Cast) -> None:
 def test_a_secretary_identity_is_required(tmp_path: Path, cast: Cast) -> None:
     with pytest.raises(ValidationError):
         sec_setup.create_workspace(
-            tmp_path / "x", HEADER, make_rubric(), cast.experts[0], cast.roots, actor="s", now=NOW
+            SqliteStores(),
+            tmp_path / "x",
+            HEADER,
+            make_rubric(),
+            cast.experts[0],
+            cast.roots,
+            actor="s",
+            now=NOW,
         )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.expert.materials import MaterialsSource
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
@@ -34,7 +35,15 @@ def unlock_dialog(
     clock: Clock,
     opened: list[ExpertWindow],
 ) -> UnlockDialog:
-    dialog = sign_in(None, workspace, dialogs, materials=materials, now=clock, opened=opened.append)
+    dialog = sign_in(
+        None,
+        workspace,
+        dialogs,
+        stores=SqliteStores(),
+        materials=materials,
+        now=clock,
+        opened=opened.append,
+    )
     assert dialog is not None
     return dialog
 

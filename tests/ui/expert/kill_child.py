@@ -25,6 +25,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QTableView, QWidget
 
+from storage.stores import SqliteStores
+
 SCORES = ("21", "18.5", "20", "19")
 COMMENT = "Clear concept; typed just before the kill"
 PDF_PAGE = 2
@@ -78,7 +80,7 @@ def drive(demo: Path, expert_id: str) -> dict[str, object]:
     summary = demo_summary(demo)
     dialogs = RecordingDialogs()
     opened: list[ExpertWindow] = []
-    dialog = sign_in(None, summary.workspace, dialogs, opened=opened.append)
+    dialog = sign_in(None, summary.workspace, dialogs, stores=SqliteStores(), opened=opened.append)
     assert dialog is not None
     dialog.file_edit.clear()
     QTest.keyClicks(dialog.file_edit, str(summary.identities[expert_id]))

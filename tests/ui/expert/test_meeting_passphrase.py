@@ -17,6 +17,7 @@ from app.expert.flow import Page
 from app.expert.package_materials import PackageMaterials
 from app.kit.meeting_key import generate_meeting_key
 from app.workspaces import ensure_demo_workspace
+from storage.stores import SqliteStores
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
 from tests.ui.expert.helpers import click, click_row, type_unlock, unlock_dialog
@@ -31,7 +32,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     use_attachment_maker(demo_attachments)
     directory = tmp_path_factory.mktemp("demo")
-    _path, created = ensure_demo_workspace(directory)
+    _path, created = ensure_demo_workspace(SqliteStores(), directory)
     assert created
     return directory
 

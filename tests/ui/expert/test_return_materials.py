@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.demo.build import demo_summary, expert_passphrase
 from app.expert.flow import Page
 from app.workspaces import ensure_demo_workspace
+from storage.stores import SqliteStores
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
 from tests.ui.expert.helpers import click, click_row, type_unlock, unlock_dialog
@@ -25,7 +26,7 @@ def demo(tmp_path: Path) -> Path:
     from export.demo_attachments import demo_attachments
 
     use_attachment_maker(demo_attachments)
-    _path, created = ensure_demo_workspace(tmp_path / "demo")
+    _path, created = ensure_demo_workspace(SqliteStores(), tmp_path / "demo")
     assert created
     return tmp_path / "demo"
 

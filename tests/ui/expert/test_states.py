@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.expert.flow import Page
 from app.expert.unlock import open_expert_drafts
 from app.i18n import _
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
@@ -89,7 +90,7 @@ def test_edits_survive_closing_and_reopening_at_the_same_place(
     window.close()
 
     with Workspace.open(workspace) as ws:  # sealed on disk: only the expert's session opens it
-        drafts = open_expert_drafts(ws, window.session, Clock()())
+        drafts = open_expert_drafts(SqliteStores(), ws, window.session, Clock()())
         notes = drafts.notes(window.desk.meeting_id, window.desk.expert_id, app.id)
         assert [n.text for n in notes] == ["Strong team"]
 
@@ -188,7 +189,9 @@ def test_the_main_window_offers_sign_in_as_expert(
     from ui.shell.main_window import MainWindow
 
     calls: list[object] = []
-    main = MainWindow(*read_meeting(workspace), dialogs=dialogs, expert_sign_in=calls.append)
+    main = MainWindow(
+        *read_meeting(SqliteStores(), workspace), dialogs=dialogs, expert_sign_in=calls.append
+    )
     qtbot.addWidget(main)
     assert main.expert_sign_in_action in main.file_menu.actions()
     assert main.expert_sign_in_action.isEnabled()

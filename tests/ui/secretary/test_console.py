@@ -16,6 +16,7 @@ from app.domain.ids import MeetingId
 from app.i18n import _catalogs
 from app.secretary import rounds
 from app.secretary.board import CellState
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import (
     Cast,
@@ -117,7 +118,9 @@ def console(
     ws, packages, _kit, key = setup_meeting_with_key(tmp_path, cast, make_rubric())
     console_dialogs.passphrases.append(key.passphrase.encode())  # asked at the first import
     folder = ws.path.parent
-    window = SecretaryWindow(folder, ws, cast.secretary, dialogs=console_dialogs, now=lambda: NOW)
+    window = SecretaryWindow(
+        folder, ws, cast.secretary, stores=SqliteStores(), dialogs=console_dialogs, now=lambda: NOW
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.cli import main
 from app.crypto.identity import load_identity
 from app.secretary import setup as sec_setup
+from storage.stores import SqliteStores
 from tests.ui.secretary.conftest import ConsoleDialogs
 from ui.secretary.window import SecretaryWindow
 
@@ -35,8 +36,14 @@ def test_a_reopened_console_shows_the_board_and_the_room(
     identity = load_identity(
         (finished / "identities" / "secretary.p12").read_bytes(), b"demo-secretary"
     )
-    window = SecretaryWindow(folder, sec_setup.open_workspace(folder), identity,
-                             dialogs=console_dialogs)  # fmt: skip
+    stores = SqliteStores()
+    window = SecretaryWindow(
+        folder,
+        sec_setup.open_workspace(stores, folder),
+        identity,
+        stores=stores,
+        dialogs=console_dialogs,
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

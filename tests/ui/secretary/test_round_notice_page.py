@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.round_notice import NoticeExpectations, read_round_notice
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import Cast
 from tests.app.secretary.rounds_world import Meet, build_meet, round_one
@@ -31,7 +32,12 @@ def test_opening_a_round_writes_its_notice(
     meet: Meet, qtbot: QtBot, console_dialogs: ConsoleDialogs, tmp_path: Path
 ) -> None:
     window = SecretaryWindow(
-        meet.ws.path.parent, meet.ws, meet.cast.secretary, dialogs=console_dialogs, now=lambda: NOW
+        meet.ws.path.parent,
+        meet.ws,
+        meet.cast.secretary,
+        stores=SqliteStores(),
+        dialogs=console_dialogs,
+        now=lambda: NOW,
     )
     qtbot.addWidget(window)
     window.show()

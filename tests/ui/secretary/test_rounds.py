@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.secretary.board import CellState
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import Cast
 from tests.app.secretary.rounds_world import MINUTE, Meet, build_meet, round_one, round_two
@@ -72,7 +73,12 @@ def meet(tmp_path: Path, cast: Cast) -> Iterator[Meet]:
 @pytest.fixture
 def window(meet: Meet, qtbot: QtBot, console_dialogs: ConsoleDialogs) -> SecretaryWindow:
     win = SecretaryWindow(
-        meet.ws.path.parent, meet.ws, meet.cast.secretary, dialogs=console_dialogs, now=lambda: NOW
+        meet.ws.path.parent,
+        meet.ws,
+        meet.cast.secretary,
+        stores=SqliteStores(),
+        dialogs=console_dialogs,
+        now=lambda: NOW,
     )
     qtbot.addWidget(win)
     win.show()

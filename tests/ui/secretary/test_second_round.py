@@ -24,6 +24,7 @@ from app.domain.sheet import SheetStatus
 from app.expert.flow import Page
 from app.secretary import setup as sec_setup
 from app.secretary.board import CellState
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE, PkiFixture
 from tests.app.secretary.helpers import Cast
 from tests.app.secretary.rounds_world import MINUTE, ROUND_TWO
@@ -53,9 +54,14 @@ def world(tmp_path: Path, cast: Cast, pkiset: PkiFixture) -> Iterator[SecondRoun
 def console(
     folder: Path, world: SecondRound, qtbot: QtBot, dialogs: ConsoleDialogs
 ) -> SecretaryWindow:
-    ws = sec_setup.open_workspace(folder)
+    ws = sec_setup.open_workspace(SqliteStores(), folder)
     window = SecretaryWindow(
-        folder, ws, world.meet.cast.secretary, dialogs=dialogs, now=lambda: OPENED
+        folder,
+        ws,
+        world.meet.cast.secretary,
+        stores=SqliteStores(),
+        dialogs=dialogs,
+        now=lambda: OPENED,
     )
     qtbot.addWidget(window)
     window.show()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.package import build_package, recipient_for_certificate
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import Cast, application, setup_meeting_with_key
 from tests.app.sheets.factory import make_rubric
@@ -33,8 +34,14 @@ def test_packages_must_open_with_the_meeting_key(
     recipients = [recipient_for_certificate(e.certificate) for e in cast.experts]
     recipients.append(recipient_for_certificate(cast.secretary.certificate))
     build_package(application("a04", ["y"]), [], cast.issuer, recipients, without_key, NOW)  # type: ignore[arg-type]
-    window = SecretaryWindow(ws.path.parent, ws, cast.secretary, dialogs=console_dialogs,
-                             now=lambda: NOW)  # fmt: skip
+    window = SecretaryWindow(
+        ws.path.parent,
+        ws,
+        cast.secretary,
+        stores=SqliteStores(),
+        dialogs=console_dialogs,
+        now=lambda: NOW,
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
