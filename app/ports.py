@@ -236,39 +236,3 @@ class DraftSealer(Protocol):
     def seal(self, kind: str, bound: Sequence[str], plaintext: bytes) -> bytes: ...
 
     def open(self, kind: str, bound: Sequence[str], sealed: bytes) -> bytes: ...
-
-
-# --- the ministry's database ------------------------------------------------------------
-
-if TYPE_CHECKING:
-    from app.ministry.model import ApplicationRow, BundleKey, BundleRecord, ImportedBundle
-
-
-class MinistryStore(Protocol):
-    """The ministry's database of verified result bundles from many meetings
-    (``storage.ministry.database.MinistryDatabase``).
-
-    Every write happens inside ``with store.transaction(actor, at):``, which holds the write
-    lock from its start, so what a block reads is still true when it writes. A block that
-    writes nothing, or raises, leaves the database file byte-identical; one that writes
-    commits its rows and their audit entry together. Creating the store touches no file.
-    """
-
-    def transaction(self, actor: str, at: dt.datetime) -> AbstractContextManager[None]: ...
-
-    def bundle_keys(self, meeting_id: str) -> tuple[BundleKey, ...]:
-        """Every bundle of the meeting ever imported (inside :meth:`transaction`)."""
-        ...
-
-    def add_bundle(self, record: BundleRecord, replaces: int | None) -> None:
-        """Append ``record`` to the import history and make it the meeting's current
-        figures, dropping those of version ``replaces`` (inside :meth:`transaction`)."""
-        ...
-
-    def imported_bundles(self) -> tuple[ImportedBundle, ...]:
-        """The import history, oldest first."""
-        ...
-
-    def application_rows(self) -> tuple[ApplicationRow, ...]:
-        """Every meeting's current applications, by meeting id then hearing position."""
-        ...

@@ -36,11 +36,6 @@ COMPOSITION_ROOTS = {
     "app/cli/": ("ui", "export", "storage"),
     "ui/launch.py": ("storage",),
 }
-# Being moved by the "ministry" change of issue 10 (the workbook takes app.ministry.model
-# values); tolerated until it lands, then remove the entry.
-STORAGE_IMPORT_PENDING = {
-    "export/ministry_xlsx.py imports storage.ministry.database": "ministry",
-}
 
 
 def _offenders(package: str, banned: tuple[str, ...]) -> list[str]:
@@ -72,14 +67,7 @@ def _offenders(package: str, banned: tuple[str, ...]) -> list[str]:
     ],
 )
 def test_package_imports_respect_layers(package: str, banned: tuple[str, ...]) -> None:
-    found = [f for f in _offenders(package, banned) if f not in STORAGE_IMPORT_PENDING]
-    assert found == []
-
-
-def test_pending_storage_imports_still_exist() -> None:
-    """A pending entry whose import is gone is stale: remove it, so the ban is whole again."""
-    found = set(_offenders("export", ("storage",)))
-    assert [entry for entry in STORAGE_IMPORT_PENDING if entry not in found] == []
+    assert _offenders(package, banned) == []
 
 
 def test_app_cli_may_compose_but_never_import_libraries() -> None:
@@ -89,16 +77,6 @@ def test_app_cli_may_compose_but_never_import_libraries() -> None:
 # --- no import cycle between packages ------------------------------------------------------
 
 LAYERS = ("app", "storage", "ui", "export")
-# Module imports that close a cycle inside storage, being taken apart by the "storage" change
-# of issue 10 (storage/audit/parts.py reads both workspaces' tables; the migration ladder
-# reaches into storage/workspace for migration 7). Tolerated until it lands; then remove.
-CYCLE_EDGES_PENDING = {
-    ("storage.audit.parts", "storage.secretary"),
-    ("storage.audit.parts", "storage.secretary.sheets"),
-    ("storage.audit.parts", "storage.secretary.workspace"),
-    ("storage.audit.parts", "storage.workspace.core"),
-    ("storage.migrations.workspace", "storage.workspace.round_notices"),
-}
 
 
 def _module_names() -> dict[str, Path]:
@@ -148,7 +126,7 @@ def package_graph() -> dict[str, dict[str, list[str]]]:
     for module, path in sorted(known.items()):
         for target in _imported_modules(path, module, known):
             source, imported = _package_of(module), _package_of(target)
-            if source == imported or (module, target) in CYCLE_EDGES_PENDING:
+            if source == imported:
                 continue
             graph.setdefault(source, {}).setdefault(imported, []).append(f"{module} -> {target}")
     return graph
@@ -184,17 +162,6 @@ def test_no_import_cycle_between_packages() -> None:
     if cycle is not None:
         steps = [f"{a} -> {b}: {graph[a][b][0]}" for a, b in pairwise(cycle)]
         pytest.fail("import cycle between packages:\n  " + "\n  ".join(steps))
-
-
-def test_pending_cycle_edges_still_exist() -> None:
-    """A pending edge that is gone is stale: remove it, so the cycle check is whole again."""
-    known = _module_names()
-    present = {
-        (module, target)
-        for module, path in known.items()
-        for target in _imported_modules(path, module, known)
-    }
-    assert sorted(CYCLE_EDGES_PENDING - present) == []
 
 
 def test_cycle_check_finds_a_cycle_and_names_its_imports() -> None:

@@ -31,7 +31,7 @@ from app.i18n import Msg, _
 
 if TYPE_CHECKING:  # storage is imported only when the command runs
     from storage.audit.chain import AuditReport
-    from storage.audit.parts import Part, PartReport
+    from storage.audit_verify import Part, PartReport
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +55,7 @@ def register(subparsers: Any) -> None:
 
 def _verify(args: argparse.Namespace) -> int:
     from storage.audit.chain import Checkpoint
-    from storage.audit.parts import WorkspaceKind, verify_workspace_file
+    from storage.audit_verify import WorkspaceKind, verify_workspace_file
 
     checkpoint: Checkpoint | None = None
     if args.checkpoint:
@@ -85,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _part_name(part: Part) -> str:
-    from storage.audit.parts import Part
+    from storage.audit_verify import Part
 
     return {
         Part.CHAIN: _("Audit log (hash chain)"),
@@ -97,7 +97,7 @@ def _part_name(part: Part) -> str:
 
 
 def _part_line(part: PartReport) -> str:
-    from storage.audit.parts import Part
+    from storage.audit_verify import Part
 
     name = _part_name(part.part)
     report = part.report

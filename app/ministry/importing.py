@@ -36,8 +36,8 @@ from app.ministry.model import (
     RecordedFigure,
     RecordedVote,
 )
+from app.ministry.ports import MinistryStore
 from app.ministry.replay import decide_replay
-from app.ports import MinistryStore
 from app.results import VerifiedBundle, VerifiedDocument, verify_bundle
 
 

@@ -1,5 +1,6 @@
-"""The ministry's database (:class:`MinistryDatabase`, the :class:`app.ports.MinistryStore`):
-verified result bundles from many meetings, as SQL rows in and domain values out.
+"""The ministry's database (:class:`MinistryDatabase`, an
+:class:`app.ministry.ports.MinistryStore`): verified result bundles from many meetings, as
+SQL rows in and domain values out.
 
 What to import is decided in :mod:`app.ministry` (verification, then the replay decision);
 this module keeps the promise that a transaction which writes nothing leaves the file

@@ -32,7 +32,6 @@ from app.secretary.model import (
     StoredSheet,
 )
 from storage import database
-from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditReport, Checkpoint
 from storage.audit.subjects import (
@@ -47,7 +46,7 @@ from storage.audit.subjects import (
     SHEET_FILE,
     SIGNED_SHEET,
 )
-from storage.secretary import drafts, rows
+from storage.secretary import audit_state, drafts, rows
 from storage.secretary import sheets as collected
 from storage.workspace import hearing
 from storage.workspace.core import Workspace, utc_now

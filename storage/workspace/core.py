@@ -10,7 +10,7 @@
 - Meetings and rubrics are immutable once created, so they are cached after the first read.
 - Reads and writes raise :class:`StorageError` (never ``sqlite3.Error``).
 - Checking what it holds against its audit log (:meth:`Workspace.verify_audit`) is
-  :mod:`storage.audit.state`.
+  :mod:`storage.workspace.audit_state`.
 - What an expert records is sealed to that expert (migration 4, workspace-drafts-v1.md) and
   read and written through :class:`storage.workspace.expert.ExpertWorkspace`; this plain
   repository refuses sealed rows (``RecordsSealedError``) and serves plaintext ones: a
@@ -49,10 +49,10 @@ from app.sealed_drafts.errors import records_sealed
 from app.sealed_drafts.record import DraftKeyRecord
 from storage import database
 from storage.audit import chain as audit
-from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditReport, Checkpoint
 from storage.workspace import (
+    audit_state,
     draft_keys,
     hearing,
     kit,

@@ -18,8 +18,8 @@ from app.domain.sheet import NoteKind
 from app.expert import scoring
 from storage.audit import chain as audit
 from storage.audit.chain import AuditProblem, Checkpoint
-from storage.audit.state import verify_file
 from storage.migrations import workspace as migrations
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock
 

@@ -19,12 +19,12 @@ from app.domain.sheet import SheetStatus
 from app.expert.model import ClockPhase, Page
 from app.secretary.model import PackageStatus
 from storage.audit import chain as audit
-from storage.audit.parts import WorkspaceKind, verify_workspace_file
-from storage.audit.state import verify_file
+from storage.audit_verify import WorkspaceKind, verify_workspace_file
 from storage.migrations import ministry as ministry_migrations
 from storage.migrations import workspace as migrations
 from storage.ministry import database as ministry_database
 from storage.secretary.workspace import SecretaryWorkspace
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from storage.workspace.view_state import WorkspaceViewStates
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT

@@ -16,9 +16,9 @@ from app.errors import ValidationError
 from app.round_notice import HeldRoundNotice, RoundNotice, encode_notice
 from app.sheets.documents import SignedDocument
 from storage import database
-from storage.audit.state import verify_file
 from storage.migrations import workspace as migrations
 from storage.workspace import meetings
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, MEETING, OTHER_APP, make_meeting, make_rubric
 

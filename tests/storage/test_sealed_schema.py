@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.domain.sheet import NoteKind, SheetStatus
-from storage.audit.state import verify_file
 from storage.migrations import workspace as migrations
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, Clock, make_meeting, make_rubric
 from tests.storage.v3_fixture import V3Workspace

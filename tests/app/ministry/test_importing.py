@@ -244,7 +244,7 @@ def test_a_refused_bundle_creates_no_database(
 
 
 class RecordingStore:
-    """A :class:`app.ports.MinistryStore` in memory that records what it is asked."""
+    """A :class:`app.ministry.ports.MinistryStore` in memory that records what it is asked."""
 
     def __init__(self, held: tuple[BundleKey, ...] = ()) -> None:
         self.held = held

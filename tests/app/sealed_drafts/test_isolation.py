@@ -21,9 +21,9 @@ from app.sealed_drafts.errors import RecordsSealedError, SealedRecordError, Wron
 from app.sheets import SignedDocument, read_sheet_file, sign_sheet
 from storage.audit import chain as audit
 from storage.audit.chain import AuditProblem
-from storage.audit.state import verify_file
 from storage.stores import SqliteStores
 from storage.workspace import sealed_rows
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from storage.workspace.documents import sheet_state
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes

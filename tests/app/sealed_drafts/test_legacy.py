@@ -15,8 +15,8 @@ from app.domain.sheet import NoteKind, SheetStatus
 from app.expert.signing import SECRETARY_FILE, SignedStore, signed_root
 from app.sheets import SignedDocument
 from storage.audit import chain as audit
-from storage.audit.state import verify_file
 from storage.stores import SqliteStores
+from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from tests.app.sealed_drafts.conftest import Cast, desk_for, file_bytes
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, OTHER_EXPERT, Clock, make_rubric

@@ -26,9 +26,10 @@ import sqlite_utils
 from app.errors import UserFacingError
 from storage import database
 from storage.audit import chain as audit
-from storage.audit import state as audit_state
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditProblem, AuditReport, Checkpoint
+from storage.secretary import audit_state as secretary_state
+from storage.workspace import audit_state
 
 SECRETARY_PREFIX = "secretary-"
 """Every subject of the secretary's own tables is named ``secretary-...``."""
@@ -156,9 +157,9 @@ def _secretary_digest(db: sqlite_utils.Database) -> Callable[[str], str | None]:
 
     def digest(subject: str) -> str | None:
         try:
-            found = audit_state.secretary_digest(db, subject)
+            found = secretary_state.secretary_digest(db, subject)
             if found is None:
-                found = audit_state.collected_digest(db, subject)
+                found = secretary_state.collected_digest(db, subject)
         except (ValueError, KeyError, TypeError, AssertionError, UserFacingError):
             return UNREADABLE
         return found
