@@ -151,3 +151,28 @@ def merged_catalog(tmp_path: Path) -> Iterator[None]:
     yield
     i18n.LOCALE = previous  # type: ignore[misc]
     i18n._catalogs.pop("zh_CN", None)
+
+
+@pytest.fixture(scope="session")
+def demo_material(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo folder (CA, identities, packages with real PDF attachments, kit, workspace),
+    built once per session: building it costs seconds. Tests take a copy (:func:`demo_copy`)."""
+    from app.demo.build import use_attachment_maker
+    from app.workspaces import ensure_demo_workspace
+    from export.demo_attachments import demo_attachments
+    from storage.stores import SqliteStores
+
+    use_attachment_maker(demo_attachments)
+    directory = tmp_path_factory.mktemp("demo-material")
+    _path, created = ensure_demo_workspace(SqliteStores(), directory)
+    assert created
+    return directory
+
+
+def demo_copy(material: Path, into: Path) -> Path:
+    """A private copy of the session's demo folder, for a test that signs in and records."""
+    import shutil
+
+    target = into / "demo"
+    shutil.copytree(material, target)
+    return target

@@ -29,10 +29,9 @@ from pytestqt.qtbot import QtBot
 
 from app.demo.build import demo_summary, expert_passphrase
 from app.expert.flow import Page
-from app.workspaces import ensure_demo_workspace
-from storage.stores import SqliteStores
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert import kill_child
+from tests.ui.expert.conftest import demo_copy
 from tests.ui.expert.helpers import type_unlock, unlock_dialog
 from ui.expert.timer_widget import Phase, clock_text
 from ui.expert.window import ExpertWindow
@@ -47,15 +46,8 @@ pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.demo.build import use_attachment_maker
-    from export.demo_attachments import demo_attachments
-
-    use_attachment_maker(demo_attachments)
-    directory = tmp_path_factory.mktemp("demo")
-    _path, created = ensure_demo_workspace(SqliteStores(), directory)
-    assert created
-    return directory
+def demo(demo_material: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_copy(demo_material, tmp_path_factory.mktemp("demo"))
 
 
 def _pump(stream: IO[bytes], into: queue.Queue[bytes | None]) -> None:

@@ -16,25 +16,16 @@ from app.demo.build import DEMO_MEETING_PASSPHRASE, demo_summary, expert_passphr
 from app.expert.flow import Page
 from app.expert.package_materials import PackageMaterials
 from app.kit.meeting_key import generate_meeting_key
-from app.workspaces import ensure_demo_workspace
-from storage.stores import SqliteStores
 from tests.ui.conftest import RecordingDialogs
-from tests.ui.expert.conftest import Clock
+from tests.ui.expert.conftest import Clock, demo_copy
 from tests.ui.expert.helpers import click, click_row, type_unlock, unlock_dialog
 from ui.common.tasks import _running
 from ui.expert.window import ExpertWindow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.demo.build import use_attachment_maker
-    from export.demo_attachments import demo_attachments
-
-    use_attachment_maker(demo_attachments)
-    directory = tmp_path_factory.mktemp("demo")
-    _path, created = ensure_demo_workspace(SqliteStores(), directory)
-    assert created
-    return directory
+def demo(demo_material: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_copy(demo_material, tmp_path_factory.mktemp("demo"))
 
 
 def test_the_meeting_passphrase_opens_packages_not_addressed_to_the_expert(

@@ -12,23 +12,15 @@ from pytestqt.qtbot import QtBot
 
 from app.demo.build import demo_summary, expert_passphrase
 from app.expert.flow import Page
-from app.workspaces import ensure_demo_workspace
-from storage.stores import SqliteStores
 from tests.ui.conftest import RecordingDialogs
-from tests.ui.expert.conftest import Clock
+from tests.ui.expert.conftest import Clock, demo_copy
 from tests.ui.expert.helpers import click, click_row, type_unlock, unlock_dialog
 from ui.expert.window import ExpertWindow
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    from app.demo.build import use_attachment_maker
-    from export.demo_attachments import demo_attachments
-
-    use_attachment_maker(demo_attachments)
-    _path, created = ensure_demo_workspace(SqliteStores(), tmp_path / "demo")
-    assert created
-    return tmp_path / "demo"
+def demo(demo_material: Path, tmp_path: Path) -> Path:
+    return demo_copy(demo_material, tmp_path)
 
 
 def _signed_in(qtbot: QtBot, demo: Path, dialogs: RecordingDialogs) -> ExpertWindow:
