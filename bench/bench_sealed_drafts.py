@@ -53,15 +53,15 @@ def _identity(ca: CertificateAuthority, now: object) -> Identity:
 
 
 def _fill(repo: ScoringRepository, clock: Clock) -> ScoreSheet:
-    args = (repo, clock, "bench", MEETING, EXPERT, APP)
-    scoring.declare_conflict(*args, False, "")
+    args = scoring.SheetRef(repo, clock, "bench", MEETING, EXPERT, APP)
+    scoring.declare_conflict(args, False, "")
     for key in ("eligible", "unique"):
-        scoring.record_criterion(*args, CriterionKey(key), CriterionVerdict.MET, "checked")
+        scoring.record_criterion(args, CriterionKey(key), CriterionVerdict.MET, "checked")
     for key in ("concept", "capability", "feasibility", "results"):
-        scoring.set_factor_score(*args, FactorKey(key), Decimal("21.5"))
-        scoring.set_factor_comment(*args, FactorKey(key), COMMENT)
-    scoring.set_opinion(*args, COMMENT * 3)
-    return scoring.set_recommendation(*args, Recommendation.RECOMMEND_WITH_CONDITIONS, COMMENT)
+        scoring.set_factor_score(args, FactorKey(key), Decimal("21.5"))
+        scoring.set_factor_comment(args, FactorKey(key), COMMENT)
+    scoring.set_opinion(args, COMMENT * 3)
+    return scoring.set_recommendation(args, Recommendation.RECOMMEND_WITH_CONDITIONS, COMMENT)
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -112,7 +112,9 @@ def main() -> int:
             repo = repos[name]
             factor = FactorKey("concept")
             return lambda i: scoring.set_factor_comment(
-                repo, clock, "bench", MEETING, EXPERT, APP, factor, f"{COMMENT}{i}"
+                scoring.SheetRef(repo, clock, "bench", MEETING, EXPERT, APP),
+                factor,
+                f"{COMMENT}{i}",
             )
 
         print(f"sign-in (make the draft key): {sign_in * 1000:.2f} ms")
