@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.domain.ids import ApplicationId, ExpertId, MeetingId
+from app.domain.ids import ID_PATTERN, ApplicationId, ExpertId, MeetingId
 from app.domain.meeting import (
     AgendaItem,
     Application,
@@ -50,7 +50,6 @@ LONG_TEXT = 20_000
 """A form section body."""
 MAX_MINUTES = 240
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _TAG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
@@ -571,7 +570,7 @@ def _exact_list(value: Any, where: str, count: int) -> list[Any]:
 
 
 def _identifier(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise MeetingFileError(
             where,
             Msg.of(

@@ -17,12 +17,12 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from app.domain.ids import SIGNED_ID_PATTERN
 from app.i18n import Msg
 
 MAX_ROUND: Final = 99
 MAX_SHEET_VERSION: Final = 999
 
-_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _KIT_HASH: Final = re.compile(r"[0-9a-f]{64}")
 _FINGERPRINT: Final = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}")
 _SCORE: Final = re.compile(r"(?:0|[1-9][0-9]{0,5})(?:\.[0-9]{0,3}[1-9])?")
@@ -85,7 +85,7 @@ def fields(
 
 
 def identifier(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+    if not isinstance(value, str) or not SIGNED_ID_PATTERN.fullmatch(value):
         raise FieldError(path, Msg.of("must be an identifier (letters, digits, “_.:-”)."))
     return value
 
