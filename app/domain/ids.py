@@ -20,3 +20,6 @@ SIGNED_ID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 """What a signed document (``sheet-v1``, ``result-bundle-v1``) accepts as an identifier: a
 superset of :data:`ID_PATTERN` (upper case, ``:``, up to 128 characters), so a reader never
 refuses an id the program wrote, and a bundle member name built from ids stays unambiguous."""
+
+UUID_PATTERN: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A random UUID in its lower-case text form: the ids of packages and meeting kits."""

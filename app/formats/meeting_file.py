@@ -30,6 +30,8 @@ from app.domain.meeting import (
 )
 from app.domain.rubric import Rubric
 from app.errors import ValidationError
+from app.formats import fields as check
+from app.formats.fields import checked
 from app.i18n import LocalizedText, Msg
 
 FORMAT = "review-desk/meeting"
@@ -605,22 +607,11 @@ def _text(value: Any, where: str, limit: int) -> LocalizedText:
 
 
 def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise MeetingFileError(where, Msg.of("must be true or false."))
-    return value
+    return checked(MeetingFileError, check.boolean, value, where)
 
 
 def _whole(value: Any, where: str, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise MeetingFileError(
-            where,
-            Msg.of(
-                "must be a whole number from {minimum} to {maximum}.",
-                minimum=minimum,
-                maximum=maximum,
-            ),
-        )
-    return value
+    return checked(MeetingFileError, check.whole, value, where, minimum, maximum)
 
 
 def _date(value: Any, where: str) -> dt.date:

@@ -15,13 +15,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from app.formats.canonical_json import DEFAULT_MAX_DEPTH, JsonFormatError, loads_strict
+from app.formats.fields import FieldError
 from app.i18n import Msg
 
 TIME_PATTERN: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 """An RFC 3339 UTC time to the second, as the manifests write it (``format_time``)."""
+
+_T = TypeVar("_T")
 
 _SHOWN: Final = 80
 """Text taken from the file is cut to this many characters in messages and details."""
@@ -79,6 +82,14 @@ class ManifestShape:
             if key not in required and key not in optional:
                 raise self.bad(f"{where}.{key}", "not part of the format")
         return value
+
+    def check(self, rule: Callable[..., _T], value: Any, where: str, *args: Any) -> _T:
+        """``rule(value, where, *args)``, one of the shared field checks of
+        :mod:`app.formats.fields`, refused as a wrong field of this format."""
+        try:
+            return rule(value, where, *args)
+        except FieldError as exc:
+            raise self.bad(exc.path, exc.reason.in_language("en")) from None
 
     def time(self, value: Any, where: str) -> datetime:
         """An RFC 3339 UTC time (``2026-03-02T09:00:00Z``) as an aware datetime."""

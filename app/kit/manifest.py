@@ -10,14 +10,14 @@ tied to the one kit (meeting, roster, rubric, packages) its author worked from.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from app.domain.ids import ID_PATTERN
+from app.domain.ids import ID_PATTERN, UUID_PATTERN
 from app.formats.canonical_json import dumps_canonical
+from app.formats.fields import sha256_hex
 from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import Msg
 from app.kit.errors import KitManifestError, KitVersionError
@@ -52,8 +52,6 @@ MEMBER_LIMITS: Final = {
     MEETING_KEY_NAME: 64 * 1024,
 }
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _MAX_SIZE = 0xFFFFFFFF
 
 
@@ -140,7 +138,7 @@ def parse_manifest(data: bytes) -> KitManifest:
     """Parse verified manifest bytes strictly; :class:`KitManifestError` on any problem."""
     obj = _SHAPE.open(data, ("format", "version", "kit_id", "meeting_id", "created_at", "members"))
     kit_id = obj["kit_id"]
-    if not isinstance(kit_id, str) or not _UUID.fullmatch(kit_id):
+    if not isinstance(kit_id, str) or not UUID_PATTERN.fullmatch(kit_id):
         raise _bad("kit_id", "not a lower-case UUID")
     meeting_id = obj["meeting_id"]
     if not isinstance(meeting_id, str) or not ID_PATTERN.fullmatch(meeting_id):
@@ -169,8 +167,7 @@ def _members(value: Any) -> tuple[KitMember, ...]:
         seen.add(name)
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= _MAX_SIZE:
             raise _bad(f"{where}.size", "not a size in bytes")
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise _bad(f"{where}.sha256", "not a lower-case SHA-256")
+        _SHAPE.check(sha256_hex, digest, f"{where}.sha256")
         members.append(KitMember(name, size, digest))
     for name in FIXED_MEMBERS:
         if name not in seen:

@@ -9,13 +9,14 @@ unknown field, then :func:`reconcile` against the checked ZIP directory.
 from __future__ import annotations
 
 import enum
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from app.domain.ids import UUID_PATTERN
 from app.formats.canonical_json import dumps_canonical
+from app.formats.fields import sha256_hex
 from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageManifestError, PackageVersionError
@@ -32,9 +33,6 @@ MAX_MANIFEST_SIZE: Final = 1024 * 1024
 MAX_SIGNATURE_SIZE: Final = 64 * 1024
 MAX_TITLE: Final = 300
 SUMMARY_FIELDS: Final = ("id", "applicant_unit", "platform_name", "sub_domain", "sub_domain_tags")
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class MemberKind(enum.Enum):
@@ -144,7 +142,7 @@ def parse_manifest(data: bytes) -> Manifest:
         data, ("format", "version", "package_id", "created_at", "application", "members")
     )
     package_id = obj["package_id"]
-    if not isinstance(package_id, str) or not _UUID.fullmatch(package_id):
+    if not isinstance(package_id, str) or not UUID_PATTERN.fullmatch(package_id):
         raise _bad("package_id", "not a lower-case UUID")
     created_at = _SHAPE.time(obj["created_at"], "created_at")
     application = _summary(obj["application"])
@@ -194,8 +192,7 @@ def _members(value: Any) -> tuple[ManifestMember, ...]:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise _bad(f"{where}.size", "not a size")
         digest = obj["sha256"]
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise _bad(f"{where}.sha256", "not 64 lower-case hex digits")
+        _SHAPE.check(sha256_hex, digest, f"{where}.sha256")
         title = media = None
         if kind is MemberKind.ATTACHMENT:
             title = _text(obj["title"], f"{where}.title")

@@ -22,6 +22,7 @@ from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import Msg
 from app.package.zipcheck import ZipDirectory
 from app.results.errors import BundleManifestError, BundleVersionError
+from app.sheets import codec
 
 FORMAT: Final = "review-desk/result-bundle"
 VERSION: Final = 1
@@ -43,8 +44,6 @@ _NUMBER = r"[1-9][0-9]{0,6}"
 _SHEET = re.compile(rf"sheets/({_ID})/({_ID})-r({_NUMBER})-v({_NUMBER})\.json")
 _RECUSAL = re.compile(rf"recusals/({_ID})/({_ID})-r({_NUMBER})\.json")
 _OPINION = re.compile(rf"opinions/({_ID})-r({_NUMBER})\.json")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_FINGERPRINT = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}")
 _FIELDS: Final = (
     "format",
     "version",
@@ -169,18 +168,6 @@ _bad = _SHAPE.bad
 _fields = _SHAPE.fields
 
 
-def _int(value: Any, where: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise _bad(where, f"not an integer in {low}..{high}")
-    return value
-
-
-def _match(value: Any, where: str, pattern: re.Pattern[str]) -> str:
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise _bad(where, "malformed")
-    return value
-
-
 def parse_manifest(data: bytes) -> Manifest:
     """Parse verified manifest bytes strictly; :class:`BundleManifestError` on any problem."""
     obj = _SHAPE.open(data, _FIELDS)
@@ -195,22 +182,18 @@ def parse_manifest(data: bytes) -> Manifest:
             f"bundle_version {str(bundle_version)[:40]} out of range",
         )
     created_at = _SHAPE.time(obj["created_at"], "created_at")
-    if not isinstance(obj["is_demo"], bool):
-        raise _bad("is_demo", "not a boolean")
-    meeting_id = obj["meeting_id"]
-    if not isinstance(meeting_id, str) or not SIGNED_ID_PATTERN.fullmatch(meeting_id):
-        raise _bad("meeting_id", "not an identifier")
+    check = _SHAPE.check
     return Manifest(
-        meeting_id=meeting_id,
-        kit_hash=_match(obj["kit_hash"], "kit_hash", _SHA256),
-        round=_int(obj["round"], "round", 1, MAX_ROUND),
+        meeting_id=check(codec.identifier, obj["meeting_id"], "meeting_id"),
+        kit_hash=check(codec.kit_hash, obj["kit_hash"], "kit_hash"),
+        round=check(codec.whole, obj["round"], "round", 1, MAX_ROUND),
         bundle_version=bundle_version,
         created_at=created_at,
-        is_demo=obj["is_demo"],
-        secretary_fingerprint=_match(
-            obj["secretary_fingerprint"], "secretary_fingerprint", _FINGERPRINT
+        is_demo=check(codec.boolean, obj["is_demo"], "is_demo"),
+        secretary_fingerprint=check(
+            codec.fingerprint, obj["secretary_fingerprint"], "secretary_fingerprint"
         ),
-        results_sha256=_match(obj["results_sha256"], "results_sha256", _SHA256),
+        results_sha256=check(codec.kit_hash, obj["results_sha256"], "results_sha256"),
         members=_members(obj["members"]),
     )
 
@@ -237,8 +220,8 @@ def _members(value: Any) -> tuple[ManifestMember, ...]:
         members.append(
             ManifestMember(
                 name=name,
-                size=_int(obj["size"], f"{where}.size", 0, 2**32 - 2),
-                sha256=_match(obj["sha256"], f"{where}.sha256", _SHA256),
+                size=_SHAPE.check(codec.whole, obj["size"], f"{where}.size", 0, 2**32 - 2),
+                sha256=_SHAPE.check(codec.kit_hash, obj["sha256"], f"{where}.sha256"),
                 kind=kind,
             )
         )
