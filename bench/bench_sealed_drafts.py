@@ -55,15 +55,15 @@ def _identity(ca: CertificateAuthority, now: object) -> Identity:
 
 
 def _fill(repo: ScoringRepository, clock: Clock) -> ScoreSheet:
-    args = (repo, clock, "bench", MEETING, EXPERT, APP)
-    scoring.declare_conflict(*args, False, "")
+    ref = scoring.SheetRef(repo, clock, "bench", MEETING, EXPERT, APP)
+    scoring.declare_conflict(ref, False, "")
     for key in ("eligible", "unique"):
-        scoring.record_criterion(*args, CriterionKey(key), CriterionVerdict.MET, "checked")
+        scoring.record_criterion(ref, CriterionKey(key), CriterionVerdict.MET, "checked")
     for key in ("concept", "capability", "feasibility", "results"):
-        scoring.set_factor_score(*args, FactorKey(key), Decimal("21.5"))
-        scoring.set_factor_comment(*args, FactorKey(key), COMMENT)
-    scoring.set_opinion(*args, COMMENT * 3)
-    return scoring.set_recommendation(*args, Recommendation.RECOMMEND_WITH_CONDITIONS, COMMENT)
+        scoring.set_factor_score(ref, FactorKey(key), Decimal("21.5"))
+        scoring.set_factor_comment(ref, FactorKey(key), COMMENT)
+    scoring.set_opinion(ref, COMMENT * 3)
+    return scoring.set_recommendation(ref, Recommendation.RECOMMEND_WITH_CONDITIONS, COMMENT)
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -117,9 +117,8 @@ def main() -> int:
         def autosave(name: str) -> Callable[[int], None]:
             repo = repos[name]
             factor = FactorKey("concept")
-            return lambda i: scoring.set_factor_comment(
-                repo, clock, "bench", MEETING, EXPERT, APP, factor, f"{COMMENT}{i}"
-            )
+            ref = scoring.SheetRef(repo, clock, "bench", MEETING, EXPERT, APP)
+            return lambda i: scoring.set_factor_comment(ref, factor, f"{COMMENT}{i}")
 
         print(f"sign-in (make the draft key): {sign_in * 1000:.2f} ms")
         print(f"sign-in (unwrap the draft key): {sign_in_again * 1000:.2f} ms")

@@ -25,6 +25,7 @@ from typing import Any, Final
 from cryptography import x509
 
 from app.crypto.profile import Role, certificate_role, fingerprint
+from app.crypto.report import Check, VerificationReport
 from app.errors import UserFacingError
 from app.i18n import N_, Msg
 from export.pades import FIELDS
@@ -71,7 +72,9 @@ _LABELS: Final = {
 
 
 @dataclass(frozen=True)
-class SignatureReport:
+class PdfSignatureReport(VerificationReport):
+    """One embedded signature as pyHanko found it; its checks are the four flags."""
+
     field: str
     signer: str
     role: Role | None
@@ -84,16 +87,43 @@ class SignatureReport:
     modification_level: str
     signed_revision: int
 
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        flags = (
+            (Problem.NOT_INTACT, self.intact),
+            (Problem.NOT_VALID, self.valid),
+            (Problem.NOT_TRUSTED, self.trusted),
+            (Problem.REVOKED, not self.revoked),
+        )
+        return tuple(
+            Check(problem.value, passed, None if passed else Msg.of(problem.label))
+            for problem, passed in flags
+        )
+
 
 @dataclass(frozen=True)
-class ReportValidation:
-    signatures: tuple[SignatureReport, ...]
+class ReportValidation(VerificationReport):
+    """The report against the policy: one named check per :class:`Problem` (passed when the
+    problem is absent); :attr:`accepted` is the bottom line."""
+
+    signatures: tuple[PdfSignatureReport, ...]
     problems: tuple[Problem, ...]
     revisions: int
 
     @property
     def accepted(self) -> bool:
         return not self.problems
+
+    @property
+    def ok(self) -> bool:
+        return self.accepted
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(
+            Check(p.value, p not in self.problems, Msg.of(p.label) if p in self.problems else None)
+            for p in Problem
+        )
 
     def messages(self) -> tuple[Msg, ...]:
         return tuple(Msg.of(p.label) for p in self.problems)
@@ -145,7 +175,7 @@ def validate_report(
         problems.append(Problem.FIELD_ORDER)
 
     context_args = _context_args(trust_roots, crls, other_certs)
-    reports: list[SignatureReport] = []
+    reports: list[PdfSignatureReport] = []
     expected_prints = (chair_fingerprint, secretary_fingerprint)
     for index, sig in enumerate(embedded):
         report = _check_one(sig, context_args)
@@ -175,7 +205,7 @@ def _context_args(
     }
 
 
-def _check_one(sig: Any, context_args: dict[str, Any]) -> SignatureReport:
+def _check_one(sig: Any, context_args: dict[str, Any]) -> PdfSignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
@@ -199,7 +229,7 @@ def _check_one(sig: Any, context_args: dict[str, Any]) -> SignatureReport:
     except Exception:  # a malformed signature dictionary or CMS blob
         intact = valid = trusted = revoked = False
         coverage, level = "NONE", "UNKNOWN"
-    return SignatureReport(
+    return PdfSignatureReport(
         field=str(sig.field_name),
         signer=cert.subject.rfc4514_string(),
         role=certificate_role(cert),
@@ -215,7 +245,7 @@ def _check_one(sig: Any, context_args: dict[str, Any]) -> SignatureReport:
 
 
 def _judge(
-    r: SignatureReport, index: int, count: int, prints: tuple[str | None, str | None]
+    r: PdfSignatureReport, index: int, count: int, prints: tuple[str | None, str | None]
 ) -> list[Problem]:
     out: list[Problem] = []
     if index < len(_ROLES) and r.role is not _ROLES[index]:

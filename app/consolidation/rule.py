@@ -23,6 +23,8 @@ from app.consolidation.errors import RuleError
 from app.domain.ids import FactorKey
 from app.domain.meeting import ExpertRole
 from app.domain.rubric import Rubric
+from app.formats import fields as check
+from app.formats.fields import checked
 from app.i18n import Msg
 
 FORMAT: Final = "review-desk/consolidation-rule"
@@ -218,15 +220,7 @@ def _validate_limits(limits: DispersionLimits) -> None:
 
 
 def _whole(value: object, where: str, minimum: int, maximum: int = 1000) -> None:
-    if type(value) is not int or not minimum <= value <= maximum:
-        raise RuleError(
-            where,
-            Msg.of(
-                "must be a whole number from {minimum} to {maximum}.",
-                minimum=minimum,
-                maximum=maximum,
-            ),
-        )
+    checked(RuleError, check.whole, value, where, minimum, maximum)
 
 
 def _non_negative(value: object, where: str) -> None:
@@ -370,9 +364,7 @@ def _int(value: Any, where: str) -> int:
 
 
 def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise RuleError(where, Msg.of("must be true or false."))
-    return value
+    return checked(RuleError, check.boolean, value, where)
 
 
 def _factor_key(key: str) -> str:

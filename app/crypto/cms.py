@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
 from app.crypto import profile
 from app.crypto.profile import Role
+from app.crypto.report import Check, VerificationReport
 from app.errors import UserFacingError
 from app.i18n import Msg
 
@@ -103,12 +104,14 @@ class SignerInfo:
 
 
 @dataclass(frozen=True)
-class SignatureReport:
+class SignatureReport(VerificationReport):
     """Every check's outcome, for display. ``problem`` is the error verification would raise.
 
     ``trusted`` is pyHanko's verdict on the path and therefore also ``False`` when a
     certificate has merely expired; ``time_ok`` tells the two apart. ``signer`` is ``None``
-    only when the signature is too malformed to name a signer.
+    only when the signature is too malformed to name a signer. The named checks
+    (:data:`CHECKS`) are these flags in the order verification applies them; the one that
+    refused carries the problem's message.
     """
 
     intact: bool
@@ -121,6 +124,26 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        flags = (self.intact, self.trusted, self.time_ok, self.role_ok)
+        blamed = _CHECK_OF.get(type(self.problem)) if self.problem is not None else None
+        return tuple(
+            Check(name, passed, self.problem.msg if name == blamed and self.problem else None)
+            for name, passed in zip(CHECKS, flags, strict=True)
+        )
+
+
+CHECKS: Final = ("intact", "trusted", "time", "role")
+"""The names of :class:`SignatureReport`'s checks."""
+
+_CHECK_OF: Final[dict[type[SignatureError], str]] = {
+    SignatureInvalidError: "intact",
+    SignerUntrustedError: "trusted",
+    SignerExpiredError: "time",
+    SignerRoleError: "role",
+}
 
 
 def sign_detached(data: bytes, signer: SigningIdentity) -> bytes:

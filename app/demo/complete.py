@@ -32,21 +32,24 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.consolidation import DispersionLimits
 from app.crypto.identity import Identity
-from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey
+from app.domain.ids import ApplicationId, CriterionKey, FactorKey
 from app.domain.sheet import ConflictDeclaration, PanelOpinion, ScoreSheet
 from app.errors import StorageError, ValidationError
 from app.i18n import Msg
 from app.ports import ExpertStores
 from app.secretary.ports import SecretaryStores
+
+if TYPE_CHECKING:
+    from app.expert.desk import ExpertDesk
+    from app.expert.submit import Submitted
 
 Clock = Callable[[], datetime]
 
@@ -312,12 +315,14 @@ def _experts_score(
     clock: Clock,
 ) -> list[Path]:
     """Each expert imports the kit, signs in (their records sealed to them, as in the
-    window), scores and signs; returns the sheet files written."""
-    from app.expert import scoring
+    window), scores and signs with the same use cases the window calls; returns the sheet
+    files written."""
+    from app.expert.desk import ExpertDesk
     from app.expert.kit_import import import_kit
     from app.expert.session import session_for
+    from app.expert.signing import handover_for
     from app.expert.unlock import open_expert_drafts
-    from app.sheets import SheetContext, sign_recusal, write_sheet_file
+    from app.sheets import sign_recusal, write_sheet_file
 
     imported = import_kit(stores, kit_path, work / "expert", roots, clock())
     if imported.kit_hash != kit_hash:
@@ -331,26 +336,18 @@ def _experts_score(
     with stores.open_workspace(imported.path) as ws:
         meeting = ws.meeting(sample.meeting_id)
         rubric = ws.rubric(meeting.rubric_id)
+        kit = ws.kit_record()
         for expert_id, identity in experts.items():
-            repo = open_expert_drafts(stores, ws, session_for(meeting, identity, clock()), clock())
-            m, e = meeting.id, ExpertId(expert_id)
-            ctx = SheetContext(
-                meeting_id=meeting.id,
-                kit_hash=imported.kit_hash,
-                rubric=rubric,
-                expert=meeting.expert(expert_id),
-                secretary_fingerprint=secretary.fingerprint,
-            )
+            session = session_for(meeting, identity, clock())
+            repo = open_expert_drafts(stores, ws, session, clock())
+            desk = ExpertDesk(repo, meeting, rubric, session.expert, now=clock, kit=kit)
+            ctx = handover_for(desk, secretary.certificate, identity).context
             items = []
             for recusal in sample.recusals_of(expert_id):
-                a = ApplicationId(recusal.application_id)
-                declared = scoring.declare_conflict(
-                    repo, clock, expert_id, m, e, a, True, recusal.reason
-                )
+                declared = desk.declare(ApplicationId(recusal.application_id), True, recusal.reason)
                 items.append(sign_recusal(declared, ctx, identity, clock()))
-            keep = partial(_sign_and_keep, repo, ctx, identity, clock, items)
             for sheet in sample.sheets_of(expert_id):
-                _score(repo, clock, meeting.id, sheet, on_frozen=keep)
+                items.append(_score(desk, identity, secretary.certificate, sheet, clock).signed)
             path = out / f"{meeting.id}-{expert_id}-r1.oisheet"
             write_sheet_file(
                 path,
@@ -367,44 +364,26 @@ def _experts_score(
     return files
 
 
-def _sign_and_keep(
-    repo: Any, ctx: Any, identity: Identity, clock: Clock, items: list[Any], frozen: ScoreSheet
-) -> None:
-    """The ``on_frozen`` signer: sign the frozen sheet and keep its signed copy, sealed, in
-    the expert's workspace (as the window does), and for the sheet file."""
-    from app.sheets import sign_sheet
-
-    signed = sign_sheet(frozen, ctx, identity, clock())
-    repo.save_signed_copy(frozen.id, signed)
-    items.append(signed)
-
-
 def _score(
-    repo: Any,
-    clock: Clock,
-    meeting_id: Any,
-    sheet: Any,
-    on_frozen: Callable[[ScoreSheet], None] | None = None,
-) -> ScoreSheet:
-    """One sample sheet through the expert's use cases, submitted."""
-    from app.expert import scoring
+    desk: ExpertDesk, identity: Identity, secretary: x509.Certificate, sheet: Any, clock: Clock
+) -> Submitted:
+    """One sample sheet through the expert's use cases, signed and submitted (its signed copy
+    kept, sealed, in the expert's workspace, as the window does)."""
+    from app.expert.submit import sign_and_submit
 
-    e, a = ExpertId(sheet.expert_id), ApplicationId(sheet.application_id)
-    actor = sheet.expert_id
-    scoring.declare_conflict(repo, clock, actor, meeting_id, e, a, False, "")
+    a = ApplicationId(sheet.application_id)
+    desk.declare(a, False, "")
     for key, verdict in sheet.criteria:
-        scoring.record_criterion(repo, clock, actor, meeting_id, e, a, CriterionKey(key), verdict)
+        desk.record_criterion(a, CriterionKey(key), verdict, "")
     comments = dict(sheet.comments)
     for key, value in sheet.scores:
         factor = FactorKey(key)
-        scoring.set_factor_score(repo, clock, actor, meeting_id, e, a, factor, value)
+        desk.set_score(a, factor, value)
         if key in comments:
-            scoring.set_factor_comment(repo, clock, actor, meeting_id, e, a, factor, comments[key])
-    scoring.set_opinion(repo, clock, actor, meeting_id, e, a, sheet.opinion)
-    scoring.set_recommendation(
-        repo, clock, actor, meeting_id, e, a, sheet.recommendation, sheet.conditions
-    )
-    return scoring.submit(repo, clock, actor, meeting_id, e, a, on_frozen=on_frozen)
+            desk.set_comment(a, factor, comments[key])
+    desk.set_opinion(a, sheet.opinion)
+    desk.set_recommendation(a, sheet.recommendation, sheet.conditions)
+    return sign_and_submit(desk, a, identity, secretary, clock())
 
 
 def _collect(ws: Any, secretary: Identity, files: Sequence[Path], clock: Clock) -> None:

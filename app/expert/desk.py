@@ -81,10 +81,20 @@ class ExpertDesk:
 
     @property
     def actor(self) -> str:
-        return f"expert:{self.expert.id}"
+        return scoring.expert_actor(self.expert.id)
 
     def _pair(self, application_id: ApplicationId) -> tuple[MeetingId, ExpertId, ApplicationId]:
         return self.meeting.id, self.expert.id, application_id
+
+    def ref(self, application_id: ApplicationId) -> scoring.SheetRef:
+        """The application's sheet of its round, for this expert (every use case takes it)."""
+        return scoring.SheetRef(
+            self.repo,
+            self.now,
+            self.actor,
+            *self._pair(application_id),
+            round=self.round_for(application_id),
+        )
 
     def applications(self) -> tuple[Application, ...]:
         return self.meeting.applications_in_order()
@@ -115,9 +125,7 @@ class ExpertDesk:
         current = self.sheet(application_id)
         if round < 2 or current is not None:
             return current
-        return scoring.start_round(
-            self.repo, self.now, self.actor, *self._pair(application_id), round=round
-        )
+        return scoring.start_round(self.ref(application_id))
 
     # -- reads ----------------------------------------------------------------------------
     def state(self, application_id: ApplicationId) -> FlowState:
@@ -145,17 +153,13 @@ class ExpertDesk:
         return self.repo.sheets(*self._pair(application_id))
 
     def violations(self, application_id: ApplicationId) -> tuple[Violation, ...]:
-        return scoring.validate(
-            self.repo, *self._pair(application_id), round=self.round_for(application_id)
-        )
+        return scoring.validate(self.ref(application_id))
 
     # -- edits (one transaction each) -----------------------------------------------------
     def declare(
         self, application_id: ApplicationId, has_conflict: bool, reason: str = ""
     ) -> ConflictDeclaration:
-        return scoring.declare_conflict(
-            self.repo, self.now, self.actor, *self._pair(application_id), has_conflict, reason
-        )
+        return scoring.declare_conflict(self.ref(application_id), has_conflict, reason)
 
     def add_note(
         self,
@@ -164,9 +168,7 @@ class ExpertDesk:
         text: str,
         factor: FactorKey | None = None,
     ) -> HearingNote:
-        return scoring.add_note(
-            self.repo, self.now, self.actor, *self._pair(application_id), kind, text, factor
-        )
+        return scoring.add_note(self.ref(application_id), kind, text, factor)
 
     def record_criterion(
         self,
@@ -175,52 +177,20 @@ class ExpertDesk:
         verdict: CriterionVerdict | None,
         note: str,
     ) -> ScoreSheet:
-        return scoring.record_criterion(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            key,
-            verdict,
-            note,
-            round=self.round_for(application_id),
-        )
+        return scoring.record_criterion(self.ref(application_id), key, verdict, note)
 
     def set_score(
         self, application_id: ApplicationId, factor: FactorKey, score: Decimal | None
     ) -> ScoreSheet:
-        return scoring.set_factor_score(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            factor,
-            score,
-            round=self.round_for(application_id),
-        )
+        return scoring.set_factor_score(self.ref(application_id), factor, score)
 
     def set_comment(
         self, application_id: ApplicationId, factor: FactorKey, comment: str
     ) -> ScoreSheet:
-        return scoring.set_factor_comment(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            factor,
-            comment,
-            round=self.round_for(application_id),
-        )
+        return scoring.set_factor_comment(self.ref(application_id), factor, comment)
 
     def set_opinion(self, application_id: ApplicationId, text: str) -> ScoreSheet:
-        return scoring.set_opinion(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            text,
-            round=self.round_for(application_id),
-        )
+        return scoring.set_opinion(self.ref(application_id), text)
 
     def set_recommendation(
         self,
@@ -228,15 +198,7 @@ class ExpertDesk:
         recommendation: Recommendation | None,
         conditions: str,
     ) -> ScoreSheet:
-        return scoring.set_recommendation(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            recommendation,
-            conditions,
-            round=self.round_for(application_id),
-        )
+        return scoring.set_recommendation(self.ref(application_id), recommendation, conditions)
 
     def submit(
         self,
@@ -244,20 +206,7 @@ class ExpertDesk:
         on_frozen: Callable[[ScoreSheet], None] | None = None,
     ) -> ScoreSheet:
         """Freeze the draft; ``on_frozen`` (the signer) runs inside the same transaction."""
-        return scoring.submit(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            round=self.round_for(application_id),
-            on_frozen=on_frozen,
-        )
+        return scoring.submit(self.ref(application_id), on_frozen=on_frozen)
 
     def start_new_version(self, application_id: ApplicationId) -> ScoreSheet:
-        return scoring.start_new_version(
-            self.repo,
-            self.now,
-            self.actor,
-            *self._pair(application_id),
-            round=self.round_for(application_id),
-        )
+        return scoring.start_new_version(self.ref(application_id))

@@ -22,9 +22,10 @@ from cryptography import x509
 from app.crypto.age_keys import Identity as AgeIdentity
 from app.domain.ids import ApplicationId
 from app.expert.materials import AttachmentInfo, IssuerSignature
+from app.formats.signed_manifest import format_time
 from app.i18n import LocalizedText, Msg
 from app.package import OpenedPackage, PackageFormError, open_package
-from app.package.manifest import ATTACHMENT_PREFIX, format_time
+from app.package.manifest import ATTACHMENT_PREFIX
 
 PACKAGE_SUFFIX = ".oipkg"
 

@@ -16,6 +16,10 @@ Rules enforced here (DESIGN section 5):
   and submitting that draft marks the previous submitted version superseded (all kept).
   A later round (:func:`start_round`) begins at version 1 from the sheet of the round before.
 
+Every use case takes one :class:`SheetRef`: the repository, clock and audit actor, and which
+sheet (meeting, expert, application, round) it works on; every edit of a draft goes through
+one change path.
+
 Signing seam: :func:`submit` returns the frozen sheet, and accepts ``on_frozen``, called inside
 the submit transaction with the frozen sheet, so a signer can store its signature atomically
 with the submission (raise from it to abort the submission).
@@ -71,38 +75,55 @@ class ScoreRefused(ValidationError):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class SheetRef:
+    """Which sheet a use case works on, and with what: the repository, the clock, the audit
+    actor (an expert's own edits: :func:`expert_actor`), the meeting, expert and application,
+    and the round (1 unless a round notice reopened the application)."""
+
+    repo: ScoringRepository
+    now: Clock
+    actor: str
+    meeting_id: MeetingId
+    expert_id: ExpertId
+    application_id: ApplicationId
+    round: int = 1
+
+    @property
+    def pair(self) -> tuple[MeetingId, ExpertId, ApplicationId]:
+        """(meeting, expert, application): the key of the expert's records for it."""
+        return self.meeting_id, self.expert_id, self.application_id
+
+    def in_round(self, round: int) -> SheetRef:
+        return dataclasses.replace(self, round=round)
+
+
+def expert_actor(expert_id: str) -> str:
+    """The audit actor of an expert's own edits: ``expert:<id>``."""
+    return f"expert:{expert_id}"
+
+
 # -- conflict of interest --------------------------------------------------------------------
 
 
-def declare_conflict(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    has_conflict: bool,
-    reason: str,
-) -> ConflictDeclaration:
+def declare_conflict(ref: SheetRef, has_conflict: bool, reason: str) -> ConflictDeclaration:
     """Record the expert's declaration for one application.
 
     A conflict needs a reason and recuses the expert: their draft sheets for the application
     are discarded in the same transaction. A declared conflict cannot be withdrawn here, and a
     conflict cannot be declared after a sheet was submitted (both need the secretary).
     """
-    meeting, _ = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
-    application = meeting.application(application_id)
+    meeting, _ = _meeting_and_rubric(ref)
+    application = meeting.application(ref.application_id)
     if has_conflict and not reason.strip():
         raise ValidationError(
             Msg.of("A conflict of interest needs a reason."),
             Msg.of("Say briefly what the conflict is, e.g. “former employer of the applicant”."),
         )
-    at = now()
-    declaration = ConflictDeclaration(
-        meeting_id, expert_id, application_id, has_conflict, reason.strip(), at
-    )
-    with repo.transaction(actor, at):
-        existing = repo.conflict(meeting_id, expert_id, application_id)
+    repo, at = ref.repo, ref.now()
+    declaration = ConflictDeclaration(*ref.pair, has_conflict, reason.strip(), at)
+    with repo.transaction(ref.actor, at):
+        existing = repo.conflict(*ref.pair)
         if existing is not None and existing.has_conflict and not has_conflict:
             raise ConflictOfInterestError(
                 Msg.of(
@@ -113,7 +134,7 @@ def declare_conflict(
                 Msg.of("If the declaration is wrong, ask the meeting secretary."),
             )
         if has_conflict:
-            existing_sheets = repo.sheets(meeting_id, expert_id, application_id)
+            existing_sheets = repo.sheets(*ref.pair)
             if any(s.status is not SheetStatus.DRAFT for s in existing_sheets):
                 raise ConflictOfInterestError(
                     Msg.of(
@@ -133,12 +154,7 @@ def declare_conflict(
 
 
 def add_note(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
+    ref: SheetRef,
     kind: NoteKind,
     text: str,
     factor: FactorKey | None = None,
@@ -146,18 +162,16 @@ def add_note(
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
 ) -> HearingNote:
     """A timestamped note, question or answer, optionally tagged with a rubric factor."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _, rubric = _meeting_and_rubric(ref)
     if not text.strip():
         raise ValidationError(Msg.of("The note is empty."), Msg.of("Type the note, then save it."))
     if factor is not None:
         _factor(rubric, factor)
-    at = now()
-    note = HearingNote(
-        NoteId(new_id()), meeting_id, expert_id, application_id, kind, text, factor, at
-    )
-    with repo.transaction(actor, at):
-        _require_cleared(repo, meeting_id, expert_id, application_id)
-        repo.add_note(note)
+    at = ref.now()
+    note = HearingNote(NoteId(new_id()), *ref.pair, kind, text, factor, at)
+    with ref.repo.transaction(ref.actor, at):
+        _require_cleared(ref)
+        ref.repo.add_note(note)
     return note
 
 
@@ -165,20 +179,10 @@ def add_note(
 
 
 def record_criterion(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    criterion_key: CriterionKey,
-    verdict: CriterionVerdict | None,
-    note: str = "",
-    *,
-    round: int = 1,
+    ref: SheetRef, criterion_key: CriterionKey, verdict: CriterionVerdict | None, note: str = ""
 ) -> ScoreSheet:
     """Answer one basic criterion (met / not met / unclear, or ``None`` to clear it)."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _, rubric = _meeting_and_rubric(ref)
     if criterion_key not in {c.key for c in rubric.criteria}:
         raise ValidationError(
             Msg.of("The rubric has no basic criterion {key}.", key=criterion_key),
@@ -193,33 +197,13 @@ def record_criterion(
         )
         return dataclasses.replace(sheet, criteria=answers)
 
-    return _edit(
-        repo,
-        now,
-        actor,
-        (meeting_id, expert_id, application_id),
-        round,
-        rubric,
-        "sheet.criterion",
-        change,
-    )
+    return _edit(ref, rubric, "sheet.criterion", change)
 
 
-def set_factor_score(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    factor_key: FactorKey,
-    score: Decimal | None,
-    *,
-    round: int = 1,
-) -> ScoreSheet:
+def set_factor_score(ref: SheetRef, factor_key: FactorKey, score: Decimal | None) -> ScoreSheet:
     """Set (or clear, with ``None``) one factor's score; out of range or off step is refused
     with the rule's specific message and nothing is stored."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _, rubric = _meeting_and_rubric(ref)
     factor = _factor(rubric, factor_key)
     if score is not None:
         if not score.is_finite():
@@ -230,106 +214,39 @@ def set_factor_score(
         problem = check_score(rubric, factor_key, score)
         if problem is not None:
             raise ScoreRefused(problem)
-
-    def change(sheet: ScoreSheet) -> ScoreSheet:
-        old = sheet.score_for(factor_key) or FactorScore(factor_key, None)
-        entry = dataclasses.replace(old, score=score)
-        return dataclasses.replace(
-            sheet, scores=_with(sheet.scores, lambda f: f.factor == factor_key, entry)
-        )
-
     return _edit(
-        repo,
-        now,
-        actor,
-        (meeting_id, expert_id, application_id),
-        round,
+        ref,
         rubric,
         "sheet.score",
-        change,
+        _factor_change(factor_key, lambda e: dataclasses.replace(e, score=score)),
     )
 
 
-def set_factor_comment(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    factor_key: FactorKey,
-    comment: str,
-    *,
-    round: int = 1,
-) -> ScoreSheet:
+def set_factor_comment(ref: SheetRef, factor_key: FactorKey, comment: str) -> ScoreSheet:
     """The expert's comment on one factor (required for scores in the top or bottom band)."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _, rubric = _meeting_and_rubric(ref)
     _factor(rubric, factor_key)
-
-    def change(sheet: ScoreSheet) -> ScoreSheet:
-        old = sheet.score_for(factor_key) or FactorScore(factor_key, None)
-        entry = dataclasses.replace(old, comment=comment)
-        return dataclasses.replace(
-            sheet, scores=_with(sheet.scores, lambda f: f.factor == factor_key, entry)
-        )
-
     return _edit(
-        repo,
-        now,
-        actor,
-        (meeting_id, expert_id, application_id),
-        round,
+        ref,
         rubric,
         "sheet.comment",
-        change,
+        _factor_change(factor_key, lambda e: dataclasses.replace(e, comment=comment)),
     )
 
 
-def set_opinion(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    text: str,
-    *,
-    round: int = 1,
-) -> ScoreSheet:
+def set_opinion(ref: SheetRef, text: str) -> ScoreSheet:
     """The expert's overall written opinion on the application."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
-    return _edit(
-        repo,
-        now,
-        actor,
-        (meeting_id, expert_id, application_id),
-        round,
-        rubric,
-        "sheet.opinion",
-        lambda s: dataclasses.replace(s, opinion=text),
-    )
+    _, rubric = _meeting_and_rubric(ref)
+    return _edit(ref, rubric, "sheet.opinion", lambda s: dataclasses.replace(s, opinion=text))
 
 
 def set_recommendation(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    recommendation: Recommendation | None,
-    conditions: str = "",
-    *,
-    round: int = 1,
+    ref: SheetRef, recommendation: Recommendation | None, conditions: str = ""
 ) -> ScoreSheet:
     """The recommendation, with its conditions when it is "recommend with conditions"."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _, rubric = _meeting_and_rubric(ref)
     return _edit(
-        repo,
-        now,
-        actor,
-        (meeting_id, expert_id, application_id),
-        round,
+        ref,
         rubric,
         "sheet.recommendation",
         lambda s: dataclasses.replace(s, recommendation=recommendation, conditions=conditions),
@@ -350,58 +267,28 @@ def current_sheet(
     return versions[-1] if versions else None
 
 
-def validate(
-    repo: ScoringRepository,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    *,
-    round: int = 1,
-) -> tuple[Violation, ...]:
+def validate(ref: SheetRef) -> tuple[Violation, ...]:
     """Everything that stops the current sheet from being submitted (empty when ready)."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
-    sheet = current_sheet(repo, meeting_id, expert_id, application_id, round=round)
+    _, rubric = _meeting_and_rubric(ref)
+    sheet = current_sheet(ref.repo, *ref.pair, round=ref.round)
     if sheet is None:
-        sheet = _blank(
-            rubric,
-            (meeting_id, expert_id, application_id),
-            round,
-            1,
-            dt.datetime.min.replace(tzinfo=dt.UTC),
-        )
+        sheet = _blank(rubric, ref, 1, dt.datetime.min.replace(tzinfo=dt.UTC))
     return validate_sheet(sheet, rubric)
 
 
-def submit(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    *,
-    round: int = 1,
-    on_frozen: Callable[[ScoreSheet], None] | None = None,
-) -> ScoreSheet:
+def submit(ref: SheetRef, *, on_frozen: Callable[[ScoreSheet], None] | None = None) -> ScoreSheet:
     """Freeze the current draft after checking every rule (:class:`SheetInvalid` lists the
     problems). A previously submitted version of the round becomes superseded. Returns the
     frozen sheet (see the module docstring for ``on_frozen``)."""
-    _, rubric = _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
-    at = now()
-    with repo.transaction(actor, at):
-        _require_cleared(repo, meeting_id, expert_id, application_id)
-        versions = [
-            s for s in repo.sheets(meeting_id, expert_id, application_id) if s.round == round
-        ]
+    _, rubric = _meeting_and_rubric(ref)
+    repo, at = ref.repo, ref.now()
+    with repo.transaction(ref.actor, at):
+        _require_cleared(ref)
+        versions = _round_versions(ref)
         draft = versions[-1] if versions else None
         if draft is not None and draft.status is not SheetStatus.DRAFT:
             raise _locked(draft)
-        require_valid(
-            draft
-            if draft is not None
-            else _blank(rubric, (meeting_id, expert_id, application_id), round, 1, at),
-            rubric,
-        )
+        require_valid(draft if draft is not None else _blank(rubric, ref, 1, at), rubric)
         assert draft is not None  # a blank sheet never passes require_valid
         for older in versions[:-1]:
             if older.status is SheetStatus.SUBMITTED:
@@ -413,26 +300,16 @@ def submit(
 
 
 def start_new_version(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    *,
-    round: int = 1,
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ref: SheetRef, *, new_id: Callable[[], str] = lambda: uuid.uuid4().hex
 ) -> ScoreSheet:
-    """Copy the submitted sheet of ``round`` into a new draft (version + 1). The submitted
+    """Copy the submitted sheet of the round into a new draft (version + 1). The submitted
     version stays in force until the new one is submitted. Returns the existing draft if
     there already is one."""
-    _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
-    at = now()
-    with repo.transaction(actor, at):
-        _require_cleared(repo, meeting_id, expert_id, application_id)
-        versions = [
-            s for s in repo.sheets(meeting_id, expert_id, application_id) if s.round == round
-        ]
+    _meeting_and_rubric(ref)
+    repo, at = ref.repo, ref.now()
+    with repo.transaction(ref.actor, at):
+        _require_cleared(ref)
+        versions = _round_versions(ref)
         if not versions:
             raise NotFoundError(
                 Msg.of("There is no submitted sheet to start a new version from."),
@@ -454,34 +331,27 @@ def start_new_version(
 
 
 def start_round(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-    *,
-    round: int,
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ref: SheetRef, *, new_id: Callable[[], str] = lambda: uuid.uuid4().hex
 ) -> ScoreSheet | None:
-    """Begin the expert's sheet of a later ``round`` (the secretary reopened the application,
-    ``round-notice-v1.md``): version 1 of that round, a draft copied from the expert's own
-    sheet in force from the latest earlier round, so they revise rather than retype. The
-    earlier versions stay as they are (signed, kept as history).
+    """Begin the expert's sheet of a later round (``ref.round``: the secretary reopened the
+    application, ``round-notice-v1.md``): version 1 of that round, a draft copied from the
+    expert's own sheet in force from the latest earlier round, so they revise rather than
+    retype. The earlier versions stay as they are (signed, kept as history).
 
     Returns the round's latest version when the round has one already (nothing written);
     ``None`` (nothing written) for round 1, before the declaration, when the expert is recused
     (a recused expert stays recused), or when no earlier round has a submitted sheet (the
     first edit then starts a blank one)."""
-    _meeting_and_rubric(repo, meeting_id, expert_id, application_id)
+    _meeting_and_rubric(ref)
+    round = ref.round
     if round < 2:
         return None
-    at = now()
-    with repo.transaction(actor, at):
-        declaration = repo.conflict(meeting_id, expert_id, application_id)
+    repo, at = ref.repo, ref.now()
+    with repo.transaction(ref.actor, at):
+        declaration = repo.conflict(*ref.pair)
         if declaration is None or declaration.has_conflict:
             return None
-        versions = repo.sheets(meeting_id, expert_id, application_id)
+        versions = repo.sheets(*ref.pair)
         in_round = [s for s in versions if s.round == round]
         if in_round:
             return in_round[-1]
@@ -504,37 +374,25 @@ def start_round(
 
 # -- helpers ---------------------------------------------------------------------------------
 
-_Pair = tuple[MeetingId, ExpertId, ApplicationId]
 
-
-def _meeting_and_rubric(
-    repo: ScoringRepository,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-) -> tuple[Meeting, Rubric]:
-    meeting = repo.meeting(meeting_id)
-    if expert_id not in {e.id for e in meeting.experts}:
+def _meeting_and_rubric(ref: SheetRef) -> tuple[Meeting, Rubric]:
+    meeting = ref.repo.meeting(ref.meeting_id)
+    if ref.expert_id not in {e.id for e in meeting.experts}:
         raise NotFoundError(
-            Msg.of("The expert {id} is not on this meeting's roster.", id=expert_id),
+            Msg.of("The expert {id} is not on this meeting's roster.", id=ref.expert_id),
             Msg.of("Log in with an identity on the roster, or ask the meeting secretary."),
         )
-    if application_id not in {a.id for a in meeting.applications}:
+    if ref.application_id not in {a.id for a in meeting.applications}:
         raise NotFoundError(
-            Msg.of("The application {id} is not part of this meeting.", id=application_id),
+            Msg.of("The application {id} is not part of this meeting.", id=ref.application_id),
             Msg.of("Choose an application from the meeting's agenda."),
         )
-    return meeting, repo.rubric(meeting.rubric_id)
+    return meeting, ref.repo.rubric(meeting.rubric_id)
 
 
-def _require_cleared(
-    repo: ScoringRepository,
-    meeting_id: MeetingId,
-    expert_id: ExpertId,
-    application_id: ApplicationId,
-) -> None:
-    declaration = repo.conflict(meeting_id, expert_id, application_id)
-    application: Application = repo.meeting(meeting_id).application(application_id)
+def _require_cleared(ref: SheetRef) -> None:
+    declaration = ref.repo.conflict(*ref.pair)
+    application: Application = ref.repo.meeting(ref.meeting_id).application(ref.application_id)
     if declaration is None:
         raise ConflictOfInterestError(
             Msg.of(
@@ -568,26 +426,37 @@ def _factor(rubric: Rubric, key: FactorKey) -> Factor:
         ) from None
 
 
+def _round_versions(ref: SheetRef) -> list[ScoreSheet]:
+    return [s for s in ref.repo.sheets(*ref.pair) if s.round == ref.round]
+
+
+def _factor_change(
+    key: FactorKey, update: Callable[[FactorScore], FactorScore]
+) -> Callable[[ScoreSheet], ScoreSheet]:
+    """The change that updates one factor's entry (its score or its comment)."""
+
+    def change(sheet: ScoreSheet) -> ScoreSheet:
+        entry = update(sheet.score_for(key) or FactorScore(key, None))
+        return dataclasses.replace(
+            sheet, scores=_with(sheet.scores, lambda f: f.factor == key, entry)
+        )
+
+    return change
+
+
 def _edit(
-    repo: ScoringRepository,
-    now: Clock,
-    actor: str,
-    pair: _Pair,
-    round: int,
-    rubric: Rubric,
-    action: str,
-    change: Callable[[ScoreSheet], ScoreSheet],
+    ref: SheetRef, rubric: Rubric, action: str, change: Callable[[ScoreSheet], ScoreSheet]
 ) -> ScoreSheet:
-    """Apply ``change`` to the editable draft of ``round`` in one transaction, creating
-    version 1 on the first edit."""
-    at = now()
-    with repo.transaction(actor, at):
-        _require_cleared(repo, *pair)
-        versions = [s for s in repo.sheets(*pair) if s.round == round]
+    """The one change path of a draft: apply ``change`` to the editable draft of the round in
+    one transaction, creating version 1 on the first edit."""
+    repo, at = ref.repo, ref.now()
+    with repo.transaction(ref.actor, at):
+        _require_cleared(ref)
+        versions = _round_versions(ref)
         latest = versions[-1] if versions else None
         if latest is not None and latest.status is not SheetStatus.DRAFT:
             raise _locked(latest)
-        base = latest if latest is not None else _blank(rubric, pair, round, 1, at)
+        base = latest if latest is not None else _blank(rubric, ref, 1, at)
         edited = dataclasses.replace(change(base), updated_at=at)
         if latest is None:
             repo.add_sheet(edited, action)
@@ -596,14 +465,13 @@ def _edit(
     return edited
 
 
-def _blank(rubric: Rubric, pair: _Pair, round: int, version: int, at: dt.datetime) -> ScoreSheet:
-    meeting_id, expert_id, application_id = pair
+def _blank(rubric: Rubric, ref: SheetRef, version: int, at: dt.datetime) -> ScoreSheet:
     return ScoreSheet(
         id=SheetId(uuid.uuid4().hex),
-        meeting_id=meeting_id,
-        expert_id=expert_id,
-        application_id=application_id,
-        round=round,
+        meeting_id=ref.meeting_id,
+        expert_id=ref.expert_id,
+        application_id=ref.application_id,
+        round=ref.round,
         version=version,
         status=SheetStatus.DRAFT,
         scores=tuple(FactorScore(f.key, None) for f in rubric.factors),

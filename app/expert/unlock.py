@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.domain.sheet import SheetStatus
 from app.errors import StorageError
+from app.expert.scoring import expert_actor
 from app.expert.session import ExpertSession
 from app.i18n import Msg
 from app.ports import ExpertStores, SealingRepository, WorkspaceStore
@@ -41,7 +42,7 @@ def open_expert_drafts(
     module docstring)."""
     meeting_id, expert_id = session.meeting.id, session.expert.id
     ws.meeting(meeting_id)
-    actor = f"expert:{expert_id}"
+    actor = expert_actor(expert_id)
     record = ws.draft_key(meeting_id, expert_id)
     if record is None:
         record, cipher = create_draft_key(session.identity, meeting_id, expert_id, now)

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.domain.ids import ApplicationId, ExpertId, MeetingId
+from app.domain.ids import ID_PATTERN, ApplicationId, ExpertId, MeetingId
 from app.domain.meeting import (
     AgendaItem,
     Application,
@@ -30,6 +30,8 @@ from app.domain.meeting import (
 )
 from app.domain.rubric import Rubric
 from app.errors import ValidationError
+from app.formats import fields as check
+from app.formats.fields import checked
 from app.i18n import LocalizedText, Msg
 
 FORMAT = "review-desk/meeting"
@@ -50,7 +52,6 @@ LONG_TEXT = 20_000
 """A form section body."""
 MAX_MINUTES = 240
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _TAG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
@@ -571,7 +572,7 @@ def _exact_list(value: Any, where: str, count: int) -> list[Any]:
 
 
 def _identifier(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise MeetingFileError(
             where,
             Msg.of(
@@ -606,22 +607,11 @@ def _text(value: Any, where: str, limit: int) -> LocalizedText:
 
 
 def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise MeetingFileError(where, Msg.of("must be true or false."))
-    return value
+    return checked(MeetingFileError, check.boolean, value, where)
 
 
 def _whole(value: Any, where: str, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise MeetingFileError(
-            where,
-            Msg.of(
-                "must be a whole number from {minimum} to {maximum}.",
-                minimum=minimum,
-                maximum=maximum,
-            ),
-        )
-    return value
+    return checked(MeetingFileError, check.whole, value, where, minimum, maximum)
 
 
 def _date(value: Any, where: str) -> dt.date:

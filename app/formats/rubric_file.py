@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.domain.ids import CriterionKey, FactorKey
+from app.domain.ids import ID_PATTERN, CriterionKey, FactorKey
 from app.domain.rubric import BasicCriterion, Factor, GradeBand, Rubric
 from app.errors import RubricError
 from app.formats.canonical_json import JsonFormatError, loads_strict
@@ -68,7 +68,7 @@ def parse_rubric(doc: Any) -> Rubric:
                 supported=VERSION,
             ),
         )
-    rubric_id = _key_like(obj.get("id"), "id", pattern=re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}"))
+    rubric_id = _key_like(obj.get("id"), "id", pattern=ID_PATTERN)
     revision = obj.get("revision", 1)
     if type(revision) is not int or revision < 1:
         raise RubricError("revision", Msg.of("must be a whole number of at least 1."))

@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from app.crypto import profile
 from app.crypto.age_errors import AgeError
 from app.crypto.cms import sign_detached
-from app.crypto.identity import Identity, IdentityExpiredError, check_certificate_valid_at
+from app.crypto.identity import Identity
 from app.crypto.profile import Role, role_label
+from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
@@ -181,21 +182,17 @@ def build_kit(
 def _check_secretary(
     identity: Identity, trust_roots: Sequence[x509.Certificate], now: datetime
 ) -> None:
-    if identity.role is not Role.SECRETARY:
-        raise KitBuildError(
-            Msg.of(
-                "Only the meeting secretary may sign a meeting kit; this identity is a {role}.",
-                role=role_label(identity.role),
-            ),
-            Msg.of("Sign with the meeting secretary's identity."),
-            f"signer role {identity.role.value}",
-        )
-    try:
-        check_certificate_valid_at(identity.certificate, now)
-    except IdentityExpiredError as exc:
-        raise KitBuildError(
-            exc.msg, exc.rec or Msg.of("Check this computer's date and time."), "signer expired"
-        ) from exc
+    require_signer(
+        identity,
+        Role.SECRETARY,
+        now,
+        KitBuildError,
+        wrong_role=Msg.of(
+            "Only the meeting secretary may sign a meeting kit; this identity is a {role}.",
+            role=role_label(identity.role),
+        ),
+        recommendation=Msg.of("Sign with the meeting secretary's identity."),
+    )
     if issuing_root(identity.certificate, trust_roots) is None:
         raise KitBuildError(
             Msg.of("The secretary's certificate was not issued by the meeting's trust roots."),

@@ -10,14 +10,15 @@ tied to the one kit (meeting, roster, rubric, packages) its author worked from.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
-from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.domain.ids import ID_PATTERN, UUID_PATTERN
+from app.formats.canonical_json import dumps_canonical
+from app.formats.fields import sha256_hex
+from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import Msg
 from app.kit.errors import KitManifestError, KitVersionError
 from app.package.zipcheck import ZipDirectory
@@ -51,10 +52,6 @@ MEMBER_LIMITS: Final = {
     MEETING_KEY_NAME: 64 * 1024,
 }
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _MAX_SIZE = 0xFFFFFFFF
 
 
@@ -96,18 +93,12 @@ def package_application_id(name: str) -> str | None:
     if not (name.startswith(PACKAGE_PREFIX) and name.endswith(PACKAGE_SUFFIX)):
         return None
     ident = name[len(PACKAGE_PREFIX) : -len(PACKAGE_SUFFIX)]
-    return ident if _ID.fullmatch(ident) else None
+    return ident if ID_PATTERN.fullmatch(ident) else None
 
 
 def kit_hash(manifest_data: bytes) -> str:
     """The kit hash: SHA-256 (hex) of the exact ``manifest.json`` bytes."""
     return hashlib.sha256(manifest_data).hexdigest()
-
-
-def format_time(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("the time must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def manifest_document(manifest: KitManifest) -> dict[str, Any]:
@@ -129,57 +120,30 @@ def manifest_bytes(manifest: KitManifest) -> bytes:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _bad(field: str, reason: str) -> KitManifestError:
-    return KitManifestError(
-        Msg.of("the field {field} is missing or wrong.", field=field), f"{field}: {reason}"
-    )
-
-
-def _fields(value: Any, where: str, required: Sequence[str]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _bad(where, "not an object")
-    for key in required:
-        if key not in value:
-            raise _bad(f"{where}.{key}", "required")
-    for key in value:
-        if key not in required:
-            raise _bad(f"{where}.{key}", "not part of the format")
-    return value
+_SHAPE: Final = ManifestShape(
+    format=FORMAT,
+    version=VERSION,
+    max_size=MAX_MANIFEST_SIZE,
+    error=KitManifestError,
+    version_error=KitVersionError,
+    wrong_format=lambda found: Msg.of(
+        "it is not a meeting kit manifest (format {found}).", found=found
+    ),
+)
+_bad = _SHAPE.bad
+_fields = _SHAPE.fields
 
 
 def parse_manifest(data: bytes) -> KitManifest:
     """Parse verified manifest bytes strictly; :class:`KitManifestError` on any problem."""
-    try:
-        doc = loads_strict(data, max_size=MAX_MANIFEST_SIZE)
-    except JsonFormatError as exc:
-        raise KitManifestError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
-    if not isinstance(doc, dict):
-        raise _bad("$", "not an object")
-    if doc.get("format") != FORMAT:
-        raise KitManifestError(
-            Msg.of(
-                "it is not a meeting kit manifest (format {found}).",
-                found=str(doc.get("format"))[:80],
-            ),
-            f"format {doc.get('format')!r}",
-        )
-    version = doc.get("version")
-    if version != VERSION or isinstance(version, bool):
-        raise KitVersionError(version)
-    obj = _fields(doc, "$", ("format", "version", "kit_id", "meeting_id", "created_at", "members"))
+    obj = _SHAPE.open(data, ("format", "version", "kit_id", "meeting_id", "created_at", "members"))
     kit_id = obj["kit_id"]
-    if not isinstance(kit_id, str) or not _UUID.fullmatch(kit_id):
+    if not isinstance(kit_id, str) or not UUID_PATTERN.fullmatch(kit_id):
         raise _bad("kit_id", "not a lower-case UUID")
     meeting_id = obj["meeting_id"]
-    if not isinstance(meeting_id, str) or not _ID.fullmatch(meeting_id):
+    if not isinstance(meeting_id, str) or not ID_PATTERN.fullmatch(meeting_id):
         raise _bad("meeting_id", "not a meeting identifier")
-    created = obj["created_at"]
-    if not isinstance(created, str) or not _TIME.fullmatch(created):
-        raise _bad("created_at", "not an RFC 3339 UTC time")
-    try:
-        created_at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        raise _bad("created_at", "not a real time") from None
+    created_at = _SHAPE.time(obj["created_at"], "created_at")
     return KitManifest(kit_id, meeting_id, created_at, _members(obj["members"]))
 
 
@@ -203,8 +167,7 @@ def _members(value: Any) -> tuple[KitMember, ...]:
         seen.add(name)
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= _MAX_SIZE:
             raise _bad(f"{where}.size", "not a size in bytes")
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise _bad(f"{where}.sha256", "not a lower-case SHA-256")
+        _SHAPE.check(sha256_hex, digest, f"{where}.sha256")
         members.append(KitMember(name, size, digest))
     for name in FIXED_MEMBERS:
         if name not in seen:

@@ -26,8 +26,8 @@ from app.crypto.age_file import encrypt
 from app.crypto.age_keys import Recipient, ScryptRecipient, X25519Recipient
 from app.crypto.cms import sign_detached
 from app.crypto.identity import Identity as PersonIdentity
-from app.crypto.identity import IdentityExpiredError, check_certificate_valid_at
 from app.crypto.profile import Role, role_label
+from app.crypto.signer import require_signer
 from app.domain.meeting import Application
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageBuildError, PackageFormError
@@ -181,21 +181,17 @@ def build_package(
 
 
 def _check_signer(signer: PersonIdentity, now: datetime) -> None:
-    if signer.role is not Role.ISSUER:
-        raise PackageBuildError(
-            Msg.of(
-                "Only an issuer may sign a package; this identity is a {role}.",
-                role=role_label(signer.role),
-            ),
-            Msg.of("Sign with the issuing office's identity."),
-            f"signer role {signer.role.value}",
-        )
-    try:
-        check_certificate_valid_at(signer.certificate, now)
-    except IdentityExpiredError as exc:
-        raise PackageBuildError(
-            exc.msg, exc.rec or Msg.of("Check this computer's date and time."), "signer expired"
-        ) from exc
+    require_signer(
+        signer,
+        Role.ISSUER,
+        now,
+        PackageBuildError,
+        wrong_role=Msg.of(
+            "Only an issuer may sign a package; this identity is a {role}.",
+            role=role_label(signer.role),
+        ),
+        recommendation=Msg.of("Sign with the issuing office's identity."),
+    )
 
 
 def _check_recipients(recipients: Sequence[Recipient]) -> list[X25519Recipient]:

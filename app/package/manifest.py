@@ -9,14 +9,15 @@ unknown field, then :func:`reconcile` against the checked ZIP directory.
 from __future__ import annotations
 
 import enum
-import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
-from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.domain.ids import UUID_PATTERN
+from app.formats.canonical_json import dumps_canonical
+from app.formats.fields import sha256_hex
+from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageManifestError, PackageVersionError
 from app.package.zipcheck import ZipDirectory, name_problem
@@ -32,10 +33,6 @@ MAX_MANIFEST_SIZE: Final = 1024 * 1024
 MAX_SIGNATURE_SIZE: Final = 64 * 1024
 MAX_TITLE: Final = 300
 SUMMARY_FIELDS: Final = ("id", "applicant_unit", "platform_name", "sub_domain", "sub_domain_tags")
-
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class MemberKind(enum.Enum):
@@ -80,12 +77,6 @@ def new_package_id() -> str:
     return str(uuid.uuid4())
 
 
-def format_time(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("the time must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def manifest_document(manifest: Manifest) -> dict[str, Any]:
     members: list[dict[str, Any]] = []
     for m in manifest.members:
@@ -118,24 +109,18 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _bad(field: str, reason: str) -> PackageManifestError:
-    return PackageManifestError(
-        Msg.of("the field {field} is missing or wrong.", field=field), f"{field}: {reason}"
-    )
-
-
-def _fields(
-    value: Any, where: str, required: Sequence[str], optional: Sequence[str] = ()
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _bad(where, "not an object")
-    for key in required:
-        if key not in value:
-            raise _bad(f"{where}.{key}", "required")
-    for key in value:
-        if key not in required and key not in optional:
-            raise _bad(f"{where}.{key}", "not part of the format")
-    return value
+_SHAPE: Final = ManifestShape(
+    format=FORMAT,
+    version=VERSION,
+    max_size=MAX_MANIFEST_SIZE,
+    error=PackageManifestError,
+    version_error=PackageVersionError,
+    wrong_format=lambda found: Msg.of(
+        "it is not a package manifest (format {found}).", found=found
+    ),
+)
+_bad = _SHAPE.bad
+_fields = _SHAPE.fields
 
 
 def _string(value: Any, where: str, limit: int = MAX_TITLE) -> str:
@@ -153,35 +138,13 @@ def _text(value: Any, where: str) -> LocalizedText:
 
 def parse_manifest(data: bytes) -> Manifest:
     """Parse verified manifest bytes strictly; :class:`PackageManifestError` on any problem."""
-    try:
-        doc = loads_strict(data, max_size=MAX_MANIFEST_SIZE)
-    except JsonFormatError as exc:
-        raise PackageManifestError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
-    if not isinstance(doc, dict):
-        raise _bad("$", "not an object")
-    if doc.get("format") != FORMAT:
-        raise PackageManifestError(
-            Msg.of(
-                "it is not a package manifest (format {found}).", found=str(doc.get("format"))[:80]
-            ),
-            f"format {doc.get('format')!r}",
-        )
-    version = doc.get("version")
-    if version != VERSION or isinstance(version, bool):
-        raise PackageVersionError(version)
-    obj = _fields(
-        doc, "$", ("format", "version", "package_id", "created_at", "application", "members")
+    obj = _SHAPE.open(
+        data, ("format", "version", "package_id", "created_at", "application", "members")
     )
     package_id = obj["package_id"]
-    if not isinstance(package_id, str) or not _UUID.fullmatch(package_id):
+    if not isinstance(package_id, str) or not UUID_PATTERN.fullmatch(package_id):
         raise _bad("package_id", "not a lower-case UUID")
-    created = obj["created_at"]
-    if not isinstance(created, str) or not _TIME.fullmatch(created):
-        raise _bad("created_at", "not an RFC 3339 UTC time")
-    try:
-        created_at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        raise _bad("created_at", "not a real time") from None
+    created_at = _SHAPE.time(obj["created_at"], "created_at")
     application = _summary(obj["application"])
     members = _members(obj["members"])
     return Manifest(package_id, created_at, application, members)
@@ -229,8 +192,7 @@ def _members(value: Any) -> tuple[ManifestMember, ...]:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise _bad(f"{where}.size", "not a size")
         digest = obj["sha256"]
-        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise _bad(f"{where}.sha256", "not 64 lower-case hex digits")
+        _SHAPE.check(sha256_hex, digest, f"{where}.sha256")
         title = media = None
         if kind is MemberKind.ATTACHMENT:
             title = _text(obj["title"], f"{where}.title")

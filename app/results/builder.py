@@ -23,8 +23,9 @@ from cryptography import x509
 
 from app.consolidation import ConsolidationInputError, RuleError, consolidate, result_to_document
 from app.crypto.cms import sign_detached
-from app.crypto.identity import Identity, IdentityExpiredError
+from app.crypto.identity import Identity
 from app.crypto.profile import Role, role_label
+from app.crypto.signer import require_signer
 from app.domain.sheet import ConflictDeclaration, ScoreSheet
 from app.formats.atomic_file import atomic_write
 from app.i18n import Msg
@@ -192,21 +193,17 @@ def missing_pairs(bundle: BundleInput) -> list[Gap]:
 
 
 def _check_secretary(secretary: Identity, now: datetime) -> None:
-    if secretary.role is not Role.SECRETARY:
-        raise BundleBuildError(
-            Msg.of(
-                "Only a meeting secretary may sign a result bundle; this identity is a {role}.",
-                role=role_label(secretary.role),
-            ),
-            Msg.of("Sign with the meeting secretary's identity."),
-            f"signer role {secretary.role.value}",
-        )
-    try:
-        secretary.check_valid_at(now)
-    except IdentityExpiredError as exc:
-        raise BundleBuildError(
-            exc.msg, exc.rec or Msg.of("Check this computer's date and time."), "signer expired"
-        ) from exc
+    require_signer(
+        secretary,
+        Role.SECRETARY,
+        now,
+        BundleBuildError,
+        wrong_role=Msg.of(
+            "Only a meeting secretary may sign a result bundle; this identity is a {role}.",
+            role=role_label(secretary.role),
+        ),
+        recommendation=Msg.of("Sign with the meeting secretary's identity."),
+    )
 
 
 def _check_numbers(bundle: BundleInput) -> None:

@@ -13,13 +13,16 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
-from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.domain.ids import SIGNED_ID_PATTERN
+from app.formats.canonical_json import dumps_canonical
+from app.formats.signed_manifest import ManifestShape, format_time
 from app.i18n import Msg
 from app.package.zipcheck import ZipDirectory
 from app.results.errors import BundleManifestError, BundleVersionError
+from app.sheets import codec
 
 FORMAT: Final = "review-desk/result-bundle"
 VERSION: Final = 1
@@ -36,14 +39,11 @@ MAX_MANIFEST_SIZE: Final = 8 * 1024 * 1024
 MAX_SIGNATURE_SIZE: Final = 64 * 1024
 MAX_ENTRIES: Final = 65_535
 
-_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}"
+_ID = SIGNED_ID_PATTERN.pattern
 _NUMBER = r"[1-9][0-9]{0,6}"
 _SHEET = re.compile(rf"sheets/({_ID})/({_ID})-r({_NUMBER})-v({_NUMBER})\.json")
 _RECUSAL = re.compile(rf"recusals/({_ID})/({_ID})-r({_NUMBER})\.json")
 _OPINION = re.compile(rf"opinions/({_ID})-r({_NUMBER})\.json")
-_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_FINGERPRINT = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}")
 _FIELDS: Final = (
     "format",
     "version",
@@ -128,12 +128,6 @@ class Manifest:
     members: tuple[ManifestMember, ...]
 
 
-def format_time(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("the time must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def manifest_bytes(manifest: Manifest) -> bytes:
     """The canonical bytes that are signed and stored."""
     return dumps_canonical(
@@ -159,56 +153,24 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _bad(field: str, reason: str) -> BundleManifestError:
-    return BundleManifestError(
-        Msg.of("the field {field} is missing or wrong.", field=field[:80]), f"{field}: {reason}"
-    )
-
-
-def _fields(value: Any, where: str, names: Sequence[str]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _bad(where, "not an object")
-    for key in names:
-        if key not in value:
-            raise _bad(f"{where}.{key}", "required")
-    for key in value:
-        if key not in names:
-            raise _bad(f"{where}.{key}", "not part of the format")
-    return value
-
-
-def _int(value: Any, where: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise _bad(where, f"not an integer in {low}..{high}")
-    return value
-
-
-def _match(value: Any, where: str, pattern: re.Pattern[str]) -> str:
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise _bad(where, "malformed")
-    return value
+_SHAPE: Final = ManifestShape(
+    format=FORMAT,
+    version=VERSION,
+    max_size=MAX_MANIFEST_SIZE,
+    error=BundleManifestError,
+    version_error=BundleVersionError,
+    wrong_format=lambda found: Msg.of(
+        "it is not a result-bundle manifest (format {found}).", found=found
+    ),
+    max_depth=4,
+)
+_bad = _SHAPE.bad
+_fields = _SHAPE.fields
 
 
 def parse_manifest(data: bytes) -> Manifest:
     """Parse verified manifest bytes strictly; :class:`BundleManifestError` on any problem."""
-    try:
-        doc = loads_strict(data, max_size=MAX_MANIFEST_SIZE, max_depth=4)
-    except JsonFormatError as exc:
-        raise BundleManifestError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
-    if not isinstance(doc, dict):
-        raise _bad("$", "not an object")
-    if doc.get("format") != FORMAT:
-        raise BundleManifestError(
-            Msg.of(
-                "it is not a result-bundle manifest (format {found}).",
-                found=str(doc.get("format"))[:80],
-            ),
-            f"format {str(doc.get('format'))[:80]!r}",
-        )
-    version = doc.get("version")
-    if version != VERSION or isinstance(version, bool):
-        raise BundleVersionError(version)
-    obj = _fields(doc, "$", _FIELDS)
+    obj = _SHAPE.open(data, _FIELDS)
     bundle_version = obj["bundle_version"]
     if type(bundle_version) is not int or not 1 <= bundle_version <= MAX_BUNDLE_VERSION:
         raise BundleManifestError(
@@ -219,27 +181,19 @@ def parse_manifest(data: bytes) -> Manifest:
             ),
             f"bundle_version {str(bundle_version)[:40]} out of range",
         )
-    created = _match(obj["created_at"], "created_at", _TIME)
-    try:
-        created_at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        raise _bad("created_at", "not a real time") from None
-    if not isinstance(obj["is_demo"], bool):
-        raise _bad("is_demo", "not a boolean")
-    meeting_id = obj["meeting_id"]
-    if not isinstance(meeting_id, str) or not re.fullmatch(_ID, meeting_id):
-        raise _bad("meeting_id", "not an identifier")
+    created_at = _SHAPE.time(obj["created_at"], "created_at")
+    check = _SHAPE.check
     return Manifest(
-        meeting_id=meeting_id,
-        kit_hash=_match(obj["kit_hash"], "kit_hash", _SHA256),
-        round=_int(obj["round"], "round", 1, MAX_ROUND),
+        meeting_id=check(codec.identifier, obj["meeting_id"], "meeting_id"),
+        kit_hash=check(codec.kit_hash, obj["kit_hash"], "kit_hash"),
+        round=check(codec.whole, obj["round"], "round", 1, MAX_ROUND),
         bundle_version=bundle_version,
         created_at=created_at,
-        is_demo=obj["is_demo"],
-        secretary_fingerprint=_match(
-            obj["secretary_fingerprint"], "secretary_fingerprint", _FINGERPRINT
+        is_demo=check(codec.boolean, obj["is_demo"], "is_demo"),
+        secretary_fingerprint=check(
+            codec.fingerprint, obj["secretary_fingerprint"], "secretary_fingerprint"
         ),
-        results_sha256=_match(obj["results_sha256"], "results_sha256", _SHA256),
+        results_sha256=check(codec.kit_hash, obj["results_sha256"], "results_sha256"),
         members=_members(obj["members"]),
     )
 
@@ -266,8 +220,8 @@ def _members(value: Any) -> tuple[ManifestMember, ...]:
         members.append(
             ManifestMember(
                 name=name,
-                size=_int(obj["size"], f"{where}.size", 0, 2**32 - 2),
-                sha256=_match(obj["sha256"], f"{where}.sha256", _SHA256),
+                size=_SHAPE.check(codec.whole, obj["size"], f"{where}.size", 0, 2**32 - 2),
+                sha256=_SHAPE.check(codec.kit_hash, obj["sha256"], f"{where}.sha256"),
                 kind=kind,
             )
         )

@@ -18,6 +18,7 @@ from typing import Final
 from app.crypto import cms
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
+from app.crypto.signer import require_signer
 from app.domain.meeting import Expert
 from app.domain.sheet import PanelOpinion
 from app.formats.canonical_json import dumps_canonical
@@ -66,12 +67,16 @@ def sign_panel_opinion(
     opinion: PanelOpinion, kit_hash: str, chair: Expert, identity: Identity, now: dt.datetime
 ) -> SignedDocument:
     """The chair's approval of ``opinion`` (for tools and tests; the workspace has its own)."""
-    if identity.role is not Role.EXPERT:
-        raise BundleBuildError(
-            Msg.of("Only the panel chair's expert identity can approve an opinion."),
-            Msg.of("Ask the panel chair to approve the opinion with their own identity."),
-            f"signer role {identity.role.value}",
-        )
-    identity.check_valid_at(now)
+    require_signer(
+        identity,
+        Role.EXPERT,
+        now,
+        BundleBuildError,
+        wrong_role=Msg.of("Only the panel chair's expert identity can approve an opinion."),
+        recommendation=Msg.of(
+            "Ask the panel chair to approve the opinion with their own identity."
+        ),
+        wrap_expiry=False,
+    )
     data = panel_opinion_bytes(opinion, kit_hash, chair)
     return SignedDocument(data, cms.sign_detached(data, identity))

@@ -32,6 +32,7 @@ from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
+from app.crypto.report import Check, VerificationReport
 from app.domain.meeting import Meeting
 from app.formats.canonical_json import JsonFormatError, dumps_canonical
 from app.i18n import Msg
@@ -128,15 +129,23 @@ def verify_bundle(
 
 
 @dataclass(frozen=True)
-class StageOutcome:
-    stage: Stage
-    passed: bool | None
-    """``True`` passed, ``False`` refused here, ``None`` not reached."""
+class StageOutcome(Check):
+    """One stage as a named check: ``name`` is the stage's value, ``message`` its label, and
+    ``passed`` ``True`` passed, ``False`` refused here, ``None`` not reached."""
+
+    @classmethod
+    def of(cls, stage: Stage, passed: bool | None) -> StageOutcome:
+        return cls(stage.value, passed, stage.label)
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(self.name)
 
 
 @dataclass(frozen=True)
-class BundleInspection:
-    """Every stage's outcome, for display. ``problem`` is what verification raises."""
+class BundleInspection(VerificationReport):
+    """Every stage's outcome, for display. ``problem`` is what verification raises; the
+    stages are the report's named checks."""
 
     stages: tuple[StageOutcome, ...]
     problem: BundleError | None
@@ -148,8 +157,12 @@ class BundleInspection:
     secretary: SignerInfo | None
     verified: VerifiedBundle | None
 
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return self.stages
+
     def _passed(self, stage: Stage) -> bool:
-        return any(s.stage is stage and s.passed for s in self.stages)
+        return self.passed(stage.value)
 
     @property
     def ok(self) -> bool:
@@ -196,10 +209,10 @@ def inspect_bundle(
     reached = True
     for stage in Stage:
         if stage is failed:
-            outcomes.append(StageOutcome(stage, False))
+            outcomes.append(StageOutcome.of(stage, False))
             reached = False
         else:
-            outcomes.append(StageOutcome(stage, True if reached else None))
+            outcomes.append(StageOutcome.of(stage, True if reached else None))
     manifest = reader.manifest
     return BundleInspection(
         stages=tuple(outcomes),

@@ -174,8 +174,7 @@ def parse_results(data: bytes) -> Results:
         kit_hash = codec.kit_hash(doc["kit_hash"], "kit_hash")
         round_ = codec.whole(doc["round"], "round", 1, 99)
         bundle_version = codec.whole(doc["bundle_version"], "bundle_version", 1, 1_000_000)
-        if not isinstance(doc["is_demo"], bool):
-            raise codec.FieldError("is_demo", Msg.of("must be true or false."))
+        codec.boolean(doc["is_demo"], "is_demo")
         if not isinstance(doc["result"], dict):
             raise codec.FieldError("result", Msg.of("must be a JSON object."))
     except codec.FieldError as exc:

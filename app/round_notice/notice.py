@@ -25,6 +25,7 @@ from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, fingerprint
+from app.crypto.signer import require_signer
 from app.domain.meeting import Meeting
 from app.domain.signed import SignedDocument
 from app.formats.atomic_file import atomic_write
@@ -132,17 +133,23 @@ def sign_round_notice(notice: RoundNotice, identity: Identity, now: dt.datetime)
     """Sign ``notice`` as the secretary; :class:`RoundNoticeSigningError` for an identity
     that is not a secretary's, not valid at ``now`` or not the one the notice names, and for
     a notice a reader would refuse as malformed."""
-    if identity.role is not Role.SECRETARY:
-        raise RoundNoticeSigningError(Msg.of("only the meeting secretary signs a round notice."))
-    identity.check_valid_at(now)
-    if notice.secretary_fingerprint != identity.fingerprint:
-        raise RoundNoticeSigningError(
-            Msg.of(
-                "the notice names the secretary {named}, but the identity is {found}.",
-                named=notice.secretary_fingerprint,
-                found=identity.fingerprint,
-            )
-        )
+    require_signer(
+        identity,
+        Role.SECRETARY,
+        now,
+        lambda reason, _rec, _detail: RoundNoticeSigningError(reason),
+        wrong_role=Msg.of("only the meeting secretary signs a round notice."),
+        recommendation=Msg.of(
+            "Sign in with the meeting secretary's own identity and open the round first."
+        ),
+        expected_fingerprint=notice.secretary_fingerprint,
+        not_expected=Msg.of(
+            "the notice names the secretary {named}, but the identity is {found}.",
+            named=notice.secretary_fingerprint,
+            found=identity.fingerprint,
+        ),
+        wrap_expiry=False,
+    )
     document = encode_notice(notice)
     try:
         decode_notice(document)

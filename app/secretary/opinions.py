@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from cryptography import x509
 
@@ -22,21 +22,19 @@ from app.crypto import cms
 from app.crypto.cms import SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
+from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId, ExpertId, FactorKey
 from app.domain.meeting import Application, Expert
 from app.domain.sheet import PanelOpinion, Recommendation
 from app.errors import NotFoundError, ValidationError
-from app.formats.canonical_json import dumps_canonical
 from app.i18n import Msg
+from app.results.opinions import panel_opinion_bytes
 from app.secretary.errors import SetupIncompleteError
 from app.secretary.model import OpinionApproval, PanelOpinionView, SecretarySetup
 from app.secretary.ports import SecretaryReader, SecretaryStore
 from app.secretary.rounds import consolidate_round
 from app.sheets import SignedDocument
-from app.sheets.codec import encode_time
 
-FORMAT: Final = "review-desk/panel-opinion"
-VERSION: Final = 1
 TEXT_LIMIT: Final = 20_000
 
 
@@ -195,21 +193,24 @@ def approve_panel_opinion(
     meeting = ws.meeting(setup.header.meeting_id)
     head = meeting.chair
     assert head is not None  # the kit requires a chair
-    if (
-        chair.role is not Role.EXPERT
-        or normalize_fingerprint(head.fingerprint) != chair.fingerprint
-    ):
-        raise ValidationError(
-            Msg.of(
-                "Only the panel chair {name} ({fingerprint}) can approve the opinion; this "
-                "identity is {found}.",
-                name=head.name,
-                fingerprint=head.fingerprint,
-                found=chair.fingerprint,
-            ),
-            Msg.of("Ask the chair to unlock their own identity."),
-        )
-    chair.check_valid_at(now)
+    not_the_chair = Msg.of(
+        "Only the panel chair {name} ({fingerprint}) can approve the opinion; this "
+        "identity is {found}.",
+        name=head.name,
+        fingerprint=head.fingerprint,
+        found=chair.fingerprint,
+    )
+    require_signer(
+        chair,
+        Role.EXPERT,
+        now,
+        lambda message, rec, _detail: ValidationError(message, rec),
+        wrong_role=not_the_chair,
+        recommendation=Msg.of("Ask the chair to unlock their own identity."),
+        expected_fingerprint=head.fingerprint or "",
+        not_expected=not_the_chair,
+        wrap_expiry=False,
+    )
     current = panel_opinion(ws, application_id, number)
     if current is None:
         raise NotFoundError(
@@ -226,27 +227,9 @@ def approve_panel_opinion(
     return PanelOpinionView(approved, approval)
 
 
-def panel_opinion_document(opinion: PanelOpinion, kit_hash: str, chair: Expert) -> bytes:
-    """The canonical bytes the chair signs (format ``review-desk/panel-opinion`` v1)."""
-    if opinion.approved_at is None:
-        raise ValueError("only an opinion being approved has a signed document")
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "version": VERSION,
-        "document_type": "panel-opinion",
-        "meeting_id": opinion.meeting_id,
-        "kit_hash": kit_hash,
-        "application_id": opinion.application_id,
-        "round": opinion.round,
-        "opinion": opinion.opinion,
-        "recommendation": opinion.recommendation.value,
-        "minority_opinion": opinion.minority_opinion,
-        "chair_id": chair.id,
-        "chair_fingerprint": normalize_fingerprint(chair.fingerprint) or chair.fingerprint,
-        "signer_role": "chair",
-        "approved_at": encode_time(opinion.approved_at),
-    }
-    return dumps_canonical(doc)
+panel_opinion_document = panel_opinion_bytes
+"""The canonical bytes the chair signs (format ``review-desk/panel-opinion`` v1); the one
+encoder is :func:`app.results.opinions.panel_opinion_bytes`, which the bundle reader checks."""
 
 
 def verify_approval(

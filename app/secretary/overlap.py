@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from app.domain.ids import ApplicationId
+from app.domain.ids import ID_PATTERN, ApplicationId
 from app.domain.meeting import Application
 from app.errors import ValidationError
 from app.formats.canonical_json import JsonFormatError, loads_strict
@@ -27,7 +27,6 @@ from app.secretary.setup import current_meeting
 
 APPROVED_PLATFORMS: Final = RESOURCES / "approved_platforms.json"
 FORMAT: Final = "review-desk/approved-platforms"
-_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _TAG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 _MAX_SIZE: Final = 4 * 1024 * 1024
 
@@ -146,7 +145,7 @@ def load_approved_platforms(path: Path | None = None) -> tuple[ApprovedPlatform,
         where = f"platforms[{i}]"
         obj = _object(item, where, {"id", "name", "approved_year", "sub_domain_tags"})
         pid = obj["id"]
-        if not isinstance(pid, str) or not _ID.fullmatch(pid) or pid in seen:
+        if not isinstance(pid, str) or not ID_PATTERN.fullmatch(pid) or pid in seen:
             raise PlatformListError(f"{where}.id", Msg.of("must be a new lower-case identifier."))
         seen.add(pid)
         year = obj["approved_year"]

@@ -24,6 +24,7 @@ from app.consolidation.errors import RuleError
 from app.consolidation.rule import TOTAL, ConsolidationRule, check_rule_for_rubric
 from app.crypto.identity import Identity, check_certificate_valid_at
 from app.crypto.profile import Role, certificate_role, common_name, fingerprint, organisation
+from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId, ExpertId
 from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole, Meeting
 from app.domain.rubric import Rubric
@@ -128,12 +129,15 @@ def open_workspace(stores: SecretaryStores, folder: Path) -> SecretaryStore:
 def check_secretary_identity(
     identity: Identity, trust_roots: Sequence[x509.Certificate], now: dt.datetime
 ) -> None:
-    if identity.role is not Role.SECRETARY:
-        raise ValidationError(
-            Msg.of("This identity is not a meeting secretary's."),
-            Msg.of("Unlock the identity file issued to you with the secretary role."),
-        )
-    identity.check_valid_at(now)
+    require_signer(
+        identity,
+        Role.SECRETARY,
+        now,
+        lambda message, rec, _detail: ValidationError(message, rec),
+        wrong_role=Msg.of("This identity is not a meeting secretary's."),
+        recommendation=Msg.of("Unlock the identity file issued to you with the secretary role."),
+        wrap_expiry=False,
+    )
     if not any(_issued_by(identity.certificate, root) for root in trust_roots):
         raise ValidationError(
             Msg.of("The secretary's certificate is not issued by the meeting's trust roots."),

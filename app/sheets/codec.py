@@ -4,7 +4,9 @@ Each value has exactly one accepted spelling (times, scores, base64), so that a 
 reader accepts is the document the writer would have produced for the same values: nothing
 two programs could read differently, and nothing a forwarder could re-spell without breaking
 the signature. Readers here raise :class:`FieldError` with a JSON path; the callers turn it
-into the error class of their stage.
+into the error class of their stage. The checks every format shares (objects, identifiers,
+whole numbers, texts, choices, lists) live in :mod:`app.formats.fields` and are re-exported
+here; this module adds the sheet-v1 spellings (times, scores, hashes, base64).
 """
 
 from __future__ import annotations
@@ -13,31 +15,34 @@ import base64
 import binascii
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from app.formats.fields import FieldError as FieldError
+from app.formats.fields import array as array
+from app.formats.fields import boolean as boolean
+from app.formats.fields import choice as choice
+from app.formats.fields import exact as exact
+from app.formats.fields import fields as fields
+from app.formats.fields import identifier as identifier
+from app.formats.fields import member_path as _at
+from app.formats.fields import sha256_hex
+from app.formats.fields import text as text
+from app.formats.fields import whole as whole
 from app.i18n import Msg
 
 MAX_ROUND: Final = 99
 MAX_SHEET_VERSION: Final = 999
 
-_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
-_KIT_HASH: Final = re.compile(r"[0-9a-f]{64}")
 _FINGERPRINT: Final = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}")
 _SCORE: Final = re.compile(r"(?:0|[1-9][0-9]{0,5})(?:\.[0-9]{0,3}[1-9])?")
 _TIME: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
 _BASE64: Final = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class FieldError(Exception):
-    """A member that breaks the format; ``path`` such as ``items[3].document``."""
-
-    def __init__(self, path: str, reason: Msg) -> None:
-        super().__init__(f"{path}: {reason.in_language('en')}")
-        self.path = path
-        self.reason = reason
+kit_hash = sha256_hex
+"""The meeting kit hash: SHA-256 of the kit manifest, 64 lower-case hexadecimal digits."""
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -69,76 +74,10 @@ def encode_base64(data: bytes) -> str:
 # --- reading ------------------------------------------------------------------------------
 
 
-def fields(
-    value: Any, path: str, members: Collection[str], optional: Collection[str] = ()
-) -> dict[str, Any]:
-    """The object at ``path`` with exactly ``members`` (plus any of ``optional``)."""
-    if not isinstance(value, dict):
-        raise FieldError(path, Msg.of("must be a JSON object."))
-    for key in members:
-        if key not in value:
-            raise FieldError(_at(path, key), Msg.of("this member is required."))
-    for key in value:
-        if key not in members and key not in optional:
-            raise FieldError(_at(path, key), Msg.of("this member is not part of the format."))
-    return value
-
-
-def identifier(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
-        raise FieldError(path, Msg.of("must be an identifier (letters, digits, “_.:-”)."))
-    return value
-
-
-def kit_hash(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _KIT_HASH.fullmatch(value):
-        raise FieldError(path, Msg.of("must be 64 lower-case hexadecimal digits."))
-    return value
-
-
 def fingerprint(value: Any, path: str) -> str:
     if not isinstance(value, str) or not _FINGERPRINT.fullmatch(value):
         raise FieldError(path, Msg.of("must be a certificate fingerprint such as K3QF-9ZPA-…."))
     return value
-
-
-def whole(value: Any, path: str, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise FieldError(
-            path,
-            Msg.of(
-                "must be a whole number from {minimum} to {maximum}.",
-                minimum=minimum,
-                maximum=maximum,
-            ),
-        )
-    return value
-
-
-def text(value: Any, path: str, limit: int, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise FieldError(path, Msg.of("must be a text."))
-    if len(value) > limit:
-        raise FieldError(path, Msg.of("is longer than {limit} characters.", limit=limit))
-    if _CONTROL.search(value):
-        raise FieldError(path, Msg.of("contains a control character."))
-    if required and not value.strip():
-        raise FieldError(path, Msg.of("must not be empty."))
-    return value
-
-
-def choice(value: Any, path: str, allowed: Collection[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise FieldError(
-            path, Msg.of("must be one of: {allowed}.", allowed=", ".join(sorted(allowed)))
-        )
-    return value
-
-
-def exact(value: Any, path: str, expected: str) -> str:
-    if value != expected:
-        raise FieldError(path, Msg.of("must be “{expected}”.", expected=expected))
-    return expected
 
 
 def score(value: Any, path: str) -> Decimal:
@@ -178,14 +117,6 @@ def base64_bytes(value: Any, path: str, limit: int) -> bytes:
     return data
 
 
-def array(value: Any, path: str, limit: int) -> list[Any]:
-    if not isinstance(value, list):
-        raise FieldError(path, Msg.of("must be a list."))
-    if len(value) > limit:
-        raise FieldError(path, Msg.of("has more than {limit} entries.", limit=limit))
-    return value
-
-
 def version_marker(doc: Any, path: str, expected_format: str) -> Mapping[str, Any]:
     """Check ``format`` and ``version`` before anything else; raise :class:`VersionError`."""
     if not isinstance(doc, dict):
@@ -218,7 +149,3 @@ class VersionError(FieldError):
             ),
         )
         self.version = version
-
-
-def _at(path: str, key: str) -> str:
-    return key if path == "$" else f"{path}.{key}"

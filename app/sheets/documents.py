@@ -24,6 +24,7 @@ from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
+from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId, CriterionKey, ExpertId, FactorKey, MeetingId, SheetId
 from app.domain.meeting import Expert
 from app.domain.rubric import Rubric
@@ -191,20 +192,24 @@ def sign_recusal(
 
 def check_signer(identity: Identity, context: SheetContext, now: dt.datetime) -> None:
     """The identity is an expert's, valid at ``now``, and the one the roster records."""
-    if identity.role is not Role.EXPERT:
-        raise SheetSigningError(Msg.of("only an identity with the expert role signs sheets."))
-    identity.check_valid_at(now)
-    rostered = normalize_fingerprint(context.expert.fingerprint)
-    if rostered != identity.fingerprint:
-        raise SheetSigningError(
-            Msg.of(
-                "your certificate {found} is not the one the roster records for {name} "
-                "({expected}).",
-                found=identity.fingerprint,
-                name=context.expert.name,
-                expected=context.expert.fingerprint or "—",
-            )
-        )
+    require_signer(
+        identity,
+        Role.EXPERT,
+        now,
+        lambda reason, _rec, _detail: SheetSigningError(reason),
+        wrong_role=Msg.of("only an identity with the expert role signs sheets."),
+        recommendation=Msg.of(
+            "Check that you are logged in with your own identity for this meeting."
+        ),
+        expected_fingerprint=context.expert.fingerprint or "",
+        not_expected=Msg.of(
+            "your certificate {found} is not the one the roster records for {name} ({expected}).",
+            found=identity.fingerprint,
+            name=context.expert.name,
+            expected=context.expert.fingerprint or "—",
+        ),
+        wrap_expiry=False,
+    )
 
 
 def _check_subject(meeting_id: str, expert_id: str, context: SheetContext) -> None:

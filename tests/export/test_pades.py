@@ -71,6 +71,7 @@ def test_our_policy_and_pyhanko_accept_the_genuine_report(
     )
     assert (secretary.coverage, secretary.modification_level) == ("ENTIRE_FILE", "NONE")
     assert all(s.intact and s.valid and s.trusted for s in result.signatures)
+    assert result.ok and result.refused == () and all(s.ok for s in result.signatures)
     verify_report(signed[1], [signers.root])
 
 
@@ -88,6 +89,9 @@ def test_expected_fingerprints_are_enforced(signed: tuple[bytes, bytes], signers
         signed[1], [signers.root], chair_fingerprint=fingerprint(signers.other_expert.certificate)
     )
     assert Problem.FINGERPRINT in bad.problems
+    assert not bad.ok and bad.check(Problem.FINGERPRINT.value).passed is False
+    message = bad.check(Problem.FINGERPRINT.value).message
+    assert message is not None and message.in_language("en") == Problem.FINGERPRINT.label
 
 
 def _refused(pdf: bytes, signers: Signers, *expected: Problem) -> None:

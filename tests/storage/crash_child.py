@@ -32,10 +32,14 @@ def main(argv: list[str]) -> None:
         repo = ExpertWorkspace(ws, DraftCipher(bytes.fromhex(argv[2]), MEETING, EXPERT))
     while True:
         if i % 2 == 0:
-            scoring.add_note(repo, utc_now, "e1", MEETING, EXPERT, APP, NoteKind.NOTE, f"edit {i}")
+            scoring.add_note(
+                scoring.SheetRef(repo, utc_now, "e1", MEETING, EXPERT, APP),
+                NoteKind.NOTE,
+                f"edit {i}",
+            )
         else:
             scoring.set_factor_comment(
-                repo, utc_now, "e1", MEETING, EXPERT, APP, FACTOR, f"edit {i}"
+                scoring.SheetRef(repo, utc_now, "e1", MEETING, EXPERT, APP), FACTOR, f"edit {i}"
             )
         sys.stdout.write(f"{i}\n")
         sys.stdout.flush()

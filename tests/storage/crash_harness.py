@@ -68,7 +68,9 @@ def prepare(path: Path, *, sealed: bool = False) -> History:
     ws = Workspace.create(path, make_meeting(), make_rubric(), "secretary", now=Clock())
     try:
         repo = _repo(ws, history.draft_key)
-        scoring.declare_conflict(repo, Clock(), "e1", MEETING, EXPERT, APP, False, "")
+        scoring.declare_conflict(
+            scoring.SheetRef(repo, Clock(), "e1", MEETING, EXPERT, APP), False, ""
+        )
     finally:
         ws.close()
     return history

@@ -40,11 +40,11 @@ def _tamper(path: Path, *statements: str) -> None:
 @pytest.fixture
 def busy_workspace(workspace: Workspace, clock: Clock) -> Workspace:
     """A workspace with a dozen audited changes."""
-    args = (workspace, clock, "e1", MEETING, EXPERT, APP)
-    scoring.declare_conflict(*args, False, "")
+    args = scoring.SheetRef(workspace, clock, "e1", MEETING, EXPERT, APP)
+    scoring.declare_conflict(args, False, "")
     for i in range(4):
-        scoring.add_note(*args, NoteKind.NOTE, f"note {i}")
-        scoring.set_factor_score(*args, FactorKey("concept"), Decimal(10 + i))
+        scoring.add_note(args, NoteKind.NOTE, f"note {i}")
+        scoring.set_factor_score(args, FactorKey("concept"), Decimal(10 + i))
     return workspace
 
 
@@ -170,7 +170,9 @@ def test_truncation_shows_when_the_data_outlives_its_entry(
 def test_truncation_with_its_data_needs_a_checkpoint(
     busy_workspace: Workspace, ws_path: Path, clock: Clock
 ) -> None:
-    scoring.add_note(busy_workspace, clock, "e1", MEETING, EXPERT, APP, NoteKind.NOTE, "last")
+    scoring.add_note(
+        scoring.SheetRef(busy_workspace, clock, "e1", MEETING, EXPERT, APP), NoteKind.NOTE, "last"
+    )
     head = busy_workspace.audit_head()
     busy_workspace.close()
     assert verify_file(ws_path, head).ok

@@ -99,15 +99,15 @@ def test_the_database_refuses_changes_to_a_submitted_sheet(
     workspace: Workspace, ws_path: Path, clock: Clock
 ) -> None:
     """Backstop triggers behind the repository's own check."""
-    args = (workspace, clock, "e1", MEETING, EXPERT, APP)
-    scoring.declare_conflict(*args, False, "")
+    args = scoring.SheetRef(workspace, clock, "e1", MEETING, EXPERT, APP)
+    scoring.declare_conflict(args, False, "")
     for key in ("eligible", "unique"):
-        scoring.record_criterion(*args, CriterionKey(key), CriterionVerdict.MET)
+        scoring.record_criterion(args, CriterionKey(key), CriterionVerdict.MET)
     for key in ("concept", "capability", "feasibility", "results"):
-        scoring.set_factor_score(*args, FactorKey(key), Decimal("20"))
-    scoring.set_opinion(*args, "ok")
-    scoring.set_recommendation(*args, Recommendation.RECOMMEND)
-    sheet = scoring.submit(*args)
+        scoring.set_factor_score(args, FactorKey(key), Decimal("20"))
+    scoring.set_opinion(args, "ok")
+    scoring.set_recommendation(args, Recommendation.RECOMMEND)
+    sheet = scoring.submit(args)
     with pytest.raises(SheetLockedError), workspace.transaction("x", clock()):
         workspace.save_draft(sheet, "sheet.edit")
     raw = sqlite3.connect(ws_path)

@@ -1,10 +1,10 @@
 """Review and sign: the whole sheet read-only, what still stops it, and signing.
 
 Clicking a problem jumps to its field. Signing asks for the passphrase again (the identity
-file is unlocked anew on a worker, proving the expert is present), then submits the sheet
-and signs it inside the same transaction (``on_frozen``), so a sheet is never submitted
-unsigned. A submitted sheet is read-only; "Start a new version" opens a new draft of the same
-round and keeps the signed version.
+file is unlocked anew on a worker, proving the expert is present), then calls the one
+sign-and-submit use case (:func:`app.expert.submit.sign_and_submit`), which submits and signs
+in one transaction, so a sheet is never submitted unsigned. A submitted sheet is read-only;
+"Start a new version" opens a new draft of the same round and keeps the signed version.
 
 The versions list shows every version of the sheet - earlier rounds and superseded versions
 are history, kept signed and read-only; choosing one shows it in the summary.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from cryptography import x509
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,14 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.crypto.identity import Identity, load_identity
+from app.crypto.identity import Identity
 from app.domain.meeting import Application
 from app.domain.rubric import Rubric
 from app.domain.rules import total_points
 from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
-from app.expert.session import session_for
-from app.expert.signing import SignedStore, handover_for, signer
+from app.expert.submit import sign_and_submit, unlock_to_sign
 from app.i18n import _, current_language
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -265,16 +265,10 @@ class ReviewPage(ExpertPage):
         except UserFacingError as exc:
             show_error(self, exc, ctx.dialogs)
             return
-        meeting, at = ctx.desk.meeting, self.now()
-        expected = ctx.session.fingerprint
+        meeting, expert, at = ctx.desk.meeting, ctx.desk.expert, self.now()
 
         def unlock_again(_progress: object) -> Identity:
-            identity = load_identity(data, passphrase)
-            identity.check_valid_at(at)
-            session = session_for(meeting, identity, at)
-            if session.fingerprint != expected:
-                raise_not_same()
-            return identity
+            return unlock_to_sign(meeting, expert, data, passphrase, at)
 
         self.task = (
             BackgroundTask(self, unlock_again, dialogs=ctx.dialogs)
@@ -288,25 +282,18 @@ class ReviewPage(ExpertPage):
         self.task = None
         show_error(self, exc, self.ctx.dialogs)
 
-    def _submit(self, identity: Identity, secretary: object, at: dt.datetime) -> None:
-        """On the GUI thread: submit and sign in one transaction."""
+    def _submit(self, identity: Identity, secretary: x509.Certificate, at: dt.datetime) -> None:
+        """On the GUI thread (the desk's connection): sign and submit."""
         self.task = None
         app = self.application
         if app is None:
             return
         ctx = self.ctx
-        try:
-            handover = handover_for(ctx.desk, secretary, identity)  # type: ignore[arg-type]
-        except UserFacingError as exc:
-            show_error(self, exc, ctx.dialogs)
-            return
-        store = SignedStore(ctx.desk)
-        on_frozen = signer(store, handover, identity, at)
-        frozen = ctx.status.run(lambda: ctx.desk.submit(app.id, on_frozen=on_frozen))
-        if frozen is not None:
+        done = ctx.status.run(lambda: sign_and_submit(ctx.desk, app.id, identity, secretary, at))
+        if done is not None:
             self.message.setText("")
             ctx.state_changed()
-            self.signed.emit(frozen)
+            self.signed.emit(done.sheet)
 
     def new_version(self) -> None:
         app = self.application
@@ -338,13 +325,3 @@ class ReviewPage(ExpertPage):
         self.new_version_button.setAccessibleName(_("Start a new version"))
         self.problems_model.retranslate()
         self.refresh()
-
-
-def raise_not_same() -> None:
-    from app.expert.session import NotOnRosterError
-    from app.i18n import Msg
-
-    raise NotOnRosterError(
-        Msg.of("This identity is not the one you signed in with."),
-        Msg.of("Sign with the identity file you unlocked at the start."),
-    )

@@ -38,11 +38,11 @@ def db_file(tmp_path: Path) -> Path:
     path = tmp_path / "meeting.review"
     clock = Clock()
     with Workspace.create(path, make_meeting(), make_rubric(), "secretary", now=clock) as ws:
-        args = (ws, clock, "e1", MEETING, EXPERT, APP)
-        scoring.declare_conflict(*args, False, "")
+        args = scoring.SheetRef(ws, clock, "e1", MEETING, EXPERT, APP)
+        scoring.declare_conflict(args, False, "")
         for i in range(3):
-            scoring.add_note(*args, NoteKind.NOTE, f"note {i}")
-            scoring.set_factor_score(*args, FactorKey("concept"), Decimal(10 + i))
+            scoring.add_note(args, NoteKind.NOTE, f"note {i}")
+            scoring.set_factor_score(args, FactorKey("concept"), Decimal(10 + i))
     return path  # 9 entries
 
 

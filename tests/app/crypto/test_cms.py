@@ -250,6 +250,19 @@ def test_inspect_reports_each_flag(pkiset: PkiFixture, signature: bytes) -> None
     assert report.ok and report.signer is not None and report.signer.common_name == EXPERT_NAME
 
 
+def test_inspect_names_its_checks_and_the_refusing_one_says_why(
+    pkiset: PkiFixture, signature: bytes
+) -> None:
+    roots = [pkiset.ca.certificate]
+    good = cms.inspect_signature(DATA, signature, roots, roles={Role.EXPERT}, at=NOW)
+    assert [c.name for c in good.checks] == list(cms.CHECKS)
+    assert good.ok and good.refused == () and all(c.message is None for c in good.checks)
+    wrong = cms.inspect_signature(DATA, signature, roots, roles={Role.MINISTRY}, at=NOW)
+    assert not wrong.ok and [c.name for c in wrong.refused] == ["role"]
+    assert wrong.problem is not None and wrong.check("role").message == wrong.problem.msg
+    assert wrong.passed("intact") and wrong.passed("trusted") and not wrong.passed("role")
+
+
 def test_verification_needs_an_aware_time_and_a_root(pkiset: PkiFixture, signature: bytes) -> None:
     with pytest.raises(ValueError, match="timezone"):
         _verify(pkiset, signature, at=NOW.replace(tzinfo=None))

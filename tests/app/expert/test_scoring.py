@@ -31,7 +31,7 @@ from app.i18n import Msg
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, OTHER_APP, Clock, make_meeting, make_rubric
 
-Args = tuple[Workspace, Clock, str, MeetingId, ExpertId, ApplicationId]
+Args = scoring.SheetRef
 FACTORS = [FactorKey(k) for k in ("concept", "capability", "feasibility", "results")]
 CRITERIA = [CriterionKey("eligible"), CriterionKey("unique")]
 
@@ -52,13 +52,13 @@ def ws(tmp_path: Path, clock: Clock) -> Iterator[Workspace]:
 
 @pytest.fixture
 def args(ws: Workspace, clock: Clock) -> Args:
-    """The leading arguments every use case takes: repo, clock, actor, meeting, expert, app."""
-    return (ws, clock, "e1", MEETING, EXPERT, APP)
+    """What every use case takes: repo, clock, actor, meeting, expert, app (round 1)."""
+    return scoring.SheetRef(ws, clock, "e1", MEETING, EXPERT, APP)
 
 
 @pytest.fixture
 def cleared(args: Args) -> Args:
-    scoring.declare_conflict(*args, False, "")
+    scoring.declare_conflict(args, False, "")
     return args
 
 
@@ -68,11 +68,11 @@ def _count(ws: Workspace) -> int:
 
 def _fill(args: Args) -> ScoreSheet:
     for criterion in CRITERIA:
-        scoring.record_criterion(*args, criterion, CriterionVerdict.MET, "")
+        scoring.record_criterion(args, criterion, CriterionVerdict.MET, "")
     for factor in FACTORS:
-        scoring.set_factor_score(*args, factor, Decimal("20"))
-    scoring.set_opinion(*args, "Sound plan, capable unit.")
-    return scoring.set_recommendation(*args, Recommendation.RECOMMEND)
+        scoring.set_factor_score(args, factor, Decimal("20"))
+    scoring.set_opinion(args, "Sound plan, capable unit.")
+    return scoring.set_recommendation(args, Recommendation.RECOMMEND)
 
 
 # -- conflicts of interest ------------------------------------------------------------------
@@ -81,40 +81,40 @@ def _fill(args: Args) -> ScoreSheet:
 def test_scoring_before_declaring_is_refused_and_stores_nothing(ws: Workspace, args: Args) -> None:
     before = _count(ws)
     with pytest.raises(ConflictOfInterestError, match="Declare whether") as caught:
-        scoring.set_factor_score(*args, FACTORS[0], Decimal("20"))
+        scoring.set_factor_score(args, FACTORS[0], Decimal("20"))
     assert caught.value.recommendation
     with pytest.raises(ConflictOfInterestError, match="Declare whether"):
-        scoring.add_note(*args, NoteKind.NOTE, "hello")
+        scoring.add_note(args, NoteKind.NOTE, "hello")
     assert ws.sheets(MEETING, EXPERT, APP) == ()
     assert ws.notes(MEETING, EXPERT, APP) == ()
     assert _count(ws) == before
 
 
 def test_declaring_no_conflict_clears_the_expert(ws: Workspace, args: Args) -> None:
-    declaration = scoring.declare_conflict(*args, False, "")
+    declaration = scoring.declare_conflict(args, False, "")
     assert ws.conflict(MEETING, EXPERT, APP) == declaration
-    sheet = scoring.set_factor_score(*args, FACTORS[0], Decimal("20"))
+    sheet = scoring.set_factor_score(args, FACTORS[0], Decimal("20"))
     assert sheet.score_for(FACTORS[0]) is not None
 
 
 def test_a_conflict_needs_a_reason(ws: Workspace, args: Args) -> None:
     with pytest.raises(ValidationError, match="needs a reason"):
-        scoring.declare_conflict(*args, True, "   ")
+        scoring.declare_conflict(args, True, "   ")
     assert ws.conflict(MEETING, EXPERT, APP) is None
 
 
 def test_a_conflict_recuses_and_discards_the_draft(ws: Workspace, cleared: Args) -> None:
-    scoring.set_factor_score(*cleared, FACTORS[0], Decimal("20"))
+    scoring.set_factor_score(cleared, FACTORS[0], Decimal("20"))
     assert len(ws.sheets(MEETING, EXPERT, APP)) == 1
-    scoring.declare_conflict(*cleared, True, "Former employer of the applicant")
+    scoring.declare_conflict(cleared, True, "Former employer of the applicant")
     assert ws.sheets(MEETING, EXPERT, APP) == ()
     attempts: list[Callable[[], object]] = [
-        lambda: scoring.set_factor_score(*cleared, FACTORS[0], Decimal("20")),
-        lambda: scoring.record_criterion(*cleared, CRITERIA[0], CriterionVerdict.MET),
-        lambda: scoring.add_note(*cleared, NoteKind.QUESTION, "?"),
-        lambda: scoring.set_opinion(*cleared, "x"),
-        lambda: scoring.submit(*cleared),
-        lambda: scoring.start_new_version(*cleared),
+        lambda: scoring.set_factor_score(cleared, FACTORS[0], Decimal("20")),
+        lambda: scoring.record_criterion(cleared, CRITERIA[0], CriterionVerdict.MET),
+        lambda: scoring.add_note(cleared, NoteKind.QUESTION, "?"),
+        lambda: scoring.set_opinion(cleared, "x"),
+        lambda: scoring.submit(cleared),
+        lambda: scoring.start_new_version(cleared),
     ]
     for attempt in attempts:
         with pytest.raises(ConflictOfInterestError, match="recused"):
@@ -124,46 +124,52 @@ def test_a_conflict_recuses_and_discards_the_draft(ws: Workspace, cleared: Args)
 
 
 def test_a_conflict_cannot_be_withdrawn(ws: Workspace, args: Args) -> None:
-    scoring.declare_conflict(*args, True, "Co-author")
+    scoring.declare_conflict(args, True, "Co-author")
     with pytest.raises(ConflictOfInterestError, match="cannot be withdrawn"):
-        scoring.declare_conflict(*args, False, "")
+        scoring.declare_conflict(args, False, "")
     declaration = ws.conflict(MEETING, EXPERT, APP)
     assert declaration is not None and declaration.has_conflict
 
 
 def test_a_conflict_after_submission_is_refused(ws: Workspace, cleared: Args) -> None:
     _fill(cleared)
-    submitted = scoring.submit(*cleared)
+    submitted = scoring.submit(cleared)
     with pytest.raises(ConflictOfInterestError, match="already submitted"):
-        scoring.declare_conflict(*cleared, True, "Remembered late")
+        scoring.declare_conflict(cleared, True, "Remembered late")
     assert ws.sheet(submitted.id).status is SheetStatus.SUBMITTED
 
 
 def test_other_applications_are_unaffected_by_a_recusal(
     ws: Workspace, clock: Clock, args: Args
 ) -> None:
-    scoring.declare_conflict(*args, True, "Co-author")
-    other = (ws, clock, "e1", MEETING, EXPERT, OTHER_APP)
-    scoring.declare_conflict(*other, False, "")
-    scoring.set_factor_score(*other, FACTORS[1], Decimal("12.5"))
+    scoring.declare_conflict(args, True, "Co-author")
+    other = scoring.SheetRef(ws, clock, "e1", MEETING, EXPERT, OTHER_APP)
+    scoring.declare_conflict(other, False, "")
+    scoring.set_factor_score(other, FACTORS[1], Decimal("12.5"))
 
 
 def test_unknown_expert_or_application_is_not_found(ws: Workspace, clock: Clock) -> None:
     with pytest.raises(NotFoundError, match="roster"):
-        scoring.declare_conflict(ws, clock, "x", MEETING, ExpertId("ghost"), APP, False, "")
+        scoring.declare_conflict(
+            scoring.SheetRef(ws, clock, "x", MEETING, ExpertId("ghost"), APP), False, ""
+        )
     with pytest.raises(NotFoundError, match="not part of this meeting"):
-        scoring.declare_conflict(ws, clock, "x", MEETING, EXPERT, ApplicationId("no"), False, "")
+        scoring.declare_conflict(
+            scoring.SheetRef(ws, clock, "x", MEETING, EXPERT, ApplicationId("no")), False, ""
+        )
     with pytest.raises(NotFoundError, match="meeting"):
-        scoring.declare_conflict(ws, clock, "x", MeetingId("other"), EXPERT, APP, False, "")
+        scoring.declare_conflict(
+            scoring.SheetRef(ws, clock, "x", MeetingId("other"), EXPERT, APP), False, ""
+        )
 
 
 # -- notes -----------------------------------------------------------------------------------
 
 
 def test_notes_questions_and_answers(ws: Workspace, cleared: Args) -> None:
-    scoring.add_note(*cleared, NoteKind.NOTE, "Strong team")
-    scoring.add_note(*cleared, NoteKind.QUESTION, "Funding?", FACTORS[1])
-    scoring.add_note(*cleared, NoteKind.ANSWER, "5 M committed", FACTORS[1])
+    scoring.add_note(cleared, NoteKind.NOTE, "Strong team")
+    scoring.add_note(cleared, NoteKind.QUESTION, "Funding?", FACTORS[1])
+    scoring.add_note(cleared, NoteKind.ANSWER, "5 M committed", FACTORS[1])
     notes = ws.notes(MEETING, EXPERT, APP)
     assert [(n.kind, n.text, n.factor) for n in notes] == [
         (NoteKind.NOTE, "Strong team", None),
@@ -175,9 +181,9 @@ def test_notes_questions_and_answers(ws: Workspace, cleared: Args) -> None:
 
 def test_a_note_tagged_with_an_unknown_factor_is_refused(ws: Workspace, cleared: Args) -> None:
     with pytest.raises(ValidationError, match="no factor budget"):
-        scoring.add_note(*cleared, NoteKind.QUESTION, "?", FactorKey("budget"))
+        scoring.add_note(cleared, NoteKind.QUESTION, "?", FactorKey("budget"))
     with pytest.raises(ValidationError, match="empty"):
-        scoring.add_note(*cleared, NoteKind.NOTE, "  ")
+        scoring.add_note(cleared, NoteKind.NOTE, "  ")
     assert ws.notes(MEETING, EXPERT, APP) == ()
 
 
@@ -185,14 +191,12 @@ def test_a_note_tagged_with_an_unknown_factor_is_refused(ws: Workspace, cleared:
 
 
 def test_each_field_of_the_sheet(ws: Workspace, cleared: Args) -> None:
-    scoring.record_criterion(*cleared, CRITERIA[0], CriterionVerdict.UNCLEAR, "ask")
-    scoring.set_factor_score(*cleared, FACTORS[0], Decimal("22.50"))
-    scoring.set_factor_comment(*cleared, FACTORS[0], "Excellent concept")
-    scoring.set_opinion(*cleared, "Good.")
+    scoring.record_criterion(cleared, CRITERIA[0], CriterionVerdict.UNCLEAR, "ask")
+    scoring.set_factor_score(cleared, FACTORS[0], Decimal("22.50"))
+    scoring.set_factor_comment(cleared, FACTORS[0], "Excellent concept")
+    scoring.set_opinion(cleared, "Good.")
     scoring.set_recommendation(
-        *cleared,
-        Recommendation.RECOMMEND_WITH_CONDITIONS,
-        "Hire two engineers",
+        cleared, Recommendation.RECOMMEND_WITH_CONDITIONS, "Hire two engineers"
     )
     (sheet,) = ws.sheets(MEETING, EXPERT, APP)
     assert sheet.version == 1 and sheet.round == 1 and sheet.status is SheetStatus.DRAFT
@@ -207,7 +211,7 @@ def test_each_field_of_the_sheet(ws: Workspace, cleared: Args) -> None:
     assert sheet.recommendation is Recommendation.RECOMMEND_WITH_CONDITIONS
     assert sheet.conditions == "Hire two engineers"
     assert [s.factor for s in sheet.scores] == FACTORS  # rubric order
-    scoring.set_factor_score(*cleared, FACTORS[0], None)
+    scoring.set_factor_score(cleared, FACTORS[0], None)
     cleared_entry = ws.sheets(MEETING, EXPERT, APP)[0].score_for(FACTORS[0])
     assert cleared_entry is not None and cleared_entry.score is None
     assert cleared_entry.comment == "Excellent concept"
@@ -229,16 +233,16 @@ def test_a_bad_score_is_refused_and_nothing_is_stored(
 ) -> None:
     before = _count(ws)
     with pytest.raises(ValidationError, match=message) as caught:
-        scoring.set_factor_score(*cleared, FACTORS[0], score)
+        scoring.set_factor_score(cleared, FACTORS[0], score)
     assert caught.value.recommendation
     assert ws.sheets(MEETING, EXPERT, APP) == ()
     assert _count(ws) == before
 
 
 def test_a_bad_score_on_an_existing_draft_keeps_the_old_score(ws: Workspace, cleared: Args) -> None:
-    scoring.set_factor_score(*cleared, FACTORS[0], Decimal("20"))
+    scoring.set_factor_score(cleared, FACTORS[0], Decimal("20"))
     with pytest.raises(scoring.ScoreRefused) as caught:
-        scoring.set_factor_score(*cleared, FACTORS[0], Decimal("30"))
+        scoring.set_factor_score(cleared, FACTORS[0], Decimal("30"))
     assert caught.value.violation.code is ViolationCode.SCORE_OUT_OF_RANGE
     entry = ws.sheets(MEETING, EXPERT, APP)[0].score_for(FACTORS[0])
     assert entry is not None and entry.score == Decimal("20")
@@ -246,31 +250,31 @@ def test_a_bad_score_on_an_existing_draft_keeps_the_old_score(ws: Workspace, cle
 
 def test_unknown_factor_and_criterion_are_refused(cleared: Args) -> None:
     with pytest.raises(ValidationError, match="no factor"):
-        scoring.set_factor_score(*cleared, FactorKey("budget"), Decimal("1"))
+        scoring.set_factor_score(cleared, FactorKey("budget"), Decimal("1"))
     with pytest.raises(ValidationError, match="no factor"):
-        scoring.set_factor_comment(*cleared, FactorKey("budget"), "x")
+        scoring.set_factor_comment(cleared, FactorKey("budget"), "x")
     with pytest.raises(ValidationError, match="no basic criterion"):
-        scoring.record_criterion(*cleared, CriterionKey("zzz"), CriterionVerdict.MET)
+        scoring.record_criterion(cleared, CriterionKey("zzz"), CriterionVerdict.MET)
 
 
 def test_validate_lists_what_is_missing(ws: Workspace, cleared: Args) -> None:
-    problems = scoring.validate(ws, MEETING, EXPERT, APP)
+    problems = scoring.validate(cleared)
     codes = [p.code for p in problems]
     assert codes.count(ViolationCode.SCORE_MISSING) == 4
     assert codes.count(ViolationCode.CRITERION_UNANSWERED) == 2
     assert ViolationCode.OPINION_MISSING in codes
     assert ViolationCode.RECOMMENDATION_MISSING in codes
     _fill(cleared)
-    assert scoring.validate(ws, MEETING, EXPERT, APP) == ()
+    assert scoring.validate(cleared) == ()
 
 
 def test_submit_is_refused_with_the_specific_violations(ws: Workspace, cleared: Args) -> None:
     _fill(cleared)
-    scoring.set_factor_score(*cleared, FACTORS[2], Decimal("25"))
-    scoring.set_recommendation(*cleared, Recommendation.RECOMMEND_WITH_CONDITIONS, "")
+    scoring.set_factor_score(cleared, FACTORS[2], Decimal("25"))
+    scoring.set_recommendation(cleared, Recommendation.RECOMMEND_WITH_CONDITIONS, "")
     before = _count(ws)
     with pytest.raises(SheetInvalid) as caught:
-        scoring.submit(*cleared)
+        scoring.submit(cleared)
     assert [(v.code, v.field) for v in caught.value.violations] == [
         (ViolationCode.COMMENT_REQUIRED, "feasibility"),
         (ViolationCode.CONDITIONS_MISSING, "conditions"),
@@ -282,22 +286,22 @@ def test_submit_is_refused_with_the_specific_violations(ws: Workspace, cleared: 
 
 def test_submit_of_nothing_is_refused(ws: Workspace, cleared: Args) -> None:
     with pytest.raises(SheetInvalid):
-        scoring.submit(*cleared)
+        scoring.submit(cleared)
     assert ws.sheets(MEETING, EXPERT, APP) == ()
 
 
 def test_a_submitted_sheet_is_frozen(ws: Workspace, clock: Clock, cleared: Args) -> None:
     _fill(cleared)
-    frozen = scoring.submit(*cleared)
+    frozen = scoring.submit(cleared)
     assert frozen.status is SheetStatus.SUBMITTED
     assert frozen.submitted_at == clock.now
     assert not frozen.is_editable
     before = _count(ws)
     attempts: list[Callable[[], object]] = [
-        lambda: scoring.set_factor_score(*cleared, FACTORS[0], Decimal("10")),
-        lambda: scoring.set_opinion(*cleared, "changed my mind"),
-        lambda: scoring.record_criterion(*cleared, CRITERIA[0], CriterionVerdict.NOT_MET),
-        lambda: scoring.submit(*cleared),
+        lambda: scoring.set_factor_score(cleared, FACTORS[0], Decimal("10")),
+        lambda: scoring.set_opinion(cleared, "changed my mind"),
+        lambda: scoring.record_criterion(cleared, CRITERIA[0], CriterionVerdict.NOT_MET),
+        lambda: scoring.submit(cleared),
     ]
     for attempt in attempts:
         with pytest.raises(SheetLockedError, match="submitted") as caught:
@@ -309,14 +313,14 @@ def test_a_submitted_sheet_is_frozen(ws: Workspace, clock: Clock, cleared: Args)
 
 def test_a_new_version_supersedes_and_the_old_is_kept(ws: Workspace, cleared: Args) -> None:
     _fill(cleared)
-    v1 = scoring.submit(*cleared)
-    v2 = scoring.start_new_version(*cleared)
+    v1 = scoring.submit(cleared)
+    v2 = scoring.start_new_version(cleared)
     assert (v2.version, v2.status, v2.submitted_at) == (2, SheetStatus.DRAFT, None)
     assert v2.scores == v1.scores and v2.opinion == v1.opinion
-    assert scoring.start_new_version(*cleared) == v2
+    assert scoring.start_new_version(cleared) == v2
     assert ws.sheet(v1.id).status is SheetStatus.SUBMITTED  # in force until v2 is submitted
-    scoring.set_factor_score(*cleared, FACTORS[0], Decimal("15"))
-    v2_frozen = scoring.submit(*cleared)
+    scoring.set_factor_score(cleared, FACTORS[0], Decimal("15"))
+    v2_frozen = scoring.submit(cleared)
     old, new = ws.sheets(MEETING, EXPERT, APP)
     assert (old.id, old.version, old.status) == (v1.id, 1, SheetStatus.SUPERSEDED)
     assert old.scores == v1.scores and old.submitted_at == v1.submitted_at
@@ -328,25 +332,25 @@ def test_a_new_version_supersedes_and_the_old_is_kept(ws: Workspace, cleared: Ar
 
 def test_a_new_version_needs_a_submitted_sheet(cleared: Args) -> None:
     with pytest.raises(NotFoundError, match="no submitted sheet"):
-        scoring.start_new_version(*cleared)
+        scoring.start_new_version(cleared)
 
 
 def test_rounds_are_separate(ws: Workspace, cleared: Args) -> None:
     _fill(cleared)
-    scoring.submit(*cleared)
-    sheet = scoring.set_factor_score(*cleared, FACTORS[0], Decimal("5"), round=2)
+    scoring.submit(cleared)
+    sheet = scoring.set_factor_score(cleared.in_round(2), FACTORS[0], Decimal("5"))
     assert (sheet.round, sheet.version, sheet.status) == (2, 1, SheetStatus.DRAFT)
 
 
 def test_a_later_round_starts_from_the_sheet_of_the_round_before(ws: Workspace, args: Args) -> None:
-    assert scoring.start_round(*args, round=2) is None  # not declared yet: nothing written
-    scoring.declare_conflict(*args, False, "")
-    assert scoring.start_round(*args, round=2) is None  # nothing submitted to start from
-    assert scoring.start_round(*args, round=1) is None  # round 1 is started by the first edit
+    assert scoring.start_round(args.in_round(2)) is None  # not declared yet: nothing written
+    scoring.declare_conflict(args, False, "")
+    assert scoring.start_round(args.in_round(2)) is None  # nothing submitted to start from
+    assert scoring.start_round(args.in_round(1)) is None  # round 1 is started by the first edit
     _fill(args)
-    v1 = scoring.submit(*args)
+    v1 = scoring.submit(args)
     before = _count(ws)
-    draft = scoring.start_round(*args, round=2)
+    draft = scoring.start_round(args.in_round(2))
     assert draft is not None and _count(ws) == before + 1
     assert (draft.round, draft.version, draft.status, draft.submitted_at) == (
         2,
@@ -355,17 +359,17 @@ def test_a_later_round_starts_from_the_sheet_of_the_round_before(ws: Workspace, 
         None,
     )
     assert draft.id != v1.id and draft.scores == v1.scores and draft.opinion == v1.opinion
-    assert scoring.start_round(*args, round=2) == draft and _count(ws) == before + 1
-    scoring.set_factor_score(*args, FACTORS[0], Decimal("5"), round=2)
-    third = scoring.start_round(*args, round=3)  # from round 1: round 2 is not submitted
+    assert scoring.start_round(args.in_round(2)) == draft and _count(ws) == before + 1
+    scoring.set_factor_score(args.in_round(2), FACTORS[0], Decimal("5"))
+    third = scoring.start_round(args.in_round(3))  # from round 1: round 2 is not submitted
     assert third is not None and third.scores == v1.scores
     assert ws.sheet(v1.id).status is SheetStatus.SUBMITTED  # history: untouched
     assert ws.verify_audit().ok
 
 
 def test_a_recused_expert_starts_no_later_round(cleared: Args) -> None:
-    scoring.declare_conflict(*cleared, True, "Co-author")
-    assert scoring.start_round(*cleared, round=2) is None
+    scoring.declare_conflict(cleared, True, "Co-author")
+    assert scoring.start_round(cleared.in_round(2)) is None
 
 
 # -- one transaction per edit ----------------------------------------------------------------
@@ -374,7 +378,7 @@ def test_a_recused_expert_starts_no_later_round(cleared: Args) -> None:
 def test_a_failure_mid_use_case_leaves_nothing(
     ws: Workspace, cleared: Args, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scoring.set_factor_score(*cleared, FACTORS[0], Decimal("20"))
+    scoring.set_factor_score(cleared, FACTORS[0], Decimal("20"))
     before_sheets = ws.sheets(MEETING, EXPERT, APP)
     before = _count(ws)
 
@@ -385,7 +389,7 @@ def test_a_failure_mid_use_case_leaves_nothing(
     # declare_conflict discards the draft, then saves the declaration: fail after both wrote.
     monkeypatch.setattr(ws, "save_conflict", save_then_crash)
     with pytest.raises(UserFacingError, match="could not be read or written"):
-        scoring.declare_conflict(*cleared, True, "Found out late")
+        scoring.declare_conflict(cleared, True, "Found out late")
     monkeypatch.undo()
     assert ws.sheets(MEETING, EXPERT, APP) == before_sheets
     declaration = ws.conflict(MEETING, EXPERT, APP)
@@ -403,7 +407,7 @@ def test_a_signer_failure_aborts_the_submission(ws: Workspace, cleared: Args) ->
         raise ValidationError(Msg.of("Wrong passphrase."))
 
     with pytest.raises(ValidationError, match="Wrong passphrase"):
-        scoring.submit(*cleared, on_frozen=signer)
+        scoring.submit(cleared, on_frozen=signer)
     assert seen and seen[0].status is SheetStatus.SUBMITTED
     assert ws.sheets(MEETING, EXPERT, APP)[0].status is SheetStatus.DRAFT
 

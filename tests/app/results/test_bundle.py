@@ -133,6 +133,8 @@ def test_inspect_reports_each_stage(scenario: Scenario, good: bytes) -> None:
     assert not report.sheets_verified and not report.complete
     outcomes = {s.stage: s.passed for s in report.stages}
     assert outcomes[Stage.SHEETS] is False and outcomes[Stage.RECOMPUTE] is None
+    assert [c.name for c in report.checks] == [s.value for s in Stage]
+    assert [(c.name, c.message) for c in report.refused] == [("sheets", Stage.SHEETS.label)]
 
 
 # --- one refusal per class ------------------------------------------------------------------

@@ -327,5 +327,7 @@ def test_a_plain_workspace_does_not_write_over_a_sealed_declaration(
 
     desk_for(ws, meeting, cast.first, clock).declare(APP, False)
     with pytest.raises(RecordsSealedError):
-        scoring.declare_conflict(ws, clock, "x", MEETING, EXPERT, APP, True, "forged")
+        scoring.declare_conflict(
+            scoring.SheetRef(ws, clock, "x", MEETING, EXPERT, APP), True, "forged"
+        )
     assert ws.verify_audit().ok

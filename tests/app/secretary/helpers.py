@@ -149,32 +149,20 @@ def score(
 ) -> ScoreSheet:
     """Fill in and submit one sheet through the expert use cases."""
     m, e, a = meeting.id, ExpertId(expert_id), ApplicationId(app_id)
-    now = lambda: at  # noqa: E731
+    ref = scoring.SheetRef(repo, lambda: at, expert_id, m, e, a, round=round)
     if new_version:
-        scoring.start_new_version(repo, now, expert_id, m, e, a, round=round)
+        scoring.start_new_version(ref)
     elif repo.conflict(m, e, a) is None:
-        scoring.declare_conflict(repo, now, expert_id, m, e, a, False, "")
+        scoring.declare_conflict(ref, False, "")
     for criterion in rubric.criteria:
-        scoring.record_criterion(
-            repo,
-            now,
-            expert_id,
-            m,
-            e,
-            a,
-            CriterionKey(criterion.key),
-            CriterionVerdict.MET,
-            round=round,
-        )
+        scoring.record_criterion(ref, CriterionKey(criterion.key), CriterionVerdict.MET)
     for factor, value in zip(rubric.factor_keys(), points, strict=True):
         key = FactorKey(factor)
-        scoring.set_factor_score(repo, now, expert_id, m, e, a, key, Decimal(value), round=round)
-        scoring.set_factor_comment(
-            repo, now, expert_id, m, e, a, key, f"{factor}: {value}", round=round
-        )
-    scoring.set_opinion(repo, now, expert_id, m, e, a, f"Opinion of {expert_id}", round=round)
-    scoring.set_recommendation(repo, now, expert_id, m, e, a, Recommendation.RECOMMEND, round=round)
-    return scoring.submit(repo, now, expert_id, m, e, a, round=round)
+        scoring.set_factor_score(ref, key, Decimal(value))
+        scoring.set_factor_comment(ref, key, f"{factor}: {value}")
+    scoring.set_opinion(ref, f"Opinion of {expert_id}")
+    scoring.set_recommendation(ref, Recommendation.RECOMMEND)
+    return scoring.submit(ref)
 
 
 def context(

@@ -104,10 +104,14 @@ class Meet:
         """An edit that leaves the sheet a draft: one factor scored, nothing submitted."""
         m, e, a = self.meeting.id, ExpertId(expert_id), ApplicationId(app_id)
         if self.repo.conflict(m, e, a) is None:
-            scoring.declare_conflict(self.repo, lambda: at, expert_id, m, e, a, False, "")
+            scoring.declare_conflict(
+                scoring.SheetRef(self.repo, lambda: at, expert_id, m, e, a), False, ""
+            )
         factor = FactorKey(self.rubric.factor_keys()[0])
         scoring.set_factor_score(
-            self.repo, lambda: at, expert_id, m, e, a, factor, Decimal(points), round=round
+            scoring.SheetRef(self.repo, lambda: at, expert_id, m, e, a, round=round),
+            factor,
+            Decimal(points),
         )
 
     def collect(self, path: Path) -> collect.SheetFileImport:

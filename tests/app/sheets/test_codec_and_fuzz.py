@@ -18,6 +18,7 @@ from app.crypto.age_keys import X25519Identity, X25519Recipient
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.formats.canonical_json import dumps_canonical, loads_strict
+from app.formats.fields import CONTROL_CHARACTERS
 from app.sheets import SheetFileError, SignedDocument, codec, read_sheet_file, sign_sheet
 from app.sheets.codec import FieldError
 from app.sheets.documents import decode_document, encode_sheet
@@ -112,7 +113,7 @@ def test_base64_limit_is_checked_before_decoding() -> None:
 
 _text = st.text(
     alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x7f"), max_size=40
-).filter(lambda s: not codec._CONTROL.search(s))
+).filter(lambda s: not CONTROL_CHARACTERS.search(s))
 
 
 @given(
