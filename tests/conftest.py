@@ -9,10 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests count examples, never time: no per-example deadline and no "too slow" health
+# check (both measure wall-clock time, which a busy CI machine stretches many times over), and
+# derandomised so every run tries the same inputs.
+settings.register_profile(
+    "review-desk",
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("review-desk")
 SHARED = REPO.parent / "shared"
 AGE_VECTORS = SHARED / "vectors" / "age" / "testdata"
 
