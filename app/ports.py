@@ -133,3 +133,62 @@ class DraftSealer(Protocol):
     def seal(self, kind: str, bound: Sequence[str], plaintext: bytes) -> bytes: ...
 
     def open(self, kind: str, bound: Sequence[str], sealed: bytes) -> bytes: ...
+
+
+# --- publish: what the secretary's publish sequence reads and records --------------------
+# (app/secretary/publish*.py; self-contained block, kept at the end of the file)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from app.secretary.model import RosterEntry, SecretarySetup, StoredRecusal, StoredSheet
+    from app.secretary.publish_log import Publication
+
+
+class PublishWorkspace(MeetingReader, Protocol):
+    """The secretary's workspace as the publish sequence reads it
+    (``storage.secretary.workspace.SecretaryWorkspace``)."""
+
+    path: Path
+
+    def setup(self) -> SecretarySetup: ...
+
+    def roster(self) -> tuple[RosterEntry, ...]: ...
+
+    def signed_sheets(
+        self,
+        *,
+        round: int | None = None,
+        expert_id: str | None = None,
+        application_id: str | None = None,
+        current_only: bool = False,
+    ) -> tuple[StoredSheet, ...]: ...
+
+    def recusals(self) -> tuple[StoredRecusal, ...]: ...
+
+
+class PublicationRecords(Protocol):
+    """What the publish sequence keeps between its steps and across publications: the
+    bundle versions written, the ministry's certificate configured for the meeting, and the
+    chair-signed report waiting for the secretary's signature
+    (``app.secretary.publish_log.FolderPublicationLog``)."""
+
+    def publications(self) -> tuple[Publication, ...]:
+        """Every publication recorded, oldest first."""
+        ...
+
+    def record_publication(self, publication: Publication) -> None: ...
+
+    def ministry_certificate(self) -> bytes | None:
+        """The ministry's certificate (PEM) configured for the meeting, if any."""
+        ...
+
+    def set_ministry_certificate(self, pem: bytes) -> None: ...
+
+    def chair_signed_report(self) -> bytes | None:
+        """The ``.oireport`` the chair signed and the secretary imported, if any."""
+        ...
+
+    def save_chair_signed_report(self, data: bytes) -> None: ...
+
+    def clear_chair_signed_report(self) -> None: ...
