@@ -22,7 +22,16 @@ from app.i18n import LocalizedText, _, detect_language, set_language
 if TYPE_CHECKING:
     from app.secretary.publish import Exporters
 
-SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit", "results", "secretary")
+SUBCOMMAND_MODULES = (
+    "demo",
+    "audit",
+    "pki",
+    "package",
+    "kit",
+    "results",
+    "secretary",
+    "report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
