@@ -32,11 +32,11 @@ class Gate(enum.Enum):
     OPINIONS = "opinions"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Msg:
         return {
-            Gate.KIT: "The sheets were signed against the issued kit and roster",
-            Gate.SHEETS: "Every expert × application has a sheet, a recusal or an absence",
-            Gate.OPINIONS: "The chair approved every panel opinion",
+            Gate.KIT: Msg.of("The sheets were signed against the issued kit and roster"),
+            Gate.SHEETS: Msg.of("Every expert × application has a sheet, a recusal or an absence"),
+            Gate.OPINIONS: Msg.of("The chair approved every panel opinion"),
         }[self]
 
 
