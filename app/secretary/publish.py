@@ -38,11 +38,12 @@ from typing import Any, Final
 from cryptography import x509
 
 from app.crypto.identity import Identity
-from app.crypto.profile import Role, normalize_fingerprint
+from app.crypto.profile import Role, normalize_fingerprint, role_label
 from app.domain.meeting import Expert, Meeting
 from app.domain.sheet import ScoreSheet, SheetStatus
 from app.errors import StorageError, UserFacingError, ValidationError
 from app.formats.atomic_file import atomic_write
+from app.formats.bounded_read import read_bounded
 from app.i18n import Msg
 from app.ports import PublicationRecords, PublishWorkspace
 from app.results import Absence, BundleError, BundleInput, VerifiedBundle, build_bundle
@@ -52,6 +53,7 @@ from app.secretary.outcome import MeetingOutcome, meeting_outcome
 from app.secretary.publish_gates import bundle_input, check_gates
 from app.secretary.publish_log import Publication
 from app.secretary.report_to_sign import (
+    MAX_FILE_SIZE,
     ReportSettings,
     ReportToSign,
     ReportToSignError,
@@ -265,7 +267,7 @@ def check_chair(
                 name=head.name,
                 fingerprint=head.fingerprint,
                 found=chair.common_name,
-                role=chair.role.value,
+                role=role_label(chair.role),
             ),
             Msg.of("Ask the chair to unlock their own identity file."),
         )
@@ -335,38 +337,22 @@ def import_signed_report(
     """The secretary takes the chair-signed report back: it must be the report this
     workspace prepared for the current results, signed (only) by the roster's chair."""
     roots = ws.setup().trust_roots()
-    report = read_report_to_sign(path, roots, now)
+    data = read_bounded(path, MAX_FILE_SIZE, lambda msg, _detail: ReportToSignError(msg))
+    report = read_report_to_sign(data, roots, now)
     signed = report.chair_signed_pdf
     if signed is None:
         raise ReportToSignError(
             Msg.of("the chair has not signed it yet."),
             Msg.of("Give the file to the chair to sign with “review-desk report sign”."),
         )
-    outcome = outcome_of(ws)
-    if (
-        report.verified.manifest.meeting_id != outcome.meeting.id
-        or report.verified.manifest.round != outcome.round
-        or report.secretary.fingerprint != _secretary_fingerprint(ws)
-    ):
-        raise ReportToSignError(
-            Msg.of("it was prepared for another meeting, round or secretary."),
-            Msg.of("Import the report prepared in this secretary folder."),
-        )
-    current = bundle_input(
-        outcome, report.verified.absences, report.verified.manifest.bundle_version
-    )
-    if _results_hash(current) != report.results_hash:
-        raise ReportToSignError(
-            Msg.of("the meeting's results changed after the report was prepared."),
-            Msg.of("Prepare the report again and have the chair sign the new one."),
-        )
+    _check_current(ws, report)
     check_regenerated(report.prepared_pdf, report.verified, report.settings, exporters)
     if not signed.startswith(report.prepared_pdf) or signed == report.prepared_pdf:
         raise ReportToSignError(
             Msg.of("the chair-signed report differs from the report prepared for signing."),
             Msg.of("Ask the chair to sign the report to sign file itself, unchanged."),
         )
-    records.save_chair_signed_report(Path(path).read_bytes())
+    records.save_chair_signed_report(data)
     return report
 
 
@@ -375,8 +361,7 @@ def prepared_from_signed_report(
 ) -> tuple[PreparedReport, bytes]:
     """The prepared report an imported chair-signed file stands for, and the chair's PDF."""
     assert report.chair_signed_pdf is not None
-    outcome = outcome_of(ws)
-    base = bundle_input(outcome, report.verified.absences, report.verified.manifest.bundle_version)
+    base = _check_current(ws, report)
     inp = report_input_for(report.verified, report.settings, exporters)
     prepared = PreparedReport(
         bundle=base,
@@ -425,14 +410,7 @@ def secretary_signs_and_writes(
     """
     setup = ws.setup()
     roots = setup.trust_roots()
-    if ministry is None and not (allow_unencrypted or setup.header.is_demo):
-        raise PublishError(
-            Msg.of("No ministry recipient is configured, and the bundle would be unencrypted."),
-            Msg.of(
-                "Give the ministry's certificate (--ministry-recipient), or choose explicitly "
-                "to write an unencrypted bundle (--unencrypted)."
-            ),
-        )
+    _check_encryption(ministry, allow_unencrypted or setup.header.is_demo)
     recipient = None if ministry is None else ministry_recipient_for(ministry)
     meeting = prepared.verified.meeting
     version = prepared.bundle.bundle_version
@@ -528,14 +506,7 @@ def publish(
     """The whole sequence in one go, the chair signing at the console."""
     recipient = ministry_certificate(records, ministry)
     setup = ws.setup()
-    if recipient is None and not (allow_unencrypted or setup.header.is_demo):
-        raise PublishError(
-            Msg.of("No ministry recipient is configured, and the bundle would be unencrypted."),
-            Msg.of(
-                "Give the ministry's certificate (--ministry-recipient), or choose explicitly "
-                "to write an unencrypted bundle (--unencrypted)."
-            ),
-        )
+    _check_encryption(recipient, allow_unencrypted or setup.header.is_demo)
     _check_folder(Path(out_dir), ())
     check_chair(chair, outcome_of(ws).meeting, setup.trust_roots(), clock())
     prepared = prepare_report(
@@ -592,6 +563,28 @@ def _verify(archive: bytes, roots: Sequence[x509.Certificate], now: datetime) ->
         ) from exc
 
 
+def _check_current(ws: PublishWorkspace, report: ReportToSign) -> BundleInput:
+    """The workspace's current bundle inputs, if ``report`` was prepared from them."""
+    outcome = outcome_of(ws)
+    manifest = report.verified.manifest
+    if (
+        manifest.meeting_id != outcome.meeting.id
+        or manifest.round != outcome.round
+        or report.secretary.fingerprint != _secretary_fingerprint(ws)
+    ):
+        raise ReportToSignError(
+            Msg.of("it was prepared for another meeting, round or secretary."),
+            Msg.of("Import the report prepared in this secretary folder."),
+        )
+    current = bundle_input(outcome, report.verified.absences, manifest.bundle_version)
+    if _results_hash(current) != report.results_hash:
+        raise ReportToSignError(
+            Msg.of("the meeting's results changed after the report was prepared."),
+            Msg.of("Prepare the report again and have the chair sign the new one."),
+        )
+    return current
+
+
 def _results_hash(bundle: BundleInput) -> str:
     from app.results import bundle_results
 
@@ -612,6 +605,18 @@ def _write(path: Path, data: bytes) -> None:
         atomic_write(path, data, mode=0o600)
     except OSError as exc:
         raise _folder_error(path.parent, exc) from exc
+
+
+def _check_encryption(ministry: x509.Certificate | None, plaintext_allowed: bool) -> None:
+    """A real meeting's bundle is encrypted to the ministry unless explicitly chosen not to."""
+    if ministry is None and not plaintext_allowed:
+        raise PublishError(
+            Msg.of("No ministry recipient is configured, and the bundle would be unencrypted."),
+            Msg.of(
+                "Give the ministry's certificate (--ministry-recipient), or choose explicitly "
+                "to write an unencrypted bundle (--unencrypted)."
+            ),
+        )
 
 
 def _check_folder(out_dir: Path, targets: Sequence[Path]) -> None:

@@ -402,3 +402,27 @@ def test_user_facing_errors_only(world: World) -> None:
     assert issubclass(
         __import__("app.secretary.publish", fromlist=["PublishError"]).PublishError, UserFacingError
     )
+
+
+def test_a_report_signed_before_an_opinion_was_edited_is_stale(
+    world: World, tmp_path: Path
+) -> None:
+    from app.domain.sheet import Recommendation
+    from app.secretary import opinions
+    from app.secretary.setup import open_workspace
+
+    folder = world.copy(world.ready, tmp_path)
+    oireport = tmp_path / "report.oireport"
+    _prepare(world, folder, oireport)
+    assert _sign(world, oireport)[0] == 0
+    now = dt.datetime.now(dt.UTC)
+    with open_workspace(folder) as ws:
+        opinions.save_panel_opinion(
+            ws, "a01", "Edited after the chair signed.", Recommendation.RECOMMEND,
+            actor="sec", now=now,
+        )  # fmt: skip
+        opinions.approve_panel_opinion(
+            ws, world.identity(world.chair_p12), "a01", actor="e01", now=now
+        )
+    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    assert code == 2 and "results changed after the report was prepared" in out, out
