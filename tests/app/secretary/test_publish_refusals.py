@@ -426,3 +426,30 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
         )
     code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
     assert code == 2 and "results changed after the report was prepared" in out, out
+
+
+def test_a_report_to_sign_of_an_unknown_version_is_refused_naming_it(
+    world: World, tmp_path: Path
+) -> None:
+    import json
+
+    from app.crypto.cms import sign_detached
+    from app.formats.canonical_json import dumps_canonical
+    from app.results.container import zip_bytes
+    from app.secretary.report_to_sign import HEADER_NAME, INPUTS_NAME, SIGNATURE_NAME
+
+    folder = world.copy(world.ready, tmp_path)
+    oireport = tmp_path / "report.oireport"
+    _prepare(world, folder, oireport)
+    with zipfile.ZipFile(oireport) as z:
+        header = json.loads(z.read(HEADER_NAME))
+        inputs = z.read(INPUTS_NAME)
+    header["version"] = 2
+    data = dumps_canonical(header)
+    signature = sign_detached(data, world.identity(world.secretary_p12))
+    now = dt.datetime.now(dt.UTC)
+    oireport.write_bytes(
+        zip_bytes([(HEADER_NAME, data), (SIGNATURE_NAME, signature), (INPUTS_NAME, inputs)], now)
+    )
+    code, out = _sign(world, oireport)
+    assert code == 2 and "report-to-sign version 2; this program reads version 1" in out, out
