@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from app.consolidation.model import ApplicationResult, Figure, Standing
+from app.consolidation.rule import FINAL_TIE_BREAK, fraction_text
 from app.domain.meeting import Application, Expert
 from app.i18n import LocalizedText, Msg
 from export import labels
@@ -280,8 +281,34 @@ def _summary(inp: ReportInput, st: Styles) -> list[Flowable]:
         app = inp.meeting.application(r.application_id)
         rows.append(_ranking_row(inp, st, app, r))
     widths = [11 * mm, 10 * mm, CONTENT_WIDTH - 114 * mm, 16 * mm, 18 * mm, 35 * mm, 24 * mm]
-    out += [_table(rows, widths), PageBreak()]
+    out += [_table(rows, widths), *_below_precision(inp, st), PageBreak()]
     return out
+
+
+def _below_precision(inp: ReportInput, st: Styles) -> list[Flowable]:
+    """A note for each rank decided by a figure whose printed values are equal: ranks compare
+    exact values, so the report says where the difference lies below the printed precision."""
+    res = inp.result
+    notes: list[Flowable] = []
+    for entry, below in zip(res.ranking, res.ranking[1:], strict=False):
+        key = entry.decided_by
+        if key is None or key == FINAL_TIE_BREAK:
+            continue
+        upper = res.application(entry.application_id).figure(key)
+        lower = res.application(below.application_id).figure(key)
+        if upper.presented != lower.presented:
+            continue
+        message = Msg.of(
+            "Rank {rank} is above rank {next} on {criterion}, whose values differ only below "
+            "the printed precision (exactly {upper} against {lower}).",
+            rank=entry.rank,
+            next=below.rank,
+            criterion=labels.subject_name(key, inp.rubric),
+            upper=fraction_text(upper.exact),
+            lower=fraction_text(lower.exact),
+        )
+        notes.append(_p(inp.tr(message), st.body))
+    return notes
 
 
 def _ranking_row(

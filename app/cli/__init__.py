@@ -20,9 +20,18 @@ from app.errors import UserCancelled, UserFacingError
 from app.i18n import LocalizedText, _, detect_language, set_language
 
 if TYPE_CHECKING:
-    from app.demo.complete import Exporters as DemoExporters
+    from app.secretary.publish import Exporters
 
-SUBCOMMAND_MODULES = ("demo", "audit", "pki", "package", "kit", "results", "secretary")
+SUBCOMMAND_MODULES = (
+    "demo",
+    "audit",
+    "pki",
+    "package",
+    "kit",
+    "results",
+    "secretary",
+    "report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,10 +100,11 @@ def demo_attachments(application: Application) -> Sequence[tuple[str, LocalizedT
     return made
 
 
-def demo_exporters() -> DemoExporters:
-    """The report, signature and workbook exporters ``review-desk demo --complete`` needs
-    (``export``: reportlab, pyHanko, openpyxl), loaded by name only when called."""
-    from app.demo.complete import Exporters
+def publish_exporters() -> Exporters:
+    """The report, signature and workbook exporters publishing needs (``secretary publish``,
+    ``report sign``, ``demo --complete``; ``export``: reportlab, pyHanko, openpyxl), loaded
+    by name only when called."""
+    from app.secretary.publish import Exporters
 
     model = importlib.import_module("export.report_model")
     pdf = importlib.import_module("export.report_pdf")
@@ -112,6 +122,10 @@ def demo_exporters() -> DemoExporters:
         chair_field=str(pades.CHAIR_FIELD),
         secretary_field=str(pades.SECRETARY_FIELD),
     )
+
+
+demo_exporters = publish_exporters
+"""The name ``review-desk demo --complete`` has always used."""
 
 
 def _pre_parse_lang(argv: list[str]) -> str | None:

@@ -14,6 +14,15 @@
     secretary open-round --dir DIR --applications a01,a02 [--reason TEXT]
     secretary round-notice --dir DIR --identity SECRETARY.p12 --out FOLDER [--round N]
     secretary overlap --dir DIR [--platforms FILE]
+    secretary ministry-recipient --dir DIR --cert MINISTRY.pem   (the bundle is encrypted to it)
+    secretary outputs --dir DIR              (the publish gates and what was published)
+    secretary publish --dir DIR --identity SECRETARY.p12 --chair-identity CHAIR.p12 --out FOLDER
+                      [--lang zh_CN|en] [--ministry-recipient MINISTRY.pem] [--unencrypted]
+                      [--absent EXPERT:APPLICATION]... [--passphrase-file F]
+                      [--chair-passphrase-file F]
+    secretary prepare-report --dir DIR --identity SECRETARY.p12 --out FILE.oireport [--lang ..]
+    secretary import-signed-report --dir DIR FILE.oireport
+    secretary bundle --dir DIR --identity SECRETARY.p12 --out FOLDER [--ministry-recipient ..]
 
 Passphrases come from ``--passphrase-file`` or a no-echo prompt (app/cli/passphrases.py) and
 are never printed; only the *meeting* passphrase is printed, once, when it is created.
@@ -111,6 +120,10 @@ def register(subparsers: Any) -> None:
 
     overlap = command("overlap", _("check applications for overlapping sub-domains"), _overlap)
     overlap.add_argument("--platforms", help=_("the approved-platform list (.json)"))
+
+    from app.cli.publish import register_secretary_commands
+
+    register_secretary_commands(command)
 
 
 def _now() -> dt.datetime:

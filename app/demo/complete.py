@@ -13,20 +13,20 @@ cases with the real identities - nothing is shortcut past validation or signing:
    files to the secretary;
 3. the secretary collects the files, consolidates round 1, writes the panel opinions, and
    the chair approves each with their signature;
-4. ``results.json`` is computed first (:func:`app.results.bundle_results`), the report is
-   rendered with its hash, the chair's machine regenerates the report and compares it
-   byte for byte before the chair signs, the secretary signs second; the workbook is
-   rendered; the bundle is built with both and verified against the demo trust roots.
+4. the secretary publishes through the real sequence (:func:`app.secretary.publish.publish`):
+   gates, ``results.json`` first, the report rendered from the verified results, the chair
+   signing at the console after the report is regenerated and compared, the secretary
+   signing second, the workbook, the bundle read back with the ministry's verifier.
 
-The exporters (reportlab, pyHanko, openpyxl) are injected as :class:`Exporters`: ``app``
-does not import ``export``; the CLI, the composition root, wires them. Everything is built
+The exporters (reportlab, pyHanko, openpyxl) are injected as
+:class:`app.secretary.publish.Exporters`: ``app`` does not import ``export``; the CLI, the
+composition root, wires them. Everything is built
 in a hidden staging folder and moved into place at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -41,11 +41,11 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from app.consolidation import DispersionLimits
 from app.crypto.identity import Identity
 from app.domain.ids import ApplicationId, CriterionKey, FactorKey
-from app.domain.sheet import ConflictDeclaration, PanelOpinion, ScoreSheet
 from app.errors import StorageError, ValidationError
 from app.i18n import Msg
 from app.ports import ExpertStores
 from app.secretary.ports import SecretaryStores
+from app.secretary.publish import Exporters
 
 if TYPE_CHECKING:
     from app.expert.desk import ExpertDesk
@@ -61,27 +61,6 @@ MEETING_DIR: Final = "complete-meeting"
 _STAGING: Final = ".demo-complete.partial"
 SECRETARY_ACTOR: Final = "demo-secretary"
 REPORT_LANGUAGE: Final = "zh_CN"
-
-
-@dataclass(frozen=True)
-class Exporters:
-    """The export functions the complete demo needs (``export`` is not imported by ``app``).
-
-    ``report_input`` builds ``export.report_model.ReportInput`` from keyword arguments;
-    the others are ``export.report_pdf.render_report`` / ``matches_signed_results``,
-    ``export.pades.prepare_for_signing`` / ``sign_pdf``, ``export.pdf_policy.verify_report``
-    and ``export.xlsx.render_workbook``.
-    """
-
-    report_input: Callable[..., Any]
-    render_report: Callable[[Any], bytes]
-    matches_signed_results: Callable[[bytes, Any], bool]
-    prepare_for_signing: Callable[[bytes], bytes]
-    sign_pdf: Callable[[bytes, str, Identity, str, str, datetime], bytes]
-    verify_report: Callable[[bytes, list[x509.Certificate]], object]
-    render_workbook: Callable[[Any], bytes]
-    chair_field: str
-    secretary_field: str
 
 
 @dataclass(frozen=True)
@@ -209,7 +188,8 @@ def _play(
         )
         _collect(ws, secretary, sheet_files, clock)
         flagged = _opinions(ws, experts, sample, clock)
-        results_hash = _outputs(ws, secretary, experts, roots, exporters, staging, clock)
+        chair = experts[next(str(e.id) for e in demo_meeting.experts if e.is_chair)]
+        results_hash = _outputs(ws, secretary, chair, exporters, staging, clock)
     finally:
         ws.close()
     report, workbook, bundle = output_paths(staging)
@@ -422,105 +402,27 @@ def _opinions(
 
 
 def _outputs(
-    ws: Any,
-    secretary: Identity,
-    experts: dict[str, Identity],
-    roots: list[x509.Certificate],
-    exporters: Exporters,
-    out: Path,
-    clock: Clock,
+    ws: Any, secretary: Identity, chair: Identity, exporters: Exporters, out: Path, clock: Clock
 ) -> str:
-    from app.formats.atomic_file import atomic_write
-    from app.results import BundleInput, OpinionInput, build_bundle, bundle_results, verify_bundle
-    from app.secretary.outcome import meeting_outcome
+    """The secretary's publish sequence (:mod:`app.secretary.publish`), the chair signing at
+    the console; the demo bundle stays plaintext (it is marked DEMO)."""
+    from app.secretary.publish import OutputNames, publish
+    from app.secretary.publish_log import FolderPublicationLog
 
-    outcome = meeting_outcome(ws)
-    if outcome.unapproved:
-        raise ValidationError(
-            Msg.of("The chair has not approved every panel opinion."),
-            Msg.of("Approve the panel opinions first."),
-        )
-    base = BundleInput(
-        meeting=outcome.meeting,
-        rubric=outcome.rubric,
-        rule=outcome.rule,
-        kit_hash=outcome.kit_hash,
-        round=outcome.round,
-        sheets=tuple(s.signed for s in outcome.sheets),
-        recusals=tuple(r.signed for r in outcome.recusals),
-        opinions=tuple(
-            OpinionInput(v.opinion, v.approval.signed if v.approval else None)
-            for v in outcome.opinions
-        ),
-        is_demo=outcome.is_demo,
-    )
-    results_hash = hashlib.sha256(bundle_results(base)).hexdigest()
-    generated_at = clock()
-    report_input = _report_input(outcome, exporters, results_hash, generated_at)
-    prepared = exporters.prepare_for_signing(exporters.render_report(report_input))
-
-    # The chair's machine: rebuild the input from the stored outcome, regenerate, compare.
-    chair_view = _report_input(meeting_outcome(ws), exporters, results_hash, generated_at)
-    if not exporters.matches_signed_results(prepared, chair_view):
-        raise ValidationError(
-            Msg.of("The report to sign does not match the meeting's results."),
-            Msg.of("Do not sign it; prepare the report again from the results."),
-        )
-    chair = outcome.meeting.chair
-    assert chair is not None  # the kit requires a chair
-    venue = outcome.meeting.venue.zh_CN
-    signed = exporters.sign_pdf(
-        prepared, exporters.chair_field, experts[str(chair.id)], "主持评审 Chair", venue, clock()
-    )
-    signed = exporters.sign_pdf(
-        signed, exporters.secretary_field, secretary, "会议秘书 Secretary", venue, clock()
-    )
-    exporters.verify_report(signed, roots)
-    workbook = exporters.render_workbook(report_input)
-    report_path, workbook_path, bundle_path = output_paths(out)
-    built = build_bundle(
-        replace(base, pdf_bytes=signed, xlsx_bytes=workbook), secretary, bundle_path, clock()
-    )
-    if built.results_hash != results_hash:
-        raise ValidationError(
-            Msg.of("The bundle's results differ from those the report prints."),
-            Msg.of("Report this as a bug; do not use these outputs."),
-        )
-    verified = verify_bundle(bundle_path, roots, clock())
-    if verified.results_hash != results_hash or verified.report_pdf != signed:
-        raise ValidationError(
-            Msg.of("The bundle does not verify as written."),
-            Msg.of("Report this as a bug; do not use these outputs."),
-        )
-    atomic_write(report_path, signed, mode=0o644)
-    atomic_write(workbook_path, workbook, mode=0o644)
-    return results_hash
-
-
-def _report_input(outcome: Any, exporters: Exporters, results_hash: str, at: datetime) -> Any:
-    latest: dict[tuple[str, str], ScoreSheet] = {}
-    for stored in outcome.sheets:
-        s = stored.sheet
-        key = (str(s.expert_id), str(s.application_id))
-        if s.round == outcome.round and (key not in latest or s.version > latest[key].version):
-            latest[key] = s
-    recusals: tuple[ConflictDeclaration, ...] = tuple(r.declaration for r in outcome.recusals)
-    approved: tuple[PanelOpinion, ...] = tuple(v.opinion for v in outcome.opinions if v.approved)
-    return exporters.report_input(
-        meeting=outcome.meeting,
-        rubric=outcome.rubric,
-        rule=outcome.rule,
-        result=outcome.result,
-        opinions=approved,
-        sheets=tuple(latest[k] for k in sorted(latest)),
-        recusals=recusals,
+    meeting_id = ws.setup().header.meeting_id
+    published = publish(
+        ws,
+        FolderPublicationLog(ws.path.parent / "publish"),
+        secretary,
+        chair,
+        out,
+        exporters,
+        clock,
         language=REPORT_LANGUAGE,
-        anonymise_experts=outcome.anonymise_experts,
-        document_id=f"DEMO-{outcome.meeting.id}-R{outcome.round}",
-        results_hash=results_hash,
-        generated_at=at,
-        is_demo=True,
+        names=OutputNames(REPORT_FILE, WORKBOOK_FILE, BUNDLE_FILE),
+        document_id=f"DEMO-{meeting_id}-R{ws.setup().current_round}",
     )
+    return published.results_hash
 
 
 def _folder_error(directory: Path, exc: OSError) -> StorageError:

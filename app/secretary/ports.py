@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import AgendaItem, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import HearingNote, PanelOpinion
+from app.ports import MeetingReader
 from app.secretary.model import (
     OpinionApproval,
     PackageRecord,
@@ -161,3 +162,46 @@ class SecretaryStores(Protocol):
     def open_secretary_workspace(self, path: Path) -> SecretaryStore:
         """Open (and migrate) the workspace file at ``path``."""
         ...
+
+
+# --- publish: what the secretary's publish sequence reads and records --------------------
+# (app/secretary/publish*.py)
+
+if TYPE_CHECKING:
+    from app.secretary.model import RosterEntry, SecretarySetup, StoredRecusal, StoredSheet
+    from app.secretary.publish_log import Publication
+
+
+class PublishWorkspace(SecretaryReader, MeetingReader, Protocol):
+    """The secretary's workspace as the publish sequence reads it: the reads of
+    :class:`SecretaryReader` (the outcome is consolidated from them) and where the file lives
+    (``storage.secretary.workspace.SecretaryWorkspace``)."""
+
+    path: Path
+
+
+class PublicationRecords(Protocol):
+    """What the publish sequence keeps between its steps and across publications: the
+    bundle versions written, the ministry's certificate configured for the meeting, and the
+    chair-signed report waiting for the secretary's signature
+    (``app.secretary.publish_log.FolderPublicationLog``)."""
+
+    def publications(self) -> tuple[Publication, ...]:
+        """Every publication recorded, oldest first."""
+        ...
+
+    def record_publication(self, publication: Publication) -> None: ...
+
+    def ministry_certificate(self) -> bytes | None:
+        """The ministry's certificate (PEM) configured for the meeting, if any."""
+        ...
+
+    def set_ministry_certificate(self, pem: bytes) -> None: ...
+
+    def chair_signed_report(self) -> bytes | None:
+        """The ``.oireport`` the chair signed and the secretary imported, if any."""
+        ...
+
+    def save_chair_signed_report(self, data: bytes) -> None: ...
+
+    def clear_chair_signed_report(self) -> None: ...

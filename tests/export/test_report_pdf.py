@@ -125,3 +125,34 @@ def test_chair_regenerates_and_compares() -> None:
     assert not matches_signed_results(
         pdf + prepared[len(pdf) :].replace(b"ChairSig", b"ChairSih"), inp
     )
+
+
+def test_a_rank_decided_below_the_printed_precision_is_explained(tmp_path: Path) -> None:
+    """Ranks compare exact values: where the deciding totals print the same, the report
+    says so and gives the exact values (docs/consolidation.md, section 7)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    inp = build_input("en")
+    res = inp.result
+    first, second = res.ranking[0], res.ranking[1]
+    exact = {first.application_id: Fraction(6417, 80), second.application_id: Fraction(1925, 24)}
+
+    def tied(app):  # type: ignore[no-untyped-def]
+        if app.application_id not in exact or app.total is None:
+            return app
+        total = dataclasses.replace(
+            app.total, exact=exact[app.application_id], presented=Decimal("80.21")
+        )
+        return dataclasses.replace(app, total=total)
+
+    ranking = (dataclasses.replace(first, decided_by="total"), *res.ranking[1:])
+    result = dataclasses.replace(
+        res, applications=tuple(tied(a) for a in res.applications), ranking=ranking
+    )
+    text = _text(render_report(dataclasses.replace(inp, result=result)), tmp_path, 2, 3)
+    flat = " ".join(text.split())
+    assert "Rank 1 is above rank 2 on Total, whose values differ only below the printed" in flat
+    assert "exactly 6417/80 against 1925/24" in flat
+    plain = " ".join(_text(render_report(inp), tmp_path, 2, 3).split())
+    assert "below the printed precision" not in plain

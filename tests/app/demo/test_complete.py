@@ -170,3 +170,55 @@ def test_the_sample_sheets_are_read_strictly(tmp_path: Path) -> None:
     broken.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(ValidationError):
         load_sample_meeting(meeting, rubric, broken)
+
+
+@pytest.mark.tool("pdfsig")
+def test_secretary_publish_from_the_finished_demo_folder(run: Run, tmp_path: Path) -> None:
+    """Issue 11 "done": the real publish command on the demo's secretary folder writes a
+    report with two valid signatures, a workbook, and a bundle encrypted to the ministry
+    that ``results verify`` accepts with the ministry's identity (bundle version 2: the demo
+    itself published version 1 through the same sequence)."""
+    import datetime as dt
+
+    from app.crypto import pki
+    from app.crypto.profile import Role
+    from app.demo.build import DEMO_CA_PASSPHRASE, DEMO_SECRETARY_PASSPHRASE, expert_passphrase
+
+    ministry_p12 = tmp_path / "ministry.p12"
+    cert = pki.issue(
+        run.directory / "ca", DEMO_CA_PASSPHRASE.encode(), Role.MINISTRY, "示例主管部门",
+        "DEMO 示例", ministry_p12, b"ministry pass", dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    (tmp_path / "ministry.pem").write_bytes(cert.public_bytes(Encoding.PEM))
+    for name, secret in (
+        ("secretary", DEMO_SECRETARY_PASSPHRASE),
+        ("chair", expert_passphrase("e01")),
+        ("ministry", "ministry pass"),
+    ):
+        (tmp_path / f"{name}.pass").write_text(secret)
+    out = tmp_path / "outputs"
+    out.mkdir()
+    identities = run.directory / "identities"
+    code, output = _cli(
+        "secretary", "publish", "--dir", str(run.directory / "complete-meeting" / "secretary"),
+        "--identity", str(identities / "secretary.p12"),
+        "--passphrase-file", str(tmp_path / "secretary.pass"),
+        "--chair-identity", str(identities / "expert-e01.p12"),
+        "--chair-passphrase-file", str(tmp_path / "chair.pass"),
+        "--out", str(out), "--ministry-recipient", str(tmp_path / "ministry.pem"),
+    )  # fmt: skip
+    assert code == 0, output
+    report = _printed(output, "Signed report (chair, then secretary)")
+    bundle = _printed(output, "Result bundle (encrypted to the ministry)")
+    assert _printed(output, "Workbook").is_file()
+    assert "(version 2)" in output
+    checked = _tool("pdfsig", "-nocert", report)
+    assert checked.count("Signature is Valid") == 2, checked
+    assert checked.index("ChairSig") < checked.index("SecretarySig")
+    code, verified = _cli(
+        "results", "verify", str(bundle), "--trust", str(run.directory / "trust-roots.pem"),
+        "--identity", str(ministry_p12), "--passphrase-file", str(tmp_path / "ministry.pass"),
+    )  # fmt: skip
+    assert code == 0, verified
