@@ -32,6 +32,7 @@ from app.package import build_package, recipient_for_certificate
 from app.secretary import opinions
 from app.secretary.setup import open_workspace
 from app.sheets import SheetContext, sign_sheet, write_sheet_file
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import CA_PASSPHRASE, PkiFixture
 from tests.app.secretary.helpers import application, expert_workspace, score
 
@@ -203,7 +204,7 @@ def _build(base: Path, pkiset: PkiFixture) -> World:
     )
     _ok("secretary", "agenda", "--dir", d, "--order", ",".join(APPLICATIONS))
     _ok("secretary", "issue-kit", "--dir", d, *ident, "--out", str(base / "meeting.oikit"))
-    with open_workspace(Path(d)) as ws:
+    with open_workspace(SqliteStores(), Path(d)) as ws:
         setup = ws.setup()
         assert setup.kit is not None
         meeting = ws.meeting(setup.header.meeting_id)
@@ -242,7 +243,7 @@ def _build(base: Path, pkiset: PkiFixture) -> World:
     missing = base / "missing-e04"
     shutil.copytree(d, missing)
     _ok("secretary", "import-sheets", "--dir", d, *ident, files["e04"])
-    with open_workspace(Path(d)) as ws:
+    with open_workspace(SqliteStores(), Path(d)) as ws:
         for a in APPLICATIONS:
             opinions.save_panel_opinion(
                 ws, a, f"The panel recommends {a}.", Recommendation.RECOMMEND, actor="sec", now=now

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, cli, publish_world
 
@@ -137,7 +138,7 @@ def test_publishing_again_after_an_edited_opinion_writes_version_2_and_keeps_ver
     before = {p.name: p.read_bytes() for p in run.out.iterdir()}
     chair = load_identity(world.chair_p12.read_bytes(), world.passphrase.read_bytes())
     now = dt.datetime.now(dt.UTC)
-    with open_workspace(run.folder) as ws:
+    with open_workspace(SqliteStores(), run.folder) as ws:
         opinions.save_panel_opinion(
             ws, "a02", "Edited: the panel recommends a02.", Recommendation.RECOMMEND,
             actor="sec", now=now,

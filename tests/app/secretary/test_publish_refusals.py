@@ -16,6 +16,7 @@ import pytest
 
 from app.errors import UserFacingError
 from app.i18n import Msg
+from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, cli, publish_world
 
@@ -170,7 +171,7 @@ def test_an_unapproved_opinion_is_refused_naming_the_application(
 
     folder = world.copy(world.ready, tmp_path)
     out = _out(tmp_path)
-    with open_workspace(folder) as ws:
+    with open_workspace(SqliteStores(), folder) as ws:
         opinions.save_panel_opinion(
             ws, "a03", "Changed after approval.", Recommendation.RECOMMEND,
             actor="sec", now=dt.datetime.now(dt.UTC),
@@ -416,7 +417,7 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
     _prepare(world, folder, oireport)
     assert _sign(world, oireport)[0] == 0
     now = dt.datetime.now(dt.UTC)
-    with open_workspace(folder) as ws:
+    with open_workspace(SqliteStores(), folder) as ws:
         opinions.save_panel_opinion(
             ws, "a01", "Edited after the chair signed.", Recommendation.RECOMMEND,
             actor="sec", now=now,
