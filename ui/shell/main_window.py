@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         """The workspace file shown, when known (the expert window records into it)."""
         self.meeting: Meeting | None = None
         self.rubric: Rubric | None = None
+        self.kit_import_dialog: QDialog | None = None
+        """The open File › Import meeting kit… dialog, if any."""
 
         self._build_actions()
         self._build_menus()
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self.import_kit_action = self._action(self.import_meeting_kit)
+        self.import_kit_action.setVisible(self._workspace_loader is not None)
         self.open_demo_action = self._action(self.open_demo)
         self.open_demo_action.setVisible(self._demo_loader is not None)
         self.open_workspace_action = self._action(
@@ -133,6 +138,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.import_kit_action)
         self.file_menu.addAction(self.open_workspace_action)
         self.file_menu.addAction(self.open_demo_action)
         self.file_menu.addSeparator()
@@ -186,8 +192,11 @@ class MainWindow(QMainWindow):
         body.addWidget(self.tabs)
         layout.addLayout(body, 1)
 
+        with_workspaces = self._workspace_loader is not None
         self.empty_state = EmptyState(
-            self.open_demo_action if self._demo_loader is not None else None
+            self.open_demo_action if self._demo_loader is not None else None,
+            import_kit=self.import_kit_action if with_workspaces else None,
+            open_workspace=self.open_workspace_action if with_workspaces else None,
         )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
@@ -225,18 +234,29 @@ class MainWindow(QMainWindow):
         if chosen:
             self.open_workspace(Path(chosen))
 
-    def open_workspace(self, path: Path) -> None:
-        """Read the meeting of the workspace at ``path`` off the GUI thread and show it."""
+    def open_workspace(self, path: Path, note: str = "") -> None:
+        """Read the meeting of the workspace at ``path`` off the GUI thread and show it
+        (with ``note`` in the status bar once it is shown)."""
         loader = self._workspace_loader
         if loader is None:
             return
         BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
             _("Opening the workspace…")
-        ).success(lambda loaded: self._workspace_opened(path, loaded)).run()
+        ).success(lambda loaded: self._workspace_opened(path, loaded, note)).run()
 
-    def _workspace_opened(self, path: Path, loaded: tuple[Meeting, Rubric]) -> None:
+    def _workspace_opened(self, path: Path, loaded: tuple[Meeting, Rubric], note: str) -> None:
         self.workspace_path = path
         self.set_meeting(*loaded)
+        if note:
+            self.statusBar().showMessage(note, 20_000)
+
+    def import_meeting_kit(self) -> None:
+        """Choose a meeting kit, verify and import it (``ui.expert``), then open its workspace."""
+        from ui.expert.kit_import_dialog import import_kit_from  # loads only when asked
+
+        self.kit_import_dialog = import_kit_from(
+            self, self.dialogs, lambda done: self.open_workspace(done.path, str(done.message))
+        )
 
     def sign_in_as_expert(self) -> None:
         """Hand over to the expert sign-in (``ui.expert``), which needs the meeting shown."""
@@ -269,6 +289,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
         self.help_menu.setTitle(_("&Help"))
+        self.import_kit_action.setText(_("&Import meeting kit…"))
         self.open_demo_action.setText(_("Open the &demo meeting"))
         self.open_workspace_action.setText(_("&Open workspace…"))
         self.expert_sign_in_action.setText(_("Sign in as &expert…"))
