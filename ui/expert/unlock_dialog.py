@@ -76,10 +76,10 @@ class UnlockDialog(QDialog):
         self.file_edit = QLineEdit()
         self.file_edit.setText(str(QSettings().value(_LAST_FILE, "") or ""))
         self.browse_button = QPushButton()
+        self.browse_button.setAutoDefault(False)  # Enter unlocks; it never opens the chooser
         self.browse_button.clicked.connect(self.browse)
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.returnPressed.connect(self.try_unlock)
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
@@ -97,7 +97,7 @@ class UnlockDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.unlock_button.clicked.connect(self.try_unlock)
         self.cancel_button.clicked.connect(self.reject)
-        self.unlock_button.setDefault(True)
+        self.unlock_button.setDefault(True)  # Enter in either field unlocks
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)

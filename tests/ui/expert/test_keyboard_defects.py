@@ -1,0 +1,52 @@
+"""Keyboard defects of issue 14 found in the expert window, each pinned by a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.app.crypto.pki_fixtures import PkiFixture
+from tests.ui.conftest import RecordingDialogs
+from tests.ui.expert.conftest import Clock
+from tests.ui.expert.helpers import PASSPHRASE, click, type_text, unlock_dialog
+from ui.expert.window import ExpertWindow
+
+
+class CountingDialogs(RecordingDialogs):
+    """Counts the file pickers opened, besides answering them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pickers: list[str] = []
+
+    def open_file(
+        self, parent: object, title: str, name_filter: str = "", directory: str = ""
+    ) -> Path | None:
+        self.pickers.append(title)
+        return super().open_file(parent, title, name_filter, directory)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("passphrase", "unlocks"), [(PASSPHRASE, True), ("not it", False)])
+def test_enter_in_the_passphrase_field_unlocks_and_opens_no_file_chooser(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, passphrase: str, unlocks: bool
+) -> None:
+    """Issue 14 item 2: Enter after choosing the file with Browse… re-opened the chooser
+    (over the new window after a right passphrase, beside the error after a wrong one)."""
+    dialogs = CountingDialogs()
+    dialogs.chosen_paths.append(pki.expert_p12)
+    opened: list[ExpertWindow] = []
+    dialog = unlock_dialog(workspace, dialogs, None, Clock(), opened)
+    click(qtbot, dialog.browse_button)
+    assert dialogs.pickers == ["Choose your identity file"]
+    type_text(qtbot, dialog.passphrase_edit, passphrase)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(opened) or bool(dialogs.errors))
+    assert bool(opened) is unlocks
+    assert bool(dialogs.errors) is not unlocks
+    assert dialogs.pickers == ["Choose your identity file"]  # Enter chose no file again
+    if not unlocks:
+        assert dialog.isVisible() and dialog.focusWidget() is dialog.passphrase_edit
+        dialog.close()
