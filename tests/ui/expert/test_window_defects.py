@@ -1,4 +1,4 @@
-"""Keyboard defects of issue 14 found in the expert window, each pinned by a test."""
+"""Defects of issue 14 found in the expert window, each pinned by a test that failed before."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
-from tests.ui.expert.helpers import PASSPHRASE, click, type_text, unlock_dialog
+from tests.ui.expert.helpers import PASSPHRASE, click, sign_in_window, type_text, unlock_dialog
 from ui.expert.window import ExpertWindow
 
 
@@ -50,3 +50,37 @@ def test_enter_in_the_passphrase_field_unlocks_and_opens_no_file_chooser(
     if not unlocks:
         assert dialog.isVisible() and dialog.focusWidget() is dialog.passphrase_edit
         dialog.close()
+
+
+def test_export_with_nothing_signed_warns_and_lets_the_expert_go_back(
+    qtbot: QtBot,
+    pki: PkiFixture,
+    workspace: Path,
+    secretary_pem: Path,
+    dialogs: RecordingDialogs,
+    tmp_path: Path,
+) -> None:
+    """Issue 14 item 3: exporting with nothing signed said "0 signed sheet version(s) …
+    hand this file to the secretary" as plain information."""
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialogs.chosen_paths += [secretary_pem, usb]
+    dialogs.confirm_answer = False  # "No": go back
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+    title, text = dialogs.messages[-1]
+    assert title == "Nothing is signed yet"
+    for application in window.desk.applications():
+        assert application.platform_name.en in text
+    assert dialogs.chosen_paths == [usb]  # went back before choosing a folder
+    assert window.exporter.task is None and window.exporter.written is None
+    assert list(usb.iterdir()) == []
+
+    dialogs.confirm_answer = True  # export anyway: the file says what is unfinished
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.exporter.written is not None)
+    title, text = dialogs.messages[-1]
+    assert title == "Sheets exported"
+    assert "no signed sheet" in text and "0 signed" not in text
+    assert "Not signed yet" in text
