@@ -11,7 +11,14 @@ from pytestqt.qtbot import QtBot
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock
-from tests.ui.expert.helpers import PASSPHRASE, click, sign_in_window, type_text, unlock_dialog
+from tests.ui.expert.helpers import (
+    PASSPHRASE,
+    click,
+    click_row,
+    sign_in_window,
+    type_text,
+    unlock_dialog,
+)
 from ui.expert.window import ExpertWindow
 
 
@@ -84,3 +91,27 @@ def test_export_with_nothing_signed_warns_and_lets_the_expert_go_back(
     assert title == "Sheets exported"
     assert "no signed sheet" in text and "0 signed" not in text
     assert "Not signed yet" in text
+
+
+def test_the_cannot_sign_yet_message_goes_when_it_no_longer_holds(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, dialogs: RecordingDialogs
+) -> None:
+    """Issue 14 item 4: "cannot be signed yet" stayed on the review page after moving to
+    another application."""
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    click_row(qtbot, window.agenda.view, 0)
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    review = window.review_page
+    click(qtbot, review.sign_button)
+    assert review.message.text().startswith("The sheet cannot be signed yet")
+    problems = window.desk.violations(window.desk.meeting.applications_in_order()[0].id)
+    assert f"{len(problems)} item(s)" in review.message.text()
+
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.application == window.desk.meeting.applications_in_order()[1]
+    assert review.message.text() == ""
+
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert review.message.text() == ""  # asked again only when Sign is pressed again
