@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.expert.flow import Page
 from tests.app.crypto.pki_fixtures import PkiFixture
-from tests.ui.conftest import RecordingDialogs
+from tests.ui.conftest import REPO, RecordingDialogs
 from tests.ui.expert.conftest import Clock
 from tests.ui.expert.helpers import (
     PASSPHRASE,
@@ -115,3 +119,89 @@ def test_the_cannot_sign_yet_message_goes_when_it_no_longer_holds(
 
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert review.message.text() == ""  # asked again only when Sign is pressed again
+
+
+def _in_page(window: ExpertWindow, page: Page) -> bool:
+    focused = window.focusWidget()
+    return focused is not None and window.pages[page].isAncestorOf(focused)
+
+
+def test_pages_take_the_focus_from_the_agenda_filter(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, dialogs: RecordingDialogs
+) -> None:
+    """Issue 14 item 5: after Ctrl+1…7 and after declaring no conflict the cursor stayed
+    in the agenda filter, where a stray Space emptied the list without a word; Esc did not
+    clear the filter and Ctrl+E did nothing there."""
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    agenda = window.agenda
+    shown = agenda.proxy.rowCount()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+
+    # Declaring no conflict lands on the materials page, with the focus there.
+    qtbot.keyClick(window, Qt.Key.Key_L, ctrl)
+    assert window.focusWidget() is agenda.search
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    assert window.current_page() is Page.MATERIALS
+    assert _in_page(window, Page.MATERIALS)
+
+    # Ctrl+1…7 from the filter: each page puts the focus on its first control.
+    for page in (Page.HEARING, Page.CRITERIA, Page.SCORING, Page.OPINION, Page.REVIEW):
+        qtbot.keyClick(window, Qt.Key.Key_L, ctrl)
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{page.value + 1}"), ctrl)
+        assert window.current_page() is page
+        assert _in_page(window, page), (page, window.focusWidget())
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)
+    assert agenda.search.text() == "" and agenda.proxy.rowCount() == shown
+
+    # A filter that matches nothing says so; Esc clears it.
+    qtbot.keyClick(window, Qt.Key.Key_L, ctrl)
+    qtbot.keyClicks(agenda.search, "zzzz")
+    assert agenda.proxy.rowCount() == 0
+    assert agenda.no_match.isVisibleTo(window)
+    assert agenda.no_match.text() == "No application matches the filter. Esc clears it."
+    qtbot.keyClick(agenda.search, Qt.Key.Key_Escape)
+    assert agenda.search.text() == "" and agenda.proxy.rowCount() == shown
+    assert not agenda.no_match.isVisibleTo(window)
+
+    # Ctrl+E in the filter exports (here: asks for the secretary's certificate first).
+    qtbot.keyClick(agenda.search, Qt.Key.Key_E, ctrl)
+    assert dialogs.messages and dialogs.messages[-1][0] == "Secretary's certificate"
+
+
+CTRL_E_SCRIPT = """
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+from ui.expert.agenda import AgendaPanel
+
+app = QApplication([])
+
+
+def taken(edit):
+    event = QKeyEvent(
+        QEvent.Type.ShortcutOverride, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
+    )
+    event.ignore()
+    QApplication.sendEvent(edit, event)
+    return event.isAccepted()
+
+
+panel = AgendaPanel()
+print(taken(QLineEdit()), taken(panel.search))
+"""
+
+
+@pytest.mark.tool("xvfb-run")
+def test_ctrl_e_in_the_agenda_filter_is_left_to_the_window_under_x11() -> None:
+    """On X11 a line edit takes Ctrl+E as "end of line" (the offscreen platform has no such
+    binding, so this runs under Xvfb): the agenda filter must leave it to Export."""
+    result = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, "-c", CTRL_E_SCRIPT],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.stdout.split() == ["True", "False"], result.stderr
