@@ -219,3 +219,20 @@ def test_text_zoom_reaches_tables_and_the_header(
     assert window.header.title.font().pointSize() > title_before
     window.reset_text_action.trigger()
     assert window.agenda_view.font().pointSize() == before
+
+
+def test_help_opens_the_user_guide(qtbot: QtBot, meeting: Meeting, rubric: Rubric) -> None:
+    """Issue 14 item 8: newcomers find the user guide in the Help menu (and on F1)."""
+    from ui.shell.user_guide import UserGuide
+
+    window = _window(qtbot, meeting, rubric)
+    assert window.help_menu.actions()[0] is window.user_guide_action
+    assert window.user_guide_action.text() == "&User guide"
+    assert window.user_guide_action.shortcut().toString() == "F1"
+    window.user_guide_action.trigger()
+    guide = window.user_guide
+    assert isinstance(guide, UserGuide) and guide.isVisible()
+    text = guide.browser.toPlainText()
+    assert "Scoring" in text and "review-desk kit import" in text
+    assert "## " not in text  # rendered, not shown as Markdown source
+    guide.close()

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.errors import UserFacingError
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
+from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import switch_language
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.rubric: Rubric | None = None
         self.kit_import_dialog: QDialog | None = None
         """The open File › Import meeting kit… dialog, if any."""
+        self.user_guide: QDialog | None = None
 
         self._build_actions()
         self._build_menus()
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
             self._action(partial(self._show_tab, i), QKeySequence(f"Ctrl+{i + 1}"))
             for i in range(3)
         ]
+        self.user_guide_action = self._action(self.show_user_guide, QKeySequence("F1"))
         self.about_action = self._action(self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action(lambda: self.dialogs.about_qt(self))
@@ -160,6 +164,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.reset_text_action)
 
         self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.user_guide_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
         self.help_menu.addAction(self.about_qt_action)
 
@@ -273,6 +279,20 @@ class MainWindow(QMainWindow):
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
 
+    def show_user_guide(self) -> None:
+        """Help › User guide: the guide in a window of its own (F1)."""
+        from ui.shell.user_guide import UserGuide, read_guide
+
+        try:
+            text = read_guide()
+        except UserFacingError as exc:
+            show_error(self, exc, self.dialogs)
+            return
+        if self.user_guide is None:
+            self.user_guide = UserGuide(text, self)
+        self.user_guide.show()
+        self.user_guide.raise_()
+
     def show_about(self) -> None:
         self.dialogs.about(self, _("About Expert Review Desk"), about_text())
 
@@ -300,6 +320,7 @@ class MainWindow(QMainWindow):
         self.larger_text_action.setText(_("&Larger text"))
         self.smaller_text_action.setText(_("&Smaller text"))
         self.reset_text_action.setText(_("&Reset text size"))
+        self.user_guide_action.setText(_("&User guide"))
         self.about_action.setText(_("&About Expert Review Desk"))
         self.about_qt_action.setText(_("About &Qt"))
 
