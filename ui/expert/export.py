@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from app.domain.meeting import Application
@@ -38,8 +39,10 @@ from app.sheets import WrittenSheetFile
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import PageContext
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
+_LAST_EXPORT = "expert/last_export_folder"
 
 
 def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | None:
@@ -64,6 +67,7 @@ def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | No
         parent,
         _("Choose the secretary's certificate"),
         _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"),
+        start_folder(ctx.workspace.parent),
     )
     if chosen is None:
         return None
@@ -108,10 +112,13 @@ class Exporter:
         if unsigned and not self.confirm_unsigned(unsigned, number, bool(items.sheets)):
             return  # back to the window, to sign first
         folder = ctx.dialogs.open_directory(
-            self.parent, _("Choose the folder (USB stick) to write your sheet file to")
+            self.parent,
+            _("Choose the folder (USB stick) to write your sheet file to"),
+            start_folder(str(QSettings().value(_LAST_EXPORT, "") or ""), ctx.workspace.parent),
         )
         if folder is None:
             return
+        QSettings().setValue(_LAST_EXPORT, str(folder))
         now = self.now()
         target = Path(folder)
         self.task = (

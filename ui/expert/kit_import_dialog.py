@@ -45,11 +45,14 @@ from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask, Progress
 from ui.expert.unlock_dialog import read_identity_file
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
 _LAST_IDENTITY = "expert/last_identity_file"
 """Shared with the sign-in dialog: the identity file chosen last."""
 _LAST_KIT_FOLDER = "expert/last_kit_folder"
+"""Where the last workspace folder from a kit was made (the next one is suggested beside it)."""
+_LAST_KIT_FILE = "expert/last_kit_file"
 _DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
@@ -286,7 +289,10 @@ class KitImportDialog(QDialog):
 
     def choose_identity(self) -> None:
         chosen = self.dialogs.open_file(
-            self, _("Choose your identity file"), _("Identity files (*.p12 *.pfx);;All files (*)")
+            self,
+            _("Choose your identity file"),
+            _("Identity files (*.p12 *.pfx);;All files (*)"),
+            start_folder(self.identity_edit.text().strip(), self.kit_edit.text().strip()),
         )
         if chosen:
             self.identity_edit.setText(str(chosen))
@@ -294,16 +300,21 @@ class KitImportDialog(QDialog):
 
     def choose_trust_file(self) -> None:
         chosen = self.dialogs.open_file(
-            self, _("Choose the trust file"), _("Trust files (*.pem);;All files (*)")
+            self,
+            _("Choose the trust file"),
+            _("Trust files (*.pem);;All files (*)"),
+            start_folder(self.trust_edit.text().strip(), self.kit_edit.text().strip()),
         )
         if chosen:
             self.trust_edit.setText(str(chosen))
             self.folder_edit.setFocus()
 
     def choose_folder(self) -> None:
-        start = self.folder_edit.text().strip()
+        current = self.folder_edit.text().strip()
         chosen = self.dialogs.open_directory(
-            self, _("Choose the folder for the workspace"), str(Path(start).parent) if start else ""
+            self,
+            _("Choose the folder for the workspace"),
+            start_folder(current, Path(current).parent if current else None, default_data_dir()),
         )
         if chosen:
             self.folder_edit.setText(str(chosen))
@@ -416,9 +427,15 @@ class KitImportDialog(QDialog):
 
 
 def choose_kit_file(parent: QWidget | None, dialogs: DialogService) -> Path | None:
-    return dialogs.open_file(
-        parent, _("Choose the meeting kit"), _("Meeting kits (*.oikit);;All files (*)")
+    chosen = dialogs.open_file(
+        parent,
+        _("Choose the meeting kit"),
+        _("Meeting kits (*.oikit);;All files (*)"),
+        start_folder(str(QSettings().value(_LAST_KIT_FILE, "") or "")),
     )
+    if chosen is not None:
+        QSettings().setValue(_LAST_KIT_FILE, str(chosen))
+    return chosen
 
 
 def import_kit_from(

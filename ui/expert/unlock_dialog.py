@@ -32,6 +32,7 @@ from app.i18n import Msg, _, current_language
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
 _LAST_FILE = "expert/last_identity_file"
@@ -131,11 +132,22 @@ class UnlockDialog(QDialog):
 
     def browse(self) -> None:
         chosen = self.dialogs.open_file(
-            self, _("Choose your identity file"), _("Identity files (*.p12 *.pfx);;All files (*)")
+            self,
+            _("Choose your identity file"),
+            _("Identity files (*.p12 *.pfx);;All files (*)"),
+            start_folder(self.file_edit.text().strip(), self._demo_identities()),
         )
         if chosen:
             self.file_edit.setText(str(chosen))
             self.passphrase_edit.setFocus()
+
+    def _demo_identities(self) -> Path | None:
+        """For the demo meeting, the demo's identity files."""
+        if not self.meeting.is_demo:
+            return None
+        from app.workspaces import default_demo_dir
+
+        return default_demo_dir() / "identities"
 
     def try_unlock(self) -> None:
         """Read the file here, unlock on a worker; the passphrase field is cleared at once."""

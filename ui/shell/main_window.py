@@ -34,6 +34,7 @@ from ui.common.i18n import switch_language
 from ui.common.tasks import BackgroundTask
 from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
+from ui.shell.folders import start_folder
 from ui.shell.header import MeetingHeader
 from ui.shell.models import AgendaModel, RosterModel, agenda_rows
 from ui.shell.rubric_page import RubricPage
@@ -234,8 +235,11 @@ class MainWindow(QMainWindow):
 
     def choose_workspace(self) -> None:
         """Ask for a workspace file and open it."""
+        from app.workspaces import default_data_dir, default_demo_dir
+
+        start = start_folder(self.workspace_path, default_demo_dir(), default_data_dir())
         chosen = self.dialogs.open_file(
-            self, _("Open workspace"), _("Workspaces (*.sqlite);;All files (*)")
+            self, _("Open workspace"), _("Workspaces (*.sqlite);;All files (*)"), start
         )
         if chosen:
             self.open_workspace(Path(chosen))

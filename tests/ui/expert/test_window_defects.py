@@ -23,6 +23,7 @@ from tests.ui.expert.helpers import (
     type_text,
     unlock_dialog,
 )
+from ui.common.dialogs import set_default_dialogs
 from ui.expert.window import ExpertWindow
 
 
@@ -205,3 +206,58 @@ def test_ctrl_e_in_the_agenda_filter_is_left_to_the_window_under_x11() -> None:
         timeout=300,
     )
     assert result.stdout.split() == ["True", "False"], result.stderr
+
+
+class StartFolders(RecordingDialogs):
+    """Records where each file or folder chooser was asked to start."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: list[tuple[str, str]] = []
+
+    def open_file(
+        self, parent: object, title: str, name_filter: str = "", directory: str = ""
+    ) -> Path | None:
+        self.started.append((title, directory))
+        return super().open_file(parent, title, name_filter, directory)  # type: ignore[arg-type]
+
+    def open_directory(self, parent: object, title: str, directory: str = "") -> Path | None:
+        self.started.append((title, directory))
+        return super().open_directory(parent, title, directory)  # type: ignore[arg-type]
+
+
+def test_file_choosers_start_in_the_workspace_or_demo_folder(
+    qtbot: QtBot,
+    pki: PkiFixture,
+    workspace: Path,
+    secretary_pem: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14 item 8: every chooser started in the directory the program was run from."""
+    from ui.launch import build_main_window
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    identities = tmp_path / "data" / "review-desk" / "demo" / "identities"
+    identities.mkdir(parents=True)
+    dialogs = StartFolders()
+    previous = set_default_dialogs(dialogs)
+    try:
+        main = build_main_window(demo=False, workspace=str(workspace), dialogs=dialogs)
+        qtbot.addWidget(main)
+        main.open_workspace_action.trigger()
+        assert dialogs.started[-1] == ("Open workspace", str(workspace.parent))
+
+        # Sign-in to the demo meeting: the demo's identity files.
+        opened: list[ExpertWindow] = []
+        dialog = unlock_dialog(workspace, dialogs, None, Clock(), opened)
+        click(qtbot, dialog.browse_button)
+        assert dialogs.started[-1] == ("Choose your identity file", str(identities))
+        dialog.close()
+
+        # In the expert window: the secretary's certificate and the sheet-file folder.
+        window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        assert ("Choose the secretary's certificate", str(workspace.parent)) in dialogs.started
+    finally:
+        set_default_dialogs(previous)
