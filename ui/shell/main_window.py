@@ -37,6 +37,7 @@ from ui.shell.empty_state import EmptyState
 from ui.shell.folders import start_folder
 from ui.shell.header import MeetingHeader
 from ui.shell.models import AgendaModel, RosterModel, agenda_rows
+from ui.shell.next_steps import NextSteps
 from ui.shell.rubric_page import RubricPage
 from ui.shell.table_view import ReadOnlyTableView
 
@@ -70,8 +71,7 @@ class MainWindow(QMainWindow):
         self._demo_loader = demo_loader
         self._workspace_loader = workspace_loader
         self._expert_sign_in = expert_sign_in
-        self.workspace_path: Path | None = None
-        """The workspace file shown, when known (the expert window records into it)."""
+        self._workspace_path: Path | None = None
         self.meeting: Meeting | None = None
         self.rubric: Rubric | None = None
         self.kit_import_dialog: QDialog | None = None
@@ -189,11 +189,16 @@ class MainWindow(QMainWindow):
             layout.addWidget(page)
             self.tabs.addTab(holder, "")
 
+        self.next_steps = NextSteps(
+            self.expert_sign_in_action if self._expert_sign_in is not None else None,
+            self.secretary_action,
+        )
         self.meeting_page = QWidget()
         layout = QVBoxLayout(self.meeting_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.next_steps)
         body = QVBoxLayout()
         body.setContentsMargins(16, 10, 16, 0)  # tabs line up with the header and the tables
         body.addWidget(self.tabs)
@@ -211,10 +216,21 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
     # -- content --------------------------------------------------------------------------
+    @property
+    def workspace_path(self) -> Path | None:
+        """The workspace file shown, when known (the expert window records into it)."""
+        return self._workspace_path
+
+    @workspace_path.setter
+    def workspace_path(self, path: Path | None) -> None:
+        self._workspace_path = path
+        self.next_steps.set_meeting(self.meeting, self._demo_folder(self.meeting))
+
     def set_meeting(self, meeting: Meeting | None, rubric: Rubric | None) -> None:
         """Show ``meeting`` (or the empty state for None) with its ``rubric``."""
         self.meeting, self.rubric = meeting, rubric
         self.header.set_meeting(meeting)
+        self.next_steps.set_meeting(meeting, self._demo_folder(meeting))
         self.agenda_model.set_rows(agenda_rows(meeting) if meeting else [])
         self.roster_model.set_rows(meeting.experts if meeting else [])
         self.rubric_page.set_rubric(rubric)
@@ -224,6 +240,16 @@ class MainWindow(QMainWindow):
         self.expert_sign_in_action.setEnabled(meeting is not None)
         self.retranslate()
 
+    def _demo_folder(self, meeting: Meeting | None) -> Path | None:
+        """Where a demo meeting's material is: beside its workspace, or the default demo."""
+        if meeting is None or not meeting.is_demo:
+            return None
+        if self.workspace_path is not None:
+            return self.workspace_path.parent
+        from app.workspaces import default_demo_dir
+
+        return default_demo_dir()
+
     def open_demo(self) -> None:
         """Load the demo meeting off the GUI thread and show it."""
         loader = self._demo_loader
@@ -231,7 +257,11 @@ class MainWindow(QMainWindow):
             return
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
             _("Opening the demo meeting…")
-        ).success(lambda loaded: self.set_meeting(*loaded)).run()
+        ).success(self._demo_opened).run()
+
+    def _demo_opened(self, loaded: tuple[Meeting, Rubric]) -> None:
+        self._workspace_path = None  # the demo's own workspace, not one opened before
+        self.set_meeting(*loaded)
 
     def choose_workspace(self) -> None:
         """Ask for a workspace file and open it."""
@@ -340,6 +370,7 @@ class MainWindow(QMainWindow):
         self.roster_view.setAccessibleName(_("Expert roster"))
 
         self.header.retranslate()
+        self.next_steps.retranslate()
         self.empty_state.retranslate()
         self.agenda_model.retranslate()
         self.roster_model.retranslate()
