@@ -90,7 +90,7 @@ def build_main_window(
             window.set_meeting(*load_workspace(Path(workspace)))
             window.workspace_path = Path(workspace)
         elif demo:
-            window.set_meeting(*load_demo())
+            window.open_demo()  # off the GUI thread: the window shows progress at once
     except UserFacingError as exc:
         show_error(window, exc, dialogs)
     return window

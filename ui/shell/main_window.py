@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         if loader is None:
             return
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
-            _("Opening the demo meeting…")
+            _("Opening the demo meeting… The first time, the demo material is built first.")
         ).success(self._demo_opened).run()
 
     def _demo_opened(self, loaded: tuple[Meeting, Rubric]) -> None:
