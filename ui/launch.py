@@ -93,6 +93,19 @@ def secretary_console(stores: SqliteStores, main: MainWindow) -> object:
     return open_console(main, main.dialogs, stores=stores, opened=main.secretary_consoles.append)
 
 
+def kit_import(stores: SqliteStores, main: MainWindow) -> object:
+    """File > "Import meeting kit…": the dialog (``ui.expert``) loads only when asked; the
+    imported workspace opens in the main window."""
+    from ui.expert.kit_import_dialog import import_kit_from
+
+    return import_kit_from(
+        main,
+        main.dialogs,
+        stores,
+        lambda done: main.open_workspace(done.path, str(done.message)),
+    )
+
+
 def build_main_window(
     *,
     demo: bool,
@@ -111,13 +124,14 @@ def build_main_window(
         workspace_loader=partial(load_workspace, stores),
         expert_sign_in=partial(expert_sign_in, stores),
         secretary_console=partial(secretary_console, stores),
+        kit_import=partial(kit_import, stores),
     )
     try:
         if workspace is not None:
             window.set_meeting(*load_workspace(stores, Path(workspace)))
             window.workspace_path = Path(workspace)
         elif demo:
-            window.set_meeting(*load_demo(stores))
+            window.open_demo()  # off the GUI thread: the window shows progress at once
     except UserFacingError as exc:
         show_error(window, exc, dialogs)
     return window

@@ -54,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
 
     stores = SqliteStores()
     directory = (args.dir or default_demo_dir()).expanduser().resolve()
+    if _window_builds_it(args, directory):
+        from app.cli import launch_gui
+
+        # The window builds the demo off its GUI thread and shows progress meanwhile.
+        return launch_gui(language=getattr(args, "lang", None), demo=True, workspace=None)
     path, created = ensure_demo_workspace(stores, directory, attachment_maker=demo_attachments)
     if args.no_gui:
         meeting, rubric = read_meeting(stores, path)
@@ -79,6 +84,14 @@ def run(args: argparse.Namespace) -> int:
     from app.cli import launch_gui
 
     return launch_gui(language=getattr(args, "lang", None), demo=True, workspace=str(path))
+
+
+def _window_builds_it(args: argparse.Namespace, directory: Path) -> bool:
+    """The window alone, on the default demo folder: it opens (or builds) the demo itself."""
+    from app.workspaces import default_demo_dir
+
+    plain = not args.no_gui and not getattr(args, "complete", False)
+    return plain and directory == default_demo_dir().expanduser().resolve()
 
 
 def _print_material(directory: Path) -> None:

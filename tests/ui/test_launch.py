@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.domain.meeting import Meeting
+from app.domain.rubric import Rubric
 from app.i18n import current_language
 from app.workspaces import ensure_demo_workspace
 from storage.stores import SqliteStores
@@ -33,9 +36,19 @@ def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None
 
 
 def test_demo_mode_opens_the_demo_meeting(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(launch, "load_demo", lambda _stores: (sample_meeting(), sample_rubric()))
+    """The demo is opened (built, the first time) off the GUI thread: the window is there at
+    once with a progress dialog instead of nothing for half a minute (issue 14 item 8)."""
+    threads: list[threading.Thread] = []
+
+    def load(_stores: object) -> tuple[Meeting, Rubric]:
+        threads.append(threading.current_thread())
+        return sample_meeting(), sample_rubric()
+
+    monkeypatch.setattr(launch, "load_demo", load)
     window = launch.build_main_window(demo=True, workspace=None)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.meeting is not None)
+    assert threads and threads[0] is not threading.main_thread()
     assert window.meeting is not None and window.meeting.is_demo
     assert window.pages.currentWidget() is window.meeting_page
 
@@ -89,6 +102,7 @@ def test_demo_mode_creates_and_opens_the_demo_workspace(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     window = launch.build_main_window(demo=True, workspace=None)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.meeting is not None)
     assert (tmp_path / "review-desk" / "demo" / "workspace.sqlite").exists()
     assert window.meeting is not None and window.meeting.is_demo
     assert window.agenda_model.rowCount() == 6

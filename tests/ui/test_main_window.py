@@ -219,3 +219,41 @@ def test_text_zoom_reaches_tables_and_the_header(
     assert window.header.title.font().pointSize() > title_before
     window.reset_text_action.trigger()
     assert window.agenda_view.font().pointSize() == before
+
+
+def test_help_opens_the_user_guide(qtbot: QtBot, meeting: Meeting, rubric: Rubric) -> None:
+    """Issue 14 item 8: newcomers find the user guide in the Help menu (and on F1)."""
+    from ui.shell.user_guide import UserGuide
+
+    window = _window(qtbot, meeting, rubric)
+    assert window.help_menu.actions()[0] is window.user_guide_action
+    assert window.user_guide_action.text() == "&User guide"
+    assert window.user_guide_action.shortcut().toString() == "F1"
+    window.user_guide_action.trigger()
+    guide = window.user_guide
+    assert isinstance(guide, UserGuide) and guide.isVisible()
+    text = guide.browser.toPlainText()
+    assert "Scoring" in text and "review-desk kit import" in text
+    assert "## " not in text  # rendered, not shown as Markdown source
+    guide.close()
+
+
+def test_the_meeting_page_says_what_to_do_next(qtbot: QtBot, rubric: Rubric) -> None:
+    """Issue 14 item 8: the window says what to do next; demo passphrases for the demo only."""
+    from tests.ui.sample import sample_meeting
+
+    calls: list[object] = []
+    demo = _window(qtbot, sample_meeting(is_demo=True), rubric, expert_sign_in=calls.append)
+    steps = demo.next_steps
+    assert steps.isVisibleTo(demo)
+    assert steps.text.text().startswith("Next: sign in as an expert")
+    assert "demo-expert-" in steps.text.text() and "demo-secretary" in steps.text.text()
+    assert "identities" in steps.text.text()
+    qtbot.mouseClick(steps.sign_in_button, Qt.MouseButton.LeftButton)
+    assert calls == [demo]
+    assert steps.console_button.text() == "Open secretary console…"
+
+    real = _window(qtbot, sample_meeting(is_demo=False), rubric, expert_sign_in=calls.append)
+    text = real.next_steps.text.text()
+    assert text.startswith("Next: sign in as an expert")
+    assert "demo" not in text and "passphrase" in text  # named, never shown

@@ -3,7 +3,8 @@ box, and keyboard navigation (arrows move, Enter opens; Alt+Left/Right from anyw
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QKeyCombination, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,7 +17,29 @@ from PySide6.QtWidgets import (
 from app.domain.ids import ApplicationId
 from app.expert.flow import ApplicationStatus
 from app.i18n import _
+from ui.expert.context import plain_label
 from ui.expert.models import AgendaFilter, AgendaModel, AgendaRow
+
+
+class FilterEdit(QLineEdit):
+    """The agenda's search box: Esc clears it, and the window's Ctrl+E (export) is not
+    taken over as "end of line" while the cursor is here."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.keyCombination() == QKeyCombination(
+                Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E
+            ):
+                event.ignore()  # the window's shortcut runs
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class AgendaPanel(QWidget):
@@ -28,9 +51,12 @@ class AgendaPanel(QWidget):
         self.model = AgendaModel()
         self.proxy = AgendaFilter()
         self.proxy.setSourceModel(self.model)
-        self.search = QLineEdit()
+        self.search = FilterEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.no_match = plain_label()
+        self.no_match.setVisible(False)
+        self.search.textChanged.connect(self._show_no_match)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -52,12 +78,17 @@ class AgendaPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.view, 1)
         self.setMinimumWidth(300)
         self.retranslate()
 
     def set_rows(self, rows: list[AgendaRow]) -> None:
         self.model.set_rows(rows)
+        self._show_no_match()
+
+    def _show_no_match(self, _text: str = "") -> None:
+        self.no_match.setVisible(bool(self.search.text()) and self.proxy.rowCount() == 0)
 
     def set_status(
         self, application_id: str, status: ApplicationStatus, round: int | None = None
@@ -101,6 +132,7 @@ class AgendaPanel(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Filter the agenda (Ctrl+L)"))
+        self.no_match.setText(_("No application matches the filter. Esc clears it."))
         self.search.setAccessibleName(_("Filter the agenda"))
         self.view.setAccessibleName(_("Agenda"))
         self.view.setAccessibleDescription(

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.meeting import Application
 from app.domain.rules import Violation, ViolationCode
@@ -58,6 +59,29 @@ class ExpertPage(QWidget):
     def focus_field(self, field: str, code: ViolationCode | None = None) -> bool:
         """Put the keyboard focus on ``field`` if this page owns it."""
         return False
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the page's first control (in Tab order): what the
+        expert lands on after Ctrl+1…7 or a step of the flow, never the agenda filter."""
+        control = first_control(self)
+        (control or self).setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def first_control(page: QWidget) -> QWidget | None:
+    """The first widget inside ``page`` that Tab would reach and that takes input: not a
+    label, not the frame of a scroll area."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (
+            page.isAncestorOf(widget)
+            and widget.isEnabled()
+            and widget.isVisibleTo(page)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not isinstance(widget, QLabel | QScrollArea)
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:

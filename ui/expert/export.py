@@ -16,9 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from app.domain.meeting import Application
+from app.domain.sheet import SheetStatus
 from app.errors import UserFacingError
+from app.expert.desk import ExpertDesk
 from app.expert.signing import (
     SignedStore,
     gather,
@@ -30,13 +34,15 @@ from app.expert.signing import (
     remember_secretary,
     write_export,
 )
-from app.i18n import _
+from app.i18n import _, current_language
 from app.sheets import WrittenSheetFile
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import PageContext
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
+_LAST_EXPORT = "expert/last_export_folder"
 
 
 def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | None:
@@ -61,6 +67,7 @@ def ensure_secretary(parent: QWidget, ctx: PageContext) -> x509.Certificate | No
         parent,
         _("Choose the secretary's certificate"),
         _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"),
+        start_folder(ctx.workspace.parent),
     )
     if chosen is None:
         return None
@@ -93,11 +100,6 @@ class Exporter:
         number = self.choose_round()
         if number is None:
             return
-        folder = ctx.dialogs.open_directory(
-            self.parent, _("Choose the folder (USB stick) to write your sheet file to")
-        )
-        if folder is None:
-            return
         store = SignedStore(ctx.desk)
         identity = ctx.session.identity
         try:
@@ -106,6 +108,17 @@ class Exporter:
         except UserFacingError as exc:
             show_error(self.parent, exc, ctx.dialogs)
             return
+        unsigned = unsigned_applications(ctx.desk, number)
+        if unsigned and not self.confirm_unsigned(unsigned, number, bool(items.sheets)):
+            return  # back to the window, to sign first
+        folder = ctx.dialogs.open_directory(
+            self.parent,
+            _("Choose the folder (USB stick) to write your sheet file to"),
+            start_folder(str(QSettings().value(_LAST_EXPORT, "") or ""), ctx.workspace.parent),
+        )
+        if folder is None:
+            return
+        QSettings().setValue(_LAST_EXPORT, str(folder))
         now = self.now()
         target = Path(folder)
         self.task = (
@@ -115,7 +128,7 @@ class Exporter:
                 dialogs=ctx.dialogs,
             )
             .with_progress(_("Signing, encrypting and writing your sheet file…"))
-            .success(lambda written: self._done(written, len(items.sheets)))
+            .success(lambda written: self._done(written, len(items.sheets), unsigned))
             .run()
         )
 
@@ -152,23 +165,79 @@ class Exporter:
         )
         return None if index is None else numbers[index]
 
-    def _done(self, written: WrittenSheetFile, count: int) -> None:
+    def confirm_unsigned(self, unsigned: list[Application], number: int, any_signed: bool) -> bool:
+        """Warn that the file will not hand in ``unsigned``; True to export all the same."""
+        names = _listing(unsigned)
+        if any_signed:
+            title = _("Not everything is signed")
+            text = _(
+                "These applications have no signed sheet for round {round} yet:\n{names}\n\n"
+                "The secretary will see them as not handed in. Choose No to go back and sign "
+                "them on the Review and sign page (Ctrl+7). Export the signed sheets now?",
+                round=number,
+                names=names,
+            )
+        else:
+            title = _("Nothing is signed yet")
+            text = _(
+                "None of your sheets for round {round} is signed yet:\n{names}\n\n"
+                "A sheet file now hands the secretary no scores, only that these applications "
+                "are unfinished. Choose No to go back and sign them on the Review and sign page "
+                "(Ctrl+7). Export anyway?",
+                round=number,
+                names=names,
+            )
+        return self.ctx.dialogs.confirm(self.parent, title, text)
+
+    def _done(self, written: WrittenSheetFile, count: int, unsigned: list[Application]) -> None:
         self.task = None
         self.written = written
-        self.ctx.dialogs.information(
-            self.parent,
-            _("Sheets exported"),
-            _(
+        if count:
+            text = _(
                 "Your sheet file was written and checked by reading it back:\n{path}\n\n"
                 "{count} signed sheet version(s); SHA-256 {digest}.\nHand this file to the "
                 "meeting secretary; only the secretary can open it.",
                 path=str(written.path),
                 count=count,
                 digest=written.sha256[:16],
-            ),
-        )
+            )
+        else:
+            text = _(
+                "Your sheet file was written and checked by reading it back:\n{path}\n\n"
+                "It holds no signed sheet; SHA-256 {digest}. It tells the secretary only "
+                "what is unfinished.",
+                path=str(written.path),
+                digest=written.sha256[:16],
+            )
+        if unsigned:
+            text += "\n\n" + _("Not signed yet:\n{names}", names=_listing(unsigned))
+        self.ctx.dialogs.information(self.parent, _("Sheets exported"), text)
         if self.on_done is not None:
             self.on_done(written)
+
+
+def unsigned_applications(desk: ExpertDesk, number: int) -> list[Application]:
+    """The applications of round ``number`` the expert neither signed nor was recused from."""
+    in_round = desk.rounds.applications(number)
+    found = []
+    for application in desk.applications():
+        if in_round is not None and application.id not in in_round:
+            continue
+        if desk.state(application.id).recused:
+            continue
+        if not any(
+            v.round == number and v.status is not SheetStatus.DRAFT
+            for v in desk.versions(application.id)
+        ):
+            found.append(application)
+    return found
+
+
+def _listing(applications: list[Application]) -> str:
+    lang = current_language()
+    return "\n".join(
+        f"• {a.platform_name.get(lang)} — {a.applicant_unit.get(lang)}" for a in applications
+    )
 
 
 def return_materials(parent: QWidget, ctx: PageContext) -> tuple[Path, ...] | None:

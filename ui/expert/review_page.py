@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.identity import Identity
+from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
 from app.domain.rubric import Rubric
 from app.domain.rules import total_points
@@ -151,6 +152,8 @@ class ReviewPage(ExpertPage):
         self.problems.clicked.connect(self._jump)
         self.message = plain_label()
         self.message.setStyleSheet(ERROR_STYLE)
+        self._blocked: ApplicationId | None = None
+        """The application the "cannot be signed yet" message is about, while shown."""
         self.sign_button = QPushButton()
         self.sign_button.clicked.connect(self.sign)
         self.new_version_button = QPushButton()
@@ -192,6 +195,12 @@ class ReviewPage(ExpertPage):
         self.problems_model.set_rows(problems)
         self.problems.setVisible(bool(problems))
         self.problems_label.setVisible(bool(problems))
+        if self._blocked is not None:  # "cannot be signed yet" holds only while it is true
+            if self._blocked == app.id and problems:
+                self._show_blocked(len(problems))
+            else:
+                self._blocked = None
+                self.message.setText("")
         self.sign_button.setEnabled(state.editable)
         self.new_version_button.setVisible(state.submitted)
         kept = [v for v in versions if v.status is SheetStatus.SUPERSEDED or v.round < state.round]
@@ -236,14 +245,8 @@ class ReviewPage(ExpertPage):
         self.message.setText("")
         problems = ctx.desk.violations(app.id)
         if problems:
+            self._blocked = app.id
             self.refresh()
-            self.message.setText(
-                _(
-                    "The sheet cannot be signed yet: {count} item(s) above still need your "
-                    "attention. Select one to go to it.",
-                    count=len(problems),
-                )
-            )
             self.problems.setFocus()
             self.problems.setCurrentIndex(self.problems_model.index(0, 0))
             return
@@ -276,6 +279,15 @@ class ReviewPage(ExpertPage):
             .success(lambda identity: self._submit(identity, secretary, at))
             .failure(self._sign_failed)
             .run()
+        )
+
+    def _show_blocked(self, count: int) -> None:
+        self.message.setText(
+            _(
+                "The sheet cannot be signed yet: {count} item(s) above still need your "
+                "attention. Select one to go to it.",
+                count=count,
+            )
         )
 
     def _sign_failed(self, exc: BaseException) -> None:

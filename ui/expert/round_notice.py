@@ -28,6 +28,7 @@ from app.round_notice import RoundNotice, VerifiedRoundNotice
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import PageContext
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
 
@@ -56,6 +57,7 @@ class NoticeImporter:
             self.parent,
             _("Choose the round notice from the meeting secretary"),
             _("Round notices (*.oiround);;All files (*)"),
+            start_folder(ctx.workspace.parent),
         )
         if chosen is None:
             return

@@ -32,6 +32,7 @@ from app.i18n import Msg, _, current_language
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
+from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
 _LAST_FILE = "expert/last_identity_file"
@@ -76,10 +77,10 @@ class UnlockDialog(QDialog):
         self.file_edit = QLineEdit()
         self.file_edit.setText(str(QSettings().value(_LAST_FILE, "") or ""))
         self.browse_button = QPushButton()
+        self.browse_button.setAutoDefault(False)  # Enter unlocks; it never opens the chooser
         self.browse_button.clicked.connect(self.browse)
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.returnPressed.connect(self.try_unlock)
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
@@ -97,7 +98,7 @@ class UnlockDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.unlock_button.clicked.connect(self.try_unlock)
         self.cancel_button.clicked.connect(self.reject)
-        self.unlock_button.setDefault(True)
+        self.unlock_button.setDefault(True)  # Enter in either field unlocks
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -131,11 +132,22 @@ class UnlockDialog(QDialog):
 
     def browse(self) -> None:
         chosen = self.dialogs.open_file(
-            self, _("Choose your identity file"), _("Identity files (*.p12 *.pfx);;All files (*)")
+            self,
+            _("Choose your identity file"),
+            _("Identity files (*.p12 *.pfx);;All files (*)"),
+            start_folder(self.file_edit.text().strip(), self._demo_identities()),
         )
         if chosen:
             self.file_edit.setText(str(chosen))
             self.passphrase_edit.setFocus()
+
+    def _demo_identities(self) -> Path | None:
+        """For the demo meeting, the demo's identity files."""
+        if not self.meeting.is_demo:
+            return None
+        from app.workspaces import default_demo_dir
+
+        return default_demo_dir() / "identities"
 
     def try_unlock(self) -> None:
         """Read the file here, unlock on a worker; the passphrase field is cleared at once."""

@@ -169,6 +169,7 @@ class ExpertWindow(QMainWindow):
         self.scoring_page = ScoringPage(self.ctx)
         self.opinion_page = OpinionPage(self.ctx)
         self.review_page = ReviewPage(self.ctx, self.now)
+        self.review_page.signed.connect(lambda _sheet: self.review_page.focus_first())
         self.pages: dict[Page, ExpertPage] = {
             Page.CONFLICT: self.conflict_page,
             Page.MATERIALS: self.materials_page,
@@ -228,7 +229,7 @@ class ExpertWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.page_actions = [
-            self._action(partial(self.go_to_page, page), f"Ctrl+{page.value + 1}") for page in Page
+            self._action(partial(self.show_page, page), f"Ctrl+{page.value + 1}") for page in Page
         ]
         self.previous_action = self._action(lambda: self.step_application(-1), "Alt+Left")
         self.next_action = self._action(lambda: self.step_application(1), "Alt+Right")
@@ -300,7 +301,7 @@ class ExpertWindow(QMainWindow):
         )
         self._show_pages(full=opened)
         if before is not None and before.status != self.state.status and opened:
-            self.go_to_page(self.state.landing())
+            self.show_page(self.state.landing())
 
     # -- later rounds ---------------------------------------------------------------------
     def _start_round(self, application_id: ApplicationId) -> None:
@@ -335,6 +336,12 @@ class ExpertWindow(QMainWindow):
         if self.state is None or not self.state.allowed(page):
             return
         self.tabs.setCurrentIndex(page.value)
+
+    def show_page(self, page: Page) -> None:
+        """Go to ``page`` (if open) with the keyboard focus on its first control."""
+        self.go_to_page(page)
+        if self.state is not None and self.state.allowed(page):
+            self.pages[page].focus_first()
 
     def current_page(self) -> Page:
         return Page(self.tabs.currentIndex())

@@ -1,4 +1,8 @@
-"""What the window shows with no meeting open: a calm invitation, not a blank grey area."""
+"""What the window shows with no meeting open: a calm invitation, not a blank grey area.
+
+Three ways in, each one of the window's own actions: import the meeting kit the secretary
+handed out, open a workspace imported before, or look around in the demo meeting.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,14 @@ from app.i18n import _
 
 
 class EmptyState(QWidget):
-    def __init__(self, open_demo: QAction | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        open_demo: QAction | None = None,
+        *,
+        import_kit: QAction | None = None,
+        open_workspace: QAction | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -18,12 +29,10 @@ class EmptyState(QWidget):
         self.text = QLabel()
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setWordWrap(True)
-        self.open_demo_button = QPushButton()
-        self.open_demo_button.setMinimumWidth(220)
+        self.import_kit_button = self._button(import_kit)
+        self.open_workspace_button = self._button(open_workspace)
+        self.open_demo_button = self._button(open_demo)
         self._open_demo = open_demo
-        if open_demo is not None:
-            self.open_demo_button.clicked.connect(open_demo.trigger)
-        self.open_demo_button.setVisible(open_demo is not None)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
@@ -32,9 +41,19 @@ class EmptyState(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.text)
         layout.addSpacing(10)
-        layout.addWidget(self.open_demo_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        for button in (self.import_kit_button, self.open_workspace_button, self.open_demo_button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         self.retranslate()
+
+    @staticmethod
+    def _button(action: QAction | None) -> QPushButton:
+        button = QPushButton()
+        button.setMinimumWidth(260)
+        if action is not None:
+            button.clicked.connect(action.trigger)
+        button.setVisible(action is not None)
+        return button
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
@@ -50,7 +69,16 @@ class EmptyState(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(_("No meeting is open"))
         self.text.setText(
-            _("Open the demo meeting to see the agenda, the expert roster and the rubric.")
+            _(
+                "Import the meeting kit (.oikit) the secretary gave you, open a workspace you "
+                "imported before, or open the demo meeting to see the agenda, the expert "
+                "roster and the rubric."
+            )
         )
-        self.open_demo_button.setText(_("Open the demo meeting"))
-        self.open_demo_button.setAccessibleName(_("Open the demo meeting"))
+        for button, text in (
+            (self.import_kit_button, _("Import meeting kit…")),
+            (self.open_workspace_button, _("Open workspace…")),
+            (self.open_demo_button, _("Open the demo meeting")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text)

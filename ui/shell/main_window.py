@@ -7,12 +7,14 @@ switch calls, so menus, tabs, headers and data all change language live.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -23,16 +25,20 @@ from PySide6.QtWidgets import (
 
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
+from app.errors import UserFacingError
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
+from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import switch_language
 from ui.common.tasks import BackgroundTask
 from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
+from ui.shell.folders import start_folder
 from ui.shell.header import MeetingHeader
 from ui.shell.models import AgendaModel, RosterModel, agenda_rows
+from ui.shell.next_steps import NextSteps
 from ui.shell.rubric_page import RubricPage
 from ui.shell.table_view import ReadOnlyTableView
 
@@ -40,6 +46,9 @@ DemoLoader = Callable[[], tuple[Meeting, Rubric]]
 WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
 ExpertSignIn = Callable[["MainWindow"], object]
 SecretaryConsole = Callable[["MainWindow"], object]
+KitImporter = Callable[["MainWindow"], object]
+"""File › Import meeting kit… (``ui.expert``, wired by ``ui.launch`` with the stores); returns
+the dialog it opened, or ``None``."""
 
 # Each language is named in itself, so anyone can find their own; never translated.
 LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
@@ -59,6 +68,7 @@ class MainWindow(QMainWindow):
         workspace_loader: WorkspaceLoader | None = None,
         expert_sign_in: ExpertSignIn | None = None,
         secretary_console: SecretaryConsole | None = None,
+        kit_import: KitImporter | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,12 +79,15 @@ class MainWindow(QMainWindow):
         self._workspace_loader = workspace_loader
         self._expert_sign_in = expert_sign_in
         self._secretary_console = secretary_console
+        self._kit_import = kit_import
         self.secretary_consoles: list[object] = []
         """The consoles opened from here, referenced until the main window goes."""
-        self.workspace_path: Path | None = None
-        """The workspace file shown, when known (the expert window records into it)."""
+        self._workspace_path: Path | None = None
         self.meeting: Meeting | None = None
         self.rubric: Rubric | None = None
+        self.kit_import_dialog: QDialog | None = None
+        """The open File › Import meeting kit… dialog, if any."""
+        self.user_guide: QDialog | None = None
 
         self._build_actions()
         self._build_menus()
@@ -99,6 +112,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self.import_kit_action = self._action(self.import_meeting_kit)
+        self.import_kit_action.setVisible(
+            self._workspace_loader is not None and self._kit_import is not None
+        )
         self.open_demo_action = self._action(self.open_demo)
         self.open_demo_action.setVisible(self._demo_loader is not None)
         self.open_workspace_action = self._action(
@@ -131,6 +148,7 @@ class MainWindow(QMainWindow):
             self._action(partial(self._show_tab, i), QKeySequence(f"Ctrl+{i + 1}"))
             for i in range(3)
         ]
+        self.user_guide_action = self._action(self.show_user_guide, QKeySequence("F1"))
         self.about_action = self._action(self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action(lambda: self.dialogs.about_qt(self))
@@ -139,6 +157,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.import_kit_action)
         self.file_menu.addAction(self.open_workspace_action)
         self.file_menu.addAction(self.open_demo_action)
         self.file_menu.addSeparator()
@@ -161,6 +180,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.reset_text_action)
 
         self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.user_guide_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
         self.help_menu.addAction(self.about_qt_action)
 
@@ -183,18 +204,26 @@ class MainWindow(QMainWindow):
             layout.addWidget(page)
             self.tabs.addTab(holder, "")
 
+        self.next_steps = NextSteps(
+            self.expert_sign_in_action if self._expert_sign_in is not None else None,
+            self.secretary_action,
+        )
         self.meeting_page = QWidget()
         layout = QVBoxLayout(self.meeting_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.next_steps)
         body = QVBoxLayout()
         body.setContentsMargins(16, 10, 16, 0)  # tabs line up with the header and the tables
         body.addWidget(self.tabs)
         layout.addLayout(body, 1)
 
+        with_workspaces = self._workspace_loader is not None
         self.empty_state = EmptyState(
-            self.open_demo_action if self._demo_loader is not None else None
+            self.open_demo_action if self._demo_loader is not None else None,
+            import_kit=self.import_kit_action if with_workspaces else None,
+            open_workspace=self.open_workspace_action if with_workspaces else None,
         )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
@@ -202,10 +231,21 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
     # -- content --------------------------------------------------------------------------
+    @property
+    def workspace_path(self) -> Path | None:
+        """The workspace file shown, when known (the expert window records into it)."""
+        return self._workspace_path
+
+    @workspace_path.setter
+    def workspace_path(self, path: Path | None) -> None:
+        self._workspace_path = path
+        self.next_steps.set_meeting(self.meeting, self._demo_folder(self.meeting))
+
     def set_meeting(self, meeting: Meeting | None, rubric: Rubric | None) -> None:
         """Show ``meeting`` (or the empty state for None) with its ``rubric``."""
         self.meeting, self.rubric = meeting, rubric
         self.header.set_meeting(meeting)
+        self.next_steps.set_meeting(meeting, self._demo_folder(meeting))
         self.agenda_model.set_rows(agenda_rows(meeting) if meeting else [])
         self.roster_model.set_rows(meeting.experts if meeting else [])
         self.rubric_page.set_rubric(rubric)
@@ -215,35 +255,65 @@ class MainWindow(QMainWindow):
         self.expert_sign_in_action.setEnabled(meeting is not None)
         self.retranslate()
 
+    def _demo_folder(self, meeting: Meeting | None) -> Path | None:
+        """Where a demo meeting's material is: beside its workspace, or the default demo."""
+        if meeting is None or not meeting.is_demo:
+            return None
+        if self.workspace_path is not None:
+            return self.workspace_path.parent
+        from app.workspaces import default_demo_dir
+
+        return default_demo_dir()
+
     def open_demo(self) -> None:
         """Load the demo meeting off the GUI thread and show it."""
         loader = self._demo_loader
         if loader is None:
             return
+        # Building the demo allocates a lot on the worker, where Python's cyclic collector
+        # would then free any unreachable Qt wrappers left from before - off the GUI thread,
+        # which can crash PySide6. Collect them here, on the GUI thread, first.
+        gc.collect()
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
-            _("Opening the demo meeting…")
-        ).success(lambda loaded: self.set_meeting(*loaded)).run()
+            _("Opening the demo meeting… The first time, the demo material is built first.")
+        ).success(self._demo_opened).run()
+
+    def _demo_opened(self, loaded: tuple[Meeting, Rubric]) -> None:
+        self._workspace_path = None  # the demo's own workspace, not one opened before
+        self.set_meeting(*loaded)
 
     def choose_workspace(self) -> None:
         """Ask for a workspace file and open it."""
+        from app.workspaces import default_data_dir, default_demo_dir
+
+        start = start_folder(self.workspace_path, default_demo_dir(), default_data_dir())
         chosen = self.dialogs.open_file(
-            self, _("Open workspace"), _("Workspaces (*.sqlite);;All files (*)")
+            self, _("Open workspace"), _("Workspaces (*.sqlite);;All files (*)"), start
         )
         if chosen:
             self.open_workspace(Path(chosen))
 
-    def open_workspace(self, path: Path) -> None:
-        """Read the meeting of the workspace at ``path`` off the GUI thread and show it."""
+    def open_workspace(self, path: Path, note: str = "") -> None:
+        """Read the meeting of the workspace at ``path`` off the GUI thread and show it
+        (with ``note`` in the status bar once it is shown)."""
         loader = self._workspace_loader
         if loader is None:
             return
         BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
             _("Opening the workspace…")
-        ).success(lambda loaded: self._workspace_opened(path, loaded)).run()
+        ).success(lambda loaded: self._workspace_opened(path, loaded, note)).run()
 
-    def _workspace_opened(self, path: Path, loaded: tuple[Meeting, Rubric]) -> None:
+    def _workspace_opened(self, path: Path, loaded: tuple[Meeting, Rubric], note: str) -> None:
         self.workspace_path = path
         self.set_meeting(*loaded)
+        if note:
+            self.statusBar().showMessage(note, 20_000)
+
+    def import_meeting_kit(self) -> None:
+        """Choose a meeting kit, verify and import it (``ui.expert``), then open its workspace."""
+        if self._kit_import is not None:
+            dialog = self._kit_import(self)
+            self.kit_import_dialog = dialog if isinstance(dialog, QDialog) else None
 
     def sign_in_as_expert(self) -> None:
         """Hand over to the expert sign-in (``ui.expert``), which needs the meeting shown."""
@@ -257,6 +327,20 @@ class MainWindow(QMainWindow):
 
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
+
+    def show_user_guide(self) -> None:
+        """Help › User guide: the guide in a window of its own (F1)."""
+        from ui.shell.user_guide import UserGuide, read_guide
+
+        try:
+            text = read_guide()
+        except UserFacingError as exc:
+            show_error(self, exc, self.dialogs)
+            return
+        if self.user_guide is None:
+            self.user_guide = UserGuide(text, self)
+        self.user_guide.show()
+        self.user_guide.raise_()
 
     def show_about(self) -> None:
         self.dialogs.about(self, _("About Expert Review Desk"), about_text())
@@ -274,6 +358,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
         self.help_menu.setTitle(_("&Help"))
+        self.import_kit_action.setText(_("&Import meeting kit…"))
         self.open_demo_action.setText(_("Open the &demo meeting"))
         self.open_workspace_action.setText(_("&Open workspace…"))
         self.expert_sign_in_action.setText(_("Sign in as &expert…"))
@@ -284,6 +369,7 @@ class MainWindow(QMainWindow):
         self.larger_text_action.setText(_("&Larger text"))
         self.smaller_text_action.setText(_("&Smaller text"))
         self.reset_text_action.setText(_("&Reset text size"))
+        self.user_guide_action.setText(_("&User guide"))
         self.about_action.setText(_("&About Expert Review Desk"))
         self.about_qt_action.setText(_("About &Qt"))
 
@@ -299,6 +385,7 @@ class MainWindow(QMainWindow):
         self.roster_view.setAccessibleName(_("Expert roster"))
 
         self.header.retranslate()
+        self.next_steps.retranslate()
         self.empty_state.retranslate()
         self.agenda_model.retranslate()
         self.roster_model.retranslate()
