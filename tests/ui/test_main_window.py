@@ -154,6 +154,7 @@ def test_every_action_has_text_and_menu_actions_are_enabled(
         rubric,
         demo_loader=lambda: (meeting, rubric),
         workspace_loader=lambda _path: (meeting, rubric),
+        kit_import=lambda _main: None,
     )
     for menu in (window.file_menu, window.view_menu, window.help_menu):
         for action in menu.actions():
