@@ -264,7 +264,7 @@ class ConsolidationPage(QWidget):
         index = self.figures_view.currentIndex()
         if not index.isValid():
             return
-        figure = self.figures_model.rows[index.row()].figure
+        figure = self.figures_model.row_object(index.row()).figure
         experts = {k: str(v) for k, v in self.experts.items()}
         lines = [str(figure.explanation)]
         if figure.note is not None:

@@ -228,7 +228,7 @@ class SetupPage(QWidget):
         rows = self.roster_view.selectionModel().selectedRows()
         if not rows:
             return
-        entry = self.roster_model.rows[rows[0].row()]
+        entry = self.roster_model.row_object(rows[0].row())
         try:
             sec_setup.set_chair(
                 self.ctx.ws, entry.expert.id, actor=self.ctx.actor, now=self.ctx.now()
