@@ -13,11 +13,14 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from app.domain.meeting import Application, FormSection
 from app.i18n import LocalizedText
+
+if TYPE_CHECKING:  # reportlab is imported when a demo file is drawn, not when this module loads
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 from export.fonts import register_cjk_font
 
 REPORT_NAME = "feasibility-report.pdf"
@@ -40,7 +43,7 @@ def demo_attachments(application: Application) -> list[tuple[str, LocalizedText,
 def feasibility_report(application: Application) -> bytes:
     """可行性研究报告 / Feasibility report: unit, platform, form sections, committed figures."""
     styles = _Styles()
-    story: list[Any] = [
+    story: list[Flowable] = [
         styles.para("可行性研究报告", "title"),
         styles.para("Feasibility report", "subtitle"),
         _identity_table(application, styles),
@@ -59,7 +62,7 @@ def commitment_letter(application: Application) -> bytes:
     styles = _Styles()
     unit = application.applicant_unit
     platform = application.platform_name
-    story: list[Any] = [
+    story: list[Flowable] = [
         styles.para("承诺函", "title"),
         styles.para("Letter of commitment", "subtitle"),
         styles.para(
@@ -110,7 +113,7 @@ class _Styles:
             "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=13),
         }
 
-    def para(self, text: str, style: str) -> Any:
+    def para(self, text: str, style: str) -> Paragraph:
         """A paragraph of plain ``text`` (escaped: never read as markup); newlines break."""
         from reportlab.platypus import Paragraph
 
@@ -119,7 +122,7 @@ class _Styles:
         )
 
 
-def _section(section: FormSection, styles: _Styles) -> list[Any]:
+def _section(section: FormSection, styles: _Styles) -> list[Flowable]:
     return [
         styles.para(f"{section.key} {section.title.zh_CN} / {section.title.en}", "h2"),
         styles.para(section.body.zh_CN, "body"),
@@ -127,7 +130,7 @@ def _section(section: FormSection, styles: _Styles) -> list[Any]:
     ]
 
 
-def _identity_table(application: Application, styles: _Styles) -> Any:
+def _identity_table(application: Application, styles: _Styles) -> Table:
     rows = [
         ("申报单位 / Applicant unit", application.applicant_unit),
         ("平台名称 / Platform", application.platform_name),
@@ -146,7 +149,7 @@ def _committed_sections(application: Application) -> Sequence[FormSection]:
     return chosen or [s for part in application.form[-1:] for s in part.sections]
 
 
-def _committed_table(application: Application, styles: _Styles) -> Any:
+def _committed_table(application: Application, styles: _Styles) -> Table:
     data = [[styles.para("项目 / Item", "cell"), styles.para("承诺内容 / Commitment", "cell")]]
     for section in _committed_sections(application):
         data.append(
@@ -158,12 +161,14 @@ def _committed_table(application: Application, styles: _Styles) -> Any:
     return _table(data, styles, (45, 120), header=True)
 
 
-def _table(data: list[list[Any]], styles: _Styles, widths_mm: tuple[int, int], header: bool) -> Any:
+def _table(
+    data: list[list[Paragraph]], styles: _Styles, widths_mm: tuple[int, int], header: bool
+) -> Table:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Table, TableStyle
 
-    commands: list[tuple[Any, ...]] = [
+    commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), styles.font),
@@ -175,13 +180,13 @@ def _table(data: list[list[Any]], styles: _Styles, widths_mm: tuple[int, int], h
     return table
 
 
-def _render(story: list[Any], styles: _Styles, title: str) -> bytes:
+def _render(story: list[Flowable], styles: _Styles, title: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import SimpleDocTemplate
 
-    def decorate(canvas: Canvas, doc: Any) -> None:
+    def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(styles.font, 9)
         canvas.setFillColorRGB(0.75, 0.1, 0.1)

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 from app.crypto.identity import Identity
 from export.pdf_layout import SIGNATURE_BOXES
+
+if TYPE_CHECKING:  # pyHanko is imported when a report is signed, not when this module loads
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.generic import ArrayObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 
 CHAIR_FIELD: Final = "ChairSig"
 SECRETARY_FIELD: Final = "SecretarySig"
@@ -38,7 +46,7 @@ def prepare_for_signing(pdf: bytes) -> bytes:
 
     class DeterministicWriter(IncrementalPdfFileWriter):
         @classmethod
-        def _handle_id(cls, prev: Any) -> Any:
+        def _handle_id(cls, prev: PdfFileReader) -> ArrayObject:
             id1 = prev.trailer["/ID"][0].original_bytes
             id2 = hashlib.sha256(id1 + b"review-desk signature fields").digest()[:16]
             return generic.ArrayObject(
@@ -56,7 +64,7 @@ def prepare_for_signing(pdf: bytes) -> bytes:
             fields.SigFieldSpec(name, on_page=last_page, box=_int_box(SIGNATURE_BOXES[name])),
         )
     out = io.BytesIO()
-    writer.write(out)  # type: ignore[no-untyped-call]
+    writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko leaves write() unannotated
     return out.getvalue()
 
 
@@ -95,7 +103,9 @@ def sign_pdf(
     class _ClockedSigner(signers.PdfSigner):
         """pyHanko reads the wall clock for /M and the stamp; we inject ``now`` instead."""
 
-        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+        def init_signing_session(
+            self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+        ) -> PdfSigningSession:
             session = super().init_signing_session(pdf_out, existing_fields_only=True)
             session.system_time = now
             return session
@@ -151,7 +161,7 @@ def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[floa
     return buf.getvalue()
 
 
-def _pdf_page_content(pdf: bytes) -> Any:
+def _pdf_page_content(pdf: bytes) -> PdfContent:
     """pyHanko content that imports page 1 of ``pdf`` (its ImportedPdfPage wants a path)."""
     import binascii
     import hashlib
@@ -177,7 +187,7 @@ def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int
     return x1, y1, x2, y2
 
 
-def _signer(identity: Identity) -> Any:
+def _signer(identity: Identity) -> SimpleSigner:
     """A pyHanko signer from our identity (cryptography objects -> asn1crypto)."""
     from pyhanko.keys.internal import (
         translate_pyca_cryptography_cert_to_asn1,
@@ -190,5 +200,6 @@ def _signer(identity: Identity) -> Any:
     return signers.SimpleSigner(
         signing_cert=translate_pyca_cryptography_cert_to_asn1(identity.certificate),
         signing_key=translate_pyca_cryptography_key_to_asn1(identity.signing_key),
+        # from_certs is unannotated in pyhanko-certvalidator
         cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )

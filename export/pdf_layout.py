@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -70,7 +70,7 @@ def styles(language: str) -> Styles:
     font = register_cjk_font()
     wrap = "CJK" if language == "zh_CN" else None
 
-    def style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
+    def style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
         return ParagraphStyle(
             name, fontName=font, fontSize=size, leading=leading, wordWrap=wrap, **kw
         )
@@ -120,13 +120,13 @@ def canvas_class(decor: PageDecor) -> type[Canvas]:
     """
 
     class DecoratedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no stubs
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def __init__(self, *args: object, **kwargs: object) -> None:
             kwargs["invariant"] = 1
             # reportlab otherwise selects Helvetica on every page: an unembedded font.
             kwargs["initialFontName"] = register_cjk_font()
             super().__init__(*args, **kwargs)
             _fix_timestamp(self, decor.created)
-            self._saved: list[dict[str, Any]] = []
+            self._saved: list[dict[str, object]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._saved.append(dict(self.__dict__))

@@ -20,7 +20,7 @@ import io
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 from cryptography import x509
 
@@ -29,6 +29,10 @@ from app.crypto.report import Check, VerificationReport
 from app.errors import UserFacingError
 from app.i18n import N_, Msg
 from export.pades import FIELDS
+
+if TYPE_CHECKING:  # pyHanko is imported when a report is checked, not when this module loads
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+    from pyhanko_certvalidator import ValidationContext
 
 EXPECTED_REVISIONS: Final = 4
 _ROLES: Final = (Role.EXPERT, Role.SECRETARY)
@@ -139,9 +143,24 @@ class ReportPolicyError(UserFacingError):
         )
 
 
-def verify_report(pdf: bytes, trust_roots: Sequence[x509.Certificate], **kw: Any) -> None:
+def verify_report(
+    pdf: bytes,
+    trust_roots: Sequence[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList] = (),
+    *,
+    other_certs: Sequence[x509.Certificate] = (),
+    chair_fingerprint: str | None = None,
+    secretary_fingerprint: str | None = None,
+) -> None:
     """Raise :class:`ReportPolicyError` unless :func:`validate_report` accepts ``pdf``."""
-    result = validate_report(pdf, trust_roots, **kw)
+    result = validate_report(
+        pdf,
+        trust_roots,
+        crls,
+        other_certs=other_certs,
+        chair_fingerprint=chair_fingerprint,
+        secretary_fingerprint=secretary_fingerprint,
+    )
     if not result.accepted:
         raise ReportPolicyError(result)
 
@@ -174,48 +193,49 @@ def validate_report(
     if tuple(s.field_name for s in embedded) != FIELDS[: len(embedded)]:
         problems.append(Problem.FIELD_ORDER)
 
-    context_args = _context_args(trust_roots, crls, other_certs)
+    crl_list = list(crls)
     reports: list[PdfSignatureReport] = []
     expected_prints = (chair_fingerprint, secretary_fingerprint)
     for index, sig in enumerate(embedded):
-        report = _check_one(sig, context_args)
+        report = _check_one(sig, _validation_context(trust_roots, crl_list, other_certs))
         reports.append(report)
         problems += _judge(report, index, len(embedded), expected_prints)
     return ReportValidation(tuple(reports), tuple(dict.fromkeys(problems)), revisions)
 
 
-def _context_args(
+def _validation_context(
     roots: Sequence[x509.Certificate],
-    crls: Iterable[x509.CertificateRevocationList],
+    crls: Sequence[x509.CertificateRevocationList],
     others: Sequence[x509.Certificate],
-) -> dict[str, Any]:
+) -> ValidationContext:
+    """An offline validation context (no fetching), fresh for each signature."""
     from asn1crypto import crl as asn1_crl
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko_certvalidator import ValidationContext
 
     crl_list = [asn1_crl.CertificateList.load(c.public_bytes(Encoding.DER)) for c in crls]
-    return {
-        "trust_roots": [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots],
-        "other_certs": [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others],
-        "crls": crl_list,
-        "allow_fetching": False,
+    return ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in roots],
+        other_certs=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others],
+        crls=crl_list,
+        allow_fetching=False,
         # With CRLs given, a certificate they do not clear is refused; without, there is no
         # revocation information to apply offline.
-        "revocation_mode": "hard-fail" if crl_list else "soft-fail",
-    }
+        revocation_mode="hard-fail" if crl_list else "soft-fail",
+    )
 
 
-def _check_one(sig: Any, context_args: dict[str, Any]) -> PdfSignatureReport:
+def _check_one(sig: EmbeddedPdfSignature, context: ValidationContext) -> PdfSignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
 
     cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
         status = validate_pdf_signature(
             sig,
-            ValidationContext(**context_args),
+            context,
             key_usage_settings=KeyUsageConstraints(key_usage={"non_repudiation"}),
         )
         intact, valid, trusted, revoked = (

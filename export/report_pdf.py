@@ -11,8 +11,8 @@ different document than the numbers say (shadow attacks, reliability note findin
 from __future__ import annotations
 
 import io
-from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from app.consolidation.model import ApplicationResult, Figure, Standing
 from app.consolidation.rule import FINAL_TIE_BREAK, fraction_text
+from app.domain.ids import ExpertId
 from app.domain.meeting import Application, Expert
 from app.i18n import LocalizedText, Msg
 from export import labels
@@ -173,16 +174,20 @@ def _decor(inp: ReportInput) -> PageDecor:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _p(text: str, style: Any) -> Paragraph:
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of *data* text: always escaped."""
     return Paragraph(markup(text), style)
 
 
 def _table(
-    rows: list[list[Any]], widths: list[float], *, header: bool = True, zebra: bool = False
+    rows: list[list[Flowable | str]],
+    widths: list[float],
+    *,
+    header: bool = True,
+    zebra: bool = False,
 ) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    commands: list[tuple[Any, ...]] = [
+    commands: list[tuple[object, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),  # never an unembedded Helvetica
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -496,7 +501,7 @@ def _appendix(inp: ReportInput, st: Styles) -> list[Flowable]:
 
 
 def _appendix_row(
-    inp: ReportInput, st: Styles, expert_id: Any, app: Application, standing: Standing
+    inp: ReportInput, st: Styles, expert_id: ExpertId, app: Application, standing: Standing
 ) -> list[Paragraph]:
     label = inp.expert_label(expert_id)
     sheet = inp.sheet_for(expert_id, app.id) if standing is Standing.SUBMITTED else None

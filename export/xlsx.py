@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -19,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.consolidation.model import Standing
+from app.consolidation.model import ApplicationResult, Standing
 from app.consolidation.rule import TOTAL
 from app.i18n import LocalizedText, Msg
 from export import labels
@@ -219,7 +218,9 @@ def _factor_matrix(ws: Worksheet, inp: ReportInput) -> None:
     _widths(ws, [6, 34, 26, *([11] * len(experts)), 10, 8])
 
 
-def _figure(ws: Worksheet, row: int, col: int, r: Any, subject: str, fmt: str) -> None:
+def _figure(
+    ws: Worksheet, row: int, col: int, r: ApplicationResult, subject: str, fmt: str
+) -> None:
     fig = next((f for f in r.figures if f.subject == subject), None)
     if fig is not None:
         number_cell(ws, row, col, fig.presented, fmt)

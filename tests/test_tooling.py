@@ -1,4 +1,4 @@
-"""ruff (lint and format) and mypy (strict on app/ and storage/) are part of the suite."""
+"""ruff (lint and format) and mypy (strict on app/, storage/ and export/) are part of the suite."""
 
 from __future__ import annotations
 
@@ -24,6 +24,6 @@ def test_ruff_format_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_core_and_storage() -> None:
+def test_mypy_strict_on_core_storage_and_export() -> None:
     result = _run(str(BIN / "mypy"))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -29,13 +29,8 @@ from app.sheets.errors import (
     SheetSigningError,
 )
 from app.sheets.progress import DraftReport, draft_reports
-from app.sheets.sheet_file import (
-    EXTENSION,
-    SheetFileContents,
-    WrittenSheetFile,
-    read_sheet_file,
-    write_sheet_file,
-)
+from app.sheets.sheet_reader import EXTENSION, SheetFileContents, read_sheet_file
+from app.sheets.sheet_writer import WrittenSheetFile, write_sheet_file
 
 __all__ = [
     "EXTENSION",

@@ -33,9 +33,10 @@ from app.expert.flow import Page
 from app.expert.materials import AttachmentInfo
 from app.expert.view_state import OpenAttachment
 from app.i18n import _, current_language
+from ui.common.table_model import ObjectRole
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
-from ui.expert.models import AttachmentsModel, ObjectRole
+from ui.expert.models import AttachmentsModel
 from ui.expert.pdf_viewer import PdfViewer
 
 

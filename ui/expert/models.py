@@ -1,20 +1,12 @@
 """Qt item models over the expert's data: the agenda with this expert's statuses, hearing
 notes, and sheet violations. Text is produced at ``data()`` time, so a language switch only
-needs :meth:`retranslate` (every cell changed)."""
+needs ``retranslate()`` (every cell changed; :class:`ui.common.table_model.ReadOnlyTableModel`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.meeting import AgendaItem, Application
@@ -24,62 +16,7 @@ from app.domain.sheet import HearingNote, NoteKind, ScoreSheet
 from app.expert.flow import ApplicationStatus
 from app.expert.materials import AttachmentInfo
 from app.i18n import _, current_language
-
-Row = TypeVar("Row")
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-ObjectRole = Qt.ItemDataRole.UserRole + 1
-
-
-class _Table(QAbstractTableModel, Generic[Row]):
-    headers: Sequence[Callable[[], str]] = ()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Row] = []
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Row]:
-        return list(self._rows)
-
-    def row_object(self, row: int) -> Row:
-        return self._rows[row]
-
-    def retranslate(self) -> None:
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self.headers) - 1)
-            )
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]()
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == ObjectRole:
-            return row
-        return self.cell(row, index.column(), role)
-
-    def cell(self, row: Row, column: int, role: int) -> object:
-        raise NotImplementedError
-
+from ui.common.table_model import Index, ReadOnlyTableModel
 
 # -- agenda ------------------------------------------------------------------------------
 
@@ -110,7 +47,7 @@ _STATUS_TONE = {
 }
 
 
-class AgendaModel(_Table[AgendaRow]):
+class AgendaModel(ReadOnlyTableModel[AgendaRow]):
     """Applications in hearing order with this expert's status; the current one in bold."""
 
     headers = (lambda: _("No."), lambda: _("Application"), lambda: _("Status"))
@@ -202,7 +139,7 @@ def note_kind_label(kind: NoteKind) -> str:
     }[kind]
 
 
-class NotesModel(_Table[HearingNote]):
+class NotesModel(ReadOnlyTableModel[HearingNote]):
     """Timestamped hearing entries, newest last; times in local time."""
 
     headers = (lambda: _("Time"), lambda: _("Kind"), lambda: _("Factor"), lambda: _("Text"))
@@ -231,7 +168,7 @@ class NotesModel(_Table[HearingNote]):
 # -- sheet versions ----------------------------------------------------------------------
 
 
-class VersionsModel(_Table[ScoreSheet]):
+class VersionsModel(ReadOnlyTableModel[ScoreSheet]):
     """Every version of the expert's sheet for one application, by round and version: the
     current one and the history (earlier rounds, superseded versions), all kept."""
 
@@ -268,7 +205,7 @@ class VersionsModel(_Table[ScoreSheet]):
 # -- violations --------------------------------------------------------------------------
 
 
-class ViolationsModel(_Table[Violation]):
+class ViolationsModel(ReadOnlyTableModel[Violation]):
     """What stops the sheet from being signed; a row jumps to its field."""
 
     headers = (lambda: _("Still to do"),)
@@ -282,7 +219,7 @@ class ViolationsModel(_Table[Violation]):
 # -- attachments -------------------------------------------------------------------------
 
 
-class AttachmentsModel(_Table[AttachmentInfo]):
+class AttachmentsModel(ReadOnlyTableModel[AttachmentInfo]):
     headers = (lambda: _("Attachment"), lambda: _("Size"))
 
     def cell(self, row: AttachmentInfo, column: int, role: int) -> object:

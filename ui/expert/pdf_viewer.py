@@ -60,67 +60,17 @@ class PdfViewer(QWidget):
         self._rejump.timeout.connect(self._jump_to_wanted)
         self.document.statusChanged.connect(self._status_changed)
 
-        self.view = QPdfView()
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-        self.pages = QListView()
-        self.pages.setModel(self.document.pageModel())
-        self.pages.setMinimumWidth(120)
-        self.pages.setMaximumWidth(160)
-        self.pages.activated.connect(self._page_chosen)
-        self.pages.clicked.connect(self._page_chosen)
-
+        self.view = self._build_view()
+        self.pages = self._build_page_list()
         self.search_model = QPdfSearchModel(self)
         self.search_model.setDocument(self.document)
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(240)
         self.search_edit.returnPressed.connect(self.search)
-        self.results = QListView()
-        self.results.setModel(self.search_model)
-        self.results.setMaximumHeight(120)
-        self.results.activated.connect(self._result_chosen)
-        self.results.clicked.connect(self._result_chosen)
-
-        self.zoom_out = QPushButton("−")
-        self.zoom_in = QPushButton("+")
-        self.fit_width = QPushButton()
-        self.zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
-        self.zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
-        self.fit_width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
-        self.page_label = QLabel()
-        self.page_spin = QSpinBox()
-        self.page_spin.setMinimum(1)
-        self.page_spin.setKeyboardTracking(False)
-        self.page_spin.valueChanged.connect(lambda value: self.jump_to(value - 1))
-        self.page_label.setBuddy(self.page_spin)
-        self.of_pages = QLabel()
-
-        tools = QHBoxLayout()
-        tools.addWidget(self.page_label)
-        tools.addWidget(self.page_spin)
-        tools.addWidget(self.of_pages)
-        tools.addSpacing(12)
-        tools.addWidget(self.zoom_out)
-        tools.addWidget(self.zoom_in)
-        tools.addWidget(self.fit_width)
-        tools.addStretch(1)
-        tools.addWidget(self.search_edit, 1)
-
-        self.message = QLabel()
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.message)
-        splitter = QSplitter()
-        splitter.addWidget(self.pages)
-        splitter.addWidget(self.view)
-        splitter.setStretchFactor(1, 1)
-        self.stack.addWidget(splitter)
+        self.results = self._build_results()
+        tools = self._build_tools()
+        self.stack = self._build_stack()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -134,6 +84,74 @@ class PdfViewer(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.search_edit.setFocus)
         self.retranslate()
         self.show_message(_("Choose an attachment to read it here."))
+
+    def _build_view(self) -> QPdfView:
+        view = QPdfView()
+        view.setDocument(self.document)
+        view.setPageMode(QPdfView.PageMode.MultiPage)
+        view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return view
+
+    def _build_page_list(self) -> QListView:
+        pages = QListView()
+        pages.setModel(self.document.pageModel())
+        pages.setMinimumWidth(120)
+        pages.setMaximumWidth(160)
+        pages.activated.connect(self._page_chosen)
+        pages.clicked.connect(self._page_chosen)
+        return pages
+
+    def _build_results(self) -> QListView:
+        """The search hits, shown once there are some."""
+        results = QListView()
+        results.setModel(self.search_model)
+        results.setMaximumHeight(120)
+        results.activated.connect(self._result_chosen)
+        results.clicked.connect(self._result_chosen)
+        return results
+
+    def _build_tools(self) -> QHBoxLayout:
+        """Page jump, zoom and the search field above the document."""
+        self.zoom_out = QPushButton("−")
+        self.zoom_in = QPushButton("+")
+        self.fit_width = QPushButton()
+        self.zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        self.fit_width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.page_label = QLabel()
+        self.page_spin = QSpinBox()
+        self.page_spin.setMinimum(1)
+        self.page_spin.setKeyboardTracking(False)
+        self.page_spin.valueChanged.connect(lambda value: self.jump_to(value - 1))
+        self.page_label.setBuddy(self.page_spin)
+        self.of_pages = QLabel()
+        tools = QHBoxLayout()
+        tools.addWidget(self.page_label)
+        tools.addWidget(self.page_spin)
+        tools.addWidget(self.of_pages)
+        tools.addSpacing(12)
+        tools.addWidget(self.zoom_out)
+        tools.addWidget(self.zoom_in)
+        tools.addWidget(self.fit_width)
+        tools.addStretch(1)
+        tools.addWidget(self.search_edit, 1)
+        return tools
+
+    def _build_stack(self) -> QStackedWidget:
+        """A message (nothing chosen, or a PDF that does not render), or the pages and view."""
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        stack = QStackedWidget()
+        stack.addWidget(self.message)
+        splitter = QSplitter()
+        splitter.addWidget(self.pages)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(1, 1)
+        stack.addWidget(splitter)
+        return stack
 
     # -- loading --------------------------------------------------------------------------
     def load_bytes(self, data: bytes) -> None:

@@ -58,15 +58,43 @@ class ConsolidationPage(QWidget):
         """Roster names by expert id (read once per reload, shown in the explanation)."""
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self._loaded = False
+        top = self._build_top_row()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self._build_tables())
+        self.splitter.addWidget(self._build_explanation())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.retranslate()
+
+    def _build_top_row(self) -> QHBoxLayout:
+        """The round and the application shown, and the round actions."""
         self.round_label = QLabel()
         self.round_combo = RoundSelector("consolidationRound")
         self.round_label.setBuddy(self.round_combo)
         self.round_combo.currentIndexChanged.connect(self._round_chosen)
-        self._loaded = False
         self.app_label = QLabel()
         self.app_combo = QComboBox()
         self.app_label.setBuddy(self.app_combo)
         self.app_combo.currentIndexChanged.connect(self._show_application)
+        self.round_button = QPushButton()
+        self.round_button.clicked.connect(self.open_next_round)
+        self.notice_button = QPushButton()
+        self.notice_button.setObjectName("writeRoundNotice")
+        self.notice_button.clicked.connect(lambda: self.write_notice(self.shown_round()))
+        top = QHBoxLayout()
+        top.addWidget(self.round_label)
+        top.addWidget(self.round_combo)
+        top.addWidget(self.app_label)
+        top.addWidget(self.app_combo, 1)
+        top.addWidget(self.round_button)
+        top.addWidget(self.notice_button)
+        return top
+
+    def _build_tables(self) -> QWidget:
+        """The chosen application's figures above the ranking."""
         self.figures_title = heading()
         self.figures_model: RowsModel[FigureRow] = RowsModel(
             [
@@ -87,10 +115,6 @@ class ConsolidationPage(QWidget):
         self.figures_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.figures_view.horizontalHeader().setStretchLastSection(True)
         self.figures_view.selectionModel().currentRowChanged.connect(self._show_explanation)
-        self.explanation_title = heading()
-        self.explanation = QPlainTextEdit()
-        self.explanation.setObjectName("figureExplanation")
-        self.explanation.setReadOnly(True)
         self.ranking_title = heading()
         self.ranking_model: RowsModel[RankEntry] = RowsModel(
             [
@@ -109,19 +133,6 @@ class ConsolidationPage(QWidget):
         self.ranking_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ranking_view.horizontalHeader().setStretchLastSection(True)
         self.ranking_view.verticalHeader().setVisible(False)
-        self.round_button = QPushButton()
-        self.round_button.clicked.connect(self.open_next_round)
-        self.notice_button = QPushButton()
-        self.notice_button.setObjectName("writeRoundNotice")
-        self.notice_button.clicked.connect(lambda: self.write_notice(self.shown_round()))
-
-        top = QHBoxLayout()
-        top.addWidget(self.round_label)
-        top.addWidget(self.round_combo)
-        top.addWidget(self.app_label)
-        top.addWidget(self.app_combo, 1)
-        top.addWidget(self.round_button)
-        top.addWidget(self.notice_button)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -129,19 +140,20 @@ class ConsolidationPage(QWidget):
         ll.addWidget(self.figures_view, 2)
         ll.addWidget(self.ranking_title)
         ll.addWidget(self.ranking_view, 1)
+        return left
+
+    def _build_explanation(self) -> QWidget:
+        """The chosen figure's explanation, with every expert's input."""
+        self.explanation_title = heading()
+        self.explanation = QPlainTextEdit()
+        self.explanation.setObjectName("figureExplanation")
+        self.explanation.setReadOnly(True)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.explanation_title)
         rl.addWidget(self.explanation, 1)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
-        layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
-        self.retranslate()
+        return right
 
     # -- reading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -264,7 +276,7 @@ class ConsolidationPage(QWidget):
         index = self.figures_view.currentIndex()
         if not index.isValid():
             return
-        figure = self.figures_model.rows[index.row()].figure
+        figure = self.figures_model.row_object(index.row()).figure
         experts = {k: str(v) for k, v in self.experts.items()}
         lines = [str(figure.explanation)]
         if figure.note is not None:

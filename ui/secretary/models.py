@@ -1,7 +1,9 @@
 """Qt table models over the secretary core's frozen values.
 
 Every model keeps the domain objects and computes its texts in ``data()``, so a language
-switch only needs ``refresh()`` (a reset) and nothing re-reads the database.
+switch only needs ``refresh()`` (a reset) and nothing re-reads the database. Row models are
+:class:`ui.common.table_model.ReadOnlyTableModel` described by a list of
+:class:`Column`.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import _
 from app.secretary.board import BoardCell, CellState, ProgressBoard
+from ui.common.table_model import Index, ReadOnlyTableModel
 
 R = TypeVar("R")
-Index = QModelIndex | QPersistentModelIndex
 
 STATE_COLOURS = {
     CellState.SUBMITTED: QColor("#cdeccf"),
@@ -83,48 +85,28 @@ class Column(Generic[R]):
         self.background = background
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
-    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[R] = []
+class RowsModel(ReadOnlyTableModel[R]):
+    """Rows described by their columns; rows are numbered down the side."""
 
-    def set_rows(self, rows: Sequence[R]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def __init__(self, columns: Sequence[Column[R]], parent: QObject | None = None) -> None:
+        super().__init__(parent=parent)
+        self.columns = list(columns)
+        self.headers = [column.title for column in self.columns]
 
     def refresh(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
+        self.reset()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], self.columns[index.column()]
+    def cell(self, row: R, column: int, role: int) -> object:
+        described = self.columns[column]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(row)
-        if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
-            colour = column.background(row)
+            return described.text(row)
+        if role == Qt.ItemDataRole.BackgroundRole and described.background is not None:
+            colour = described.background(row)
             return QBrush(colour) if colour is not None else None
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title()
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
+    def row_header(self, row: int, role: int) -> object:
+        return str(row + 1) if role == Qt.ItemDataRole.DisplayRole else None
 
 
 class BoardModel(QAbstractTableModel):

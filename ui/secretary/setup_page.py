@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from ui.secretary.models import Column, RowsModel
 from ui.secretary.passphrase_dialog import PassphraseDialog
 
 
-def _table(model: RowsModel[object]) -> QTableView:
+def _table(model: QAbstractItemModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -62,7 +62,31 @@ class SetupPage(QWidget):
         self.frozen_label.setStyleSheet("color: #7a4b00; font-weight: bold;")
 
         self.roster_title = heading()
-        self.roster_model: RowsModel[RosterEntry] = RowsModel(
+        self.roster_model = self._build_roster_model()
+        self.roster_view = _table(self.roster_model)
+        roster_buttons = self._build_roster_buttons()
+        self.packages_title = heading()
+        self.packages_model = self._build_packages_model()
+        self.packages_view = _table(self.packages_model)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.import_packages)
+        self.agenda_title = heading()
+        self.agenda_list = QListWidget()
+        agenda_buttons = self._build_agenda_buttons()
+        self.overlap_title = heading()
+        self.overlap_list = QListWidget()
+        self.overlap_list.setObjectName("overlapWarnings")
+        kit_row = self._build_kit_row()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.frozen_label)
+        layout.addLayout(self._build_grid(roster_buttons, agenda_buttons), 1)
+        layout.addLayout(kit_row)
+        self.retranslate()
+        self.reload()
+
+    def _build_roster_model(self) -> RowsModel[RosterEntry]:
+        return RowsModel(
             [
                 Column(lambda: _("Name"), lambda r: str(r.expert.name)),
                 Column(lambda: _("Role"), lambda r: _(r.expert.role.label)),
@@ -72,14 +96,9 @@ class SetupPage(QWidget):
             ],
             self,
         )
-        self.roster_view = _table(self.roster_model)  # type: ignore[arg-type]
-        self.add_expert_button = QPushButton()
-        self.add_expert_button.clicked.connect(self.add_expert)
-        self.chair_button = QPushButton()
-        self.chair_button.clicked.connect(self.make_chair)
 
-        self.packages_title = heading()
-        self.packages_model: RowsModel[PackageRecord] = RowsModel(
+    def _build_packages_model(self) -> RowsModel[PackageRecord]:
+        return RowsModel(
             [
                 Column(lambda: _("File"), lambda p: p.source_name),
                 Column(
@@ -93,21 +112,31 @@ class SetupPage(QWidget):
             ],
             self,
         )
-        self.packages_view = _table(self.packages_model)  # type: ignore[arg-type]
-        self.import_button = QPushButton()
-        self.import_button.clicked.connect(self.import_packages)
 
-        self.agenda_title = heading()
-        self.agenda_list = QListWidget()
+    def _build_roster_buttons(self) -> QHBoxLayout:
+        self.add_expert_button = QPushButton()
+        self.add_expert_button.clicked.connect(self.add_expert)
+        self.chair_button = QPushButton()
+        self.chair_button.clicked.connect(self.make_chair)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_expert_button)
+        buttons.addWidget(self.chair_button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _build_agenda_buttons(self) -> QHBoxLayout:
         self.up_button = QPushButton()
         self.down_button = QPushButton()
         self.up_button.clicked.connect(lambda: self.move_agenda(-1))
         self.down_button.clicked.connect(lambda: self.move_agenda(1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        buttons.addStretch(1)
+        return buttons
 
-        self.overlap_title = heading()
-        self.overlap_list = QListWidget()
-        self.overlap_list.setObjectName("overlapWarnings")
-
+    def _build_kit_row(self) -> QHBoxLayout:
+        """The meeting passphrase, the meeting key's fingerprint and writing the kit."""
         self.passphrase_button = QPushButton()
         self.passphrase_button.clicked.connect(self.create_passphrase)
         self.kit_button = QPushButton()
@@ -118,20 +147,14 @@ class SetupPage(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase_button)
+        row.addWidget(self.key_label, 1)
+        row.addWidget(self.kit_button)
+        return row
 
-        roster_buttons = QHBoxLayout()
-        roster_buttons.addWidget(self.add_expert_button)
-        roster_buttons.addWidget(self.chair_button)
-        roster_buttons.addStretch(1)
-        agenda_buttons = QHBoxLayout()
-        agenda_buttons.addWidget(self.up_button)
-        agenda_buttons.addWidget(self.down_button)
-        agenda_buttons.addStretch(1)
-        kit_row = QHBoxLayout()
-        kit_row.addWidget(self.passphrase_button)
-        kit_row.addWidget(self.key_label, 1)
-        kit_row.addWidget(self.kit_button)
-
+    def _build_grid(self, roster_buttons: QHBoxLayout, agenda_buttons: QHBoxLayout) -> QGridLayout:
+        """Roster and packages side by side, the agenda and its overlaps below them."""
         grid = QGridLayout()
         grid.addWidget(self.roster_title, 0, 0)
         grid.addWidget(self.roster_view, 1, 0)
@@ -146,12 +169,7 @@ class SetupPage(QWidget):
         grid.addWidget(self.overlap_list, 4, 1)
         grid.setRowStretch(1, 3)
         grid.setRowStretch(4, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.frozen_label)
-        layout.addLayout(grid, 1)
-        layout.addLayout(kit_row)
-        self.retranslate()
-        self.reload()
+        return grid
 
     # -- reading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -228,7 +246,7 @@ class SetupPage(QWidget):
         rows = self.roster_view.selectionModel().selectedRows()
         if not rows:
             return
-        entry = self.roster_model.rows[rows[0].row()]
+        entry = self.roster_model.row_object(rows[0].row())
         try:
             sec_setup.set_chair(
                 self.ctx.ws, entry.expert.id, actor=self.ctx.actor, now=self.ctx.now()

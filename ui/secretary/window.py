@@ -28,7 +28,7 @@ from ui.secretary.collect_page import CollectPage
 from ui.secretary.consolidation_page import ConsolidationPage
 from ui.secretary.context import Clock, ConsoleContext
 from ui.secretary.opinion_page import OpinionPage
-from ui.secretary.room_view import RoomPage
+from ui.secretary.room_page import RoomPage
 from ui.secretary.setup_page import SetupPage
 
 WINDOW_KEY = "secretary"

@@ -1,8 +1,9 @@
 """Read-only Qt table models over the meeting: the agenda, the roster, the rubric's factors.
 
 Models translate at ``data()`` time (bilingual data through ``LocalizedText.get``, labels
-through ``_()``), so a language switch is just :meth:`_ReadOnlyTable.retranslate`, which tells
-the views that every cell and header changed.
+through ``_()``), so a language switch is just ``retranslate()``
+(:class:`ui.common.table_model.ReadOnlyTableModel`), which tells the views that every cell and
+header changed.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from app.domain.meeting import AgendaItem, Application, Expert, Meeting
 from app.domain.rubric import Factor, Rubric
 from app.i18n import LocalizedText, _, current_language
+from ui.common.table_model import ReadOnlyTableModel
 
 Row = TypeVar("Row")
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 def localized(text: LocalizedText) -> str:
@@ -47,69 +47,36 @@ class _Column(Generic[Row]):
         self.monospace = monospace
 
 
-class _ReadOnlyTable(QAbstractTableModel, Generic[Row]):
-    """Rows of domain objects, columns described once; no editing, no item widgets."""
+class _ReadOnlyTable(ReadOnlyTableModel[Row]):
+    """Rows of domain objects, columns described once (:attr:`columns`)."""
 
     columns: Sequence[_Column[Row]] = ()
 
     def __init__(self, rows: Sequence[Row] = ()) -> None:
-        super().__init__()
-        self._rows: list[Row] = list(rows)
+        super().__init__(rows)
+        self.headers = [column.header for column in self.columns]
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_object(self, row: int) -> Row:
-        return self._rows[row]
-
-    def retranslate(self) -> None:
-        if self._rows:
-            last = self.index(len(self._rows) - 1, len(self.columns) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        column = self.columns[index.column()]
+    def cell(self, row: Row, column: int, role: int) -> object:
+        described = self.columns[column]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.value(self._rows[index.row()])
+            return described.value(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (
-                Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-            )
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column.monospace:
+            return _alignment(described.numeric)
+        if role == Qt.ItemDataRole.FontRole and described.monospace:
             fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
             fixed.setPointSize(QGuiApplication.font().pointSize())  # follows the text zoom
             return fixed
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header()
+    def header(self, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = self.columns[section].numeric
-            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        return None
+            return _alignment(self.columns[column].numeric)
+        return super().header(column, role)
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+def _alignment(numeric: bool) -> int:
+    horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
+    return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
 
 
 AgendaRow = tuple[AgendaItem, Application]
@@ -150,13 +117,12 @@ class RosterModel(_ReadOnlyTable[Expert]):
         _Column(lambda: _("Certificate"), lambda e: e.fingerprint or "—", monospace=True),
     )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.FontRole and index.isValid():
-            if self._rows[index.row()].is_chair and index.column() == 2:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+    def cell(self, row: Expert, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.FontRole and row.is_chair and column == 2:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().cell(row, column, role)
 
 
 class RubricOutlineModel(_ReadOnlyTable[Factor | None]):
@@ -171,12 +137,12 @@ class RubricOutlineModel(_ReadOnlyTable[Factor | None]):
         _Column(lambda: _("Max points"), lambda f: number(f.max_points) if f else "", numeric=True),
     )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and self._rows[index.row()] is None:
+    def cell(self, row: Factor | None, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.FontRole and row is None:
             font = QFont()
             font.setItalic(True)  # not a factor: set apart from the rows above
             return font
-        return super().data(index, role)
+        return super().cell(row, column, role)
 
     def __init__(self, rubric: Rubric | None = None) -> None:
         super().__init__()

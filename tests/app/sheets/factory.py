@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from app.crypto import cms
@@ -43,8 +44,8 @@ from app.domain.sheet import (
 from app.formats.canonical_json import dumps_canonical
 from app.formats.rubric_file import parse_rubric
 from app.i18n import LocalizedText
-from app.sheets import SheetContext, SignedDocument
-from tests.app.crypto.pki_fixtures import PkiFixture, in_memory_identity
+from app.sheets import SheetContext, SignedDocument, write_sheet_file
+from tests.app.crypto.pki_fixtures import NOW, PkiFixture, in_memory_identity
 
 MEETING = MeetingId("m-2026-03")
 KIT_HASH = "ab" * 32
@@ -331,3 +332,38 @@ def craft_file(
         plaintext,
         [X25519Recipient(r.x25519_public_bytes) for r in (recipients or [people.secretary])],
     )
+
+
+@dataclass(frozen=True)
+class Written:
+    """A sheet file written once per test module: where, its bytes and the items in it."""
+
+    path: Path
+    data: bytes
+    items: tuple[SignedDocument, ...]
+
+
+def write_file(
+    people: People,
+    meeting: Meeting,
+    tmp_path: Path,
+    context: SheetContext,
+    identity: Identity,
+    items: tuple[SignedDocument, ...] = (),
+    *,
+    round: int = 1,
+) -> Path:
+    """A sheet file of ``items`` (no notes) written to ``tmp_path``, for a reader to refuse."""
+    path = tmp_path / "x.oisheet"
+    write_sheet_file(
+        path,
+        items,
+        (),
+        context,
+        identity,
+        people.secretary.certificate,
+        NOW,
+        round=round,
+        trust_roots=people.roots,
+    )
+    return path

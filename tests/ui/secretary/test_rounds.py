@@ -168,7 +168,7 @@ def test_consolidation_shows_an_earlier_rounds_figures_read_only(
     )
     assert not page.round_button.isEnabled()
     assert "Inputs:" in page.explanation.toPlainText()
-    flagged_rows = [r for r in page.figures_model.rows if r.figure.flagged]
+    flagged_rows = [r for r in page.figures_model.rows() if r.figure.flagged]
     assert flagged_rows
     # the shared result stays the current round's (the opinion page relies on it)
     assert window.ctx.result is not None and window.ctx.result.round == 2

@@ -1,4 +1,4 @@
-"""The per-expert sheet file ``*.oisheet`` (``docs/formats/sheet-v1.md`` section 4).
+"""Reading the per-expert sheet file ``*.oisheet`` (``docs/formats/sheet-v1.md`` section 4).
 
 An age file encrypted to the secretary only (independence: no other expert can read it),
 holding a signed envelope that lists the expert's individually signed sheets and recusals
@@ -7,58 +7,47 @@ it was last edited, never its content: :mod:`app.sheets.progress`). The envelope
 binds the set (a dropped sheet or note shows); each item's own signature lets the result
 bundle carry it unchanged to the ministry.
 
-The reader works in the stages of the spec, one error class per stage; the writer runs the
-same checks over its own output before encrypting, writes atomically, and reads the file back.
+The reader works in the stages of the spec, one error class per stage. The writer
+(:mod:`app.sheets.sheet_writer`) runs the same stages (:func:`open_plaintext`) over its own
+output before encrypting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
 
-from app.crypto import cms
 from app.crypto.age_errors import AgeError
-from app.crypto.age_file import decrypt_bytes, encrypt_bytes, read_age_header
-from app.crypto.age_keys import X25519Identity, X25519Recipient
+from app.crypto.age_file import decrypt_bytes, read_age_header
+from app.crypto.age_keys import X25519Identity
 from app.crypto.cms import SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import (
-    Role,
-    certificate_role,
-    fingerprint,
     normalize_fingerprint,
-    x25519_public_bytes,
 )
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId, NoteId
 from app.domain.meeting import Expert, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, HearingNote, NoteKind, ScoreSheet
-from app.formats.atomic_file import atomic_write
 from app.formats.bounded_read import read_bounded
-from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.canonical_json import JsonFormatError, loads_strict
 from app.i18n import Msg
 from app.sheets import codec
 from app.sheets.codec import FieldError
 from app.sheets.documents import (
     MAX_DOCUMENT_SIZE,
-    RECIPIENT_ROLE,
-    SIGNER_ROLE,
     DocumentContext,
     RecusalDocument,
-    SheetContext,
     SheetDocument,
     SignedDocument,
     check_equal,
     check_rubric,
-    check_signer,
     decode_context,
     decode_document,
     format_error,
@@ -70,10 +59,8 @@ from app.sheets.errors import (
     SheetFileDecryptError,
     SheetFileFormatError,
     SheetFileSignatureError,
-    SheetFileWriteError,
-    SheetSigningError,
 )
-from app.sheets.progress import DraftReport, progress_doc, read_progress
+from app.sheets.progress import DraftReport, read_progress
 
 SHEET_FILE_FORMAT: Final = "review-desk/sheet-file"
 SHEET_FILE_TYPE: Final = "sheet-file"
@@ -125,16 +112,10 @@ class SheetFileContents:
 
 
 @dataclass(frozen=True)
-class WrittenSheetFile:
-    """What was written and read back: for the expert's log and the hand-over receipt."""
+class Expected:
+    """What a file is held against: the secretary's meeting when reading, the expert's own
+    context when the writer checks its output."""
 
-    path: Path
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class _Expected:
     meeting_id: str
     kit_hash: str
     rubric: Rubric
@@ -142,153 +123,6 @@ class _Expected:
     applications: frozenset[str] | None
     rounds: frozenset[int]
     recipient: str
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def write_sheet_file(
-    path: str | os.PathLike[str],
-    items: Sequence[SignedDocument],
-    notes: Sequence[HearingNote],
-    context: SheetContext,
-    identity: Identity,
-    secretary_certificate: x509.Certificate,
-    now: dt.datetime,
-    *,
-    round: int,
-    trust_roots: Sequence[x509.Certificate],
-    progress: Sequence[DraftReport] = (),
-) -> WrittenSheetFile:
-    """Sign the envelope, encrypt it to the secretary only, write atomically, read back.
-
-    ``progress`` reports the applications the expert holds only a draft for in ``round``
-    (:func:`app.sheets.progress.draft_reports`); it carries no draft content.
-
-    Before encrypting, the reader's checks (stages 2–10) run over the plaintext, so the file
-    cannot hold anything the secretary's reader would refuse (they raise the reader's error
-    classes). The secretary's X25519 key is taken only from a certificate with the secretary
-    role, issued by one of ``trust_roots``, valid at ``now``, whose fingerprint is the
-    context's. :class:`SheetFileWriteError` if writing fails or the copy read back differs.
-    """
-    check_signer(identity, context, now)
-    recipient = _secretary_recipient(secretary_certificate, context, trust_roots, now)
-    envelope = dumps_canonical(
-        {
-            "format": SHEET_FILE_FORMAT,
-            "version": 1,
-            "document_type": SHEET_FILE_TYPE,
-            "meeting_id": context.meeting_id,
-            "kit_hash": context.kit_hash,
-            "expert_id": context.expert.id,
-            "expert_fingerprint": identity.fingerprint,
-            "round": round,
-            "signer_role": SIGNER_ROLE,
-            "recipient": {"role": RECIPIENT_ROLE, "fingerprint": context.secretary_fingerprint},
-            "created_at": codec.encode_time(now),
-            "items": [_item_doc(item) for item in items],
-            "notes": [_note_doc(note, context) for note in notes],
-            "progress": [progress_doc(report) for report in progress],
-        }
-    )
-    plaintext = dumps_canonical(
-        {
-            "format": CONTAINER_FORMAT,
-            "version": 1,
-            "envelope": codec.encode_base64(envelope),
-            "signature": codec.encode_base64(cms.sign_detached(envelope, identity)),
-        }
-    )
-    expected = _Expected(
-        meeting_id=context.meeting_id,
-        kit_hash=context.kit_hash,
-        rubric=context.rubric,
-        roster={context.expert.id: context.expert},
-        applications=None,
-        rounds=frozenset({round}),
-        recipient=context.secretary_fingerprint,
-    )
-    _open_plaintext(plaintext, expected, trust_roots, now)
-    data = encrypt_bytes(plaintext, [recipient])
-    target = Path(path)
-    try:
-        atomic_write(target, data, mode=0o600)
-        written = target.read_bytes()
-    except OSError as exc:
-        raise SheetFileWriteError(
-            str(target), Msg.of("the system reported: {error}", error=exc.strerror or str(exc))
-        ) from exc
-    if written != data:
-        raise SheetFileWriteError(
-            str(target), Msg.of("the copy read back differs from what was written.")
-        )
-    return WrittenSheetFile(target, len(data), hashlib.sha256(data).hexdigest())
-
-
-def _secretary_recipient(
-    cert: x509.Certificate,
-    context: SheetContext,
-    trust_roots: Sequence[x509.Certificate],
-    now: dt.datetime,
-) -> X25519Recipient:
-    """The secretary's age recipient, only from a certificate we have checked ourselves."""
-    if certificate_role(cert) is not Role.SECRETARY:
-        raise SheetSigningError(Msg.of("the recipient's certificate is not a secretary's."))
-    if fingerprint(cert) != normalize_fingerprint(context.secretary_fingerprint):
-        raise SheetSigningError(
-            Msg.of(
-                "the secretary certificate {found} is not the meeting's secretary ({expected}).",
-                found=fingerprint(cert),
-                expected=context.secretary_fingerprint,
-            )
-        )
-    if not any(_issued_by(cert, root) for root in trust_roots):
-        raise SheetSigningError(
-            Msg.of("the secretary certificate is not issued by this meeting's trust roots.")
-        )
-    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
-        raise SheetSigningError(Msg.of("the secretary certificate is not valid now."))
-    public = x25519_public_bytes(cert)
-    if public is None:
-        raise SheetSigningError(Msg.of("the secretary certificate carries no encryption key."))
-    return X25519Recipient(public)
-
-
-def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
-    """Identity v1 CAs have pathLen 0: a person's certificate is issued by a root directly."""
-    try:
-        cert.verify_directly_issued_by(root)
-    except Exception:  # wrong issuer, wrong key type, bad signature: all mean "no"
-        return False
-    return True
-
-
-def _item_doc(item: SignedDocument) -> dict[str, str]:
-    content = decode_document(item.document)
-    kind = "sheet" if isinstance(content, SheetDocument) else "recusal"
-    return {
-        "kind": kind,
-        "document": codec.encode_base64(item.document),
-        "signature": codec.encode_base64(item.signature),
-    }
-
-
-def _note_doc(note: HearingNote, context: SheetContext) -> dict[str, Any]:
-    if note.meeting_id != context.meeting_id or note.expert_id != context.expert.id:
-        raise SheetSigningError(
-            Msg.of("a hearing note belongs to another meeting or another expert.")
-        )
-    return {
-        "id": note.id,
-        "application_id": note.application_id,
-        "kind": note.kind.value,
-        "text": note.text,
-        "factor": note.factor,
-        "created_at": codec.encode_time(note.created_at),
-    }
-
-
-# --- reading ------------------------------------------------------------------------------
 
 
 def read_sheet_file(
@@ -310,7 +144,7 @@ def read_sheet_file(
     """
     data = _read_bounded(source)
     plaintext = _decrypt(data, secretary_identity)
-    expected = _Expected(
+    expected = Expected(
         meeting_id=meeting.id,
         kit_hash=kit_hash,
         rubric=rubric,
@@ -319,7 +153,7 @@ def read_sheet_file(
         rounds=frozenset(allowed_rounds),
         recipient=secretary_identity.fingerprint,
     )
-    return _open_plaintext(plaintext, expected, trust_roots, now)
+    return open_plaintext(plaintext, expected, trust_roots, now)
 
 
 def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
@@ -348,13 +182,14 @@ def _decrypt(data: bytes, identity: Identity) -> bytes:
     return plaintext
 
 
-def _open_plaintext(
+def open_plaintext(
     plaintext: bytes,
-    expected: _Expected,
+    expected: Expected,
     trust_roots: Sequence[x509.Certificate],
     now: dt.datetime,
 ) -> SheetFileContents:
-    """Stages 2–10 over the decrypted bytes (the writer runs them over its own output)."""
+    """Stages 2–10 over the decrypted bytes (the writer runs them over its own output,
+    :mod:`app.sheets.sheet_writer`)."""
     envelope_bytes, signature = _container(plaintext)
     signer = verify_expert_signature(envelope_bytes, signature, trust_roots, now, "envelope")
     env, ctx = _envelope(envelope_bytes)
@@ -457,7 +292,7 @@ def _version_error(exc: codec.VersionError, where: str) -> SheetFileFormatError:
     )
 
 
-def _rostered_signer(expert_id: str, named: str, signer: SignerInfo, expected: _Expected) -> Expert:
+def _rostered_signer(expert_id: str, named: str, signer: SignerInfo, expected: Expected) -> Expert:
     """Stage 6: the signer is the rostered expert, by certificate fingerprint (threat T3: a
     certificate minted for a roster name by a secretary-run CA has another fingerprint)."""
     expert = expected.roster.get(expert_id)
@@ -496,7 +331,7 @@ def _item(
     raw: Any,
     index: int,
     envelope: _Verified,
-    expected: _Expected,
+    expected: Expected,
 ) -> tuple[SignedDocument, SheetDocument | RecusalDocument]:
     """Stage 8 for one item: its own signature, same signer, strict parse, same context."""
     where = f"items[{index}]"
@@ -635,7 +470,7 @@ def _check_set(
         )
 
 
-def _note(raw: Any, index: int, ctx: DocumentContext, expected: _Expected) -> HearingNote:
+def _note(raw: Any, index: int, ctx: DocumentContext, expected: Expected) -> HearingNote:
     """Stage 10 for one hearing note."""
     where = f"notes[{index}]"
     try:

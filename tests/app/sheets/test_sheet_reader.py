@@ -1,4 +1,5 @@
-"""The per-expert sheet file: age to the secretary only, a signed envelope of signed items.
+"""Reading the per-expert sheet file: age to the secretary only, a signed envelope of signed
+items.
 
 Outside tools are the oracles: ``age -d`` decrypts the file with the secretary's key,
 ``openssl cms -verify`` accepts the envelope and item signatures. Every refusal is checked
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 import os
 import stat
 import subprocess
@@ -20,13 +20,11 @@ import pytest
 from app.crypto import cms
 from app.crypto.age_file import inspect_header
 from app.crypto.age_keys import X25519Identity
-from app.crypto.identity import Identity
 from app.domain.ids import ExpertId
 from app.domain.meeting import Expert, Meeting
 from app.domain.rubric import Rubric
 from app.formats.canonical_json import dumps_canonical, loads_strict
 from app.sheets import (
-    SheetContext,
     SheetFileContentError,
     SheetFileContents,
     SheetFileContextError,
@@ -34,12 +32,10 @@ from app.sheets import (
     SheetFileError,
     SheetFileFormatError,
     SheetFileSignatureError,
-    SheetSigningError,
     SignedDocument,
     read_sheet_file,
     sign_recusal,
     sign_sheet,
-    write_sheet_file,
 )
 from app.sheets.documents import encode_sheet
 from tests.app.crypto.pki_fixtures import NOW, needs_openssl
@@ -52,6 +48,7 @@ from tests.app.sheets.factory import (
     KIT_HASH,
     OTHER_KIT_HASH,
     People,
+    Written,
     context_for,
     craft_file,
     envelope_doc,
@@ -59,55 +56,10 @@ from tests.app.sheets.factory import (
     make_notes,
     make_recusal,
     make_sheet,
+    write_file,
 )
 
 needs_age = pytest.mark.tool("age")
-
-
-@dataclasses.dataclass(frozen=True)
-class Written:
-    path: Path
-    data: bytes
-    items: tuple[SignedDocument, ...]
-
-
-@pytest.fixture(scope="module")
-def items(people: People, meeting: Meeting) -> tuple[SignedDocument, ...]:
-    context = context_for(people, meeting)
-    return (
-        sign_sheet(make_sheet(A1), context, people.expert1, NOW),
-        sign_sheet(
-            make_sheet(A1, version=2, scores=("21", "18.5", "22", "15")),
-            context,
-            people.expert1,
-            NOW,
-        ),
-        sign_recusal(make_recusal(A2), context, people.expert1, NOW),
-    )
-
-
-@pytest.fixture(scope="module")
-def written(
-    people: People,
-    meeting: Meeting,
-    items: tuple[SignedDocument, ...],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Written:
-    path = tmp_path_factory.mktemp("stick") / "li-wei.oisheet"
-    result = write_sheet_file(
-        path,
-        items,
-        make_notes(),
-        context_for(people, meeting),
-        people.expert1,
-        people.secretary.certificate,
-        NOW,
-        round=1,
-        trust_roots=people.roots,
-    )
-    data = path.read_bytes()
-    assert result.path == path and result.size == len(data)
-    return Written(path, data, items)
 
 
 def read(
@@ -226,37 +178,12 @@ def test_openssl_accepts_the_envelope_signature(
 # --- context: another meeting, kit, round, secretary ---------------------------------------
 
 
-def _write(
-    people: People,
-    meeting: Meeting,
-    tmp_path: Path,
-    context: SheetContext,
-    identity: Identity,
-    items: tuple[SignedDocument, ...] = (),
-    *,
-    round: int = 1,
-) -> Path:
-    path = tmp_path / "x.oisheet"
-    write_sheet_file(
-        path,
-        items,
-        (),
-        context,
-        identity,
-        people.secretary.certificate,
-        NOW,
-        round=round,
-        trust_roots=people.roots,
-    )
-    return path
-
-
 def test_another_meetings_file_is_refused(
     people: People, meeting: Meeting, rubric: Rubric, tmp_path: Path
 ) -> None:
     context = context_for(people, meeting, meeting_id="m-other")
     sheet = make_sheet(meeting_id="m-other")
-    path = _write(
+    path = write_file(
         people,
         meeting,
         tmp_path,
@@ -273,7 +200,7 @@ def test_another_kits_file_is_refused(
     people: People, meeting: Meeting, rubric: Rubric, tmp_path: Path
 ) -> None:
     context = context_for(people, meeting, kit_hash=OTHER_KIT_HASH)
-    path = _write(
+    path = write_file(
         people,
         meeting,
         tmp_path,
@@ -291,7 +218,7 @@ def test_a_round_not_open_is_refused(
 ) -> None:
     context = context_for(people, meeting)
     sheet = make_sheet(round=2)
-    path = _write(
+    path = write_file(
         people,
         meeting,
         tmp_path,
@@ -330,7 +257,7 @@ def test_an_expert_not_on_the_roster_is_refused(
         people.stranger.fingerprint,
     )
     context = context_for(people, meeting, expert=stranger)
-    path = _write(people, meeting, tmp_path, context, people.stranger)
+    path = write_file(people, meeting, tmp_path, context, people.stranger)
     with pytest.raises(SheetFileSignatureError, match="not on this meeting's roster"):
         read(people, meeting, rubric, path)
 
@@ -342,7 +269,7 @@ def test_a_lookalike_certificate_for_a_roster_name_is_refused(
     fake = dataclasses.replace(meeting.expert(E1), fingerprint=people.lookalike1.fingerprint)
     context = context_for(people, meeting, expert=fake)
     items = (sign_sheet(make_sheet(), context, people.lookalike1, NOW),)
-    path = _write(people, meeting, tmp_path, context, people.lookalike1, items)
+    path = write_file(people, meeting, tmp_path, context, people.lookalike1, items)
     with pytest.raises(SheetFileSignatureError) as info:
         read(people, meeting, rubric, path)
     assert people.lookalike1.fingerprint in info.value.message
@@ -594,92 +521,6 @@ def test_bit_flips_are_refused(
             read(people, meeting, rubric, bytes(flipped))
         refused[type(info.value).__name__] = refused.get(type(info.value).__name__, 0) + 1
     assert set(refused) <= {"SheetFileDecryptError", "SheetFileFormatError"}
-
-
-# --- the writer ------------------------------------------------------------------------------
-
-
-def test_the_writer_refuses_what_the_reader_would_refuse(
-    people: People, meeting: Meeting, tmp_path: Path, items: tuple[SignedDocument, ...]
-) -> None:
-    context = context_for(people, meeting)
-    path = tmp_path / "dup.oisheet"
-    with pytest.raises(SheetFileContentError):
-        write_sheet_file(
-            path,
-            (items[0], items[0]),
-            (),
-            context,
-            people.expert1,
-            people.secretary.certificate,
-            NOW,
-            round=1,
-            trust_roots=people.roots,
-        )
-    assert not path.exists() and list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize("who", ["expert2", "other_secretary"])
-def test_the_writer_encrypts_only_to_the_meetings_secretary(
-    people: People, meeting: Meeting, tmp_path: Path, who: str
-) -> None:
-    with pytest.raises(SheetSigningError):
-        write_sheet_file(
-            tmp_path / "x.oisheet",
-            (),
-            (),
-            context_for(people, meeting),
-            people.expert1,
-            getattr(people, who).certificate,
-            NOW,
-            round=1,
-            trust_roots=people.roots,
-        )
-
-
-def test_the_writer_refuses_a_secretary_of_another_ca(
-    people: People, meeting: Meeting, tmp_path: Path
-) -> None:
-    from app.crypto.profile import Role
-    from tests.app.crypto.pki_fixtures import in_memory_identity
-
-    foreign = in_memory_identity(people.pki.other_ca, Role.SECRETARY, "假秘书")
-    context = context_for(people, meeting, secretary=foreign)
-    with pytest.raises(SheetSigningError, match="trust roots"):
-        write_sheet_file(
-            tmp_path / "x.oisheet",
-            (),
-            (),
-            context,
-            people.expert1,
-            foreign.certificate,
-            NOW,
-            round=1,
-            trust_roots=people.roots,
-        )
-
-
-def test_the_written_file_is_verified_after_writing(
-    people: People, meeting: Meeting, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.sheets import SheetFileWriteError, sheet_file
-
-    def torn_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-        Path(path).write_bytes(data[:-1])
-
-    monkeypatch.setattr(sheet_file, "atomic_write", torn_write)
-    with pytest.raises(SheetFileWriteError, match="read back"):
-        _write(people, meeting, tmp_path, context_for(people, meeting), people.expert1)
-
-
-def test_the_envelope_is_canonical_json(people: People, written: Written) -> None:
-    from app.crypto.age_file import decrypt_bytes
-
-    secret = people.secretary.x25519_private_key.private_bytes_raw()
-    plain = decrypt_bytes(written.data, [X25519Identity.from_secret_bytes(secret)])
-    assert dumps_canonical(json.loads(plain)) == plain
-    envelope = base64.b64decode(json.loads(plain)["envelope"])
-    assert dumps_canonical(json.loads(envelope)) == envelope
 
 
 def test_a_malformed_signed_item_is_named(
