@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import secrets
 import unicodedata
@@ -34,6 +35,7 @@ from app.crypto.age_keys import (
     parse_identity_file,
 )
 from app.errors import UserFacingError
+from app.formats.bounded_read import read_input_file
 from app.i18n import Msg
 
 PASSPHRASE_GROUPS: Final = 6
@@ -120,6 +122,12 @@ def unlock_meeting_key(data: bytes, passphrase: str) -> X25519Identity:
     if len(identities) != 1 or not isinstance(identities[0], X25519Identity):
         raise _not_a_key()
     return identities[0]
+
+
+def read_meeting_key_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a meeting key file the user named, at most :data:`MAX_SEALED_SIZE`
+    (:class:`~app.formats.bounded_read.InputFileError`)."""
+    return read_input_file(path, MAX_SEALED_SIZE, Msg.of("the meeting key file"))
 
 
 def _not_a_key() -> MeetingKeyError:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.crypto.identity import Identity, load_identity
+from app.crypto.identity import Identity, load_identity, read_identity_file
 from app.domain.meeting import Application
 from app.domain.rubric import Rubric
 from app.domain.rules import total_points
@@ -43,7 +43,6 @@ from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 from ui.expert.export import ensure_secretary
 from ui.expert.factor_card import number
 from ui.expert.models import VersionsModel, ViolationsModel, note_kind_label
-from ui.expert.unlock_dialog import read_identity_file
 
 Clock = Callable[[], dt.datetime]
 ERROR_STYLE = "color: #c0262d;"

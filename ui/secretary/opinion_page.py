@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.consolidation.model import MeetingResult
-from app.crypto.identity import load_identity
+from app.crypto.identity import load_identity, read_identity_file
 from app.domain.sheet import Recommendation
 from app.errors import UserFacingError
 from app.i18n import _
@@ -231,7 +231,7 @@ class OpinionPage(QWidget):
 
         def work(ws: SecretaryWorkspace, progress: Progress) -> PanelOpinionView:
             progress.report(0, 1, _("Unlocking the chair's identity…"))
-            chair = load_identity(p12.read_bytes(), secret)
+            chair = load_identity(read_identity_file(p12), secret)
             return opinions.approve_panel_opinion(ws, chair, app_id, actor=ctx.actor, now=ctx.now())
 
         self.task = ctx.run_on_workspace(

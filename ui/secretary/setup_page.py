@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.age_keys import X25519Identity
+from app.crypto.pki import read_certificate_file
 from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import keys, overlap
@@ -201,7 +202,7 @@ class SetupPage(QWidget):
         if path is None:
             return
         try:
-            info = sec_setup.read_certificate(path.read_bytes())
+            info = sec_setup.read_certificate(read_certificate_file(path))
         except (OSError, UserFacingError) as exc:
             show_error(self, exc, self.ctx.dialogs)
             return
