@@ -31,7 +31,7 @@ from app.crypto.profile import Role, role_label
 from app.domain.meeting import Application
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageBuildError, PackageFormError
-from app.package.form import application_summary, form_bytes, validate_application
+from app.package.form import application_summary, check_title, form_bytes, validate_application
 from app.package.manifest import (
     ATTACHMENT_PREFIX,
     FORM_NAME,
@@ -119,6 +119,8 @@ def build_package(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     application = validate_application(form)
+    for index, attachment in enumerate(attachments):
+        check_title(attachment.title, f"attachments[{index}].title")
     _check_signer(signer, now)
     keys = _check_recipients(recipients)
     out = Path(out)

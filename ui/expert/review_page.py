@@ -36,6 +36,7 @@ from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
 from app.expert.session import session_for
 from app.expert.signing import SignedStore, handover_for, signer
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -56,7 +57,11 @@ def sheet_summary(
 ) -> str:
     """The sheet as plain text, in the current language."""
     lang = current_language()
-    lines = [application.platform_name.get(lang), application.applicant_unit.get(lang), ""]
+    lines = [
+        visible(application.platform_name.get(lang)),
+        visible(application.applicant_unit.get(lang)),
+        "",
+    ]
     if sheet is None:
         return "\n".join([*lines, _("Nothing recorded yet.")])
     if sheet.round == 1:

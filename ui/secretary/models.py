@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.formats.text import visible
 from app.i18n import _
 from app.secretary.board import BoardCell, CellState, ProgressBoard
 
@@ -177,7 +178,7 @@ class BoardModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             a = self.board.applications[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{a.id} {a.platform_name} — {a.applicant_unit}"
+                return visible(f"{a.id} {a.platform_name} — {a.applicant_unit}")
             # Platform names are long; the column shows the id and the tooltip the name.
             return a.id if role == Qt.ItemDataRole.DisplayRole else None
         if role != Qt.ItemDataRole.DisplayRole:
