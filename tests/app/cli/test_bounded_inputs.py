@@ -82,13 +82,18 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], stdin: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "LANG": "C.UTF-8", "LANGUAGE": "en"}
+    with (stdin or Path(os.devnull)).open("rb") as source:
+        return _spawn(args, env, source)
+
+
+def _spawn(args: list[str], env: dict[str, str], stdin: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", "--lang", "en", *args],
         cwd=REPO,
         env=env,
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         capture_output=True,
         text=True,
         timeout=300,
@@ -217,3 +222,19 @@ def test_each_container_reader_refuses_cleanly(
     told = done.stdout + done.stderr
     assert done.returncode in (1, 2, 3), told  # 3: results verify's "refused"
     assert "Traceback" not in told and "MemoryError" not in told, told
+
+
+@pytest.mark.parametrize("option", ["--identity", "--passphrase-file"])
+def test_standard_input_is_bounded_too(world: World, option: str) -> None:
+    """``/dev/stdin`` fed from ``/dev/zero``: a pipe that never ends."""
+    if option == "--identity":
+        keys = ["--identity", "/dev/stdin"]
+        limit = MAX_IDENTITY_FILE_SIZE
+    else:
+        keys = ["--identity", str(world.expert_p12), "--passphrase-file", "/dev/stdin"]
+        limit = MAX_PASSPHRASE_FILE_SIZE
+    args = ["package", "verify", str(world.form), *keys, "--trust", str(world.root)]
+    done = _run(args, stdin=Path("/dev/zero"))
+    told = done.stdout + done.stderr
+    assert done.returncode == 2, told
+    assert "Traceback" not in told and f"limit of {limit} bytes (more than" in told, told
