@@ -57,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _compose()
     set_language(_pre_parse_lang(args_list) or detect_language())
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    with escaped_output():  # usage errors repeat what was typed
+        args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
         try:

@@ -26,11 +26,16 @@ from typing import Final
 _BIDI: Final = "\u202a-\u202e\u2066-\u2069"
 _UNSAFE: Final = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 """Refused by the builder: controls other than tab, line feed and carriage return; bidi."""
-_WINDOW: Final = _UNSAFE
-"""Escaped in the window: the same set (tab and line breaks display as such in Qt)."""
-_TERMINAL: Final = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_SURROGATES: Final = "\ud800-\udfff"
+"""Lone surrogates (a file name that is not UTF-8, as Python decodes it) cannot be encoded
+for display; shown as escapes too."""
+_WINDOW: Final = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
+"""Escaped in the window: what the builder refuses (tab and line breaks display as such in
+Qt), and lone surrogates."""
+_TERMINAL: Final = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
 """Escaped at a terminal: every control but tab and line feed (a carriage return could
-overwrite what was printed before it on the line, an escape sequence restyle the screen)."""
+overwrite what was printed before it on the line, an escape sequence restyle the screen),
+bidi formatting and lone surrogates."""
 
 
 def escape(char: str) -> str:

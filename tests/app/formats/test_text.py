@@ -31,3 +31,11 @@ def test_ordinary_text_is_left_alone() -> None:
     assert visible(text) == text and terminal(text) == text
     assert first_unsafe("a\r\nb") is None and visible("a\r\nb") == "a\r\nb"
     assert terminal("a\r\nb") == "a\\x0d\nb"  # a carriage return could overwrite a line
+
+
+def test_lone_surrogates_are_shown_as_escapes() -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates; printing them raw
+    to a strict UTF-8 stream would raise."""
+    name = b"z\x9b.p12".decode("utf-8", "surrogateescape")
+    assert terminal(name) == "z\\udc9b.p12" and visible(name) == "z\\udc9b.p12"
+    terminal(name).encode("utf-8")
