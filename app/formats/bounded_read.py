@@ -50,10 +50,10 @@ def read_bounded(source: Source, limit: int, error: ErrorFactory) -> bytes:
     if limit < 0:
         raise ValueError("limit must not be negative")
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        if len(data) > limit:
-            raise error(too_large(limit, len(data)), f"{len(data)} bytes > {limit}")
-        return data
+        size = memoryview(source).nbytes
+        if size > limit:
+            raise error(too_large(limit, size), f"{size} bytes > {limit}")
+        return bytes(source)
     if isinstance(source, str | os.PathLike):
         try:
             with open(source, "rb") as fh:
