@@ -9,14 +9,16 @@ imported only when a GUI is asked for (``app`` itself never imports Qt).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from app import __version__
 from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
+from app.formats.text import terminal
 from app.i18n import LocalizedText, _, detect_language, set_language
 
 if TYPE_CHECKING:
@@ -64,22 +66,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     _compose()
     set_language(_pre_parse_lang(args_list) or detect_language())
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    with escaped_output():  # usage errors repeat what was typed
+        args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
-    try:
-        if handler is None:
+    if handler is None:
+        try:
             return launch_gui(language=args.lang, demo=False, workspace=None)
-        result = handler(args)
-        return int(result or 0)
-    except UserCancelled:
-        return 1
-    except UserFacingError as exc:
-        print(_("error: {message}", message=exc.message), file=sys.stderr)
-        if exc.recommendation:
-            print(exc.recommendation, file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        except KeyboardInterrupt:
+            return 130
+    with escaped_output():
+        try:
+            result = handler(args)
+            return int(result or 0)
+        except UserCancelled:
+            return 1
+        except UserFacingError as exc:
+            print(_("error: {message}", message=exc.message), file=sys.stderr)
+            if exc.recommendation:
+                print(exc.recommendation, file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+
+
+class _EscapingWriter:
+    """A text stream that passes everything written through :func:`app.formats.text.terminal`."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextlib.contextmanager
+def escaped_output() -> Iterator[None]:
+    """While a command runs, whatever it prints (applicant text, names from certificates,
+    file names in messages) reaches the terminal with controls and bidi formatting escaped,
+    so outside text can neither send escape sequences nor reorder what is shown."""
+    saved = sys.stdout, sys.stderr
+    if saved[0] is not None:
+        sys.stdout = cast(TextIO, _EscapingWriter(saved[0]))
+    if saved[1] is not None:
+        sys.stderr = cast(TextIO, _EscapingWriter(saved[1]))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _compose() -> None:

@@ -95,16 +95,6 @@ def _opening_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trust", required=True, help=_("the trusted root certificates (.pem)"))
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise UserFacingError(
-            Msg.of("Cannot read {path}.", path=path),
-            Msg.of("Check the file name and its permissions."),
-        ) from exc
-
-
 # --- template and build ------------------------------------------------------------------
 
 
@@ -131,13 +121,15 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.crypto.identity import load_identity
+    from app.crypto.identity import load_identity, read_identity_file
+    from app.formats.bounded_read import read_input_file
     from app.formats.canonical_json import JsonFormatError, loads_strict
     from app.package import Attachment, build_package
-    from app.package.form import parse_form_document
+    from app.package.form import MAX_FORM_SIZE, parse_form_document
 
+    form = read_input_file(args.form, MAX_FORM_SIZE, Msg.of("the application form"))
     try:
-        document = loads_strict(_read(args.form))
+        document = loads_strict(form, max_size=MAX_FORM_SIZE)
     except JsonFormatError as exc:
         raise UserFacingError(
             Msg.of(
@@ -157,7 +149,7 @@ def _build(args: argparse.Namespace) -> int:
         for item in args.attachments
     ]
     recipients = [r for text in args.recipient for r in _recipients(text)]
-    p12 = _read(args.signer)
+    p12 = read_identity_file(args.signer)
     passphrase = read_passphrase(args.passphrase_file, prompt=_("Passphrase of the signer: "))
     signer = load_identity(p12, passphrase)
     for warning in signer.warnings:
@@ -191,6 +183,7 @@ def _recipients(text: str) -> list[Any]:
     from cryptography import x509
 
     from app.crypto.age_keys import X25519Recipient, parse_recipient
+    from app.crypto.pki import read_certificate_file
     from app.crypto.profile import common_name, fingerprint
     from app.package import recipient_for_certificate
 
@@ -202,7 +195,7 @@ def _recipients(text: str) -> list[Any]:
                 Msg.of("Use the recipients' certificates or age1… public keys."),
             )
         return [recipient]
-    data = _read(text)
+    data = read_certificate_file(text)
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             certs = x509.load_pem_x509_certificates(data)
@@ -250,15 +243,15 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def _identities(args: argparse.Namespace) -> list[Any]:
     from app.crypto.age_keys import parse_identity_file
-    from app.crypto.identity import load_identity
-    from app.kit.meeting_key import unlock_meeting_key
+    from app.crypto.identity import load_identity, read_identity_file
+    from app.kit.meeting_key import read_meeting_key_file, unlock_meeting_key
     from app.package import decryption_identity
 
     if args.meeting_key:
-        sealed = _read(args.meeting_key)
+        sealed = read_meeting_key_file(args.meeting_key)
         passphrase = read_passphrase(args.passphrase_file, prompt=_("Meeting passphrase: "))
         return [unlock_meeting_key(sealed, passphrase.decode("utf-8", "replace"))]
-    data = _read(args.identity)
+    data = read_identity_file(args.identity)
     if data.lstrip().startswith((b"AGE-SECRET-KEY-", b"#")):
         return list(parse_identity_file(data.decode("ascii", "replace")))
     passphrase = read_passphrase(args.passphrase_file, prompt=_("Passphrase: "))

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Final
 
 from app.errors import UserFacingError
+from app.formats.bounded_read import read_bounded
 from app.i18n import Msg, _
 
 MIN_NEW_PASSPHRASE_LENGTH: Final = 8
+MAX_PASSPHRASE_FILE_SIZE: Final = 4096
+"""A passphrase file holds one line; anything larger is refused unread."""
 
 
 class PassphraseInputError(UserFacingError):
@@ -60,13 +63,15 @@ def read_passphrase(file: str | None, *, prompt: str, new: bool = False) -> byte
 
 
 def _read_file(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PassphraseInputError(
-            Msg.of("Cannot read the passphrase file {path}.", path=str(path)),
+    def refuse(reason: Msg, detail: str) -> PassphraseInputError:
+        return PassphraseInputError(
+            Msg.of(
+                "Cannot read the passphrase file {path}: {reason}", path=str(path), reason=reason
+            ),
             Msg.of("Check the file name and its permissions."),
-        ) from exc
+        )
+
+    data = read_bounded(path, MAX_PASSPHRASE_FILE_SIZE, refuse)
     if data.endswith(b"\r\n"):
         return data[:-2]
     if data.endswith(b"\n"):

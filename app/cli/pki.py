@@ -137,15 +137,11 @@ def _show(args: argparse.Namespace) -> int:
     from cryptography import x509
 
     from app.crypto import identity as ident
+    from app.crypto.pki import MAX_CERTIFICATE_FILE_SIZE
+    from app.formats.bounded_read import read_input_file
 
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(
-            Msg.of("Cannot read {path}.", path=args.file),
-            Msg.of("Check the file name and its permissions."),
-        ) from exc
+    data = read_input_file(path, MAX_CERTIFICATE_FILE_SIZE, Msg.of("the file"))
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
             certs = x509.load_pem_x509_certificates(data)

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.passphrases import read_passphrase
-from app.errors import UserFacingError
-from app.i18n import Msg, _
+from app.i18n import _
 
 EXIT_REFUSED = 3
 
@@ -56,19 +55,13 @@ def _bundle_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _context(args: argparse.Namespace) -> tuple[list[Any], Any]:
-    from app.crypto.identity import load_identity
+    from app.crypto.identity import load_identity, read_identity_file
     from app.crypto.pki import load_trust_roots
 
     roots = load_trust_roots(args.trust)
     identity = None
     if args.identity:
-        try:
-            data = Path(args.identity).read_bytes()
-        except OSError as exc:
-            raise UserFacingError(
-                Msg.of("Cannot read {path}.", path=args.identity),
-                Msg.of("Check the file name and its permissions."),
-            ) from exc
+        data = read_identity_file(args.identity)
         passphrase = read_passphrase(args.passphrase_file, prompt=_("Passphrase: "))
         identity = load_identity(data, passphrase)
     return roots, identity

@@ -131,10 +131,11 @@ def _now() -> dt.datetime:
 
 
 def _identity(args: argparse.Namespace) -> Any:
-    from app.crypto.identity import load_identity
+    from app.crypto.identity import load_identity, read_identity_file
 
+    p12 = read_identity_file(args.identity)
     passphrase = read_passphrase(args.passphrase_file, prompt=_("Passphrase of your identity: "))
-    return load_identity(Path(args.identity).read_bytes(), passphrase)
+    return load_identity(p12, passphrase)
 
 
 def _open(args: argparse.Namespace) -> closing[SecretaryStore]:
@@ -179,6 +180,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from app.crypto.pki import read_certificate_file
     from app.domain.meeting import ExpertRole
     from app.secretary.setup import add_expert
 
@@ -188,7 +190,7 @@ def _add(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         entry = add_expert(
             ws,
-            Path(args.cert).read_bytes(),
+            read_certificate_file(args.cert),
             ExpertRole(args.role),
             chair=args.chair,
             expert_id=args.id,

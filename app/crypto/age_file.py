@@ -48,7 +48,12 @@ from app.crypto.age_stream import (
     payload_key,
     read_exact,
 )
+from app.formats.bounded_read import read_bounded
 from app.i18n import Msg
+
+MAX_ARMORED_SIZE = 16 * 1024 * 1024
+"""An armored (PEM-like) file is decoded in memory, so it is refused above this size.
+The age spec sets no limit; this program never writes armor, and its own formats are binary."""
 
 
 def encrypt(
@@ -112,7 +117,8 @@ def read_age_header(src: BinaryIO) -> tuple[BinaryIO, Header, int]:
     (``src`` itself, or an in-memory copy for an armored file), the header, its length."""
     first = src.readline(MAX_HEADER_SIZE + 1)
     if looks_armored(first):
-        stream: BinaryIO = io.BytesIO(dearmor(first + src.read()))
+        rest = read_bounded(src, MAX_ARMORED_SIZE - len(first), _armor_too_large)
+        stream: BinaryIO = io.BytesIO(dearmor(first + rest))
         header, length = read_header(stream.readline)
         return stream, header, length
     pending = [first]
@@ -122,6 +128,10 @@ def read_age_header(src: BinaryIO) -> tuple[BinaryIO, Header, int]:
 
     header, length = read_header(readline)
     return src, header, length
+
+
+def _armor_too_large(reason: Msg, detail: str) -> AgeHeaderError:
+    return AgeHeaderError(f"armored file: {detail}")
 
 
 def unwrap_file_key(header: Header, identities: Sequence[Identity]) -> bytes:

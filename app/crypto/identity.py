@@ -14,6 +14,7 @@ and an extra unlabelled key would be an easy thing for another tool to drop sile
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,9 +35,12 @@ from cryptography.hazmat.primitives.serialization import (
 from app.crypto import profile
 from app.crypto.profile import Role
 from app.errors import UserFacingError
+from app.formats.bounded_read import read_input_file
 from app.i18n import Msg
 
 PKCS12_KDF_ROUNDS: Final = 600_000
+MAX_IDENTITY_FILE_SIZE: Final = 64 * 1024
+"""An identity file (PKCS#12, or an age key file) is a few kilobytes; larger is refused."""
 X25519_DERIVATION_INFO: Final = b"review-desk/identity-v1/x25519"
 _STRONG_HASHES: Final = frozenset({"sha256", "sha384", "sha512"})
 
@@ -194,6 +198,12 @@ def serialize_pkcs12(
     return pkcs12.serialize_key_and_certificates(
         profile.common_name(cert).encode("utf-8") or None, key, cert, list(chain), encryption
     )
+
+
+def read_identity_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an identity file (.p12 or age key file) the user named, at most
+    :data:`MAX_IDENTITY_FILE_SIZE` (:class:`~app.formats.bounded_read.InputFileError`)."""
+    return read_input_file(path, MAX_IDENTITY_FILE_SIZE, Msg.of("the identity file"))
 
 
 def open_pkcs12(data: bytes, passphrase: bytes) -> pkcs12.PKCS12KeyAndCertificates:

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.crypto import profile
 from app.crypto.identity import (
+    MAX_IDENTITY_FILE_SIZE,
     IdentityFormatError,
     derive_x25519_private_key,
     open_pkcs12,
@@ -39,6 +40,7 @@ from app.crypto.profile import (
 )
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
+from app.formats.bounded_read import read_bounded, read_input_file
 from app.i18n import Msg
 
 __all__ = [
@@ -71,6 +73,10 @@ BACKDATE: Final = timedelta(hours=1)
 #: still validates). ``.invalid`` is reserved (RFC 2606) and never resolves.
 CRL_PLACEHOLDER_URI: Final = "http://crl.invalid/review-desk/{ski}.crl"
 MAX_NAME_LENGTH: Final = 64  # X.520 ub-common-name / ub-organization-name
+MAX_TRUST_FILE_SIZE: Final = 1024 * 1024
+"""A trust-root bundle (PEM): a few roots of ~1 KB each; larger is refused unread."""
+MAX_CERTIFICATE_FILE_SIZE: Final = 256 * 1024
+"""A certificate file (PEM or DER, possibly a few certificates); larger is refused unread."""
 
 
 class PkiError(UserFacingError):
@@ -168,13 +174,18 @@ def load_ca(directory: str | os.PathLike[str], passphrase: bytes) -> Certificate
     :class:`PkiError` for a folder that holds no usable CA.
     """
     folder = Path(directory)
-    try:
-        data = (folder / CA_KEY_FILE).read_bytes()
-    except OSError as exc:
-        raise PkiError(
-            Msg.of("No certificate authority found in {path}.", path=str(folder)),
+
+    def refuse(reason: Msg, detail: str) -> PkiError:
+        return PkiError(
+            Msg.of(
+                "No certificate authority found in {path}: {reason}",
+                path=str(folder),
+                reason=reason,
+            ),
             Msg.of("Choose the folder that contains ca.p12 and ca.pem."),
-        ) from exc
+        )
+
+    data = read_bounded(folder / CA_KEY_FILE, MAX_IDENTITY_FILE_SIZE, refuse)
     loaded = open_pkcs12(data, passphrase)
     key = loaded.key
     if (
@@ -189,8 +200,9 @@ def load_ca(directory: str | os.PathLike[str], passphrase: bytes) -> Certificate
     pem_path = folder / CA_CERT_FILE
     if pem_path.exists():
         try:
-            published = x509.load_pem_x509_certificate(pem_path.read_bytes())
-        except (OSError, ValueError) as exc:
+            pem = read_bounded(pem_path, MAX_CERTIFICATE_FILE_SIZE, _unreadable_ca_pem)
+            published = x509.load_pem_x509_certificate(pem)
+        except (_UnreadableFile, ValueError) as exc:
             raise PkiError(
                 Msg.of("{file} cannot be read.", file=str(pem_path)), _CA_FOLDER_ADVICE
             ) from exc
@@ -361,12 +373,14 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
     certificate as a "root" would make its holder trusted for anything.
     """
     source = Path(path)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise TrustStoreError(
-            Msg.of("Cannot read the trust roots {path}.", path=str(source)), _TRUST_ADVICE
-        ) from exc
+
+    def refuse(reason: Msg, detail: str) -> TrustStoreError:
+        return TrustStoreError(
+            Msg.of("Cannot read the trust roots {path}: {reason}", path=str(source), reason=reason),
+            _TRUST_ADVICE,
+        )
+
+    data = read_bounded(source, MAX_TRUST_FILE_SIZE, refuse)
     try:
         certs = x509.load_pem_x509_certificates(data)
     except ValueError as exc:
@@ -390,6 +404,20 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
 
 
 _TRUST_ADVICE = Msg.of("Ask the ministry or the meeting secretary for the trust-root file.")
+
+
+class _UnreadableFile(Exception):
+    """``ca.pem`` cannot be read or is too large (reported as a damaged CA folder)."""
+
+
+def _unreadable_ca_pem(reason: Msg, detail: str) -> _UnreadableFile:
+    return _UnreadableFile(detail)
+
+
+def read_certificate_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a certificate file the user named, at most
+    :data:`MAX_CERTIFICATE_FILE_SIZE` (:class:`~app.formats.bounded_read.InputFileError`)."""
+    return read_input_file(path, MAX_CERTIFICATE_FILE_SIZE, Msg.of("the certificate file"))
 
 
 def write_trust_roots(path: str | os.PathLike[str], roots: Sequence[x509.Certificate]) -> None:

@@ -28,6 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.crypto.identity import Identity
+from app.crypto.pki import read_certificate_file
 from app.crypto.profile import Role, certificate_role, fingerprint
 from app.domain.meeting import Meeting
 from app.domain.sheet import ConflictDeclaration, HearingNote, ScoreSheet, SheetStatus
@@ -88,13 +89,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def read_secretary_certificate(path: Path) -> x509.Certificate:
     """A secretary certificate from a PEM or DER file; refuses any other role."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StorageError(
-            Msg.of("Cannot read {path}: {error}", path=str(path), error=exc.strerror or exc),
-            Msg.of("Choose the secretary's certificate file again."),
-        ) from exc
+    data = read_certificate_file(path)
     try:
         cert = (
             x509.load_pem_x509_certificate(data)

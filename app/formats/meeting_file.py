@@ -31,6 +31,7 @@ from app.domain.meeting import (
 from app.domain.rubric import Rubric
 from app.errors import ValidationError
 from app.formats import fields as check
+from app.formats.bounded_read import read_bounded
 from app.formats.fields import checked
 from app.i18n import LocalizedText, Msg
 
@@ -75,13 +76,7 @@ class MeetingFileError(ValidationError):
 
 def load_meeting_file(path: Path) -> Meeting:
     """Read and validate a meeting file; :class:`MeetingFileError` on any problem."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE + 1)  # bounded: never read an oversized file whole
-    except OSError as exc:
-        raise MeetingFileError(
-            str(path), Msg.of("the file cannot be read ({error}).", error=exc.strerror)
-        ) from exc
+    raw = read_bounded(path, MAX_FILE, lambda reason, _detail: MeetingFileError(str(path), reason))
     return parse_meeting_bytes(raw)
 
 

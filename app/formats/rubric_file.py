@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from app.domain.ids import ID_PATTERN, CriterionKey, FactorKey
 from app.domain.rubric import BasicCriterion, Factor, GradeBand, Rubric
 from app.errors import RubricError
+from app.formats.bounded_read import read_bounded
 from app.formats.canonical_json import JsonFormatError, loads_strict
 from app.i18n import LocalizedText, Msg
 from app.paths import RUBRICS
@@ -24,17 +25,14 @@ VERSION = 1
 DEFAULT_RUBRIC = RUBRICS / "most-2019-default.json"
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,47}")
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,5})(\.[0-9]{1,4})?")
-_MAX_FILE = 1 << 20
+MAX_RUBRIC_FILE_SIZE: Final = 1 << 20
 
 
 def load_rubric_file(path: Path) -> Rubric:
     """Read and validate a rubric file; :class:`RubricError` on any problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RubricError(
-            str(path), Msg.of("the file cannot be read ({error}).", error=exc.strerror)
-        ) from exc
+    raw = read_bounded(
+        path, MAX_RUBRIC_FILE_SIZE, lambda reason, _detail: RubricError(str(path), reason)
+    )
     return parse_rubric_bytes(raw)
 
 
@@ -43,10 +41,10 @@ def load_default_rubric() -> Rubric:
 
 
 def parse_rubric_bytes(raw: bytes) -> Rubric:
-    if len(raw) > _MAX_FILE:
+    if len(raw) > MAX_RUBRIC_FILE_SIZE:
         raise RubricError("$", Msg.of("the file is larger than 1 MiB."))
     try:
-        doc = loads_strict(raw, max_size=_MAX_FILE)
+        doc = loads_strict(raw, max_size=MAX_RUBRIC_FILE_SIZE)
     except JsonFormatError as exc:
         raise RubricError(exc.path or "$", exc.msg) from exc
     return parse_rubric(doc)

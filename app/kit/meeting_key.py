@@ -19,27 +19,35 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import secrets
 import unicodedata
 from typing import Final
 
 from app.crypto.age_errors import AgeError, AgeNoMatchError
-from app.crypto.age_file import decrypt_bytes, encrypt_bytes, inspect_header
+from app.crypto.age_file import decrypt_bytes, encrypt_bytes, read_age_header
 from app.crypto.age_keys import (
     SCRYPT_WRITE_LOG_N,
     ScryptIdentity,
     ScryptRecipient,
     X25519Identity,
+    check_stanzas,
     parse_identity_file,
 )
 from app.errors import UserFacingError
+from app.formats.bounded_read import read_input_file
 from app.i18n import Msg
 
 PASSPHRASE_GROUPS: Final = 6
 PASSPHRASE_GROUP_DIGITS: Final = 4
 PASSPHRASE_ENTROPY_BITS: Final = PASSPHRASE_GROUPS * PASSPHRASE_GROUP_DIGITS * math.log2(10)
 MAX_SEALED_SIZE: Final = 64 * 1024
+MEETING_KEY_MAX_LOG_N: Final = SCRYPT_WRITE_LOG_N + 2
+"""The largest scrypt work factor (log2) a meeting key file may ask for: what this program
+writes plus a margin of 2 (4 times the work). The age spec lets a reader go to 2**22 (about a
+minute and 4 GB here); a meeting key file asking for more than 2**20 is refused before any
+key derivation, so a doctored file cannot make an expert's laptop stall (kit-v1.md)."""
 _DIGIT_PASSPHRASE = re.compile(r"[0-9\s\-\u2010-\u2015\u30fc\uff0d]+")
 
 
@@ -58,6 +66,23 @@ class MeetingKeyPassphraseError(MeetingKeyError):
                 "dashes between the groups do not matter."
             ),
         )
+
+
+class MeetingKeyWorkFactorError(MeetingKeyError):
+    """The meeting key file asks for a scrypt work factor above :data:`MEETING_KEY_MAX_LOG_N`."""
+
+    def __init__(self, log_n: int) -> None:
+        super().__init__(
+            Msg.of(
+                "This meeting key file asks for more work than this program allows: scrypt "
+                "work factor 2^{asked}, at most 2^{allowed}. It was not written by Expert "
+                "Review Desk, or it was altered.",
+                asked=log_n,
+                allowed=MEETING_KEY_MAX_LOG_N,
+            ),
+            Msg.of("Use the meeting key file from the meeting kit, or ask the secretary for it."),
+        )
+        self.log_n = log_n
 
 
 def generate_meeting_key() -> X25519Identity:
@@ -92,6 +117,8 @@ def seal_meeting_key(
     """An age file (one scrypt stanza) holding ``identity`` as an age identity file."""
     if not passphrase:
         raise ValueError("the meeting passphrase must not be empty")
+    if log_n > MEETING_KEY_MAX_LOG_N:
+        raise ValueError("a meeting key above the readers' work-factor cap could not be opened")
     text = (
         f"# review-desk meeting key\n# public key: {identity.recipient}\n{identity.secret_text()}\n"
     )
@@ -101,14 +128,23 @@ def seal_meeting_key(
 
 def unlock_meeting_key(data: bytes, passphrase: str) -> X25519Identity:
     """The meeting identity in ``data``; :class:`MeetingKeyPassphraseError` if the
-    passphrase is wrong, :class:`MeetingKeyError` if ``data`` is not a meeting key file."""
+    passphrase is wrong, :class:`MeetingKeyWorkFactorError` (before any key derivation) if
+    the file asks for a work factor above :data:`MEETING_KEY_MAX_LOG_N`,
+    :class:`MeetingKeyError` if ``data`` is not a meeting key file."""
     if len(data) > MAX_SEALED_SIZE:
         raise _not_a_key()
     try:
-        info = inspect_header(io.BytesIO(data))
-        if info.stanza_counts != (("scrypt", 1),):
+        _stream, header, _length = read_age_header(io.BytesIO(data))
+        check_stanzas(header.stanzas)
+        if [s.type for s in header.stanzas] != ["scrypt"]:
             raise _not_a_key()
-        plain = decrypt_bytes(data, [ScryptIdentity(normalize_meeting_passphrase(passphrase))])
+        log_n = int(header.stanzas[0].args[1])  # a canonical decimal (check_stanzas)
+        if log_n > MEETING_KEY_MAX_LOG_N:
+            raise MeetingKeyWorkFactorError(log_n)  # before any key derivation
+        identity = ScryptIdentity(
+            normalize_meeting_passphrase(passphrase), max_log_n=MEETING_KEY_MAX_LOG_N
+        )
+        plain = decrypt_bytes(data, [identity])
     except AgeNoMatchError:
         raise MeetingKeyPassphraseError() from None
     except AgeError as exc:
@@ -120,6 +156,12 @@ def unlock_meeting_key(data: bytes, passphrase: str) -> X25519Identity:
     if len(identities) != 1 or not isinstance(identities[0], X25519Identity):
         raise _not_a_key()
     return identities[0]
+
+
+def read_meeting_key_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a meeting key file the user named, at most :data:`MAX_SEALED_SIZE`
+    (:class:`~app.formats.bounded_read.InputFileError`)."""
+    return read_input_file(path, MAX_SEALED_SIZE, Msg.of("the meeting key file"))
 
 
 def _not_a_key() -> MeetingKeyError:

@@ -29,9 +29,10 @@ from app.crypto.identity import Identity as PersonIdentity
 from app.crypto.profile import Role, role_label
 from app.crypto.signer import require_signer
 from app.domain.meeting import Application
+from app.formats.bounded_read import iter_bounded
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageBuildError, PackageFormError
-from app.package.form import application_summary, form_bytes, validate_application
+from app.package.form import application_summary, check_title, form_bytes, validate_application
 from app.package.manifest import (
     ATTACHMENT_PREFIX,
     FORM_NAME,
@@ -119,6 +120,8 @@ def build_package(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     application = validate_application(form)
+    for index, attachment in enumerate(attachments):
+        check_title(attachment.title, f"attachments[{index}].title")
     _check_signer(signer, now)
     keys = _check_recipients(recipients)
     out = Path(out)
@@ -294,16 +297,16 @@ def _blocks(source: Path | bytes, name: str) -> Iterator[bytes]:
         for start in range(0, len(source), _BLOCK):
             yield source[start : start + _BLOCK]
         return
-    try:
-        with source.open("rb") as fh:
-            while block := fh.read(_BLOCK):
-                yield block
-    except OSError as exc:
-        raise PackageBuildError(
-            Msg.of("Cannot read the attachment {path}.", path=str(source)),
+
+    def refuse(reason: Msg, detail: str) -> PackageBuildError:
+        return PackageBuildError(
+            Msg.of("Cannot read the attachment {path}: {reason}", path=str(source), reason=reason),
             Msg.of("Check the file name and its permissions."),
-            f"{name}: {exc.strerror}",
-        ) from exc
+            f"{name}: {detail}",
+        )
+
+    # bounded: a pipe or device that never ends is refused once a package could not hold it
+    yield from iter_bounded(source, MAX_ARCHIVE_SIZE, refuse, block=_BLOCK)
 
 
 def _archive_chunks(

@@ -14,7 +14,8 @@ from typing import Any, Final
 from app.domain.meeting import Application
 from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
 from app.formats.meeting_file import MeetingFileError, application_to_document, parse_application
-from app.i18n import Msg
+from app.formats.text import codepoint, first_unsafe
+from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageFormError
 from app.package.manifest import SUMMARY_FIELDS
 from app.paths import DEMO
@@ -82,11 +83,44 @@ def parse_form(data: bytes) -> Application:
 
 def validate_application(application: Application) -> Application:
     """Re-read ``application`` through the strict parser, so a writer refuses exactly what a
-    reader would (raises :class:`PackageFormError` naming the field)."""
+    reader would, and refuse what only a writer refuses: controls and bidirectional
+    formatting in any text (:func:`app.formats.text.first_unsafe`). Raises
+    :class:`PackageFormError` naming the field."""
+    document = application_to_document(application)
     try:
-        return parse_application(application_to_document(application), "application")
+        parsed = parse_application(document, "application")
     except MeetingFileError as exc:
         raise PackageFormError(exc.msg, f"field {exc.field}") from exc
+    _refuse_unsafe(document, "application")
+    return parsed
+
+
+def check_title(title: LocalizedText, field: str) -> None:
+    """An attachment title is applicant text too: refused like the form's texts."""
+    _refuse_unsafe({"en": title.en, "zh_CN": title.zh_CN}, field)
+
+
+def _refuse_unsafe(value: Any, field: str) -> None:
+    """The first text under ``value`` holding a control or bidi formatting character."""
+    if isinstance(value, str):
+        char = first_unsafe(value)
+        if char is not None:
+            raise PackageFormError(
+                Msg.of(
+                    "the field {field} contains the character {char}, a control or "
+                    "bidirectional formatting character that can change how the text is "
+                    "shown; remove it.",
+                    field=field,
+                    char=codepoint(char),
+                ),
+                f"field {field}: {codepoint(char)}",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unsafe(item, f"{field}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _refuse_unsafe(item, f"{field}[{index}]")
 
 
 def template_document() -> dict[str, Any]:

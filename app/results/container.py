@@ -27,6 +27,7 @@ from app.crypto.age_header import VERSION_LINE
 from app.crypto.age_keys import X25519Identity, X25519Recipient
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
+from app.formats.bounded_read import read_bounded
 from app.i18n import Msg
 from app.package.errors import PackageContainerError
 from app.package.zipcheck import ZipDirectory, ZipEntry, read_directory, read_entry
@@ -124,23 +125,7 @@ class OpenedArchive:
 
 def load(source: Path | bytes) -> bytes:
     """The bundle file's bytes, refusing more than :data:`MAX_BUNDLE_SIZE` before reading."""
-    if isinstance(source, bytes | bytearray):
-        data = bytes(source)
-    else:
-        try:
-            with Path(source).open("rb") as fh:
-                data = fh.read(MAX_BUNDLE_SIZE + 1)
-        except OSError as exc:
-            raise BundleContainerError(
-                Msg.of("the file {path} cannot be read.", path=str(source)),
-                f"read error: {exc.strerror}",
-                Msg.of("Check the file name and its permissions."),
-            ) from None
-    if len(data) > MAX_BUNDLE_SIZE:
-        raise BundleContainerError(
-            Msg.of("the file is larger than 1 GiB."), f"more than {MAX_BUNDLE_SIZE} bytes"
-        )
-    return data
+    return read_bounded(source, MAX_BUNDLE_SIZE, BundleContainerError)
 
 
 def is_encrypted(data: bytes) -> bool:

@@ -33,6 +33,7 @@ from app.crypto.identity import Identity
 from app.domain.ids import ApplicationId
 from app.domain.sheet import SheetStatus
 from app.errors import UserFacingError
+from app.formats.bounded_read import read_bounded
 from app.i18n import Msg
 from app.secretary.errors import SetupIncompleteError, SheetImportRefused
 from app.secretary.model import StoredDraftReport, StoredRecusal, StoredSheet
@@ -40,7 +41,8 @@ from app.secretary.ports import SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
-from app.sheets import SheetFileContents, SheetFileError, read_sheet_file
+from app.sheets import SheetFileContents, SheetFileDecryptError, SheetFileError, read_sheet_file
+from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE_SIZE
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,10 @@ def import_sheet_file(
             Msg.of("The meeting kit has not been issued yet, so no sheet can belong to it."),
             Msg.of("Issue the meeting kit first."),
         )
-    data = source.read_bytes() if isinstance(source, Path) else source
+    try:
+        data = read_bounded(source, MAX_SHEET_FILE_SIZE, SheetFileDecryptError)
+    except SheetFileDecryptError as exc:
+        raise SheetImportRefused(name, exc.msg) from exc
     sha = hashlib.sha256(data).hexdigest()
     meeting = ws.meeting(setup.header.meeting_id)
     current = round_info(ws, setup.current_round)

@@ -19,6 +19,7 @@ from typing import Any, Final
 from app.domain.ids import ID_PATTERN, ApplicationId
 from app.domain.meeting import Application
 from app.errors import ValidationError
+from app.formats.bounded_read import read_bounded
 from app.formats.canonical_json import JsonFormatError, loads_strict
 from app.i18n import LocalizedText, Msg
 from app.paths import RESOURCES
@@ -28,7 +29,7 @@ from app.secretary.setup import current_meeting
 APPROVED_PLATFORMS: Final = RESOURCES / "approved_platforms.json"
 FORMAT: Final = "review-desk/approved-platforms"
 _TAG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
-_MAX_SIZE: Final = 4 * 1024 * 1024
+MAX_PLATFORM_LIST_SIZE: Final = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -119,14 +120,11 @@ def load_approved_platforms(path: Path | None = None) -> tuple[ApprovedPlatform,
     """Read the approved-platform list strictly (unknown members, bad tags, duplicate ids
     are refused with the field named)."""
     source = APPROVED_PLATFORMS if path is None else Path(path)
+    raw = read_bounded(
+        source, MAX_PLATFORM_LIST_SIZE, lambda reason, _detail: PlatformListError("$", reason)
+    )
     try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise PlatformListError(
-            "$", Msg.of("the file cannot be read ({error}).", error=exc)
-        ) from exc
-    try:
-        doc = loads_strict(raw, max_size=_MAX_SIZE)
+        doc = loads_strict(raw, max_size=MAX_PLATFORM_LIST_SIZE)
     except JsonFormatError as exc:
         raise PlatformListError("$", exc.msg) from exc
     top = _object(doc, "$", {"format", "version", "platforms"}, {"note"})

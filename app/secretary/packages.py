@@ -22,19 +22,24 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from cryptography import x509
 
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import read_age_header, unwrap_file_key
+from app.crypto.age_header import MAX_HEADER_SIZE
 from app.crypto.age_keys import X25519Identity
+from app.crypto.age_stream import CHUNK_SIZE, NONCE_SIZE, TAG_SIZE
 from app.crypto.cms import SignerInfo
 from app.crypto.identity import Identity
 from app.domain.meeting import AgendaItem, Application
 from app.errors import UserFacingError, ValidationError
+from app.formats.bounded_read import iter_bounded
 from app.i18n import LocalizedText, Msg
 from app.kit.files import write_stream_atomically
 from app.package import decryption_identity, open_package
+from app.package.zipwrite import MAX_ARCHIVE_SIZE
 from app.secretary.errors import SetupFrozenError
 from app.secretary.keys import no_meeting_key, not_this_meeting_key
 from app.secretary.model import (
@@ -48,6 +53,14 @@ from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.setup import packages_folder, require_secretary
 
 _BLOCK = 1 << 20
+MAX_PACKAGE_FILE_SIZE: Final = (
+    MAX_HEADER_SIZE
+    + NONCE_SIZE
+    + MAX_ARCHIVE_SIZE
+    + (MAX_ARCHIVE_SIZE // CHUNK_SIZE + 1) * TAG_SIZE
+)
+"""The largest file a package can be (package v1: a ZIP without ZIP64, age-encrypted);
+a larger file, or an endless one such as ``/dev/zero``, is refused while it is copied in."""
 EXTENSION = ".oipkg"
 
 
@@ -137,6 +150,9 @@ def _import_one(
     incoming = folder / f".incoming-{os.getpid()}-{path.name}"
     try:
         size = write_stream_atomically(incoming, _hashing(path, digest))
+    except _Unreadable as exc:
+        _remove(incoming)
+        return _refuse(ws, path, "", 0, exc.reason, actor, now)
     except OSError as exc:
         return _refuse(
             ws,
@@ -292,10 +308,18 @@ def _refuse(
 
 
 def _hashing(path: Path, digest: hashlib._Hash) -> Iterator[bytes]:
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-            yield block
+    blocks = iter_bounded(path, MAX_PACKAGE_FILE_SIZE, _Unreadable, block=_BLOCK, regular_only=True)
+    for block in blocks:
+        digest.update(block)
+        yield block
+
+
+class _Unreadable(Exception):
+    """The package file cannot be read, or is larger than a package can be."""
+
+    def __init__(self, reason: Msg, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 def _size(path: Path) -> int:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.rules import ViolationCode
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 
@@ -87,7 +88,7 @@ class ConflictPage(ExpertPage):
             return
         lang = current_language()
         self.application_label.setText(
-            f"{app.platform_name.get(lang)} — {app.applicant_unit.get(lang)}"
+            visible(f"{app.platform_name.get(lang)} — {app.applicant_unit.get(lang)}")
         )
         declared = state.declaration
         self.form.setVisible(declared is None)

@@ -16,6 +16,7 @@ from app.expert.desk import ExpertDesk
 from app.expert.flow import FlowState
 from app.expert.materials import MaterialsSource
 from app.expert.session import ExpertSession
+from app.formats.text import visible
 from ui.common.dialogs import DialogService
 from ui.expert.autosave import SaveStatus
 
@@ -85,10 +86,11 @@ def first_control(page: QWidget) -> QWidget | None:
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:
-    """A label that shows applicant or user text as text, never as markup."""
+    """A label that shows applicant or user text as text, never as markup, with controls
+    and bidi formatting as visible escapes (:func:`app.formats.text.visible`)."""
     from PySide6.QtCore import Qt
 
-    label = QLabel(text)
+    label = QLabel(visible(text))
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     if selectable:

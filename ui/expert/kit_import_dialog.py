@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.crypto.identity import load_identity
+from app.crypto.identity import load_identity, read_identity_file
 from app.crypto.pki import TrustStoreError, load_trust_roots
 from app.crypto.profile import is_ca_certificate
 from app.errors import StorageError
@@ -46,7 +46,6 @@ from app.workspaces import default_data_dir
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask, Progress
-from ui.expert.unlock_dialog import read_identity_file
 from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]

@@ -32,6 +32,7 @@ from app.errors import UserFacingError
 from app.expert.flow import Page
 from app.expert.materials import AttachmentInfo
 from app.expert.view_state import OpenAttachment
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.table_model import ObjectRole
 from ui.common.tasks import BackgroundTask
@@ -91,7 +92,7 @@ class FormView(QWidget):
             part_label.setContentsMargins(0, 18, 0, 4)
             self.body_layout.addWidget(part_label)
             self.anchors[part.key] = part_label
-            part_item = QStandardItem(f"{part.key}  {part.title.get(lang)}")
+            part_item = QStandardItem(visible(f"{part.key}  {part.title.get(lang)}"))
             part_item.setData(part.key, ObjectRole)
             for section in part.sections:
                 name = heading(f"{section.key}  {section.title.get(lang)}", 1)
@@ -102,7 +103,7 @@ class FormView(QWidget):
                 self.body_layout.addWidget(body)
                 self.anchors[section.key] = name
                 self.section_labels.append(body)
-                child = QStandardItem(f"{section.key}  {section.title.get(lang)}")
+                child = QStandardItem(visible(f"{section.key}  {section.title.get(lang)}"))
                 child.setData(section.key, ObjectRole)
                 part_item.appendRow(child)
             self.outline_model.appendRow(part_item)

@@ -15,6 +15,7 @@ from app.domain.rules import Violation
 from app.domain.sheet import HearingNote, NoteKind, ScoreSheet
 from app.expert.flow import ApplicationStatus
 from app.expert.materials import AttachmentInfo
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.table_model import Index, ReadOnlyTableModel
 
@@ -81,11 +82,11 @@ class AgendaModel(ReadOnlyTableModel[AgendaRow]):
             if column == 0:
                 return str(row.item.position)
             if column == 1:
-                return row.application.platform_name.get(lang)
+                return visible(row.application.platform_name.get(lang))
             return row.status_text()
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             app = row.application
-            return f"{app.applicant_unit.get(lang)}\n{app.sub_domain.get(lang)}"
+            return visible(f"{app.applicant_unit.get(lang)}\n{app.sub_domain.get(lang)}")
         if role == Qt.ItemDataRole.FontRole and row.application.id == self.current:
             font = QFont()
             font.setBold(True)
@@ -226,5 +227,5 @@ class AttachmentsModel(ReadOnlyTableModel[AttachmentInfo]):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
         if column == 0:
-            return row.title.get(current_language()) or row.name
+            return visible(row.title.get(current_language()) or row.name)
         return _("{size} KB", size=max(1, round(row.size / 1024)))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.crypto.identity import Identity
+from app.crypto.identity import Identity, read_identity_file
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Application
 from app.domain.rubric import Rubric
@@ -37,6 +37,7 @@ from app.domain.rules import total_points
 from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
 from app.expert.submit import sign_and_submit, unlock_to_sign
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -44,7 +45,6 @@ from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 from ui.expert.export import ensure_secretary
 from ui.expert.factor_card import number
 from ui.expert.models import VersionsModel, ViolationsModel, note_kind_label
-from ui.expert.unlock_dialog import read_identity_file
 
 Clock = Callable[[], dt.datetime]
 ERROR_STYLE = "color: #c0262d;"
@@ -58,7 +58,11 @@ def sheet_summary(
 ) -> str:
     """The sheet as plain text, in the current language."""
     lang = current_language()
-    lines = [application.platform_name.get(lang), application.applicant_unit.get(lang), ""]
+    lines = [
+        visible(application.platform_name.get(lang)),
+        visible(application.applicant_unit.get(lang)),
+        "",
+    ]
     if sheet is None:
         return "\n".join([*lines, _("Nothing recorded yet.")])
     if sheet.round == 1:

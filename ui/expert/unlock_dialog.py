@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.crypto.identity import read_identity_file
 from app.domain.meeting import Meeting
-from app.errors import StorageError
+from app.errors import UserFacingError
 from app.expert.session import ExpertSession, unlock
-from app.i18n import Msg, _, current_language
+from app.i18n import _, current_language
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -36,16 +37,6 @@ from ui.shell.folders import start_folder
 
 Clock = Callable[[], dt.datetime]
 _LAST_FILE = "expert/last_identity_file"
-
-
-def read_identity_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise StorageError(
-            Msg.of("Cannot read the identity file {path}.", path=str(path)),
-            Msg.of("Check that the USB stick is plugged in and choose the file again."),
-        ) from exc
 
 
 class UnlockDialog(QDialog):
@@ -161,7 +152,7 @@ class UnlockDialog(QDialog):
             return
         try:
             data = read_identity_file(path)
-        except StorageError as exc:
+        except UserFacingError as exc:
             show_error(self, exc, self.dialogs)
             return
         meeting, at = self.meeting, self.now()

@@ -44,6 +44,7 @@ from app.expert.materials import MaterialsSource, NoMaterials
 from app.expert.rounds import NoticeImport
 from app.expert.session import ExpertSession
 from app.expert.view_state import ExpertPlaces, ExpertViewState
+from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
@@ -459,7 +460,7 @@ class ExpertWindow(QMainWindow):
             self.setWindowTitle(
                 _(
                     "{application} — {expert} — Expert Review Desk",
-                    application=self.application.platform_name.get(lang),
+                    application=visible(self.application.platform_name.get(lang)),
                     expert=name,
                 )
             )

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
 from app.errors import UserFacingError
+from app.formats.text import visible
 from app.i18n import LocalizedText, _
 from app.round_notice import WrittenRoundNotice
 from app.secretary import rounds
@@ -173,7 +174,7 @@ class ConsolidationPage(QWidget):
             return
         meeting = current_meeting(ws)
         self.rubric = setup.rubric
-        self.names = {a.id: f"{a.id} {a.platform_name}" for a in meeting.applications}
+        self.names = {a.id: visible(f"{a.id} {a.platform_name}") for a in meeting.applications}
         self.experts = {e.id: e.name for e in meeting.experts}
         self.round_combo.fill(setup.current_round, [r.number for r in ws.rounds()])
         self._load_round()

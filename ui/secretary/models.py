@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.formats.text import visible
 from app.i18n import _
 from app.secretary.board import BoardCell, CellState, ProgressBoard
 from ui.common.table_model import Index, ReadOnlyTableModel
@@ -159,7 +160,7 @@ class BoardModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             a = self.board.applications[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{a.id} {a.platform_name} — {a.applicant_unit}"
+                return visible(f"{a.id} {a.platform_name} — {a.applicant_unit}")
             # Platform names are long; the column shows the id and the tooltip the name.
             return a.id if role == Qt.ItemDataRole.DisplayRole else None
         if role != Qt.ItemDataRole.DisplayRole:

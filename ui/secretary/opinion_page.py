@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.consolidation.model import MeetingResult
-from app.crypto.identity import load_identity
+from app.crypto.identity import load_identity, read_identity_file
 from app.domain.sheet import Recommendation
 from app.errors import UserFacingError
+from app.formats.text import visible
 from app.i18n import _
 from app.secretary import opinions, rounds
 from app.secretary.model import PanelOpinionView
@@ -112,7 +113,7 @@ class OpinionPage(QWidget):
             for a in current_meeting(ws).applications_in_order():
                 if info.includes(a.id):
                     self.app_ids.append(a.id)
-                    self.apps.addItem(f"{a.id} {a.platform_name}")
+                    self.apps.addItem(visible(f"{a.id} {a.platform_name}"))
         self.apps.blockSignals(False)
         enabled = bool(self.app_ids)
         for w in (self.opinion, self.recommendation, self.minority, self.save_button):
@@ -231,7 +232,7 @@ class OpinionPage(QWidget):
 
         def work(ws: SecretaryStore, progress: Progress) -> PanelOpinionView:
             progress.report(0, 1, _("Unlocking the chair's identity…"))
-            chair = load_identity(p12.read_bytes(), secret)
+            chair = load_identity(read_identity_file(p12), secret)
             return opinions.approve_panel_opinion(ws, chair, app_id, actor=ctx.actor, now=ctx.now())
 
         self.task = ctx.run_on_workspace(

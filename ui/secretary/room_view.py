@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.meeting import AgendaItem, Application
+from app.formats.text import visible
 from app.i18n import _
 from ui.common.geometry import restore_geometry, save_geometry
 from ui.expert.timer_widget import HearingTimer
@@ -174,11 +175,12 @@ class RoomView(QWidget):
         self.position.setText(
             _("Application {position} of {count}", position=self.index + 1, count=len(self.slots))
         )
-        self.applicant.setText(str(app.applicant_unit))
-        self.platform.setText(str(app.platform_name))
+        self.applicant.setText(visible(str(app.applicant_unit)))
+        self.platform.setText(visible(str(app.platform_name)))
         if self.index + 1 < len(self.slots):
             nxt = self.slots[self.index + 1][1]
-            self.next_label.setText(_("Next: {applicant}", applicant=str(nxt.applicant_unit)))
+            applicant = visible(str(nxt.applicant_unit))
+            self.next_label.setText(_("Next: {applicant}", applicant=applicant))
         else:
             self.next_label.setText(_("This is the last application."))
         self._scale_fonts()

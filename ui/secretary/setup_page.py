@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.age_keys import X25519Identity
+from app.crypto.pki import read_certificate_file
 from app.errors import UserFacingError
+from app.formats.text import visible
 from app.i18n import _
 from app.secretary import keys, overlap
 from app.secretary import setup as sec_setup
@@ -104,7 +106,9 @@ class SetupPage(QWidget):
                 Column(
                     lambda: _("Application"),
                     lambda p: (
-                        f"{p.application.id} {p.application.platform_name}" if p.application else ""
+                        visible(f"{p.application.id} {p.application.platform_name}")
+                        if p.application
+                        else ""
                     ),
                 ),
                 Column(lambda: _("Status"), lambda p: _(p.status.label), _package_colour),
@@ -182,7 +186,7 @@ class SetupPage(QWidget):
         self._agenda_ids = [item.application_id for item in ws.agenda()]
         for item in ws.agenda():
             app = titles.get(item.application_id)
-            name = f"{app.platform_name} — {app.applicant_unit}" if app else ""
+            name = visible(f"{app.platform_name} — {app.applicant_unit}") if app else ""
             self.agenda_list.addItem(f"{item.position}. {item.application_id} {name}")
         self._show_overlaps()
         frozen = setup.frozen
@@ -219,7 +223,7 @@ class SetupPage(QWidget):
         if path is None:
             return
         try:
-            info = sec_setup.read_certificate(path.read_bytes())
+            info = sec_setup.read_certificate(read_certificate_file(path))
         except (OSError, UserFacingError) as exc:
             show_error(self, exc, self.ctx.dialogs)
             return

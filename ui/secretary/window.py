@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from app.crypto.identity import Identity, load_identity
+from app.crypto.identity import Identity, load_identity, read_identity_file
 from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import setup as sec_setup
@@ -186,7 +186,7 @@ def open_console(
         return None
 
     def work(_progress: Progress) -> Identity:
-        return load_identity(p12.read_bytes(), secret)
+        return load_identity(read_identity_file(p12), secret)
 
     def unlocked(identity: Identity) -> None:
         try:

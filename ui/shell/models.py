@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from app.domain.meeting import AgendaItem, Application, Expert, Meeting
 from app.domain.rubric import Factor, Rubric
+from app.formats.text import visible
 from app.i18n import LocalizedText, _, current_language
 from ui.common.table_model import ReadOnlyTableModel
 
@@ -24,7 +25,8 @@ Row = TypeVar("Row")
 
 
 def localized(text: LocalizedText) -> str:
-    return text.get(current_language())
+    """``text`` in the current language, controls and bidi formatting made visible."""
+    return visible(text.get(current_language()))
 
 
 def number(value: Decimal) -> str:
