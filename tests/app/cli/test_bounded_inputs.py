@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from app.sheets.sheet_file import MAX_FILE_SIZE as MAX_SHEET_FILE
+from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE
 
 from app.cli import main
 from app.cli.passphrases import MAX_PASSPHRASE_FILE_SIZE
