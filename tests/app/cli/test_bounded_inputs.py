@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE
 
 from app.cli import main
 from app.cli.passphrases import MAX_PASSPHRASE_FILE_SIZE
@@ -26,6 +25,7 @@ from app.formats.rubric_file import MAX_RUBRIC_FILE_SIZE
 from app.kit.meeting_key import MAX_SEALED_SIZE
 from app.package.form import MAX_FORM_SIZE
 from app.secretary.overlap import MAX_PLATFORM_LIST_SIZE
+from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE
 from tests.app.secretary.helpers import Cast
 from tests.app.secretary.rounds_world import build_meet
