@@ -26,6 +26,7 @@ from app.domain.rubric import Rubric
 from app.errors import UserFacingError
 from app.i18n import detect_language
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
+from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
@@ -58,6 +59,7 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    install_gui_thread_collector(app)  # workers never run Python's collector over Qt objects
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     apply_app_font(load_cjk_font())
     zoom = FontZoom()

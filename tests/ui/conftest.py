@@ -54,6 +54,15 @@ def pytest_configure(config: pytest.Config) -> None:
             setattr(QtBot, name, patched)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _gui_thread_collector(qapp: QApplication) -> None:
+    """As in the program (ui/launch.py): Python's collector runs on the GUI thread only, so a
+    test's worker never frees Qt wrappers off it."""
+    from ui.common.collector import install_gui_thread_collector
+
+    install_gui_thread_collector(qapp)
+
+
 @pytest.fixture(autouse=True)
 def settings_dir(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     """Every test gets its own QSettings folder; the real user config is never touched."""

@@ -160,3 +160,26 @@ def test_choose_offers_a_list_and_returns_the_index_chosen(qtbot: QtBot) -> None
     assert service.choose(None, "Export", "Round:", options, current=1) == 2
     answer(Qt.Key.Key_Escape)
     assert service.choose(None, "Export", "Round:", options, current=1) is None
+
+
+def test_the_collector_runs_on_the_gui_thread_only(qtbot: QtBot) -> None:
+    """Python's automatic collector is off (a worker would run it over Qt wrappers); the GUI
+    thread's timer collects a generation once its threshold is crossed."""
+    import gc
+
+    from ui.common.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(interval_ms=10)
+    assert not gc.isenabled()
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    threshold = gc.get_threshold()[0]
+    for _ in range(threshold + 10):
+        Cycle()
+    assert gc.get_count()[0] > threshold  # nothing collected them yet
+    qtbot.waitUntil(lambda: gc.get_count()[0] <= threshold)
+    collector.timer.stop()
+    collector.deleteLater()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -363,7 +362,6 @@ class KitImportDialog(QDialog):
             return
         self.problem.clear()
         self.import_button.setEnabled(False)
-        gc.collect()  # unreachable Qt wrappers are freed here, never by the worker's collector
         at = self.now()
         task = (
             BackgroundTask(

@@ -7,7 +7,6 @@ switch calls, so menus, tabs, headers and data all change language live.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -270,10 +269,6 @@ class MainWindow(QMainWindow):
         loader = self._demo_loader
         if loader is None:
             return
-        # Building the demo allocates a lot on the worker, where Python's cyclic collector
-        # would then free any unreachable Qt wrappers left from before - off the GUI thread,
-        # which can crash PySide6. Collect them here, on the GUI thread, first.
-        gc.collect()
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
             _("Opening the demo meeting… The first time, the demo material is built first.")
         ).success(self._demo_opened).run()
