@@ -95,7 +95,7 @@ def _verify(args: argparse.Namespace) -> int:
         )
         print(_("{status:<12} {stage}", status=status, stage=outcome.stage.label))
         if outcome.reason is not None:
-            print(_("             {reason}", reason=outcome.reason))
+            print(" " * 13 + str(outcome.reason))
     if report.bundle_hash:
         print(_("Bundle hash:  {hash}", hash=report.bundle_hash))
     if report.results_hash:
