@@ -218,7 +218,7 @@ def main() -> int:
         db = MinistryDatabase(base / "ministry.db")
         start = time.perf_counter()
         for path in small:
-            import_bundle(db, path, roots, VERIFY)
+            import_bundle(db, path, roots, VERIFY, documents=None)
         elapsed = time.perf_counter() - start
         report["imports"] = args.imports
         report["import_s"] = round(elapsed, 2)

@@ -20,6 +20,7 @@ import io
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from cryptography import x509
@@ -173,8 +174,10 @@ def validate_report(
     other_certs: Sequence[x509.Certificate] = (),
     chair_fingerprint: str | None = None,
     secretary_fingerprint: str | None = None,
+    moment: datetime | None = None,
 ) -> ReportValidation:
-    """Check ``pdf`` against our policy offline (no fetching) and say what is wrong."""
+    """Check ``pdf`` against our policy offline (no fetching) and say what is wrong;
+    certificates must be valid at ``moment`` (by default now)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -197,7 +200,8 @@ def validate_report(
     reports: list[PdfSignatureReport] = []
     expected_prints = (chair_fingerprint, secretary_fingerprint)
     for index, sig in enumerate(embedded):
-        report = _check_one(sig, _validation_context(trust_roots, crl_list, other_certs))
+        context = _validation_context(trust_roots, crl_list, other_certs, moment)
+        report = _check_one(sig, context)
         reports.append(report)
         problems += _judge(report, index, len(embedded), expected_prints)
     return ReportValidation(tuple(reports), tuple(dict.fromkeys(problems)), revisions)
@@ -207,6 +211,7 @@ def _validation_context(
     roots: Sequence[x509.Certificate],
     crls: Sequence[x509.CertificateRevocationList],
     others: Sequence[x509.Certificate],
+    moment: datetime | None = None,
 ) -> ValidationContext:
     """An offline validation context (no fetching), fresh for each signature."""
     from asn1crypto import crl as asn1_crl
@@ -220,6 +225,7 @@ def _validation_context(
         other_certs=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others],
         crls=crl_list,
         allow_fetching=False,
+        moment=moment,
         # With CRLs given, a certificate they do not clear is refused; without, there is no
         # revocation information to apply offline.
         revocation_mode="hard-fail" if crl_list else "soft-fail",

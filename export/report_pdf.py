@@ -11,6 +11,7 @@ different document than the numbers say (shadow attacks, reliability note findin
 from __future__ import annotations
 
 import io
+import json
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -54,6 +55,9 @@ from export.text import markup
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 DEMO_MARK = "DEMO 示例"
+RENDERING_MARK = "review-desk-report-rendering/1 "
+"""The report's Keywords start with this, then the JSON of how it was rendered: a reader
+(the ministry's ``export.bundle_checks``) renders the results again with it and compares."""
 
 
 def render_report(inp: ReportInput) -> bytes:
@@ -75,6 +79,23 @@ def render_report(inp: ReportInput) -> bytes:
             inp.tr(Msg.of("Electronic signature of the chair")),
             inp.tr(Msg.of("Electronic signature of the secretary")),
         ),
+        keywords=rendering_keywords(inp),
+    )
+
+
+def rendering_keywords(inp: ReportInput) -> str:
+    """What the report's Keywords say about how it was rendered (and which results)."""
+    return RENDERING_MARK + json.dumps(
+        {
+            "anonymise_experts": inp.anonymise_experts,
+            "document_id": inp.document_id,
+            "generated_at": inp.generated_at.isoformat(),
+            "language": inp.language,
+            "results_sha256": inp.results_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
     )
 
 
@@ -102,6 +123,7 @@ def build_pdf(
     subject: str,
     decor: PageDecor,
     signature_labels: tuple[str, str] | None = None,
+    keywords: str = "",
 ) -> bytes:
     """Lay out ``story`` on A4 with our footer; a "signatures" template if labels are given."""
     buf = io.BytesIO()
@@ -117,6 +139,7 @@ def build_pdf(
         author="Expert Review Desk",
         creator="Expert Review Desk",
         producer="Expert Review Desk (reportlab)",
+        keywords=keywords,
         invariant=1,
     )
     body = Frame(

@@ -1,13 +1,15 @@
 """``review-desk results``: verify result bundles, import them at the ministry, export.
 
 * ``results verify BUNDLE --trust ROOTS.pem [--identity MINISTRY.p12]`` prints every stage
-  of bundle v1 section 7 with OK or the refusal; exit 0 only if all pass, 3 if refused;
+  of bundle v1 section 7 (the report's signatures and content and the workbook included)
+  with OK or the refusal and its reason; exit 0 only if all pass, 3 if refused;
 * ``results import BUNDLE --db FILE --trust ROOTS.pem [--identity MINISTRY.p12]`` verifies,
   then imports (or says "already imported", or refuses as older / conflicting);
 * ``results export --db FILE --xlsx OUT`` writes the summary workbook of every meeting.
 
 The identity is needed only for a bundle sealed to the ministry. Secrets come from
-``--passphrase-file`` or a no-echo prompt. openpyxl is loaded only by ``export``.
+``--passphrase-file`` or a no-echo prompt. The report and workbook checks
+(``export.bundle_checks``: pyHanko, reportlab, openpyxl) are loaded by name and injected.
 """
 
 from __future__ import annotations
@@ -67,11 +69,22 @@ def _context(args: argparse.Namespace) -> tuple[list[Any], Any]:
     return roots, identity
 
 
+def document_checks() -> Any:
+    """The report and workbook checks (``export.bundle_checks``), loaded by name."""
+    return importlib.import_module("export.bundle_checks").DocumentChecks()
+
+
 def _verify(args: argparse.Namespace) -> int:
     from app.results import inspect_bundle
 
     roots, identity = _context(args)
-    report = inspect_bundle(Path(args.bundle), roots, datetime.now(UTC), ministry_identity=identity)
+    report = inspect_bundle(
+        Path(args.bundle),
+        roots,
+        datetime.now(UTC),
+        ministry_identity=identity,
+        documents=document_checks(),
+    )
     for outcome in report.stages:
         status = (
             _("OK")
@@ -81,6 +94,8 @@ def _verify(args: argparse.Namespace) -> int:
             else _("not checked")
         )
         print(_("{status:<12} {stage}", status=status, stage=outcome.stage.label))
+        if outcome.reason is not None:
+            print(" " * 13 + str(outcome.reason))
     if report.bundle_hash:
         print(_("Bundle hash:  {hash}", hash=report.bundle_hash))
     if report.results_hash:
@@ -130,6 +145,7 @@ def _import(args: argparse.Namespace) -> int:
             roots,
             datetime.now(UTC),
             ministry_identity=identity,
+            documents=document_checks(),
         )
     except BundleReplayError as exc:
         print(exc.message)

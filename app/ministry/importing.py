@@ -2,8 +2,10 @@
 
 A refusal leaves the database file byte-identical. That is arranged by order, not by undo:
 
-1. the bundle is verified completely (:func:`app.results.verify_bundle`) before the store
-   is asked anything, so a bad bundle never touches the database;
+1. the bundle is verified completely (:func:`app.results.verify_bundle`, the report and
+   workbook stages included, with the :class:`~app.results.BundleDocumentChecks` the
+   caller injects) before the store is asked anything, so a bad bundle never touches the
+   database;
 2. the replay decision (:func:`app.ministry.replay.decide_replay`) is taken inside the
    store's transaction, which holds the write lock, so no second importer slips in between;
 3. a duplicate or a refusal ends the transaction before anything is written; only an import
@@ -38,7 +40,7 @@ from app.ministry.model import (
 )
 from app.ministry.ports import MinistryStore
 from app.ministry.replay import decide_replay
-from app.results import VerifiedBundle, VerifiedDocument, verify_bundle
+from app.results import BundleDocumentChecks, VerifiedBundle, VerifiedDocument, verify_bundle
 
 
 def import_bundle(
@@ -47,17 +49,25 @@ def import_bundle(
     trust_roots: Sequence[x509.Certificate],
     now: datetime,
     *,
+    documents: BundleDocumentChecks | None,
     ministry_identity: Identity | None = None,
     actor: str = "ministry",
 ) -> ImportOutcome:
     """Verify ``bundle`` and import it into ``store``.
+
+    ``documents`` checks the report and the workbook; it has no default, so every caller
+    says what it checks: the composition roots pass ``export.bundle_checks``; ``None``
+    imports with the documents *not checked* (tests of the replay rules over bundles
+    without a real report) and is never the ministry's choice.
 
     Raises the bundle's :class:`~app.results.BundleError` (store not asked),
     :class:`~app.ministry.replay.BundleOlderVersionError` or
     :class:`~app.ministry.replay.BundleConflictError` (nothing written), or
     :class:`~app.errors.StorageError`.
     """
-    verified = verify_bundle(bundle, trust_roots, now, ministry_identity=ministry_identity)
+    verified = verify_bundle(
+        bundle, trust_roots, now, ministry_identity=ministry_identity, documents=documents
+    )
     record = bundle_record(verified)
     key = record.key
     with store.transaction(actor, now):

@@ -6,12 +6,15 @@ Public API:
   :func:`missing_pairs` lists the pairs that still need a sheet, recusal or absence;
 * :func:`verify_bundle` -> :class:`VerifiedBundle` (raises one error class per stage);
   :func:`inspect_bundle` -> :class:`BundleInspection` (every stage's outcome, for display);
+* :class:`BundleDocumentChecks` (implemented by ``export.bundle_checks``): the report and
+  workbook stages, injected by the composition roots;
 * :func:`sign_panel_opinion` / :func:`panel_opinion_bytes`: the chair's approval;
 * errors in :mod:`app.results.errors`.
 """
 
 from app.results.builder import build_bundle, bundle_results, missing_pairs
 from app.results.checks import Gap
+from app.results.documents import BundleDocumentChecks, ReportRendering, report_fields
 from app.results.errors import (
     BundleBuildError,
     BundleCompletenessError,
@@ -20,10 +23,13 @@ from app.results.errors import (
     BundleManifestError,
     BundleMemberError,
     BundleRecomputeError,
+    BundleReportContentError,
+    BundleReportSignatureError,
     BundleResultsError,
     BundleSheetError,
     BundleSignatureError,
     BundleVersionError,
+    BundleWorkbookError,
 )
 from app.results.manifest import EXTENSION, Manifest, MemberKind
 from app.results.model import BundleInput, BundleSummary, VerifiedBundle, VerifiedDocument
@@ -43,22 +49,27 @@ __all__ = [
     "BundleBuildError",
     "BundleCompletenessError",
     "BundleContainerError",
+    "BundleDocumentChecks",
     "BundleError",
     "BundleInput",
     "BundleInspection",
     "BundleManifestError",
     "BundleMemberError",
     "BundleRecomputeError",
+    "BundleReportContentError",
+    "BundleReportSignatureError",
     "BundleResultsError",
     "BundleSheetError",
     "BundleSignatureError",
     "BundleSummary",
     "BundleVersionError",
+    "BundleWorkbookError",
     "Gap",
     "Manifest",
     "MemberKind",
     "OpinionEntry",
     "OpinionInput",
+    "ReportRendering",
     "Stage",
     "StageOutcome",
     "VerifiedBundle",
@@ -68,6 +79,7 @@ __all__ = [
     "inspect_bundle",
     "missing_pairs",
     "panel_opinion_bytes",
+    "report_fields",
     "sign_panel_opinion",
     "verify_bundle",
 ]

@@ -155,3 +155,40 @@ class BundleBuildError(BundleError):
 
     def __init__(self, message: Msg, recommendation: Msg, detail: str) -> None:
         super().__init__(message, recommendation, detail)
+
+
+class BundleReportSignatureError(BundleError):
+    """The report PDF is missing, unreadable, or its signatures are not exactly the roster
+    chair's then the secretary's, valid under the reader's roots by the PDF policy."""
+
+    def __init__(self, reason: Msg, detail: str) -> None:
+        super().__init__(
+            Msg.of("The signatures on the report are not accepted: {reason}", reason=reason),
+            _NEW_COPY,
+            detail,
+        )
+
+
+class BundleReportContentError(BundleError):
+    """The signed report is not the report the bundle's results render to."""
+
+    def __init__(self, reason: Msg, detail: str) -> None:
+        super().__init__(
+            Msg.of("The report's content is not accepted: {reason}", reason=reason),
+            Msg.of(
+                "Do not import this bundle: its signed report does not say what its results "
+                "say. Report it to the meeting secretary and the panel chair."
+            ),
+            detail,
+        )
+
+
+class BundleWorkbookError(BundleError):
+    """The workbook is missing, too large, not a plain XLSX of ours, or its figures differ."""
+
+    def __init__(self, reason: Msg, detail: str) -> None:
+        super().__init__(
+            Msg.of("The workbook is not accepted: {reason}", reason=reason),
+            _NEW_COPY,
+            detail,
+        )

@@ -17,6 +17,7 @@ from app.crypto.cms import SignerInfo
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import ConflictDeclaration, ScoreSheet
+from app.results.documents import ReportRendering
 from app.results.manifest import Manifest
 from app.results.opinions import OpinionInput
 from app.results.results_file import Absence, OpinionEntry
@@ -110,6 +111,10 @@ class VerifiedBundle:
     opinions: tuple[OpinionEntry, ...]
     report_pdf: bytes | None
     workbook_xlsx: bytes | None
+    documents_checked: bool = False
+    """Whether the report and workbook stages ran (``False``: *not checked*, never passed)."""
+    report_rendering: ReportRendering | None = None
+    """How the report was rendered, when its content was checked."""
 
     @property
     def meeting_id(self) -> str:

@@ -3,9 +3,12 @@
 :func:`verify_bundle` raises the stage's own error class at the first failure and returns
 a :class:`~app.results.model.VerifiedBundle` only when every stage passed: the secretary's
 signature, every member hash, every expert signature *and* the roster fingerprint of each
-signer, completeness of the round, and the recomputation of every figure from the signed
-sheets, compared byte for byte. :func:`inspect_bundle` runs the same stages and reports
-them one by one for display (pyHanko-style separate flags) instead of raising.
+signer, completeness of the round, the recomputation of every figure from the signed
+sheets, compared byte for byte, and - when :class:`~app.results.documents.BundleDocumentChecks`
+are given - the report's two signatures, the report's content and the workbook (without
+them those three stages are *not checked*, and the verified bundle says so).
+:func:`inspect_bundle` runs the same stages and reports them one by one for display
+(pyHanko-style separate flags) instead of raising.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import enum
 import hashlib
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,12 @@ from app.i18n import Msg
 from app.package.zipcheck import ZipEntry
 from app.results import container
 from app.results.checks import completeness_gaps, first_difference
+from app.results.documents import (
+    MAX_REPORT_SIZE,
+    MAX_WORKBOOK_SIZE,
+    BundleDocumentChecks,
+    ReportRendering,
+)
 from app.results.errors import (
     BundleCompletenessError,
     BundleContainerError,
@@ -46,9 +55,12 @@ from app.results.errors import (
     BundleManifestError,
     BundleMemberError,
     BundleRecomputeError,
+    BundleReportContentError,
+    BundleReportSignatureError,
     BundleResultsError,
     BundleSheetError,
     BundleSignatureError,
+    BundleWorkbookError,
 )
 from app.results.manifest import (
     MAX_MANIFEST_SIZE,
@@ -84,6 +96,9 @@ class Stage(enum.Enum):
     SHEETS = "sheets"
     COMPLETENESS = "completeness"
     RECOMPUTE = "recompute"
+    REPORT_SIGNATURES = "report_signatures"
+    REPORT_CONTENT = "report_content"
+    WORKBOOK = "workbook"
 
     @property
     def label(self) -> Msg:
@@ -96,7 +111,22 @@ class Stage(enum.Enum):
             Stage.SHEETS: Msg.of("Expert signatures and roster fingerprints"),
             Stage.COMPLETENESS: Msg.of("Every expert and application accounted for"),
             Stage.RECOMPUTE: Msg.of("Figures recomputed from the signed sheets"),
+            Stage.REPORT_SIGNATURES: Msg.of(
+                "Report signed by the roster's chair, then the secretary"
+            ),
+            Stage.REPORT_CONTENT: Msg.of("Report content rendered from the results"),
+            Stage.WORKBOOK: Msg.of("Workbook: a plain XLSX with the results' figures"),
         }[self]
+
+    @property
+    def is_document(self) -> bool:
+        """One of the stages :class:`BundleDocumentChecks` performs."""
+        return self in _DOCUMENT_STAGES
+
+
+_DOCUMENT_STAGES: frozenset[Stage] = frozenset(
+    {Stage.REPORT_SIGNATURES, Stage.REPORT_CONTENT, Stage.WORKBOOK}
+)
 
 
 _STAGE_OF: dict[type[BundleError], Stage] = {
@@ -108,6 +138,9 @@ _STAGE_OF: dict[type[BundleError], Stage] = {
     BundleSheetError: Stage.SHEETS,
     BundleCompletenessError: Stage.COMPLETENESS,
     BundleRecomputeError: Stage.RECOMPUTE,
+    BundleReportSignatureError: Stage.REPORT_SIGNATURES,
+    BundleReportContentError: Stage.REPORT_CONTENT,
+    BundleWorkbookError: Stage.WORKBOOK,
 }
 
 
@@ -117,25 +150,31 @@ def verify_bundle(
     now: datetime,
     *,
     ministry_identity: Identity | None = None,
+    documents: BundleDocumentChecks | None = None,
 ) -> VerifiedBundle:
     """Verify every stage; raise the failing stage's :class:`BundleError` subclass.
 
     ``trust_roots`` are the *reader's own* roots; ``now`` the moment at which every
-    certificate must be valid; ``ministry_identity`` opens an age-sealed bundle.
+    certificate must be valid; ``ministry_identity`` opens an age-sealed bundle;
+    ``documents`` checks the report and the workbook (without it they are not checked:
+    :attr:`VerifiedBundle.documents_checked` is ``False``).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return _Reader(trust_roots, now).run(source, ministry_identity)
+    return _Reader(trust_roots, now, documents).run(source, ministry_identity)
 
 
 @dataclass(frozen=True)
 class StageOutcome(Check):
     """One stage as a named check: ``name`` is the stage's value, ``message`` its label, and
-    ``passed`` ``True`` passed, ``False`` refused here, ``None`` not reached."""
+    ``passed`` ``True`` passed, ``False`` refused here, ``None`` not reached or (a document
+    stage run without checks) not checked; ``reason`` why it refused, if it did."""
+
+    reason: Msg | None = None
 
     @classmethod
-    def of(cls, stage: Stage, passed: bool | None) -> StageOutcome:
-        return cls(stage.value, passed, stage.label)
+    def of(cls, stage: Stage, passed: bool | None, reason: Msg | None = None) -> StageOutcome:
+        return cls(stage.value, passed, stage.label, reason)
 
     @property
     def stage(self) -> Stage:
@@ -156,6 +195,8 @@ class BundleInspection(VerificationReport):
     round: int | None
     secretary: SignerInfo | None
     verified: VerifiedBundle | None
+    documents_checked: bool = False
+    """Whether the report and workbook stages ran (inspection without checks: they did not)."""
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -166,7 +207,8 @@ class BundleInspection(VerificationReport):
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        """No stage refused and every stage ran: documents not checked is not ok."""
+        return self.problem is None and self.documents_checked
 
     @property
     def signed_by_trusted(self) -> bool:
@@ -195,9 +237,11 @@ def inspect_bundle(
     now: datetime,
     *,
     ministry_identity: Identity | None = None,
+    documents: BundleDocumentChecks | None = None,
 ) -> BundleInspection:
-    """Run :func:`verify_bundle`'s stages and report each instead of raising."""
-    reader = _Reader(trust_roots, now)
+    """Run :func:`verify_bundle`'s stages and report each instead of raising; without
+    ``documents`` the report and workbook stages are reported as not checked."""
+    reader = _Reader(trust_roots, now, documents)
     problem: BundleError | None = None
     verified: VerifiedBundle | None = None
     try:
@@ -209,8 +253,11 @@ def inspect_bundle(
     reached = True
     for stage in Stage:
         if stage is failed:
-            outcomes.append(StageOutcome.of(stage, False))
+            assert problem is not None
+            outcomes.append(StageOutcome.of(stage, False, problem.msg))
             reached = False
+        elif stage.is_document and documents is None:
+            outcomes.append(StageOutcome.of(stage, None))
         else:
             outcomes.append(StageOutcome.of(stage, True if reached else None))
     manifest = reader.manifest
@@ -224,6 +271,7 @@ def inspect_bundle(
         round=None if manifest is None else manifest.round,
         secretary=reader.secretary,
         verified=verified,
+        documents_checked=verified is not None and verified.documents_checked,
     )
 
 
@@ -237,9 +285,15 @@ def _stage_of(error: BundleError) -> Stage:
 class _Reader:
     """One verification run; the attributes fill in as stages pass (read by inspect)."""
 
-    def __init__(self, trust_roots: Sequence[x509.Certificate], now: datetime) -> None:
+    def __init__(
+        self,
+        trust_roots: Sequence[x509.Certificate],
+        now: datetime,
+        documents: BundleDocumentChecks | None = None,
+    ) -> None:
         self.roots = list(trust_roots)
         self.now = now
+        self.documents = documents
         self.bundle_hash: str | None = None
         self.results_hash: str | None = None
         self.manifest: Manifest | None = None
@@ -284,7 +338,7 @@ class _Reader:
         opinions = self._opinions(manifest, members, results)
         _check_complete(results, sheets, recusals)
         result, document = _recompute(results, sheets, recusals)
-        return VerifiedBundle(
+        verified = VerifiedBundle(
             bundle_hash=opened.bundle_hash,
             results_hash=manifest.results_sha256,
             manifest=manifest,
@@ -301,6 +355,48 @@ class _Reader:
             report_pdf=members.get(REPORT_NAME),
             workbook_xlsx=members.get(WORKBOOK_NAME),
         )
+        if self.documents is None:
+            return verified
+        rendering = self._check_documents(verified, self.documents)
+        return replace(verified, documents_checked=True, report_rendering=rendering)
+
+    # --- stages 9 to 11 ------------------------------------------------------------------
+
+    def _check_documents(
+        self, bundle: VerifiedBundle, checks: BundleDocumentChecks
+    ) -> ReportRendering:
+        report = bundle.report_pdf
+        if report is None:
+            raise BundleReportSignatureError(
+                Msg.of("the bundle carries no signed report."), "no report.pdf member"
+            )
+        if len(report) > MAX_REPORT_SIZE:
+            raise BundleReportSignatureError(
+                Msg.of(
+                    "the report is {size} bytes; at most {limit} bytes are allowed.",
+                    size=len(report),
+                    limit=MAX_REPORT_SIZE,
+                ),
+                f"report.pdf {len(report)} > {MAX_REPORT_SIZE}",
+            )
+        checks.check_report_signatures(report, bundle, self.roots, self.now)
+        rendering = checks.check_report_content(report, bundle)
+        workbook = bundle.workbook_xlsx
+        if workbook is None:
+            raise BundleWorkbookError(
+                Msg.of("the bundle carries no workbook."), "no workbook.xlsx member"
+            )
+        if len(workbook) > MAX_WORKBOOK_SIZE:
+            raise BundleWorkbookError(
+                Msg.of(
+                    "the workbook is {size} bytes; at most {limit} bytes are allowed.",
+                    size=len(workbook),
+                    limit=MAX_WORKBOOK_SIZE,
+                ),
+                f"workbook.xlsx {len(workbook)} > {MAX_WORKBOOK_SIZE}",
+            )
+        checks.check_workbook(workbook, bundle, rendering)
+        return rendering
 
     # --- stages 2 and 4 ----------------------------------------------------------------
 

@@ -19,10 +19,17 @@ from cryptography import x509
 
 from app.crypto.identity import Identity
 from app.domain.meeting import Expert
-from app.domain.sheet import ScoreSheet, SheetStatus
 from app.errors import StorageError, ValidationError
 from app.i18n import Msg
-from app.results import Absence, BundleError, BundleInput, VerifiedBundle, build_bundle
+from app.results import (
+    Absence,
+    BundleError,
+    BundleInput,
+    ReportRendering,
+    VerifiedBundle,
+    build_bundle,
+    report_fields,
+)
 from app.results import verify_bundle as ministry_verify
 from app.secretary.outcome import MeetingOutcome, meeting_outcome
 from app.secretary.ports import PublicationRecords, PublishWorkspace
@@ -142,30 +149,14 @@ def report_input_for(
 ) -> Any:
     """The report's input from a verified bundle alone: figures recomputed from the signed
     sheets, the latest submitted sheet per pair of the round, the approved opinions."""
-    round = verified.manifest.round
-    latest: dict[tuple[str, str], ScoreSheet] = {}
-    for doc in verified.sheets:
-        s = doc.sheet
-        if s is None or s.round != round or s.status is SheetStatus.DRAFT:
-            continue
-        key = (str(s.expert_id), str(s.application_id))
-        if key not in latest or s.version > latest[key].version:
-            latest[key] = s
-    return exporters.report_input(
-        meeting=verified.meeting,
-        rubric=verified.rubric,
-        rule=verified.rule,
-        result=verified.result,
-        opinions=tuple(e.opinion for e in verified.opinions if e.approval is not None),
-        sheets=tuple(latest[k] for k in sorted(latest)),
-        recusals=tuple(d.recusal for d in verified.recusals if d.recusal is not None),
+    rendering = ReportRendering(
         language=settings.language,
-        anonymise_experts=settings.anonymise_experts,
         document_id=settings.document_id,
-        results_hash=verified.results_hash,
         generated_at=settings.generated_at,
-        is_demo=verified.manifest.is_demo,
+        anonymise_experts=settings.anonymise_experts,
     )
+    # One selection for the secretary, the chair and the ministry's check of the report.
+    return exporters.report_input(**report_fields(verified, rendering))
 
 
 def check_regenerated(

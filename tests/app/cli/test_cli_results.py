@@ -11,6 +11,7 @@ from app.crypto.identity import serialize_pkcs12
 from app.results import build_bundle
 from tests.app.crypto.pki_fixtures import shared_pki
 from tests.app.results.craft import recraft
+from tests.app.results.documents import with_documents
 from tests.app.results.factory import SIGNED_AT, Scenario, make_scenario
 
 
@@ -18,10 +19,11 @@ from tests.app.results.factory import SIGNED_AT, Scenario, make_scenario
 def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Path]:
     scenario = make_scenario(shared_pki(tmp_path_factory))
     base = tmp_path_factory.mktemp("cli-results")
-    build_bundle(scenario.bundle_input(), scenario.secretary, base / "v1.oibundle", SIGNED_AT)
-    build_bundle(scenario.bundle_input(), scenario.secretary, base / "v1b.oibundle", SIGNED_AT)
+    v1 = with_documents(scenario)
+    build_bundle(v1, scenario.secretary, base / "v1.oibundle", SIGNED_AT)
+    build_bundle(v1, scenario.secretary, base / "v1b.oibundle", SIGNED_AT)
     build_bundle(
-        scenario.bundle_input(bundle_version=2),
+        with_documents(scenario, bundle_version=2),
         scenario.secretary,
         base / "v2.oibundle",
         SIGNED_AT,
@@ -44,7 +46,7 @@ def test_verify_prints_every_stage(
         main(["--lang", "en", "results", "verify", str(base / "v1.oibundle"), "--trust", root]) == 0
     )
     out = capsys.readouterr().out
-    assert out.count("OK") == 8 and "Results hash" in out
+    assert out.count("OK") == 11 and "Results hash" in out
     assert scenario.experts["e02"].fingerprint in out
     bad = base / "bad.oibundle"
     bad.write_bytes(recraft((base / "v1.oibundle").read_bytes(), scenario.experts["e01"]))

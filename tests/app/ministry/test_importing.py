@@ -61,13 +61,15 @@ def bundles(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> dic
 @pytest.fixture
 def db(tmp_path: Path, scenario: Scenario, bundles: dict[str, bytes]) -> Path:
     path = tmp_path / "ministry.db"
-    outcome = import_bundle(MinistryDatabase(path), bundles["v1"], scenario.roots, VERIFY_AT)
+    outcome = import_bundle(
+        MinistryDatabase(path), bundles["v1"], scenario.roots, VERIFY_AT, documents=None
+    )
     assert outcome.status is ImportStatus.IMPORTED and outcome.replaced_version is None
     return path
 
 
 def _import(db: Path, bundle: bytes | Path, scenario: Scenario) -> object:
-    return import_bundle(MinistryDatabase(db), bundle, scenario.roots, VERIFY_AT)
+    return import_bundle(MinistryDatabase(db), bundle, scenario.roots, VERIFY_AT, documents=None)
 
 
 # --- the replay matrix on a real database ------------------------------------------------
@@ -76,7 +78,9 @@ def _import(db: Path, bundle: bytes | Path, scenario: Scenario) -> object:
 def test_a_newer_version_replaces_the_current_figures(
     db: Path, scenario: Scenario, bundles: dict[str, bytes]
 ) -> None:
-    outcome = import_bundle(MinistryDatabase(db), bundles["v2"], scenario.roots, VERIFY_AT)
+    outcome = import_bundle(
+        MinistryDatabase(db), bundles["v2"], scenario.roots, VERIFY_AT, documents=None
+    )
     assert outcome.status is ImportStatus.IMPORTED and outcome.replaced_version == 1
     assert "replaces version 1" in outcome.message.in_language("en")
     store = MinistryDatabase(db)
@@ -88,7 +92,9 @@ def test_a_duplicate_is_a_no_op_that_says_so(
     db: Path, scenario: Scenario, bundles: dict[str, bytes]
 ) -> None:
     before = snapshot(db)
-    outcome = import_bundle(MinistryDatabase(db), bundles["v1"], scenario.roots, VERIFY_AT)
+    outcome = import_bundle(
+        MinistryDatabase(db), bundles["v1"], scenario.roots, VERIFY_AT, documents=None
+    )
     assert outcome.status is ImportStatus.ALREADY_IMPORTED and outcome.replaced_version is None
     assert "already imported" in outcome.message.in_language("en")
     assert snapshot(db) == before
@@ -110,7 +116,9 @@ def test_the_replaced_version_itself_is_still_a_duplicate(
 ) -> None:
     _import(db, bundles["v2"], scenario)
     before = snapshot(db)
-    outcome = import_bundle(MinistryDatabase(db), bundles["v1"], scenario.roots, VERIFY_AT)
+    outcome = import_bundle(
+        MinistryDatabase(db), bundles["v1"], scenario.roots, VERIFY_AT, documents=None
+    )
     assert outcome.status is ImportStatus.ALREADY_IMPORTED
     assert snapshot(db) == before
 
@@ -281,26 +289,34 @@ def test_a_bad_bundle_never_reaches_the_store(
 ) -> None:
     store = RecordingStore()
     with pytest.raises(BundleMemberError):
-        import_bundle(store, _tampered_member(scenario, bundles["v1"]), scenario.roots, VERIFY_AT)
+        import_bundle(
+            store,
+            _tampered_member(scenario, bundles["v1"]),
+            scenario.roots,
+            VERIFY_AT,
+            documents=None,
+        )
     assert store.calls == []
 
 
 def test_the_decision_is_taken_inside_the_transaction_and_a_refusal_writes_nothing(
     scenario: Scenario, bundles: dict[str, bytes]
 ) -> None:
-    verified = verify_bundle(bundles["v2"], scenario.roots, VERIFY_AT)
+    verified = verify_bundle(bundles["v2"], scenario.roots, VERIFY_AT, documents=None)
     store = RecordingStore((BundleKey(verified.meeting_id, 3, "33" * 32),))
     with pytest.raises(BundleOlderVersionError):
-        import_bundle(store, bundles["v2"], scenario.roots, VERIFY_AT, actor="clerk")
+        import_bundle(
+            store, bundles["v2"], scenario.roots, VERIFY_AT, documents=None, actor="clerk"
+        )
     assert store.calls == ["begin clerk", f"keys {verified.meeting_id}", "rollback"]
 
 
 def test_an_import_adds_the_record_of_the_verified_bundle(
     scenario: Scenario, bundles: dict[str, bytes]
 ) -> None:
-    verified = verify_bundle(bundles["v2"], scenario.roots, VERIFY_AT)
+    verified = verify_bundle(bundles["v2"], scenario.roots, VERIFY_AT, documents=None)
     store = RecordingStore((BundleKey(verified.meeting_id, 1, "11" * 32),))
-    outcome = import_bundle(store, bundles["v2"], scenario.roots, VERIFY_AT)
+    outcome = import_bundle(store, bundles["v2"], scenario.roots, VERIFY_AT, documents=None)
     assert outcome.status is ImportStatus.IMPORTED and outcome.replaced_version == 1
     assert store.calls[-2:] == ["add", "end"]
     [(record, replaces)] = store.added
@@ -311,7 +327,7 @@ def test_an_import_adds_the_record_of_the_verified_bundle(
 def test_the_record_holds_what_the_bundle_states(
     scenario: Scenario, bundles: dict[str, bytes]
 ) -> None:
-    verified = verify_bundle(bundles["v1"], scenario.roots, VERIFY_AT)
+    verified = verify_bundle(bundles["v1"], scenario.roots, VERIFY_AT, documents=None)
     record = bundle_record(verified)
     assert record.meeting == verified.meeting and record.header.round == verified.round
     assert record.header.secretary_fingerprint == verified.secretary.fingerprint

@@ -125,7 +125,11 @@ def test_openssl_accepts_the_manifest_signature(
 
 def test_inspect_reports_each_stage(scenario: Scenario, good: bytes) -> None:
     report = inspect_bundle(good, scenario.roots, VERIFY_AT)
-    assert report.ok and report.signed_by_trusted and report.intact and report.recomputed
+    assert report.problem is None and report.signed_by_trusted and report.intact
+    assert report.recomputed
+    # Without document checks the report and workbook stages are not checked: not ok.
+    assert not report.ok and not report.documents_checked
+    assert [s.passed for s in report.stages if s.stage.is_document] == [None, None, None]
     assert report.verified is not None and report.meeting_id == "m-2026-ai-01"
     damaged = recraft(good, scenario.secretary, replace={"sheets/e02/a1-r1-v1.json.p7s": b"x"})
     report = inspect_bundle(damaged, scenario.roots, VERIFY_AT)

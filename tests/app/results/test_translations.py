@@ -24,6 +24,7 @@ MINE = (
     "app/cli/results.py",
     "storage/ministry",
     "export/ministry_xlsx.py",
+    "export/bundle_checks.py",
 )
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[!:][^{}]*)?\}")
 
