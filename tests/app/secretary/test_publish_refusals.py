@@ -3,6 +3,7 @@ refusal (a specific message; nothing written)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -273,15 +275,30 @@ def test_a_real_bundle_is_not_written_unencrypted_without_the_explicit_choice(
 # --- the output folder --------------------------------------------------------------------
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """``folder`` not writable even for root (who ignores mode bits): immutable (chattr +i)
+    when running as root, mode 0500 otherwise."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+
+
+@pytest.mark.tool("chattr")
 def test_an_output_folder_that_is_not_writable_is_refused(world: World, tmp_path: Path) -> None:
     folder = world.copy(world.ready, tmp_path)
     out = _out(tmp_path)
-    out.chmod(0o500)
-    try:
+    with _read_only(out):
         code, text = _publish(world, folder, out)
-    finally:
-        out.chmod(0o700)
     assert code == 2 and "is not writable" in text, text
     _nothing_written(out, folder)
 
