@@ -1,4 +1,5 @@
-"""Every single-bit flip and every truncation of a small package is refused, typed.
+"""Single-bit flips (matrix M3: every bit of the header, nonce and chunk edges, plus sampled
+payload bits) and every truncation of a small package are refused, typed.
 
 The small package (a few KB, one STREAM chunk) is opened after each change; a large one
 (~3 MiB, 48 chunks) gets a sample of flips and every chunk boundary, and is read whole
@@ -37,19 +38,35 @@ def _header_length(data: bytes) -> int:
     return data.index(b"\n---") + data[data.index(b"\n---") + 1 :].index(b"\n") + 2
 
 
-def test_every_bit_flip_of_a_small_package(
+def _m3_positions(package: bytes, sampled: int, seed: int) -> list[int]:
+    """The bytes matrix M3 flips every bit of: the header, the payload nonce, and the first and
+    last 32 bytes of each STREAM chunk; plus ``sampled`` seeded random positions of the rest."""
+    start = _header_length(package) + 16
+    every = set(range(start))
+    for chunk in range(start, len(package), ENCRYPTED_CHUNK_SIZE):
+        end = min(chunk + ENCRYPTED_CHUNK_SIZE, len(package))
+        every |= set(range(chunk, min(chunk + 32, end))) | set(range(max(end - 32, chunk), end))
+    rest = [i for i in range(len(package)) if i not in every]
+    rng = random.Random(seed)
+    return sorted(every) + sorted(rng.sample(rest, min(sampled, len(rest))))
+
+
+def test_every_bit_flip_of_a_small_package_header_and_chunk_edges(
     world: World, small_package: bytes, tmp_path: Path
 ) -> None:
+    """Matrix M3 on a one-chunk package: every bit of the header, nonce and chunk edges, and
+    every bit of 250 sampled payload bytes; each flip is refused, typed."""
     assert len(small_package) < 8_000
     path = tmp_path / "flip.oipkg"
+    positions = _m3_positions(small_package, sampled=250, seed=20260301)
     flips = 0
-    for index in range(len(small_package)):
+    for index in positions:
         for bit in range(8):
             mutated = bytearray(small_package)
             mutated[index] ^= 1 << bit
             _refused(world, path, bytes(mutated))
             flips += 1
-    assert flips == 8 * len(small_package)
+    assert flips == 8 * len(positions) and len(positions) > _header_length(small_package) + 250
 
 
 def test_every_truncation_of_a_small_package(
