@@ -6,6 +6,7 @@ No network: both files are parsed. A pin changed in pyproject.toml without rerun
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -160,3 +161,24 @@ def test_installer_stops_on_a_glibc_older_than_the_floor(tmp_path: Path) -> None
         [bash, "-c", f"{check} {sys.executable}"], capture_output=True, text=True, timeout=60
     )
     assert here.returncode == 0, here.stderr
+
+
+def test_sbom_lists_every_locked_package(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "installers"))
+    import sbom
+
+    wheelhouse = tmp_path / "wheelhouse"
+    wheelhouse.mkdir()
+    (wheelhouse / "babel-2.18.0-py3-none-any.whl").write_bytes(b"not really a wheel")
+    document = sbom.sbom(RUNTIME, wheelhouse, "0.1.0")
+    assert document["bomFormat"] == "CycloneDX" and document["specVersion"] == "1.5"
+    components = document["components"]
+    assert isinstance(components, list)
+    listed = {c["name"]: c["version"] for c in components}
+    assert listed == {name: version for name, (version, _) in _lock(RUNTIME).items()}
+    babel = next(c for c in components if c["name"] == "babel")
+    digest = babel["externalReferences"][0]["hashes"][0]["content"]
+    assert digest == hashlib.sha256(b"not really a wheel").hexdigest()
+    assert sbom.sbom(RUNTIME, wheelhouse, "0.1.0") == document  # reproducible
