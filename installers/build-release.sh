@@ -79,6 +79,14 @@ for target in "${targets[@]}"; do
   esac
 done
 
+# pip download evaluates a requirement's environment marker against this machine, not the
+# target: the runtime lock has no platform markers today (checked below), keep it that way or
+# download such a package for its target by hand.
+if grep -E "sys_platform|platform_system|platform_machine" requirements/runtime.txt; then
+  echo "build-release: requirements/runtime.txt has platform markers; see the note above." >&2
+  exit 1
+fi
+
 start=$(date +%s)
 for target in "${targets[@]}"; do
   read -r -a platforms <<< "$(platform_args "$target" | tr '\n' ' ')"

@@ -40,6 +40,25 @@ e=\$(date +%s)
 grep "Results SHA-256" "$work/demo.log"
 for f in demo-report.pdf demo-results.xlsx demo-results.oibundle; do test -s "$work/demo/\$f"; done
 echo "offline test: install \$((m - s)) s, complete demo \$((e - m)) s"
+
+# A release with one byte changed in one wheel is refused: by SHA256SUMS, and by pip's
+# --require-hashes even when the sums are skipped.
+cp -rl "$release" "$work/tampered"
+wheel=\$(ls "$work"/tampered/wheelhouse/babel-*.whl)
+cp --remove-destination "$release/wheelhouse/\$(basename "\$wheel")" "\$wheel"
+printf 'x' >> "\$wheel"
+if bash "$work/tampered/install-offline.sh" "$work/venv-tampered" >"$work/tampered.log" 2>&1; then
+  echo "offline test: a changed wheel was installed" >&2; exit 1
+fi
+grep -q "damaged or was changed" "$work/tampered.log"
+"$PY" -m venv "$work/venv-tampered"
+if "$work/venv-tampered/bin/python" -m pip install --quiet --no-index --require-hashes \
+    --find-links "$work/tampered/wheelhouse" -r "$work/tampered/requirements-offline.txt" \
+    >"$work/tampered-pip.log" 2>&1; then
+  echo "offline test: pip installed a changed wheel" >&2; exit 1
+fi
+grep -q "DO NOT MATCH THE HASHES" "$work/tampered-pip.log"
+echo "offline test: a wheel changed by one byte is refused (SHA256SUMS and pip --require-hashes)"
 INNER
 unshare -n bash "$work/offline.sh"
 t2=$(date +%s)
