@@ -175,3 +175,23 @@ def test_editable_wheel_names_the_repository(tmp_path: Path) -> None:
         assert zf.read(pth).decode().strip() == str(REPO)
         entry_points = zf.read(next(n for n in zf.namelist() if n.endswith("entry_points.txt")))
     assert b"review-desk = app.cli:main" in entry_points
+
+
+def test_sdist_rebuilds_the_same_wheel(tmp_path: Path) -> None:
+    import tarfile
+
+    sdist = wheel_backend.build_sdist(str(tmp_path))
+    with tarfile.open(tmp_path / sdist) as tar:
+        tar.extractall(tmp_path / "src", filter="data")
+    (source,) = (tmp_path / "src").iterdir()
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
+        check=True,
+        env=_clean_env(tmp_path),
+        timeout=300,
+    )
+    (from_sdist,) = wheels.glob("*.whl")
+    direct = wheel_backend.build_wheel(str(tmp_path))
+    assert from_sdist.name == direct
+    assert from_sdist.read_bytes() == (tmp_path / direct).read_bytes()
