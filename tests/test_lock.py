@@ -182,3 +182,14 @@ def test_sbom_lists_every_locked_package(tmp_path: Path) -> None:
     digest = babel["externalReferences"][0]["hashes"][0]["content"]
     assert digest == hashlib.sha256(b"not really a wheel").hexdigest()
     assert sbom.sbom(RUNTIME, wheelhouse, "0.1.0") == document  # reproducible
+
+
+def test_release_and_installer_state_the_same_glibc_floor() -> None:
+    check = (REPO / "installers" / "glibc-check.sh").read_text(encoding="utf-8")
+    release = (REPO / "installers" / "build-release.sh").read_text(encoding="utf-8")
+    floors = dict(re.findall(r"(x86_64|aarch64)[^)\n]*\) echo (2\.\d+) ;;", check))
+    assert floors == {"x86_64": "2.34", "aarch64": "2.39"}
+    levels = dict(re.findall(r"linux-(x86_64|aarch64)\) arch=\w+; floor=(\d+) ;;", release))
+    assert {arch: f"2.{level}" for arch, level in levels.items()} == floors
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "glibc ≥ 2.34 on x86_64 and ≥ 2.39 on arm64" in readme
