@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from app.errors import StorageError
 from app.i18n import Msg, _
-from app.paths import ROOT
+from app.paths import USER_GUIDE
 from ui.common.geometry import restore_geometry, save_geometry
 
-USER_GUIDE = ROOT / "docs" / "user-guide.md"
 WINDOW_KEY = "user_guide"
 
 
