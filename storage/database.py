@@ -99,6 +99,8 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous = FULL")
         _probe_write_lock(db)
         migrations.migrate(db)
+        if not fresh and version < migrations.SCRUB_AFTER <= migrations.SCHEMA_VERSION:
+            scrub(db)
     except StorageError:
         conn.close()
         raise
@@ -106,6 +108,15 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite_utils.Database:
         conn.close()
         raise storage_error(exc, path) from exc
     return db
+
+
+def scrub(db: sqlite_utils.Database) -> None:
+    """Rewrite the file so that content deleted or overwritten earlier is gone from free
+    pages and from the write-ahead log: checkpoint, VACUUM, checkpoint with truncation.
+    Outside any transaction."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("VACUUM")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _probe_write_lock(db: sqlite_utils.Database) -> None:

@@ -61,7 +61,9 @@ class Application:
     sub_domain: LocalizedText
     sub_domain_tags: tuple[str, ...]
     """Normalised keywords of the sub-domain, used by the overlap check."""
-    form: tuple[FormPart, ...]
+    form: tuple[FormPart, ...] = ()
+    """Parts I-IV, only where the application was read from its package (or a source
+    meeting file); empty in a kit's meeting and in every workspace (DESIGN section 3)."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Materials come from the application packages (``app.package``): decrypted in memory, their
 issuer signature verified and every member's hash checked before use. Nothing decrypted is
-written to disk. The window reads them only through :class:`MaterialsSource`, so it never
-touches a package, a key or a file path itself.
+written to disk, and the workspace holds no form text (DESIGN section 3): the form the
+expert reads is the one of the package, every time. The window reads them only through
+:class:`MaterialsSource`, so it never touches a package, a key or a file path itself.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from app.domain.ids import ApplicationId
+from app.domain.meeting import FormPart
 from app.i18n import LocalizedText
 
 
@@ -36,6 +38,10 @@ class IssuerSignature:
 
 
 class MaterialsSource(Protocol):
+    def form(self, application_id: ApplicationId) -> tuple[FormPart, ...]:
+        """The application's form (parts I-IV) from its package, in memory only."""
+        ...
+
     def attachments(self, application_id: ApplicationId) -> tuple[AttachmentInfo, ...]:
         """The attachments of an application, in the order the issuer listed them."""
         ...
@@ -50,7 +56,11 @@ class MaterialsSource(Protocol):
 
 
 class NoMaterials:
-    """A source for a workspace whose applications came without packages (no attachments)."""
+    """A source for a workspace whose applications came without packages (no form text, no
+    attachments)."""
+
+    def form(self, application_id: ApplicationId) -> tuple[FormPart, ...]:
+        return ()
 
     def attachments(self, application_id: ApplicationId) -> tuple[AttachmentInfo, ...]:
         return ()

@@ -21,6 +21,7 @@ from cryptography import x509
 
 from app.crypto.age_keys import Identity as AgeIdentity
 from app.domain.ids import ApplicationId
+from app.domain.meeting import FormPart
 from app.expert.materials import AttachmentInfo, IssuerSignature
 from app.formats.signed_manifest import format_time
 from app.i18n import LocalizedText, Msg
@@ -74,6 +75,10 @@ class PackageMaterials:
                     )
                 self._opened[key] = found
             return found
+
+    def form(self, application_id: ApplicationId) -> tuple[FormPart, ...]:
+        """The form of the package, as its reader checked it (in memory)."""
+        return self.package(application_id).application.form
 
     def attachments(self, application_id: ApplicationId) -> tuple[AttachmentInfo, ...]:
         return tuple(

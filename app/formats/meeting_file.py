@@ -1,10 +1,14 @@
-"""Reading and writing meeting definition files (spec: docs/formats/meeting-v1.md).
+"""Reading and writing meeting definition files (specs: docs/formats/meeting-v1.md, -v2.md).
 
-A meeting definition (title, date, roster, applications with their forms, agenda) is what the
-secretary fixes before the hearing and signs into the meeting kit, so every expert machine must
-read it the same way or refuse it. A file that breaks any rule is refused whole with a
-:class:`MeetingFileError` naming the field (a JSON path such as ``agenda[3].application_id``)
-and the reason; nothing is half-loaded.
+A meeting definition (title, date, roster, applications, agenda) is what the secretary fixes
+before the hearing and signs into the meeting kit, so every expert machine must read it the
+same way or refuse it. Version 2, the only one written, carries the applications' agenda
+metadata only (id, unit, platform, sub-domain and its tags): their forms travel only inside
+the encrypted packages (DESIGN section 3). Version 1, which also carried every form, is still
+read where a source file is loaded (``secretary init``, the demo material) but never written,
+and a kit refuses it (:func:`parse_agenda_meeting`). A file that breaks any rule is refused
+whole with a :class:`MeetingFileError` naming the field (a JSON path such as
+``agenda[3].application_id``) and the reason; nothing is half-loaded.
 
 Unlike the rubric reader, this reader also refuses fields it does not know: a meeting file is
 exchanged between machines, and a field silently dropped here could be one the sender relied on.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +41,10 @@ from app.formats.fields import checked
 from app.i18n import LocalizedText, Msg
 
 FORMAT = "review-desk/meeting"
-VERSION = 1
+VERSION = 2
+"""The version written: agenda metadata only, no form text."""
+VERSION_WITH_FORMS = 1
+"""The first version, whose applications carried their whole form; read, never written."""
 
 OUTLINE: tuple[tuple[str, int], ...] = (("I", 3), ("II", 6), ("III", 3), ("IV", 3))
 """The Appendix outline of the application form: part key and its number of sections."""
@@ -74,6 +82,11 @@ class MeetingFileError(ValidationError):
         )
 
 
+class MeetingFormTextError(MeetingFileError):
+    """Form text where only the agenda may be: a version-1 meeting, or a ``form`` in a
+    version-2 application, where the reader accepts version 2 only."""
+
+
 def load_meeting_file(path: Path) -> Meeting:
     """Read and validate a meeting file; :class:`MeetingFileError` on any problem."""
     raw = read_bounded(path, MAX_FILE, lambda reason, _detail: MeetingFileError(str(path), reason))
@@ -96,20 +109,44 @@ def parse_meeting_bytes(raw: bytes) -> Meeting:
 
 
 def parse_meeting(doc: Any) -> Meeting:
-    """Build a :class:`Meeting` from a decoded JSON document, checking every field."""
+    """Build a :class:`Meeting` from a decoded JSON document (version 1 or 2), checking
+    every field. A version-1 document's forms are kept in its applications."""
+    return _parse(doc, (VERSION_WITH_FORMS, VERSION))
+
+
+def parse_agenda_meeting(doc: Any) -> Meeting:
+    """Like :func:`parse_meeting`, but only version 2: what a kit may carry.
+
+    A version-1 document carries the applications' form text in the clear, which must never
+    travel outside the encrypted packages; it is refused at ``version`` with a message
+    saying so."""
+    return _parse(doc, (VERSION,))
+
+
+def _parse(doc: Any, versions: tuple[int, ...]) -> Meeting:
     obj = _object(doc, "$")
     if obj.get("format") != FORMAT:
         raise MeetingFileError("format", Msg.of("expected “{expected}”.", expected=FORMAT))
     version = obj.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in versions or isinstance(version, bool):
+        if version == VERSION_WITH_FORMS and not isinstance(version, bool):
+            raise MeetingFormTextError(
+                "version",
+                Msg.of(
+                    "it is a version 1 meeting definition, which carries the applications' "
+                    "form text in the clear; a meeting kit may carry only the agenda "
+                    "(version 2), the forms travel only in the encrypted packages."
+                ),
+            )
         raise MeetingFileError(
             "version",
             Msg.of(
                 "version {found} is not supported; this program reads version {supported}.",
                 found=version,
-                supported=VERSION,
+                supported=" / ".join(str(v) for v in versions),
             ),
         )
+    with_forms = version == VERSION_WITH_FORMS
     _fields(
         obj,
         "$",
@@ -134,7 +171,7 @@ def parse_meeting(doc: Any) -> Meeting:
     rubric_id = _identifier(obj["rubric_id"], "rubric_id")
     is_demo = _bool(obj.get("is_demo", False), "is_demo")
     experts = _experts(obj["experts"])
-    applications = _applications(obj["applications"])
+    applications = _applications(obj["applications"], with_forms)
     agenda = _agenda(obj["agenda"], applications, date)
     return Meeting(
         id=MeetingId(meeting_id),
@@ -167,10 +204,11 @@ def check_rubric(meeting: Meeting, rubric: Rubric) -> None:
 
 
 def meeting_to_document(meeting: Meeting) -> dict[str, Any]:
-    """The JSON document for ``meeting``; ``parse_meeting(meeting_to_document(m)) == m``.
+    """The version-2 JSON document for ``meeting``: its applications' forms are left out.
 
-    The round trip is exact for every meeting this module can read. Start times are written
-    to the minute, the precision the format carries.
+    ``parse_meeting(meeting_to_document(m)) == without_forms(m)``: the round trip is exact
+    for every meeting this module can read, but for the forms. Start times are written to
+    the minute, the precision the format carries.
     """
     return {
         "format": FORMAT,
@@ -182,7 +220,7 @@ def meeting_to_document(meeting: Meeting) -> dict[str, Any]:
         "rubric_id": meeting.rubric_id,
         "is_demo": meeting.is_demo,
         "experts": [_expert_doc(e) for e in meeting.experts],
-        "applications": [application_to_document(a) for a in meeting.applications],
+        "applications": [agenda_application_document(a) for a in meeting.applications],
         "agenda": [_agenda_doc(item) for item in meeting.agenda],
     }
 
@@ -249,12 +287,20 @@ def _experts(value: Any) -> tuple[Expert, ...]:
     return tuple(experts)
 
 
-def _applications(value: Any) -> tuple[Application, ...]:
+def without_forms(meeting: Meeting) -> Meeting:
+    """``meeting`` with every application's form left out (what a version-2 file holds)."""
+    return replace(meeting, applications=tuple(replace(a, form=()) for a in meeting.applications))
+
+
+def _applications(value: Any, with_forms: bool) -> tuple[Application, ...]:
     items = _list(value, "applications", 1, MAX_APPLICATIONS)
     applications: list[Application] = []
     for i, item in enumerate(items):
         where = f"applications[{i}]"
-        application = parse_application(item, where)
+        if with_forms:
+            application = parse_application(item, where)
+        else:
+            application = parse_agenda_application(item, where)
         if any(a.id == application.id for a in applications):
             raise MeetingFileError(
                 f"{where}.id", Msg.of("“{key}” is used twice.", key=application.id)
@@ -263,27 +309,38 @@ def _applications(value: Any) -> tuple[Application, ...]:
     return tuple(applications)
 
 
+_AGENDA_FIELDS = ("id", "applicant_unit", "platform_name", "sub_domain", "sub_domain_tags")
+"""An application's agenda metadata: all a kit or a workspace may hold of it."""
+
+
 def parse_application(item: Any, where: str = "application") -> Application:
-    """One application object (also the ``application`` of a package's ``form.json``)."""
-    obj = _fields(
-        item,
-        where,
-        required=(
-            "id",
-            "applicant_unit",
-            "platform_name",
-            "sub_domain",
-            "sub_domain_tags",
-            "form",
-        ),
-    )
+    """One application object with its form (a package's ``form.json``, a version-1
+    meeting)."""
+    obj = _fields(item, where, required=(*_AGENDA_FIELDS, "form"))
+    return replace(_agenda_application(obj, where), form=_form(obj["form"], f"{where}.form"))
+
+
+def parse_agenda_application(item: Any, where: str = "application") -> Application:
+    """One application's agenda metadata (a version-2 meeting); a ``form`` is refused."""
+    obj = _object(item, where)
+    if "form" in obj:
+        raise MeetingFormTextError(
+            f"{where}.form",
+            Msg.of(
+                "form text does not belong here; an application's form travels only in its "
+                "encrypted package."
+            ),
+        )
+    return _agenda_application(_fields(obj, where, required=_AGENDA_FIELDS), where)
+
+
+def _agenda_application(obj: dict[str, Any], where: str) -> Application:
     return Application(
         id=ApplicationId(_identifier(obj["id"], f"{where}.id")),
         applicant_unit=_text(obj["applicant_unit"], f"{where}.applicant_unit", SHORT_TEXT),
         platform_name=_text(obj["platform_name"], f"{where}.platform_name", SHORT_TEXT),
         sub_domain=_text(obj["sub_domain"], f"{where}.sub_domain", SHORT_TEXT),
         sub_domain_tags=_tags(obj["sub_domain_tags"], f"{where}.sub_domain_tags"),
-        form=_form(obj["form"], f"{where}.form"),
     )
 
 
@@ -452,14 +509,23 @@ def _expert_doc(expert: Expert) -> dict[str, Any]:
     return doc
 
 
-def application_to_document(application: Application) -> dict[str, Any]:
-    """The JSON object for one application; ``parse_application`` reads it back exactly."""
+def agenda_application_document(application: Application) -> dict[str, Any]:
+    """The agenda metadata of one application, without its form; read back by
+    :func:`parse_agenda_application`."""
     return {
         "id": application.id,
         "applicant_unit": _text_doc(application.applicant_unit),
         "platform_name": _text_doc(application.platform_name),
         "sub_domain": _text_doc(application.sub_domain),
         "sub_domain_tags": list(application.sub_domain_tags),
+    }
+
+
+def application_to_document(application: Application) -> dict[str, Any]:
+    """The JSON object for one application with its form; ``parse_application`` reads it
+    back exactly."""
+    return {
+        **agenda_application_document(application),
         "form": [
             {
                 "key": part.key,

@@ -39,7 +39,12 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import RubricError
 from app.formats.canonical_json import JsonFormatError, loads_strict
-from app.formats.meeting_file import MeetingFileError, check_rubric, parse_meeting
+from app.formats.meeting_file import (
+    MeetingFileError,
+    MeetingFormTextError,
+    check_rubric,
+    parse_agenda_meeting,
+)
 from app.formats.rubric_file import parse_rubric
 from app.i18n import Msg
 from app.kit.errors import (
@@ -327,8 +332,24 @@ def _meeting_and_rubric(
     manifest: KitManifest, meeting_data: bytes, rubric_data: bytes
 ) -> tuple[Meeting, Rubric]:
     try:
-        meeting = parse_meeting(loads_strict(meeting_data, max_size=MEMBER_LIMITS[MEETING_NAME]))
-    except (MeetingFileError, JsonFormatError) as exc:
+        meeting = parse_agenda_meeting(
+            loads_strict(meeting_data, max_size=MEMBER_LIMITS[MEETING_NAME])
+        )
+    except MeetingFormTextError as exc:
+        # A v1 meeting (or a form slipped into v2): application content in the clear.
+        raise KitContentError(
+            Msg.of(
+                "its meeting definition carries the applications' form text in the clear, "
+                "which a kit must not: the forms travel only in the encrypted packages."
+            ),
+            f"meeting.json: {exc.field}: {exc.msg.in_language('en')}",
+        ) from exc
+    except MeetingFileError as exc:
+        raise KitContentError(
+            Msg.of("its meeting definition is not valid ({reason}).", reason=exc.msg),
+            f"meeting.json: {exc.msg.in_language('en')}",
+        ) from exc
+    except JsonFormatError as exc:
         raise KitContentError(
             Msg.of("its meeting definition is not valid ({reason}).", reason=exc.msg),
             f"meeting.json: {exc.msg.in_language('en')}",

@@ -16,6 +16,7 @@ from storage.migrations.m004_sealed_drafts import m004_sealed_drafts
 from storage.migrations.m005_view_state import m005_view_state
 from storage.migrations.m006_draft_reports import m006_draft_reports
 from storage.migrations.m007_round_notices import m007_round_notices
+from storage.migrations.m008_no_form_text import m008_no_form_text
 
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
@@ -25,8 +26,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_view_state,
     m006_draft_reports,
     m007_round_notices,
+    m008_no_form_text,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+SCRUB_AFTER = 8
+"""A database migrated from below this version had plaintext removed by the ladder
+(``m008_no_form_text``): its opener rewrites the file (VACUUM) once the ladder has run."""
 
 
 def migrate(db: sqlite_utils.Database, steps: Sequence[Migration] = MIGRATIONS) -> int:
@@ -35,4 +40,4 @@ def migrate(db: sqlite_utils.Database, steps: Sequence[Migration] = MIGRATIONS) 
     return ladder.migrate(db, steps)
 
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SCRUB_AFTER", "Migration", "migrate"]

@@ -15,7 +15,12 @@ from storage.audit import subjects as subj
 from storage.audit.chain import AuditReport, Checkpoint
 from storage.secretary import drafts, rows
 from storage.secretary import sheets as collected
-from storage.workspace.audit_state import UNKNOWN, current_digest
+from storage.workspace.audit_state import (
+    FORMLESS_SCHEMA,
+    UNKNOWN,
+    current_digest,
+    schema_version,
+)
 
 
 def verify_secretary_database(
@@ -49,7 +54,13 @@ def _secretary_state(
         return rows.agenda_state(rows.load_agenda(db))
     if kind == subj.PACKAGE and len(keys) == 1:
         match = [p for p in rows.load_packages(db) if p.file_sha256 == keys[0]]
-        return rows.package_state(match[0]) if match else None
+        if not match:
+            return None
+        state = rows.package_state(match[0])
+        if schema_version(db) < FORMLESS_SCHEMA:
+            # Read without migrating: the application document as that version wrote it.
+            state[rows.PACKAGE_APPLICATION] = rows.legacy_application(db, keys[0])
+        return state
     if kind == subj.ROUND and len(keys) == 1:
         found_round = [r for r in rows.load_rounds(db) if str(r.number) == keys[0]]
         return rows.round_state(found_round[0]) if found_round else None

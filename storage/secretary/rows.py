@@ -12,8 +12,8 @@ import sqlite_utils
 
 from app.consolidation.rule import parse_rule, rule_to_document
 from app.domain.ids import ApplicationId, ExpertId, MeetingId
-from app.domain.meeting import AgendaItem, Expert, ExpertRole
-from app.formats.meeting_file import application_to_document, parse_application
+from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole
+from app.formats.meeting_file import agenda_application_document, parse_agenda_application
 from app.formats.rubric_file import parse_rubric, rubric_to_document
 from app.secretary.model import (
     IssuedKit,
@@ -195,13 +195,26 @@ def package_values(p: PackageRecord) -> tuple[object, ...]:
         p.status.value,
         time_text(p.imported_at),
         p.application_id,
-        None if p.application is None else to_json(application_to_document(p.application)),
+        None if p.application is None else to_json(agenda_application_document(p.application)),
         p.stored_name,
         p.package_id,
         p.issuer_name,
         p.issuer_fingerprint,
         None if p.reason is None else to_json(loc(p.reason)),
     )
+
+
+PACKAGE_APPLICATION = 6
+"""Where :func:`package_values` holds the application document."""
+
+
+def legacy_application(db: sqlite_utils.Database, file_sha256: str) -> str | None:
+    """The stored application document of a package, re-encoded as written, form and all
+    (a database older than migration 8, checked by ``audit verify`` without migrating)."""
+    row = db.execute(
+        "SELECT application FROM secretary_packages WHERE file_sha256 = ?", (file_sha256,)
+    ).fetchone()
+    return None if row is None or row[0] is None else to_json(json.loads(row[0]))
 
 
 def load_packages(db: sqlite_utils.Database) -> tuple[PackageRecord, ...]:
@@ -220,13 +233,22 @@ def _package(r: tuple[Any, ...]) -> PackageRecord:
         size=int(r[2]),
         status=PackageStatus(r[3]),
         imported_at=imported,
-        application=None if r[6] is None else parse_application(json.loads(r[6])),
+        application=None if r[6] is None else _agenda_application(r[6]),
         stored_name=r[7],
         package_id=r[8],
         issuer_name=r[9],
         issuer_fingerprint=r[10],
         reason=None if r[11] is None else loc_from(r[11]),
     )
+
+
+def _agenda_application(column: str) -> Application:
+    """The stored application's agenda metadata; a file older than migration 8 (read
+    without migrating, by ``audit verify``) still holds its form, which is left unread."""
+    document = json.loads(column)
+    if isinstance(document, dict):
+        document.pop("form", None)
+    return parse_agenda_application(document)
 
 
 def package_state(p: PackageRecord) -> list[object]:

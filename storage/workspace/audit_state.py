@@ -65,13 +65,21 @@ def current_digest(db: sqlite_utils.Database, subject: str) -> str | None:
 UNKNOWN = object()
 SEALED_SCHEMA = 4
 """The schema version that brought sealed rows (storage/migrations/m004_sealed_drafts.py)."""
+FORMLESS_SCHEMA = 8
+"""The schema version that removed the application forms (m008_no_form_text.py). A file
+older than that, read without migrating (``audit verify``), still holds them, and its
+meeting's state (as recorded) includes them."""
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) -> Any:
     # A sealed row's state is its clear columns and sealed bytes (storage/workspace/sealed_rows.py),
     # so it is checked here without any expert's key. A file older than migration 4, read
     # without migrating (``audit verify``), has no sealed rows.
-    if int(db.execute("PRAGMA user_version").fetchone()[0]) < SEALED_SCHEMA:
+    if schema_version(db) < SEALED_SCHEMA:
         return _plain_state(db, kind, keys)
     if kind == subj.SHEET and len(keys) == 1:
         row = sealed_rows.sheet_row(db, keys[0])
@@ -115,7 +123,14 @@ def _plain_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) ->
         return None if p is None else opinion_state(p)
     if kind == subj.MEETING and len(keys) == 1:
         m = meetings.load_meeting(db, keys[0])
-        return None if m is None else meeting_state(m)
+        if m is None:
+            return None
+        state = meeting_state(m)
+        if schema_version(db) < FORMLESS_SCHEMA:
+            forms = meetings.legacy_forms(db, keys[0])
+            for application in state["applications"]:
+                application["form"] = forms[application["id"]]
+        return state
     if kind == subj.KIT and len(keys) == 1:
         record = kit.load_kit(db)
         return None if record is None or record.kit_hash != keys[0] else kit.kit_state(record)

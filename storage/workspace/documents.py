@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from app.domain.meeting import AgendaItem, Application, Expert, FormPart, FormSection, Meeting
+from app.domain.meeting import AgendaItem, Application, Expert, Meeting
 from app.domain.sheet import ConflictDeclaration, HearingNote, PanelOpinion, ScoreSheet
 from app.i18n import LocalizedText
 
@@ -47,36 +47,6 @@ def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def form_doc(parts: tuple[FormPart, ...]) -> list[Json]:
-    return [
-        {
-            "key": p.key,
-            "title": loc(p.title),
-            "sections": [
-                {"key": s.key, "title": loc(s.title), "body": loc(s.body)} for s in p.sections
-            ],
-        }
-        for p in parts
-    ]
-
-
-def form_from(column: str) -> tuple[FormPart, ...]:
-    def text(doc: Json) -> LocalizedText:
-        return LocalizedText(en=str(doc["en"]), zh_CN=str(doc["zh_CN"]))
-
-    return tuple(
-        FormPart(
-            key=str(p["key"]),
-            title=text(p["title"]),
-            sections=tuple(
-                FormSection(key=str(s["key"]), title=text(s["title"]), body=text(s["body"]))
-                for s in p["sections"]
-            ),
-        )
-        for p in json.loads(column)
-    )
-
-
 def expert_doc(e: Expert) -> Json:
     return {
         "id": e.id,
@@ -96,7 +66,6 @@ def application_doc(a: Application) -> Json:
         "platform_name": loc(a.platform_name),
         "sub_domain": loc(a.sub_domain),
         "sub_domain_tags": list(a.sub_domain_tags),
-        "form": form_doc(a.form),
     }
 
 

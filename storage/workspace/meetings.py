@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import sqlite_utils
 
@@ -16,8 +17,6 @@ from app.domain.meeting import AgendaItem, Application, Expert, ExpertRole, Meet
 from app.domain.rubric import Rubric
 from app.formats.rubric_file import parse_rubric, rubric_to_document
 from storage.workspace.documents import (
-    form_doc,
-    form_from,
     loc,
     loc_from,
     time_from,
@@ -71,7 +70,7 @@ def insert_meeting(db: sqlite_utils.Database, m: Meeting) -> None:
     for position, a in enumerate(m.applications, start=1):
         db.execute(
             "INSERT INTO applications (meeting_id, id, position, applicant_unit, platform_name,"
-            " sub_domain, sub_domain_tags, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " sub_domain, sub_domain_tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 m.id,
                 a.id,
@@ -80,7 +79,6 @@ def insert_meeting(db: sqlite_utils.Database, m: Meeting) -> None:
                 to_json(loc(a.platform_name)),
                 to_json(loc(a.sub_domain)),
                 to_json(list(a.sub_domain_tags)),
-                to_json(form_doc(a.form)),
             ),
         )
     for item in m.agenda:
@@ -100,6 +98,15 @@ def insert_meeting(db: sqlite_utils.Database, m: Meeting) -> None:
 
 def meeting_ids(db: sqlite_utils.Database) -> list[MeetingId]:
     return [MeetingId(r[0]) for r in db.execute("SELECT id FROM meetings ORDER BY date, id")]
+
+
+def legacy_forms(db: sqlite_utils.Database, meeting_id: str) -> dict[str, Any]:
+    """The form documents a database older than migration 8 still holds, by application id
+    (only ``audit verify`` reads them, to check such a file as its version wrote it)."""
+    return {
+        str(r[0]): json.loads(r[1])
+        for r in db.execute("SELECT id, form FROM applications WHERE meeting_id = ?", (meeting_id,))
+    }
 
 
 def load_meeting(db: sqlite_utils.Database, meeting_id: str) -> Meeting | None:
@@ -132,10 +139,9 @@ def load_meeting(db: sqlite_utils.Database, meeting_id: str) -> Meeting | None:
             platform_name=loc_from(r[2]),
             sub_domain=loc_from(r[3]),
             sub_domain_tags=tuple(str(t) for t in json.loads(r[4])),
-            form=form_from(r[5]),
         )
         for r in db.execute(
-            "SELECT id, applicant_unit, platform_name, sub_domain, sub_domain_tags, form"
+            "SELECT id, applicant_unit, platform_name, sub_domain, sub_domain_tags"
             " FROM applications WHERE meeting_id = ? ORDER BY position",
             (meeting_id,),
         )

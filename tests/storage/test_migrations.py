@@ -103,7 +103,8 @@ def test_an_expert_workspace_of_every_version_upgrades(version: int, tmp_path: P
         else:
             assert place is None
         assert ws.verify_audit().ok
-    assert _audit_count(path) == entries  # migrating records nothing
+    # Migrating records nothing but the meeting's state without its forms (migration 8).
+    assert _audit_count(path) == entries + (1 if version < 8 else 0)
     report = verify_workspace_file(path)
     assert report.kind is WorkspaceKind.EXPERT
     assert report.ok, report.parts
@@ -112,6 +113,7 @@ def test_an_expert_workspace_of_every_version_upgrades(version: int, tmp_path: P
 @pytest.mark.parametrize("version", SECRETARY_VERSIONS)
 def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path: Path) -> None:
     path = _copy(fx.secretary_path(version), tmp_path)
+    assert verify_workspace_file(path).ok  # read-only, as that version left it
     entries = _audit_count(path)
     with SecretaryWorkspace.open(path) as ws:
         db = ws._db
@@ -139,10 +141,46 @@ def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path:
             [(OTHER_EXPERT, APP)] if version >= 6 else []
         )
         assert ws.verify_audit().ok
-    assert _audit_count(path) == entries
+    # Migration 8 records the meeting and the verified package without their forms.
+    assert _audit_count(path) == entries + (2 if version < 8 else 0)
     report = verify_workspace_file(path)
     assert report.kind is WorkspaceKind.SECRETARY
     assert report.ok, report.parts
+
+
+FORM_MARKERS = (b'"sections"', b"II.1", b'"form"')
+"""Bytes every stored form document holds (the section list, a section key, the member)."""
+
+
+def _form_text_in(path: Path) -> list[str]:
+    """Which :data:`FORM_MARKERS` occur in the workspace file or its ``-wal``/``-shm``."""
+    found = []
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        data = name.read_bytes() if name.exists() else b""
+        found += [f"{name.name}: {m!r}" for m in FORM_MARKERS if m in data]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("kind", "version"),
+    [("expert", v) for v in VERSIONS] + [("secretary", v) for v in SECRETARY_VERSIONS],
+)
+def test_no_form_text_remains_after_the_upgrade(kind: str, version: int, tmp_path: Path) -> None:
+    """Migration 8 removes every form and rewrites the file: not a byte of a form document is
+    left in the database, its free pages or its write-ahead log."""
+    source = fx.expert_path(version) if kind == "expert" else fx.secretary_path(version)
+    path = _copy(source, tmp_path)
+    had_forms = _form_text_in(path)
+    assert bool(had_forms) == (version < 8), had_forms
+    opener = Workspace if kind == "expert" else SecretaryWorkspace
+    with opener.open(path) as ws:
+        assert _form_text_in(path) == []  # already after the opening, before any edit
+        meeting = ws.meeting(MEETING)
+        assert all(a.form == () for a in meeting.applications)
+        assert ws.verify_audit().ok
+    assert _form_text_in(path) == []
+    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(applications)")]
+    assert "form" not in columns
 
 
 def _ministry_contents(path: Path) -> tuple[Sequence[object], Sequence[Any]]:

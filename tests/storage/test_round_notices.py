@@ -21,6 +21,7 @@ from storage.workspace import meetings
 from storage.workspace.audit_state import verify_file
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, MEETING, OTHER_APP, make_meeting, make_rubric
+from tests.storage.legacy_meeting import insert_meeting_with_forms
 
 AT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
 FINGERPRINT = "K3QF-9ZPA-M2XW-7RTC-4HND"
@@ -96,7 +97,7 @@ def test_a_version_six_workspace_migrates_to_seven(tmp_path: Path) -> None:
     migrations.migrate(db, migrations.MIGRATIONS[:6])
     with db.atomic():
         meetings.insert_rubric(db, make_rubric())
-        meetings.insert_meeting(db, make_meeting())
+        insert_meeting_with_forms(db, make_meeting())
     assert "round_notices" not in db.table_names()
     db.close()
 

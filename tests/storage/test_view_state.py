@@ -26,6 +26,7 @@ from tests.meeting_factory import (
     make_meeting,
     make_rubric,
 )
+from tests.storage.legacy_meeting import insert_meeting_with_forms
 
 AT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
 FULL = ExpertViewState(
@@ -123,7 +124,7 @@ def test_a_version_four_workspace_migrates_to_five(tmp_path: Path) -> None:
     migrations.migrate(db, migrations.MIGRATIONS[:4])
     with db.atomic():
         meetings.insert_rubric(db, make_rubric())
-        meetings.insert_meeting(db, make_meeting())
+        insert_meeting_with_forms(db, make_meeting())
     assert "expert_view_state" not in db.table_names()
     db.close()
 

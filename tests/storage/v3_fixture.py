@@ -35,7 +35,8 @@ from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.migrations import workspace as migrations
 from storage.workspace import hearing, meetings, sheets
-from storage.workspace.documents import conflict_state, meeting_state, note_state, sheet_state
+from storage.workspace.documents import conflict_state, note_state, sheet_state
+from tests.storage.legacy_meeting import insert_meeting_with_forms, meeting_state_with_forms
 
 Clock = Callable[[], dt.datetime]
 
@@ -62,14 +63,13 @@ class V3Workspace:
                 subj.subject(subj.RUBRIC, rubric.id),
                 rubric_to_document(rubric),
             )
-            meetings.insert_meeting(self.db, meeting)
-            stored = meetings.load_meeting(self.db, meeting.id)
+            insert_meeting_with_forms(self.db, meeting)
             self._audit(
                 at,
                 "setup",
                 "meeting.create",
                 subj.subject(subj.MEETING, meeting.id),
-                meeting_state(stored),
+                meeting_state_with_forms(meeting),
             )
 
     def version(self) -> int:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.ids import ApplicationId
-from app.domain.meeting import Application
+from app.domain.meeting import Application, FormPart
 from app.errors import UserFacingError
 from app.expert.flow import Page
 from app.expert.materials import AttachmentInfo
@@ -72,7 +72,14 @@ class FormView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def set_application(self, application: Application | None) -> None:
+    def set_application(
+        self,
+        application: Application | None,
+        form: tuple[FormPart, ...] = (),
+        missing: str | None = None,
+    ) -> None:
+        """Show ``application``'s heading and ``form``, read from its package (the workspace
+        holds no form text); ``missing`` says why there is no form, if there is none."""
         lang = current_language()
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
@@ -87,7 +94,7 @@ class FormView(QWidget):
         title = heading(application.platform_name.get(lang), 4)
         self.body_layout.addWidget(title)
         self.body_layout.addWidget(plain_label(application.applicant_unit.get(lang)))
-        for part in application.form:
+        for part in form:
             part_label = heading(f"{part.key}  {part.title.get(lang)}", 2)
             part_label.setContentsMargins(0, 18, 0, 4)
             self.body_layout.addWidget(part_label)
@@ -107,8 +114,10 @@ class FormView(QWidget):
                 child.setData(section.key, ObjectRole)
                 part_item.appendRow(child)
             self.outline_model.appendRow(part_item)
-        if not application.form:
-            self.body_layout.addWidget(plain_label(_("This application has no form text.")))
+        if not form:
+            self.body_layout.addWidget(
+                plain_label(missing or _("This application has no form text."))
+            )
         self.body_layout.addStretch(1)
         self.outline.expandAll()
 
@@ -227,13 +236,21 @@ class MaterialsPage(ExpertPage):
             self.form_view.set_application(None)
             self.attachments_model.set_rows([])
             return
-        self.form_view.set_application(app)
         try:
+            form = self.ctx.materials.form(app.id)
             rows = self.ctx.materials.attachments(app.id)
             signature = self.ctx.materials.issuer_signature(app.id)
         except UserFacingError as exc:
+            self.form_view.set_application(
+                app,
+                missing=_(
+                    "The form is read from the application's package, which could not be "
+                    "opened; see the Attachments tab."
+                ),
+            )
             self._unopened(exc)
             return
+        self.form_view.set_application(app, form)
         self.meeting_key_button.hide()
         self.attachments_model.set_rows(rows)
         self.signature.set_signature(signature)

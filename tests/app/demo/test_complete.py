@@ -222,3 +222,46 @@ def test_secretary_publish_from_the_finished_demo_folder(run: Run, tmp_path: Pat
         "--identity", str(ministry_p12), "--passphrase-file", str(tmp_path / "ministry.pass"),
     )  # fmt: skip
     assert code == 0, verified
+
+
+def _form_snippets() -> list[bytes]:
+    """A distinctive piece of every form section body of the demo, in both languages."""
+    meeting, _ = load_demo()
+    snippets = []
+    for application in meeting.applications:
+        for part in application.form:
+            for section in part.sections:
+                for text in (section.body.en, section.body.zh_CN):
+                    snippets.append(text[10:50].encode("utf-8"))
+    return snippets
+
+
+def _contents(path: Path) -> list[tuple[str, bytes]]:
+    """The file's bytes and, for a ZIP (kit, workbook, bundle), every member decompressed."""
+    import zipfile
+
+    found = [(str(path), path.read_bytes())]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            found += [(f"{path}!{i.filename}", archive.read(i)) for i in archive.infolist()]
+    return found
+
+
+def test_no_form_text_in_any_file_of_the_finished_meeting(run: Run) -> None:
+    """Issue 12 (M14/M15 for forms): every file the complete demo wrote - workspaces with
+    their -wal/-shm, kit, packages, sheet files, report, workbook, bundle - holds no piece of
+    any form section; the forms are only inside the encrypted packages."""
+    snippets = _form_snippets()
+    assert len(snippets) == 6 * 15 * 2
+    files = [p for p in run.directory.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".sqlite") for p in files) and any(
+        p.suffix == ".oikit" for p in files
+    )
+    hits = [
+        (where, s.decode("utf-8"))
+        for path in files
+        for where, data in _contents(path)
+        for s in snippets
+        if s in data
+    ]
+    assert hits == []

@@ -18,12 +18,15 @@ from app.formats.meeting_file import (
     MAX_FILE,
     OUTLINE,
     MeetingFileError,
+    MeetingFormTextError,
     check_rubric,
     load_meeting_file,
     meeting_to_bytes,
     meeting_to_document,
+    parse_agenda_meeting,
     parse_meeting,
     parse_meeting_bytes,
+    without_forms,
 )
 from app.formats.rubric_file import load_default_rubric
 
@@ -116,15 +119,46 @@ def test_demo_check_rubric_refuses_another_rubric() -> None:
 # --- writing ------------------------------------------------------------------------------
 
 
-def test_round_trip_is_exact() -> None:
+def test_round_trip_is_exact_but_for_the_forms() -> None:
     meeting, _ = load_demo()
-    assert parse_meeting(meeting_to_document(meeting)) == meeting
-    assert parse_meeting_bytes(meeting_to_bytes(meeting)) == meeting
+    agenda_only = without_forms(meeting)
+    assert all(a.form for a in meeting.applications)
+    assert all(not a.form for a in agenda_only.applications)
+    assert parse_meeting(meeting_to_document(meeting)) == agenda_only
+    assert parse_meeting_bytes(meeting_to_bytes(meeting)) == agenda_only
+    assert parse_agenda_meeting(meeting_to_document(meeting)) == agenda_only
 
 
-def test_shipped_demo_is_what_the_writer_writes() -> None:
+def test_the_writer_writes_version_2_without_form_text() -> None:
     meeting, _ = load_demo()
-    assert DEMO_MEETING.read_bytes() == meeting_to_bytes(meeting)
+    expected = _demo_doc()
+    expected["version"] = 2
+    for application in expected["applications"]:
+        del application["form"]
+    text = json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert meeting_to_bytes(meeting) == text.encode("utf-8")
+    body = meeting.applications[0].form[1].sections[0].body
+    assert body.en not in text and body.zh_CN not in text
+
+
+def test_the_shipped_demo_is_a_version_1_source_file() -> None:
+    """The demo's meeting.json is the issuing office's source (forms included) from which
+    the demo builds its packages; it never reaches a kit or a workspace."""
+    assert _demo_doc()["version"] == 1
+    with pytest.raises(MeetingFormTextError) as caught:
+        parse_agenda_meeting(_demo_doc())
+    assert caught.value.field == "version"
+    assert "form text in the clear" in caught.value.message
+
+
+def test_form_text_in_a_version_2_meeting_is_refused() -> None:
+    doc = json.loads(meeting_to_bytes(load_demo()[0]))
+    doc["applications"][2]["form"] = _demo_doc()["applications"][2]["form"]
+    for parse in (parse_meeting, parse_agenda_meeting):
+        with pytest.raises(MeetingFormTextError) as caught:
+            parse(doc)
+        assert caught.value.field == "applications[2].form"
+        assert "encrypted package" in caught.value.message
 
 
 def test_optional_fields_round_trip() -> None:
@@ -137,7 +171,7 @@ def test_optional_fields_round_trip() -> None:
     assert not meeting.is_demo
     assert meeting.experts[3].fingerprint == "SHA256:AB:CD:EF"
     assert meeting.agenda[5].starts_at is None
-    assert parse_meeting(meeting_to_document(meeting)) == meeting
+    assert parse_meeting(meeting_to_document(meeting)) == without_forms(meeting)
 
 
 def test_agenda_may_be_listed_in_any_order() -> None:
@@ -212,7 +246,7 @@ def _swap_sections(doc: dict[str, Any]) -> None:
 
 REFUSALS: list[tuple[str, Edit, str]] = [
     ("wrong format", _set("format", "review-desk/rubric"), "format"),
-    ("version 2", _set("version", 2), "version"),
+    ("version 3", _set("version", 3), "version"),
     ("version true", _set("version", True), "version"),
     ("version as string", _set("version", "1"), "version"),
     ("unknown top-level field", _set("secretary", "Li"), "secretary"),
@@ -348,8 +382,11 @@ def test_broken_meeting_is_refused_naming_the_field(edit: Edit, field: str) -> N
 
 
 def test_unsupported_version_says_which_version_is_read() -> None:
-    error = _refused({**_demo_doc(), "version": 2})
-    assert "version 2 is not supported; this program reads version 1." in error.message
+    error = _refused({**_demo_doc(), "version": 3})
+    assert "version 3 is not supported; this program reads version 1 / 2." in error.message
+    with pytest.raises(MeetingFileError) as caught:
+        parse_agenda_meeting({**_demo_doc(), "version": 3})
+    assert "this program reads version 2." in caught.value.message
 
 
 def test_unknown_agenda_application_is_named() -> None:

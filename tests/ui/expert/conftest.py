@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app.crypto.profile import Role
 from app.demo.meeting import load_demo
 from app.domain.ids import ApplicationId
-from app.domain.meeting import Meeting
+from app.domain.meeting import FormPart, Meeting
 from app.domain.rubric import Rubric
 from app.expert.materials import AttachmentInfo, IssuerSignature
 from app.i18n import LocalizedText
@@ -42,12 +42,17 @@ def make_pdf(pages: int = 2) -> bytes:
 
 
 class FakeMaterials:
-    """Two attachments: a real PDF and a broken one."""
+    """The demo's forms (what its packages carry; the workspace holds none) and two
+    attachments: a real PDF and a broken one."""
 
     def __init__(self) -> None:
         self.pdf = make_pdf()
         self.files = {"budget.pdf": self.pdf, "broken.pdf": b"%PDF-1.4 this is not a pdf"}
         self.reads: list[str] = []
+        self.forms = {a.id: a.form for a in load_demo()[0].applications}
+
+    def form(self, application_id: ApplicationId) -> tuple[FormPart, ...]:
+        return self.forms[application_id]
 
     def attachments(self, application_id: ApplicationId) -> tuple[AttachmentInfo, ...]:
         return tuple(

@@ -54,8 +54,9 @@ def test_score_sign_and_export_one_application(
     assert window.current_page() is Page.MATERIALS
     assert window.save_label.text().startswith("Saved")
 
-    # The form by its outline, as plain text.
-    section = app.form[1].sections[0]
+    # The form by its outline, as plain text, from the package (the workspace holds none).
+    assert app.form == ()
+    section = materials.form(app.id)[1].sections[0]
     bodies = [label.text() for label in window.materials_page.form_view.section_labels]
     assert section.body.get(current_language()) in bodies
     shown = window.materials_page.form_view.section_labels[0]

@@ -38,7 +38,8 @@ def _hostile() -> Application:
 def test_the_form_view_shows_escapes(qtbot: QtBot) -> None:
     view = FormView()
     qtbot.addWidget(view)
-    view.set_application(_hostile())
+    hostile = _hostile()
+    view.set_application(hostile, hostile.form)
     texts = [
         view.body_layout.itemAt(i).widget().text()  # type: ignore[union-attr]
         for i in range(view.body_layout.count())
