@@ -12,6 +12,7 @@ under the buttons).
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.identity import load_identity, read_identity_file
-from app.errors import ValidationError
+from app.errors import UserFacingError, ValidationError
 from app.i18n import Msg, _
 from app.secretary.ports import PublicationRecords, PublishWorkspace, SecretaryStore
 from app.secretary.publish import (
@@ -65,6 +66,12 @@ def _plain(text: str = "", *, selectable: bool = False) -> QLabel:
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def _without_mnemonic(text: str) -> str:
+    """A button's text as a sentence names it: no "&", no "(&X)" of a translation."""
+    text = re.sub(r"\(&[^&)]\)", "", text)
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def _publish_ws(ws: SecretaryStore) -> PublishWorkspace:
@@ -156,14 +163,14 @@ class OutputsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.gates_title)
-        layout.addWidget(scroll, 2)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.steps_title)
         layout.addLayout(steps)
         layout.addWidget(self.state)
         layout.addWidget(self.why)
         layout.addWidget(self.result_title)
         layout.addWidget(self.verified)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.result)
         self.retranslate()
 
     # -- state -----------------------------------------------------------------------------
@@ -183,8 +190,9 @@ class OutputsPage(QWidget):
         self._loaded = True
         try:
             self.imported = self.records.chair_signed_report() is not None
-        except ValidationError:
+        except UserFacingError:
             self.imported = False
+        self._show_result()
         if self.ctx.ws.setup().kit is None:
             self.problems = None
             self._show_gates()
@@ -205,6 +213,7 @@ class OutputsPage(QWidget):
             item = self.gates_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # gone at once, not when the event loop deletes it
                 widget.deleteLater()
         self.gate_rows = []
         rows: list[QWidget] = []
@@ -466,7 +475,7 @@ class OutputsPage(QWidget):
         try:
             pem = records.ministry_certificate()
             configured = None if pem is None else x509.load_pem_x509_certificate(pem)
-        except (ValueError, ValidationError):
+        except (ValueError, UserFacingError):
             configured = None
         dialog = WriteOutputsDialog(
             self.ctx.dialogs,
@@ -526,8 +535,10 @@ class OutputsPage(QWidget):
         done = self.published
         if done is None:
             self.verified.clear()
-            self.result.clear()
+            self.verified.setVisible(False)
+            self._show_earlier()
             return
+        self.verified.setVisible(True)
         self.verified.setText(
             _(
                 "Verified: the bundle reads back with the ministry's verifier (version {version}).",
@@ -547,6 +558,28 @@ class OutputsPage(QWidget):
                     _("Workbook: {path}", path=str(done.workbook)),
                     bundle,
                 )
+            )
+        )
+
+    def _show_earlier(self) -> None:
+        """Before anything is written in this session: what was published before."""
+        try:
+            earlier = self.records.publications()
+        except UserFacingError:
+            earlier = ()
+        if not earlier:
+            self.result.setText(_("Nothing published yet."))
+            return
+        self.result.setText(
+            "\n".join(
+                _(
+                    "Bundle version {version} (round {round}), results SHA-256 {hash}: {bundle}",
+                    version=p.bundle_version,
+                    round=p.round,
+                    hash=p.results_hash,
+                    bundle=p.bundle,
+                )
+                for p in earlier
             )
         )
 
