@@ -89,6 +89,38 @@ def main() -> int:
         widget.grab().save(str(path))
         saved.append(path)
 
+    # An unfinished copy: one panel opinion edited after the chair approved it.
+    import datetime as dt
+    import shutil
+
+    from app.domain.ids import ApplicationId
+    from app.secretary import opinions
+
+    unfinished = temp / "unfinished" / "secretary"
+    shutil.copytree(folder, unfinished)
+    second = sec_setup.open_workspace(stores, unfinished)
+    meeting_id = second.setup().header.meeting_id
+    first = second.opinion_keys()[0][0]
+    held = second.panel_opinion(meeting_id, ApplicationId(first), 1)
+    assert held is not None
+    opinions.save_panel_opinion(
+        second,
+        first,
+        held.opinion + " (edited)",
+        held.recommendation,
+        actor="secretary",
+        now=dt.datetime.now(dt.UTC),
+    )
+    other = SecretaryWindow(unfinished, second, identity, stores=stores)
+    other.resize(WIDTH, HEIGHT)
+    other.show()
+    for language in ("zh_CN", "en"):
+        switch_language(language)
+        other.tabs.setCurrentWidget(other.outputs_page)
+        other.outputs_page.reload()
+        shoot(f"outputs-0-gates-{language}-{WIDTH}", other)
+    other.close()
+
     for language in ("zh_CN", "en"):
         switch_language(language)
         window.tabs.setCurrentWidget(page)
@@ -125,7 +157,6 @@ def main() -> int:
             (identities / "expert-e01.p12").read_bytes(), b"demo-expert-e01"
         )
         roots = [c for c in chair_identity.chain if c.issuer == c.subject]
-        import datetime as dt
 
         report = read_report_to_sign(report_file, roots, dt.datetime.now(dt.UTC))
         dialog = ReportSignDialog(report)

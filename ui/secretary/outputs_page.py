@@ -308,7 +308,9 @@ class OutputsPage(QWidget):
         first = next((f"{b.text().replace('&', '')}: {r}" for b, r in reasons.items() if r), "")
         self.why.setText(first)
         self.why.setVisible(bool(first))
-        self.state.setText(self._state_text())
+        state = self._state_text()
+        self.state.setText(state)
+        self.state.setVisible(bool(state))
 
     def _state_text(self) -> str:
         parts = []
