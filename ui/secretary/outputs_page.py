@@ -98,6 +98,8 @@ class OutputsPage(QWidget):
         self.chair_dialog: ChairSignDialog | None = None
         self.write_dialog: WriteOutputsDialog | None = None
         self.busy = False
+        self.closed = False
+        """Set when the console closes (its workspace with it): late results are dropped."""
         self._loaded = False
         ctx.changes.changed.connect(self._forget_prepared)
 
@@ -187,6 +189,8 @@ class OutputsPage(QWidget):
 
     def reload(self) -> None:
         """Check the gates again (off the GUI thread: it consolidates the round)."""
+        if self.closed:
+            return
         self._loaded = True
         try:
             self.imported = self.records.chair_signed_report() is not None
@@ -205,6 +209,8 @@ class OutputsPage(QWidget):
         )
 
     def _gates_checked(self, problems: list[GateProblem]) -> None:
+        if self.closed:
+            return
         self.problems = problems
         self._show_gates()
 
@@ -356,11 +362,15 @@ class OutputsPage(QWidget):
 
         def finished(result: T) -> None:
             self.busy = False
+            if self.closed:
+                return
             done(result)
             self._update()
 
         def failed(exc: BaseException) -> None:
             self.busy = False
+            if self.closed:
+                return
             self._update()
             from ui.common.errors import show_error
 

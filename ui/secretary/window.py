@@ -174,6 +174,7 @@ class SecretaryWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed = True
+        self.outputs_page.closed = True
         save_geometry(self, WINDOW_KEY)
         self.room_page.close_room()
         self.ctx.ws.close()
