@@ -16,6 +16,7 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -32,6 +33,9 @@ from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
 from ui.shell.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from app.secretary.publish_prepare import Exporters
 
 APP_NAME = "ExpertReviewDesk"
 ORGANISATION = "ExpertReviewDesk"
@@ -85,14 +89,31 @@ def expert_sign_in(stores: SqliteStores, main: MainWindow) -> object:
             _("Open the meeting's workspace first (File > Open workspace…)."),
         )
         return None
-    return sign_in(main, workspace, main.dialogs, stores=stores, zoom=main.zoom)
+    return sign_in(
+        main, workspace, main.dialogs, stores=stores, zoom=main.zoom, exporters=publish_exporters
+    )
+
+
+def publish_exporters() -> Exporters:
+    """The report, signature and workbook exporters (``export``: reportlab, pyHanko,
+    openpyxl) the console's Outputs page and the chair's File › "Sign the meeting report…"
+    need; the same wiring as the CLI's, loaded only when a publish step runs."""
+    from app.cli import publish_exporters as wired
+
+    return wired()
 
 
 def secretary_console(stores: SqliteStores, main: MainWindow) -> object:
     """File > "Open secretary console…"; the console loads only when asked."""
     from ui.secretary.window import open_console
 
-    return open_console(main, main.dialogs, stores=stores, opened=main.secretary_consoles.append)
+    return open_console(
+        main,
+        main.dialogs,
+        stores=stores,
+        opened=main.secretary_consoles.append,
+        exporters=publish_exporters,
+    )
 
 
 def kit_import(stores: SqliteStores, main: MainWindow) -> object:

@@ -25,6 +25,8 @@ from app.errors import StorageError
 from app.formats.atomic_file import atomic_write
 from app.i18n import Msg
 
+PUBLISH_FOLDER: Final = "publish"
+"""The log's folder inside the secretary folder (the CLI, the console and the demo)."""
 LOG_NAME: Final = "publications.json"
 MINISTRY_NAME: Final = "ministry.pem"
 CHAIR_SIGNED_NAME: Final = "chair-signed.oireport"

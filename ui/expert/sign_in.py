@@ -21,6 +21,7 @@ from app.expert.session import ExpertSession
 from app.expert.unlock import open_expert_drafts
 from app.expert.view_state import ExpertPlaces, ViewStateRepository
 from app.ports import ExpertStores, WorkspaceStore
+from app.secretary.publish_prepare import Exporters
 from app.workspaces import open_workspace, read_meeting
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
@@ -53,6 +54,7 @@ def open_expert_window(
     zoom: FontZoom | None = None,
     materials: MaterialsSource | None = None,
     now: Clock = lambda: dt.datetime.now(dt.UTC),
+    exporters: Callable[[], Exporters] | None = None,
 ) -> ExpertWindow:
     """Open the workspace for the unlocked ``session`` and show the expert's window."""
     repo = open_workspace(stores, workspace)
@@ -86,6 +88,7 @@ def open_expert_window(
         zoom=zoom,
         now=now,
         on_close=closed,
+        exporters=exporters,
     )
     _open.append(window)
     window.show()
@@ -118,6 +121,7 @@ def sign_in(
     materials: MaterialsSource | None = None,
     now: Clock = lambda: dt.datetime.now(dt.UTC),
     opened: Callable[[ExpertWindow], object] | None = None,
+    exporters: Callable[[], Exporters] | None = None,
 ) -> UnlockDialog | None:
     """Show the unlock dialog for the meeting of ``workspace``; open the window on success."""
     try:
@@ -139,6 +143,7 @@ def sign_in(
                 zoom=zoom,
                 materials=materials,
                 now=now,
+                exporters=exporters,
             )
         except UserFacingError as exc:
             show_error(parent, exc, dialogs)

@@ -46,6 +46,7 @@ from app.expert.session import ExpertSession
 from app.expert.view_state import ExpertPlaces, ExpertViewState
 from app.formats.text import visible
 from app.i18n import _, current_language
+from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
 from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
@@ -59,6 +60,7 @@ from ui.expert.hearing_page import HearingPage
 from ui.expert.materials_page import MaterialsPage
 from ui.expert.models import AgendaRow
 from ui.expert.opinion_page import OpinionPage
+from ui.expert.report_sign import ReportSigner
 from ui.expert.review_page import ReviewPage
 from ui.expert.round_notice import NoticeImporter, round_banner_text
 from ui.expert.scoring_page import ScoringPage
@@ -89,6 +91,7 @@ class ExpertWindow(QMainWindow):
         zoom: FontZoom | None = None,
         now: Clock = lambda: dt.datetime.now(dt.UTC),
         on_close: Callable[[], None] | None = None,
+        exporters: Callable[[], Exporters] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -114,6 +117,7 @@ class ExpertWindow(QMainWindow):
         )
         self.exporter = Exporter(self, self.ctx, now)
         self.notice_importer = NoticeImporter(self, self.ctx, now, self._round_opened)
+        self.report_signer = ReportSigner(self, self.ctx, exporters, now)
         self.application: Application | None = None
         self.state: FlowState | None = None
         self._closed = False
@@ -238,6 +242,7 @@ class ExpertWindow(QMainWindow):
         self.import_notice_action = self._action(self.notice_importer.run)
         self.export_action = self._action(self.exporter.run, "Ctrl+E")
         self.return_action = self._action(lambda: return_materials(self, self.ctx))
+        self.sign_report_action = self._action(self.report_signer.run)
         self.close_action = self._action(self.close, "Ctrl+W")
         self.larger_action = self._action(
             self.zoom.larger, QKeySequence.StandardKey.ZoomIn, "Ctrl+="
@@ -249,6 +254,8 @@ class ExpertWindow(QMainWindow):
         self.file_menu.addAction(self.import_notice_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.return_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.sign_report_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.close_action)
         self.go_menu = bar.addMenu("")
@@ -442,6 +449,11 @@ class ExpertWindow(QMainWindow):
         self.import_notice_action.setText(_("&Import round notice…"))
         self.export_action.setText(_("&Export sheets for the secretary…"))
         self.return_action.setText(_("&Return materials…"))
+        self.sign_report_action.setText(_("Sign the meeting &report…"))
+        blocked = self.report_signer.blocked()
+        self.sign_report_action.setEnabled(blocked is None)
+        self.sign_report_action.setToolTip(blocked or "")
+        self.sign_report_action.setStatusTip(blocked or "")
         self.close_action.setText(_("&Close"))
         self.larger_action.setText(_("&Larger text"))
         self.smaller_action.setText(_("&Smaller text"))

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from app.consolidation import MeetingResult
 from app.crypto.identity import Identity
 from app.secretary import setup as sec_setup
-from app.secretary.ports import SecretaryStore, SecretaryStores
+from app.secretary.ports import PublicationRecords, SecretaryStore, SecretaryStores
+from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService
 from ui.common.tasks import BackgroundTask, Progress
 
@@ -47,9 +48,18 @@ class ConsoleContext:
     changes: Changes = field(default_factory=Changes)
     result: MeetingResult | None = None
     """The last consolidation of the current round, shared by the pages until a change."""
+    records: PublicationRecords | None = None
+    """What publishing keeps between its steps (``publish/`` in the secretary folder)."""
+    exporters: Callable[[], Exporters] | None = None
+    """The report, signature and workbook exporters, from the composition root
+    (``ui.launch``); loaded only when the Outputs page needs them."""
 
     def __post_init__(self) -> None:
         self.changes.changed.connect(self._forget_result)
+        if self.records is None:
+            from app.secretary.publish_log import PUBLISH_FOLDER, FolderPublicationLog
+
+            self.records = FolderPublicationLog(self.folder / PUBLISH_FOLDER)
 
     def _forget_result(self) -> None:
         self.result = None

@@ -1,5 +1,5 @@
 """The meeting secretary's console: a header (meeting, date, venue, round, kit state) over
-five pages (setup, collect and board, consolidation, panel opinion, room view).
+six pages (setup, collect and board, consolidation, panel opinion, room view, outputs).
 
 :func:`open_console` is the way in: choose the workspace folder, the secretary's identity
 file and its passphrase; the identity is unlocked off the GUI thread and the console opens.
@@ -20,6 +20,8 @@ from app.errors import UserFacingError
 from app.i18n import _
 from app.secretary import setup as sec_setup
 from app.secretary.ports import SecretaryStore, SecretaryStores
+from app.secretary.publish_gates import Gate, GateProblem
+from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.geometry import restore_geometry, save_geometry
@@ -28,6 +30,7 @@ from ui.secretary.collect_page import CollectPage
 from ui.secretary.consolidation_page import ConsolidationPage
 from ui.secretary.context import Clock, ConsoleContext
 from ui.secretary.opinion_page import OpinionPage
+from ui.secretary.outputs_page import OutputsPage
 from ui.secretary.room_page import RoomPage
 from ui.secretary.setup_page import SetupPage
 
@@ -48,6 +51,7 @@ class SecretaryWindow(QMainWindow):
         stores: SecretaryStores,
         dialogs: DialogService | None = None,
         now: Clock = _utc_now,
+        exporters: Callable[[], Exporters] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,6 +63,7 @@ class SecretaryWindow(QMainWindow):
             identity=identity,
             dialogs=dialogs if dialogs is not None else default_dialogs(),
             now=now,
+            exporters=exporters,
         )
         self.header = QLabel()
         self.header.setObjectName("secretaryHeader")
@@ -72,6 +77,7 @@ class SecretaryWindow(QMainWindow):
         self.consolidation_page = ConsolidationPage(self.ctx)
         self.opinion_page = OpinionPage(self.ctx)
         self.room_page = RoomPage(self.ctx)
+        self.outputs_page = OutputsPage(self.ctx, self.go_to_problem)
         self.tabs = QTabWidget()
         self.pages = (
             self.setup_page,
@@ -79,6 +85,7 @@ class SecretaryWindow(QMainWindow):
             self.consolidation_page,
             self.opinion_page,
             self.room_page,
+            self.outputs_page,
         )
         for page in self.pages:
             self.tabs.addTab(page, "")
@@ -110,6 +117,17 @@ class SecretaryWindow(QMainWindow):
         if 0 <= current < len(self.pages):
             self.pages[current].reload()
         self._header()
+
+    def go_to_problem(self, problem: GateProblem) -> None:
+        """Show the page where a publish gate's ``problem`` is fixed."""
+        if problem.gate is Gate.OPINIONS:
+            self.tabs.setCurrentWidget(self.opinion_page)
+            page = self.opinion_page
+            if problem.application_id in page.app_ids:
+                page.apps.setCurrentRow(page.app_ids.index(problem.application_id))
+            page.opinion.setFocus()
+        else:
+            self.tabs.setCurrentWidget(self.collect_page)
 
     def _refresh_if_stale(self, index: int) -> None:
         if index in self._stale and not self.closed:
@@ -146,6 +164,7 @@ class SecretaryWindow(QMainWindow):
             _("&3 Consolidation"),
             _("&4 Panel opinion"),
             _("&5 Room"),
+            _("&6 Outputs"),
         )
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
@@ -155,6 +174,7 @@ class SecretaryWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed = True
+        self.outputs_page.closed = True
         save_geometry(self, WINDOW_KEY)
         self.room_page.close_room()
         self.ctx.ws.close()
@@ -168,6 +188,7 @@ def open_console(
     stores: SecretaryStores,
     now: Clock = _utc_now,
     opened: Callable[[SecretaryWindow], object] | None = None,
+    exporters: Callable[[], Exporters] | None = None,
 ) -> BackgroundTask[Identity] | None:
     """Ask for the workspace folder, the secretary's identity and passphrase; open the console."""
     service = dialogs if dialogs is not None else default_dialogs()
@@ -200,7 +221,9 @@ def open_console(
             ws.close()  # a refused identity leaves no open database behind
             show_error(parent, exc, service)
             return
-        window = SecretaryWindow(folder, ws, identity, stores=stores, dialogs=service, now=now)
+        window = SecretaryWindow(
+            folder, ws, identity, stores=stores, dialogs=service, now=now, exporters=exporters
+        )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.show()
         if opened is not None:
