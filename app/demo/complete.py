@@ -20,8 +20,9 @@ cases with the real identities - nothing is shortcut past validation or signing:
 
 The exporters (reportlab, pyHanko, openpyxl) are injected as
 :class:`app.secretary.publish.Exporters`: ``app`` does not import ``export``; the CLI, the
-composition root, wires them. Everything is built
-in a hidden staging folder and moved into place at the end.
+composition root, wires them. The meeting is played in a hidden staging folder and moved
+into place at the end; the official outputs are written straight to their place, each
+atomically, so the publication records name them where they stay.
 """
 
 from __future__ import annotations
@@ -125,8 +126,7 @@ def complete_demo(
     try:
         done = _play(stores, directory, staging, exporters, clock)
         try:
-            for name in (MEETING_DIR, REPORT_FILE, WORKBOOK_FILE, BUNDLE_FILE):
-                os.replace(staging / name, directory / name)
+            os.replace(staging / MEETING_DIR, directory / MEETING_DIR)
         except OSError as exc:
             raise _folder_error(directory, exc) from exc
     finally:
@@ -189,10 +189,12 @@ def _play(
         _collect(ws, secretary, sheet_files, clock)
         flagged = _opinions(ws, experts, sample, clock)
         chair = experts[next(str(e.id) for e in demo_meeting.experts if e.is_chair)]
-        results_hash = _outputs(ws, secretary, chair, exporters, staging, clock)
+        # The outputs go straight to their place (each written atomically), so the meeting's
+        # publication records name the files where they stay.
+        results_hash = _outputs(ws, secretary, chair, exporters, directory, clock)
     finally:
         ws.close()
-    report, workbook, bundle = output_paths(staging)
+    report, workbook, bundle = output_paths(directory)
     return CompleteDemo(
         report=report,
         workbook=workbook,

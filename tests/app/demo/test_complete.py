@@ -265,3 +265,18 @@ def test_no_form_text_in_any_file_of_the_finished_meeting(run: Run) -> None:
         if s in data
     ]
     assert hits == []
+
+
+def test_the_publication_records_name_the_outputs_where_they_are(run: Run) -> None:
+    """What the secretary's Outputs page lists as earlier publications are the files the
+    demo left, not its staging folder."""
+    from app.demo.complete import MEETING_DIR
+    from app.secretary.publish_log import FolderPublicationLog
+
+    log = FolderPublicationLog(run.directory / MEETING_DIR / "secretary" / "publish")
+    published = log.publications()[0]  # a later test may publish again from this folder
+    assert [Path(published.report), Path(published.workbook), Path(published.bundle)] == [
+        run.report,
+        run.workbook,
+        run.bundle,
+    ]
