@@ -37,7 +37,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 
@@ -244,6 +244,7 @@ class _Certificate:
     """What verification reads from one embedded certificate, read once."""
 
     certificate: x509.Certificate
+    der: bytes
     issuer: bytes
     serial: int
     key_id: bytes | None
@@ -265,6 +266,7 @@ class _Certificate:
         key = cert.public_key()
         return cls(
             certificate=cert,
+            der=der,
             issuer=cert.issuer.public_bytes(),
             serial=cert.serial_number,
             key_id=key_id,
@@ -288,21 +290,24 @@ class _PathOutcome:
     valid: bool
     chain_found: bool
     certificates: tuple[x509.Certificate, ...]
+    not_before: datetime = field(init=False)
+    """The latest start of validity on the path."""
+    not_after: datetime = field(init=False)
+    """The earliest end of validity on the path."""
 
-    @property
-    def not_before(self) -> datetime:
-        return max(c.not_valid_before_utc for c in self.certificates)
-
-    @property
-    def not_after(self) -> datetime:
-        return min(c.not_valid_after_utc for c in self.certificates)
+    def __post_init__(self) -> None:
+        starts = [c.not_valid_before_utc for c in self.certificates]
+        ends = [c.not_valid_after_utc for c in self.certificates]
+        object.__setattr__(self, "not_before", max(starts))
+        object.__setattr__(self, "not_after", min(ends))
 
     def covers(self, at: datetime) -> bool:
         """Every certificate on the path is valid at ``at``."""
-        return all(c.not_valid_before_utc <= at <= c.not_valid_after_utc for c in self.certificates)
+        return self.not_before <= at <= self.not_after
 
 
-_PathKey = tuple[bytes, frozenset[bytes], frozenset[bytes], datetime | None]
+_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes], datetime | None]
+_ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
 
 # pyHanko's key-usage rule for CMS signers (StandardCMSSignatureStatus: nonRepudiation),
 # and digitalSignature as well: every signing certificate we issue carries both.
@@ -395,9 +400,7 @@ class SignatureVerifier:
             return _malformed(_structure_problem())
         digest_ok = hmac.compare_digest(hashlib.sha256(data).digest(), parsed.message_digest)
         try:
-            found.public_key.verify(
-                parsed.signature, parsed.signed_attributes, ec.ECDSA(hashes.SHA256())
-            )
+            found.public_key.verify(parsed.signature, parsed.signed_attributes, _ECDSA_SHA256)
             valid = True
         except InvalidSignature:
             valid = False
@@ -425,12 +428,9 @@ class SignatureVerifier:
         crls: Sequence[x509.CertificateRevocationList],
         at: datetime,
     ) -> _PathOutcome:
-        key: _PathKey = (
-            hashlib.sha256(signer.certificate.public_bytes(Encoding.DER)).digest(),
-            frozenset(_der_hash(r) for r in roots),
-            frozenset(hashlib.sha256(c.public_bytes(Encoding.DER)).digest() for c in crls),
-            at if crls else None,
-        )
+        # certificates hash and compare by their DER; CRLs do not hash
+        crl_key = frozenset(c.public_bytes(Encoding.DER) for c in crls)
+        key: _PathKey = (signer.der, frozenset(roots), crl_key, at if crls else None)
         with self._lock:
             cached = self._paths.get(key)
         if cached is not None and cached.covers(at):
@@ -483,10 +483,6 @@ _DEFAULT_VERIFIER: Final = SignatureVerifier()
 def _bound(cache: dict[Any, Any], limit: int) -> None:
     while len(cache) > limit:
         del cache[next(iter(cache))]
-
-
-def _der_hash(cert: x509.Certificate) -> bytes:
-    return hashlib.sha256(cert.public_bytes(Encoding.DER)).digest()
 
 
 def _signer_certificate(

@@ -287,15 +287,24 @@ def _attributes(buf: bytes, attrs: _Reader) -> tuple[bytes, dt.datetime | None]:
 
 def _time(tag: int, text: bytes) -> dt.datetime:
     """UTCTime (years 1950-2049) or GeneralizedTime, whole seconds, ``Z`` (DER)."""
+    if tag == _UTC_TIME and len(text) == 13:
+        digits = text[:12]
+        century = 1900 if digits[:2] >= b"50" else 2000
+        text = str(century // 100).encode() + text
+    elif tag != _GENERALIZED_TIME or len(text) != 15:
+        raise CmsFormatError("a malformed signing time")
+    digits = text[:14]
+    if not (text.endswith(b"Z") and digits.isdigit() and digits.isascii()):
+        raise CmsFormatError("a malformed signing time")
     try:
-        raw = text.decode("ascii")
-        if tag == _UTC_TIME and len(raw) == 13:
-            year = int(raw[:2])
-            raw = ("19" if year >= 50 else "20") + raw
-        elif tag != _GENERALIZED_TIME or len(raw) != 15:
-            raise ValueError(raw)
-        if not raw.endswith("Z") or not raw[:-1].isdigit():
-            raise ValueError(raw)
-        return dt.datetime.strptime(raw, "%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
+        return dt.datetime(
+            int(digits[:4]),
+            int(digits[4:6]),
+            int(digits[6:8]),
+            int(digits[8:10]),
+            int(digits[10:12]),
+            int(digits[12:14]),
+            tzinfo=dt.UTC,
+        )
     except ValueError:
         raise CmsFormatError("a malformed signing time") from None
