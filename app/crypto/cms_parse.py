@@ -246,20 +246,15 @@ def _algorithm(alg: _Reader, accepted: set[bytes]) -> None:
 
 
 def _attributes(buf: bytes, attrs: _Reader) -> tuple[bytes, dt.datetime | None]:
-    """The signed attributes: DER order (a SET OF sorts its encodings), each type once,
-    contentType = data and a messageDigest present."""
+    """The signed attributes: each type once, contentType = data and a messageDigest
+    present. Their order is not checked: like pyHanko and OpenSSL, the signature is
+    verified over the bytes as sent, sorted (DER) or not."""
     seen: set[bytes] = set()
-    previous = b""
     content_type: bytes | None = None
     digest: bytes | None = None
     signing_time: dt.datetime | None = None
     while attrs.more():
-        begin = attrs.pos
         attr = attrs.inner(_SEQUENCE)
-        encoding = buf[begin : attrs.pos]
-        if encoding < previous:
-            raise CmsFormatError("the signed attributes are not in DER order")
-        previous = encoding
         kind = attr.value(_OID_TAG)
         if kind in seen:
             raise CmsFormatError("an attribute appears twice")
