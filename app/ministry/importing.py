@@ -21,6 +21,7 @@ from typing import Any
 from cryptography import x509
 
 from app.consolidation import rule_to_document
+from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
 from app.domain.meeting import Application
 from app.ministry.model import (
@@ -49,15 +50,19 @@ def import_bundle(
     *,
     ministry_identity: Identity | None = None,
     actor: str = "ministry",
+    verifier: SignatureVerifier | None = None,
 ) -> ImportOutcome:
-    """Verify ``bundle`` and import it into ``store``.
+    """Verify ``bundle`` and import it into ``store``; ``verifier`` keeps validated
+    certificate paths across the bundles of a session.
 
     Raises the bundle's :class:`~app.results.BundleError` (store not asked),
     :class:`~app.ministry.replay.BundleOlderVersionError` or
     :class:`~app.ministry.replay.BundleConflictError` (nothing written), or
     :class:`~app.errors.StorageError`.
     """
-    verified = verify_bundle(bundle, trust_roots, now, ministry_identity=ministry_identity)
+    verified = verify_bundle(
+        bundle, trust_roots, now, ministry_identity=ministry_identity, verifier=verifier
+    )
     record = bundle_record(verified)
     key = record.key
     with store.transaction(actor, now):

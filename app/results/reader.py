@@ -29,7 +29,7 @@ from app.consolidation import (
     result_to_document,
 )
 from app.crypto import cms
-from app.crypto.cms import SignatureError, SignerInfo
+from app.crypto.cms import SignatureError, SignatureVerifier, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.crypto.report import Check, VerificationReport
@@ -117,15 +117,18 @@ def verify_bundle(
     now: datetime,
     *,
     ministry_identity: Identity | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> VerifiedBundle:
     """Verify every stage; raise the failing stage's :class:`BundleError` subclass.
 
     ``trust_roots`` are the *reader's own* roots; ``now`` the moment at which every
-    certificate must be valid; ``ministry_identity`` opens an age-sealed bundle.
+    certificate must be valid; ``ministry_identity`` opens an age-sealed bundle;
+    ``verifier`` keeps validated certificate paths across the bundles of a session (one is
+    made for the bundle otherwise: each expert's path is validated once).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return _Reader(trust_roots, now).run(source, ministry_identity)
+    return _Reader(trust_roots, now, verifier).run(source, ministry_identity)
 
 
 @dataclass(frozen=True)
@@ -195,9 +198,10 @@ def inspect_bundle(
     now: datetime,
     *,
     ministry_identity: Identity | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> BundleInspection:
     """Run :func:`verify_bundle`'s stages and report each instead of raising."""
-    reader = _Reader(trust_roots, now)
+    reader = _Reader(trust_roots, now, verifier)
     problem: BundleError | None = None
     verified: VerifiedBundle | None = None
     try:
@@ -237,9 +241,15 @@ def _stage_of(error: BundleError) -> Stage:
 class _Reader:
     """One verification run; the attributes fill in as stages pass (read by inspect)."""
 
-    def __init__(self, trust_roots: Sequence[x509.Certificate], now: datetime) -> None:
+    def __init__(
+        self,
+        trust_roots: Sequence[x509.Certificate],
+        now: datetime,
+        verifier: SignatureVerifier | None,
+    ) -> None:
         self.roots = list(trust_roots)
         self.now = now
+        self.verifier = verifier or SignatureVerifier()
         self.bundle_hash: str | None = None
         self.results_hash: str | None = None
         self.manifest: Manifest | None = None
@@ -307,7 +317,12 @@ class _Reader:
     def _verify_secretary(self, data: bytes, signature: bytes) -> SignerInfo:
         try:
             return cms.verify_detached(
-                data, signature, self.roots, roles={Role.SECRETARY}, at=self.now
+                data,
+                signature,
+                self.roots,
+                roles={Role.SECRETARY},
+                at=self.now,
+                verifier=self.verifier,
             )
         except SignatureError as exc:
             raise BundleSignatureError(
@@ -339,7 +354,9 @@ class _Reader:
             name = member.name
             signed = SignedDocument(members[name], members[name + SIGNATURE_SUFFIX])
             try:
-                verified = open_signed_document(signed, self.roots, at=self.now)
+                verified = open_signed_document(
+                    signed, self.roots, at=self.now, verifier=self.verifier
+                )
                 content = verified.content
                 if isinstance(content, SheetDocument):
                     check_rubric(content, results.rubric, name)
@@ -428,6 +445,7 @@ class _Reader:
                     self.roots,
                     roles={Role.EXPERT},
                     at=self.now,
+                    verifier=self.verifier,
                 )
             except SignatureError as exc:
                 raise BundleSheetError(name, exc.msg, f"{type(exc).__name__}") from None
