@@ -450,7 +450,8 @@ class SignatureVerifier:
         crls: Sequence[x509.CertificateRevocationList],
         at: datetime,
     ) -> _PathOutcome:
-        self.path_validations += 1
+        with self._lock:
+            self.path_validations += 1
         others = [c.certificate for c in bag if c is not signer]
 
         def run() -> _PathOutcome:
