@@ -123,8 +123,8 @@ def verify_bundle(
 
     ``trust_roots`` are the *reader's own* roots; ``now`` the moment at which every
     certificate must be valid; ``ministry_identity`` opens an age-sealed bundle;
-    ``verifier`` keeps validated certificate paths across the bundles of a session (one is
-    made for the bundle otherwise: each expert's path is validated once).
+    ``verifier`` keeps validated certificate paths across the bundles of a session (the
+    shared default verifier of :mod:`app.crypto.cms` otherwise).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -249,7 +249,7 @@ class _Reader:
     ) -> None:
         self.roots = list(trust_roots)
         self.now = now
-        self.verifier = verifier or SignatureVerifier()
+        self.verifier = verifier  # None: app.crypto.cms's shared default
         self.bundle_hash: str | None = None
         self.results_hash: str | None = None
         self.manifest: Manifest | None = None

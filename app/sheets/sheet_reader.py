@@ -139,8 +139,8 @@ def read_sheet_file(
 ) -> SheetFileContents:
     """Open a sheet file as the meeting's secretary, in the stages of the spec (§4.4).
 
-    ``verifier`` keeps validated certificate paths across the files of an import (one
-    is made for the file otherwise: every item shares the envelope's signer).
+    ``verifier`` keeps validated certificate paths across the files of an import (the
+    shared default verifier of :mod:`app.crypto.cms` otherwise).
 
     Raises :class:`SheetFileDecryptError`, :class:`SheetFileFormatError`,
     :class:`SheetFileSignatureError`, :class:`SheetFileContextError` or
@@ -197,7 +197,6 @@ def open_plaintext(
 ) -> SheetFileContents:
     """Stages 2–10 over the decrypted bytes (the writer runs them over its own output,
     :mod:`app.sheets.sheet_writer`)."""
-    verifier = verifier or SignatureVerifier()
     envelope_bytes, signature = _container(plaintext)
     signer = verify_expert_signature(
         envelope_bytes, signature, trust_roots, now, "envelope", verifier
@@ -530,4 +529,4 @@ class _Verified:
     context: DocumentContext
     trust_roots: Sequence[x509.Certificate]
     now: dt.datetime
-    verifier: SignatureVerifier
+    verifier: SignatureVerifier | None
