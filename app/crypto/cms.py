@@ -5,9 +5,17 @@ PKCS7SignatureBuilder` (DER, detached, binary), embedding the signer's certifica
 chain so a verifier needs only its own trust roots. ``openssl cms -verify`` accepts the
 result; the tests use it as an independent oracle.
 
-Verification uses pyHanko's CMS validation and path validator against **only the
-caller's trust roots**, at the caller's moment, with fetching disabled (air-gapped). It
-raises one typed error per failure class, checked in this order:
+Verification checks what pyHanko's ``async_validate_detached_cms`` checks for our profile,
+without building an ASN.1 tree (:mod:`app.crypto.cms_parse` reads the DER directly): one
+signer, detached, SHA-256, contentType = data and messageDigest = SHA-256(data) among the
+signed attributes, the ECDSA-with-SHA256 signature over their DER (re-tagged as SET OF,
+RFC 5652 §5.4), the signer certificate found in the embedded bag by its identifier. The
+certificate *path* is validated by pyHanko's certvalidator, with pyHanko's own trust step
+for CMS signers (key usage included), against **only the caller's trust roots** (and
+CRLs), fetching disabled (air-gapped), once per distinct certificate in a
+:class:`SignatureVerifier`; the moment ``at`` is checked on every call against every
+certificate on that path. Verification raises one typed error per failure class, checked
+in this order:
 
 1. :class:`SignatureInvalidError` - malformed CMS, data changed, or a bad signature;
 2. :class:`SignerUntrustedError` - no certificate path to the roots (or the path fails
@@ -16,33 +24,37 @@ raises one typed error per failure class, checked in this order:
 4. :class:`SignerRoleError` - the signer's role is not one the caller accepts.
 
 :func:`inspect_signature` evaluates the same checks without raising, for display.
-pyHanko is imported inside the functions (its import takes about 0.9 s).
+pyHanko is imported only when a path is validated (its import takes about 0.9 s).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
+import hmac
 import logging
-from collections.abc import Callable, Collection, Coroutine, Sequence
-from dataclasses import dataclass
+import threading
+import weakref
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Protocol
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
 from app.crypto import profile
+from app.crypto.cms_parse import CmsFormatError, ParsedSignature, parse_detached
 from app.crypto.profile import Role
 from app.crypto.report import Check, VerificationReport
 from app.errors import UserFacingError
 from app.i18n import Msg
 
 MAX_SIGNATURE_SIZE: Final = 1024 * 1024  # a chain of a few certificates is ~2 KB
-
-_T = TypeVar("_T")
 
 
 class SigningIdentity(Protocol):
@@ -170,16 +182,18 @@ def verify_detached(
     *,
     roles: Collection[Role] | None,
     at: datetime,
+    verifier: SignatureVerifier | None = None,
 ) -> SignerInfo:
     """Verify ``signature`` over ``data`` against ``trust_roots`` at moment ``at``.
 
     ``roles`` is the set of acceptable signer roles; ``None`` disables the role check (use
     it only to display a signature, never to accept a document). Raises one of the
     :class:`SignatureError` subclasses (see the module docstring); returns the signer.
-    Safe to call from any thread, and from inside a running event loop (the validation
-    then runs on a helper thread); async code may await :func:`averify_detached`.
+    ``verifier`` keeps the validated certificate paths of a file or session (a shared
+    default one otherwise). Safe to call from any thread and from inside a running event
+    loop; async code may await :func:`averify_detached`.
     """
-    return _run_sync(lambda: averify_detached(data, signature, trust_roots, roles=roles, at=at))
+    return (verifier or _DEFAULT_VERIFIER).verify(data, signature, trust_roots, roles=roles, at=at)
 
 
 async def averify_detached(
@@ -189,13 +203,12 @@ async def averify_detached(
     *,
     roles: Collection[Role] | None,
     at: datetime,
+    verifier: SignatureVerifier | None = None,
 ) -> SignerInfo:
-    """The coroutine behind :func:`verify_detached`."""
-    report = await ainspect_signature(data, signature, trust_roots, roles=roles, at=at)
-    if report.problem is not None:
-        raise report.problem
-    assert report.signer is not None
-    return report.signer
+    """:func:`verify_detached` for async code (the work runs on a worker thread)."""
+    return await asyncio.to_thread(
+        verify_detached, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
+    )
 
 
 def inspect_signature(
@@ -205,9 +218,10 @@ def inspect_signature(
     *,
     roles: Collection[Role] | None,
     at: datetime,
+    verifier: SignatureVerifier | None = None,
 ) -> SignatureReport:
     """Run every check of :func:`verify_detached` and report each, without raising."""
-    return _run_sync(lambda: ainspect_signature(data, signature, trust_roots, roles=roles, at=at))
+    return (verifier or _DEFAULT_VERIFIER).inspect(data, signature, trust_roots, roles=roles, at=at)
 
 
 async def ainspect_signature(
@@ -217,66 +231,303 @@ async def ainspect_signature(
     *,
     roles: Collection[Role] | None,
     at: datetime,
+    verifier: SignatureVerifier | None = None,
 ) -> SignatureReport:
-    """The coroutine behind :func:`inspect_signature`."""
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware")
-    if not trust_roots:
-        raise ValueError("at least one trust root is needed")
-
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
-    from pyhanko_certvalidator import ValidationContext
-
-    _quiet_pyhanko_logging()
-
-    try:
-        signed_data = _parse_signed_data(signature)
-    except SignatureInvalidError as exc:
-        return SignatureReport(False, False, False, False, None, exc)
-
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in trust_roots],
-        allow_fetching=False,
-        moment=at,
-        time_tolerance=timedelta(0),  # exact, so pyHanko agrees with our time_ok check
+    """:func:`inspect_signature` for async code (the work runs on a worker thread)."""
+    return await asyncio.to_thread(
+        inspect_signature, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
     )
-    try:
-        status = await async_validate_detached_cms(
-            bytes(data), signed_data, signer_validation_context=context
-        )
-        signer_cert = x509.load_der_x509_certificate(status.signing_cert.dump())
-    except Exception:  # attacker-shaped input: every failure is a typed refusal
-        return SignatureReport(
-            False, False, False, False, None, SignatureInvalidError(_structure_problem())
+
+
+@dataclass(frozen=True)
+class _Certificate:
+    """What verification reads from one embedded certificate, read once."""
+
+    certificate: x509.Certificate
+    der: bytes
+    issuer: bytes
+    serial: int
+    key_id: bytes | None
+    public_key: ec.EllipticCurvePublicKey | None
+    common_name: str
+    organisation: str
+    role: Role | None
+    fingerprint: str
+
+    @classmethod
+    def load(cls, der: bytes) -> _Certificate:
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            key_id: bytes | None = cert.extensions.get_extension_for_class(
+                x509.SubjectKeyIdentifier
+            ).value.digest
+        except x509.ExtensionNotFound:
+            key_id = None
+        key = cert.public_key()
+        return cls(
+            certificate=cert,
+            der=der,
+            issuer=cert.issuer.public_bytes(),
+            serial=cert.serial_number,
+            key_id=key_id,
+            public_key=key if isinstance(key, ec.EllipticCurvePublicKey) else None,
+            common_name=profile.common_name(cert),
+            organisation=profile.organisation(cert),
+            role=profile.certificate_role(cert),
+            fingerprint=profile.fingerprint(cert),
         )
 
-    from pyhanko.sign.ades.report import AdESIndeterminate
 
-    path_certs = [signer_cert]
-    path = status.validation_path
-    if path is not None:
-        path_certs += [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(True)]
-    time_ok = all(c.not_valid_before_utc <= at <= c.not_valid_after_utc for c in path_certs)
-    role = profile.certificate_role(signer_cert)
-    role_ok = roles is None or (role is not None and role in roles)
+@dataclass(frozen=True)
+class _PathOutcome:
+    """certvalidator's verdict on one certificate's path at one moment.
+
+    ``certificates`` is the path (root first, the signer last), or the failed path when
+    certvalidator names one, or just the signer. ``chain_found`` is ``False`` only when no
+    chain to the roots exists at all (pyHanko's ``NO_CERTIFICATE_CHAIN_FOUND``).
+    """
+
+    valid: bool
+    chain_found: bool
+    certificates: tuple[x509.Certificate, ...]
+    not_before: datetime = field(init=False)
+    """The latest start of validity on the path."""
+    not_after: datetime = field(init=False)
+    """The earliest end of validity on the path."""
+
+    def __post_init__(self) -> None:
+        starts = [c.not_valid_before_utc for c in self.certificates]
+        ends = [c.not_valid_after_utc for c in self.certificates]
+        object.__setattr__(self, "not_before", max(starts))
+        object.__setattr__(self, "not_after", min(ends))
+
+    def covers(self, at: datetime) -> bool:
+        """Every certificate on the path is valid at ``at``."""
+        return self.not_before <= at <= self.not_after
+
+
+_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes], datetime | None]
+_ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
+
+# pyHanko's key-usage rule for CMS signers (StandardCMSSignatureStatus: nonRepudiation),
+# and digitalSignature as well: every signing certificate we issue carries both.
+_KEY_USAGE: Final = frozenset({"digital_signature", "non_repudiation"})
+
+
+class SignatureVerifier:
+    """Verifies signatures, validating each distinct certificate's path once.
+
+    A path validated by certvalidator is kept under the certificate, the trust roots and
+    the CRLs it was validated with (with CRLs, also under the moment: revocation data
+    speaks for a moment). A later check reuses it only when every certificate on the path
+    is valid at that check's own moment; otherwise the path is validated again at that
+    moment, so expiry is never cached away. Failures are not kept. Use one verifier per
+    file or per session; it is safe to share between threads. ``max_paths`` bounds what
+    it keeps (the oldest entries go first).
+    """
+
+    def __init__(self, *, max_paths: int = 512) -> None:
+        self._max = max_paths
+        self._lock = threading.Lock()
+        self._paths: dict[_PathKey, _PathOutcome] = {}
+        self._certificates: dict[bytes, _Certificate] = {}
+        self._loop_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.path_validations = 0
+        """How many times certvalidator ran (for tests and benchmarks)."""
+
+    def close(self) -> None:
+        """Release the event loop used for path validation (the verifier stays usable)."""
+        with self._loop_lock:
+            if self._loop is not None:
+                self._loop.close()
+                self._loop = None
+
+    def __enter__(self) -> SignatureVerifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verify(
+        self,
+        data: bytes,
+        signature: bytes,
+        trust_roots: Sequence[x509.Certificate],
+        *,
+        roles: Collection[Role] | None,
+        at: datetime,
+        crls: Sequence[x509.CertificateRevocationList] = (),
+    ) -> SignerInfo:
+        """:func:`verify_detached` with this verifier's paths; ``crls`` apply offline
+        revocation data (a certificate they do not clear is then refused)."""
+        report = self.inspect(data, signature, trust_roots, roles=roles, at=at, crls=crls)
+        if report.problem is not None:
+            raise report.problem
+        assert report.signer is not None
+        return report.signer
+
+    def inspect(
+        self,
+        data: bytes,
+        signature: bytes,
+        trust_roots: Sequence[x509.Certificate],
+        *,
+        roles: Collection[Role] | None,
+        at: datetime,
+        crls: Sequence[x509.CertificateRevocationList] = (),
+    ) -> SignatureReport:
+        """:func:`inspect_signature` with this verifier's paths."""
+        if at.tzinfo is None:
+            raise ValueError("at must be timezone-aware")
+        if not trust_roots:
+            raise ValueError("at least one trust root is needed")
+        if len(signature) > MAX_SIGNATURE_SIZE:
+            return _malformed(Msg.of("the signature file is too large"))
+        try:
+            parsed = parse_detached(signature)
+            bag = [self._certificate(der) for der in parsed.certificates]
+        except CmsFormatError as exc:
+            if exc.signers:
+                return _malformed(Msg.of("it must have exactly one signer"))
+            if exc.attached:
+                return _malformed(Msg.of("it must be a detached signature"))
+            return _malformed(_structure_problem())
+        except Exception:  # an embedded certificate cryptography cannot read, in any way
+            return _malformed(_structure_problem())
+        found = _signer_certificate(parsed, bag)
+        if found is None or found.public_key is None:
+            return _malformed(_structure_problem())
+        digest_ok = hmac.compare_digest(hashlib.sha256(data).digest(), parsed.message_digest)
+        try:
+            found.public_key.verify(parsed.signature, parsed.signed_attributes, _ECDSA_SHA256)
+            valid = True
+        except InvalidSignature:
+            valid = False
+        if valid:  # as pyHanko: the path is looked at only under a valid signature
+            path = self._path(found, bag, trust_roots, crls, at)
+        else:
+            path = _PathOutcome(False, True, (found.certificate,))
+        return _report(found, parsed.signing_time, valid and digest_ok, path, roles, at)
+
+    def _certificate(self, der: bytes) -> _Certificate:
+        with self._lock:
+            known = self._certificates.get(der)
+        if known is None:
+            known = _Certificate.load(der)
+            with self._lock:
+                self._certificates[der] = known
+                _bound(self._certificates, self._max)
+        return known
+
+    def _path(
+        self,
+        signer: _Certificate,
+        bag: Sequence[_Certificate],
+        roots: Sequence[x509.Certificate],
+        crls: Sequence[x509.CertificateRevocationList],
+        at: datetime,
+    ) -> _PathOutcome:
+        # certificates hash and compare by their DER; CRLs do not hash
+        crl_key = frozenset(c.public_bytes(Encoding.DER) for c in crls)
+        key: _PathKey = (signer.der, frozenset(roots), crl_key, at if crls else None)
+        with self._lock:
+            cached = self._paths.get(key)
+        if cached is not None and cached.covers(at):
+            return cached
+        outcome = self._validate(signer, bag, roots, crls, at)
+        if outcome.valid and outcome.covers(at):
+            with self._lock:
+                self._paths[key] = outcome
+                _bound(self._paths, self._max)
+        return outcome
+
+    def _validate(
+        self,
+        signer: _Certificate,
+        bag: Sequence[_Certificate],
+        roots: Sequence[x509.Certificate],
+        crls: Sequence[x509.CertificateRevocationList],
+        at: datetime,
+    ) -> _PathOutcome:
+        with self._lock:
+            self.path_validations += 1
+        others = [c.certificate for c in bag if c is not signer]
+
+        def run() -> _PathOutcome:
+            loop_owner = self._event_loop()
+            return loop_owner.run_until_complete(
+                _validate_path(signer.certificate, others, roots, crls, at)
+            )
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            with self._loop_lock:
+                return run()
+        # a running loop in this thread cannot be re-entered: validate on a helper thread
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(
+                lambda: asyncio.run(_validate_path(signer.certificate, others, roots, crls, at))
+            ).result()
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+            weakref.finalize(self, self._loop.close)
+        return self._loop
+
+
+_DEFAULT_VERIFIER: Final = SignatureVerifier()
+
+
+def _bound(cache: dict[Any, Any], limit: int) -> None:
+    while len(cache) > limit:
+        del cache[next(iter(cache))]
+
+
+def _signer_certificate(
+    parsed: ParsedSignature, bag: Sequence[_Certificate]
+) -> _Certificate | None:
+    """The embedded certificate the signer identifier names (RFC 5652 §5.3)."""
+    for cert in bag:
+        if parsed.sid_key_id is not None:
+            if cert.key_id == parsed.sid_key_id:
+                return cert
+        elif cert.serial == parsed.sid_serial and cert.issuer == parsed.sid_issuer:
+            return cert
+    return None
+
+
+def _malformed(reason: Msg) -> SignatureReport:
+    return SignatureReport(False, False, False, False, None, SignatureInvalidError(reason))
+
+
+def _report(
+    found: _Certificate,
+    signing_time: datetime | None,
+    intact: bool,
+    path: _PathOutcome,
+    roles: Collection[Role] | None,
+    at: datetime,
+) -> SignatureReport:
     signer = SignerInfo(
-        common_name=profile.common_name(signer_cert),
-        organisation=profile.organisation(signer_cert),
-        role=role,
-        fingerprint=profile.fingerprint(signer_cert),
-        certificate=signer_cert,
-        signing_time=getattr(status, "signer_reported_dt", None),
+        common_name=found.common_name,
+        organisation=found.organisation,
+        role=found.role,
+        fingerprint=found.fingerprint,
+        certificate=found.certificate,
+        signing_time=signing_time,
     )
-    intact = bool(status.intact and status.valid)
-    trusted = bool(status.trusted)
+    time_ok = path.covers(at)
+    trusted = intact and path.valid and time_ok
+    role_ok = roles is None or (found.role is not None and found.role in roles)
     problem: SignatureError | None = None
     if not intact:
         problem = SignatureInvalidError()
     elif not trusted:
-        no_path = status.trust_problem_indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
-        if not no_path and not time_ok:
-            problem = _expired_error(signer, path_certs, at)
+        if path.chain_found and not time_ok:
+            problem = _expired_error(signer, path.certificates, at)
         else:
             problem = SignerUntrustedError(
                 Msg.of(
@@ -294,11 +545,68 @@ async def ainspect_signature(
             Msg.of(
                 "{name} signed as {role}, which is not accepted for this file.",
                 name=signer.common_name,
-                role=profile.role_label(role),
+                role=profile.role_label(found.role),
             ),
             Msg.of("Ask the person with the right role to sign the file."),
         )
     return SignatureReport(intact, trusted, time_ok, role_ok, signer, problem)
+
+
+async def _validate_path(
+    signer: x509.Certificate,
+    others: Sequence[x509.Certificate],
+    roots: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    at: datetime,
+) -> _PathOutcome:
+    """pyHanko's own trust step for a CMS signer (``validate_cert_usage``, as its
+    ``cms_basic_validation`` calls it), at ``at``, offline."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.ades.report import AdESIndeterminate
+    from pyhanko.sign.validation.generic_cms import validate_cert_usage
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    _quiet_pyhanko_logging()
+
+    def asn1(cert: x509.Certificate) -> Any:
+        return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+    leaf = asn1(signer)
+    crl_list = [asn1_crl.CertificateList.load(c.public_bytes(Encoding.DER)) for c in crls]
+    context = ValidationContext(
+        trust_roots=[asn1(c) for c in roots],
+        crls=crl_list,
+        allow_fetching=False,
+        moment=at,
+        time_tolerance=timedelta(0),  # exact: the per-call time check agrees with it
+        # with CRLs given, a certificate they do not clear is refused; without, there is no
+        # revocation information to apply offline
+        revocation_mode="hard-fail" if crl_list else "soft-fail",
+    )
+    context.certificate_registry.register_multiple([asn1(c) for c in others])
+    usage = KeyUsageConstraints(key_usage=set(_KEY_USAGE), match_all_key_usages=True)
+    try:
+        result = await validate_cert_usage(
+            leaf,
+            context,
+            key_usage_settings=usage,
+            paths=context.path_builder.async_build_paths_lazy(leaf),
+        )
+    except ValueError:  # what pyHanko maps to CERTIFICATE_CHAIN_GENERAL_FAILURE
+        return _PathOutcome(False, True, (signer,))
+    path = result.success_result or result.error_path
+    certificates: list[x509.Certificate] = []
+    if path is not None:
+        certificates = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(True)]
+    if signer not in certificates:
+        certificates.append(signer)
+    return _PathOutcome(
+        valid=result.success_result is not None and result.error_subindic is None,
+        chain_found=result.error_subindic != AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
+        certificates=tuple(certificates),
+    )
 
 
 def _quiet_pyhanko_logging() -> None:
@@ -308,28 +616,6 @@ def _quiet_pyhanko_logging() -> None:
     logger = logging.getLogger("pyhanko")
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
-
-
-def _parse_signed_data(signature: bytes) -> Any:
-    from asn1crypto import cms as asn1_cms
-
-    if len(signature) > MAX_SIGNATURE_SIZE:
-        raise SignatureInvalidError(Msg.of("the signature file is too large"))
-    try:
-        info = asn1_cms.ContentInfo.load(bytes(signature), strict=True)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not SignedData")
-        signed_data = info["content"]
-        signed_data.native  # noqa: B018 - forces a full parse, so errors surface here
-        if len(signed_data["signer_infos"]) != 1:
-            raise SignatureInvalidError(Msg.of("it must have exactly one signer"))
-        if signed_data["encap_content_info"]["content"].native is not None:
-            raise SignatureInvalidError(Msg.of("it must be a detached signature"))
-    except SignatureInvalidError:
-        raise
-    except Exception as exc:  # untrusted bytes: any parse failure is a format error
-        raise SignatureInvalidError(_structure_problem()) from exc
-    return signed_data
 
 
 def _structure_problem() -> Msg:
@@ -359,18 +645,3 @@ def _expired_error(
         ),
         Msg.of("Ask the signer to sign again with a valid identity."),
     )
-
-
-def _run_sync(make_coroutine: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
-    """Run ``make_coroutine()`` to completion from synchronous code, in any thread.
-
-    Without a running loop in this thread, ``asyncio.run``; inside one (async code that
-    called the sync API), on a short-lived helper thread with its own loop, because a
-    running loop cannot be re-entered.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()

@@ -23,6 +23,7 @@ from typing import Any
 from cryptography import x509
 
 from app.consolidation import rule_to_document
+from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
 from app.domain.meeting import Application
 from app.ministry.model import (
@@ -52,8 +53,10 @@ def import_bundle(
     documents: BundleDocumentChecks | None,
     ministry_identity: Identity | None = None,
     actor: str = "ministry",
+    verifier: SignatureVerifier | None = None,
 ) -> ImportOutcome:
-    """Verify ``bundle`` and import it into ``store``.
+    """Verify ``bundle`` and import it into ``store``; ``verifier`` keeps validated
+    certificate paths across the bundles of a session.
 
     ``documents`` checks the report and the workbook; it has no default, so every caller
     says what it checks: the composition roots pass ``export.bundle_checks``; ``None``
@@ -66,7 +69,12 @@ def import_bundle(
     :class:`~app.errors.StorageError`.
     """
     verified = verify_bundle(
-        bundle, trust_roots, now, ministry_identity=ministry_identity, documents=documents
+        bundle,
+        trust_roots,
+        now,
+        ministry_identity=ministry_identity,
+        documents=documents,
+        verifier=verifier,
     )
     record = bundle_record(verified)
     key = record.key

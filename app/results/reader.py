@@ -32,7 +32,7 @@ from app.consolidation import (
     result_to_document,
 )
 from app.crypto import cms
-from app.crypto.cms import SignatureError, SignerInfo
+from app.crypto.cms import SignatureError, SignatureVerifier, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.crypto.report import Check, VerificationReport
@@ -151,17 +151,20 @@ def verify_bundle(
     *,
     ministry_identity: Identity | None = None,
     documents: BundleDocumentChecks | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> VerifiedBundle:
     """Verify every stage; raise the failing stage's :class:`BundleError` subclass.
 
     ``trust_roots`` are the *reader's own* roots; ``now`` the moment at which every
     certificate must be valid; ``ministry_identity`` opens an age-sealed bundle;
     ``documents`` checks the report and the workbook (without it they are not checked:
-    :attr:`VerifiedBundle.documents_checked` is ``False``).
+    :attr:`VerifiedBundle.documents_checked` is ``False``). ``verifier`` keeps validated
+    certificate paths across the bundles of a session (the shared default verifier of
+    :mod:`app.crypto.cms` otherwise).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return _Reader(trust_roots, now, documents).run(source, ministry_identity)
+    return _Reader(trust_roots, now, documents, verifier).run(source, ministry_identity)
 
 
 @dataclass(frozen=True)
@@ -238,10 +241,11 @@ def inspect_bundle(
     *,
     ministry_identity: Identity | None = None,
     documents: BundleDocumentChecks | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> BundleInspection:
     """Run :func:`verify_bundle`'s stages and report each instead of raising; without
     ``documents`` the report and workbook stages are reported as not checked."""
-    reader = _Reader(trust_roots, now, documents)
+    reader = _Reader(trust_roots, now, documents, verifier)
     problem: BundleError | None = None
     verified: VerifiedBundle | None = None
     try:
@@ -290,10 +294,12 @@ class _Reader:
         trust_roots: Sequence[x509.Certificate],
         now: datetime,
         documents: BundleDocumentChecks | None = None,
+        verifier: SignatureVerifier | None = None,
     ) -> None:
         self.roots = list(trust_roots)
         self.now = now
         self.documents = documents
+        self.verifier = verifier  # None: app.crypto.cms's shared default
         self.bundle_hash: str | None = None
         self.results_hash: str | None = None
         self.manifest: Manifest | None = None
@@ -403,7 +409,12 @@ class _Reader:
     def _verify_secretary(self, data: bytes, signature: bytes) -> SignerInfo:
         try:
             return cms.verify_detached(
-                data, signature, self.roots, roles={Role.SECRETARY}, at=self.now
+                data,
+                signature,
+                self.roots,
+                roles={Role.SECRETARY},
+                at=self.now,
+                verifier=self.verifier,
             )
         except SignatureError as exc:
             raise BundleSignatureError(
@@ -435,7 +446,9 @@ class _Reader:
             name = member.name
             signed = SignedDocument(members[name], members[name + SIGNATURE_SUFFIX])
             try:
-                verified = open_signed_document(signed, self.roots, at=self.now)
+                verified = open_signed_document(
+                    signed, self.roots, at=self.now, verifier=self.verifier
+                )
                 content = verified.content
                 if isinstance(content, SheetDocument):
                     check_rubric(content, results.rubric, name)
@@ -524,6 +537,7 @@ class _Reader:
                     self.roots,
                     roles={Role.EXPERT},
                     at=self.now,
+                    verifier=self.verifier,
                 )
             except SignatureError as exc:
                 raise BundleSheetError(name, exc.msg, f"{type(exc).__name__}") from None

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
 from app.domain.ids import ApplicationId
 from app.domain.sheet import SheetStatus
@@ -117,13 +118,18 @@ def import_sheet_files(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> tuple[SheetFileOutcome, ...]:
-    """Import each file on its own (a refusal does not stop the batch); progress per file."""
+    """Import each file on its own (a refusal does not stop the batch); progress per file.
+    One signature verifier serves the batch, so each expert's certificate path is validated
+    once."""
     results = []
+    verifier = SignatureVerifier()
     for done, path in enumerate(paths):
         check_cancel(cancel)
         report(progress, done, len(paths), Path(path).name)
         try:
-            imported = import_sheet_file(ws, identity, Path(path), actor=actor, now=now)
+            imported = import_sheet_file(
+                ws, identity, Path(path), actor=actor, now=now, verifier=verifier
+            )
             results.append(SheetFileOutcome(Path(path), imported, None))
         except UserFacingError as exc:
             results.append(SheetFileOutcome(Path(path), None, exc))
@@ -139,6 +145,7 @@ def import_sheet_file(
     actor: str,
     now: dt.datetime,
     file_name: str | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> SheetFileImport:
     """Verify and store one sheet file; :class:`SheetImportRefused` (nothing stored) or the
     reader's own :class:`SheetFileError` subclasses, wrapped, on any refusal."""
@@ -166,6 +173,7 @@ def import_sheet_file(
             setup.kit.kit_hash,
             {setup.current_round},
             now,
+            verifier=verifier,
         )
     except SheetFileError as exc:
         raise SheetImportRefused(name, exc.msg) from exc

@@ -21,7 +21,7 @@ from typing import Any, Final
 from cryptography import x509
 
 from app.crypto import cms
-from app.crypto.cms import SignatureError, SignerInfo
+from app.crypto.cms import SignatureError, SignatureVerifier, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.crypto.signer import require_signer
@@ -444,14 +444,21 @@ _RECOMMENDATIONS: Final = frozenset(r.value for r in Recommendation)
 
 
 def open_signed_document(
-    signed: SignedDocument, trust_roots: Sequence[x509.Certificate], *, at: dt.datetime
+    signed: SignedDocument,
+    trust_roots: Sequence[x509.Certificate],
+    *,
+    at: dt.datetime,
+    verifier: SignatureVerifier | None = None,
 ) -> VerifiedDocument:
     """Verify (own trust roots, expert role, moment ``at``), then parse strictly, then bind
-    the document's ``expert_fingerprint`` to the signing certificate.
+    the document's ``expert_fingerprint`` to the signing certificate. ``verifier`` keeps
+    the validated certificate paths of the file or session being read.
 
     Raises :class:`SheetFileSignatureError` or :class:`SheetFileFormatError`.
     """
-    signer = verify_expert_signature(signed.document, signed.signature, trust_roots, at, "document")
+    signer = verify_expert_signature(
+        signed.document, signed.signature, trust_roots, at, "document", verifier
+    )
     content = decode_document(signed.document)
     if content.context.expert_fingerprint != signer.fingerprint:
         raise SheetFileSignatureError(
@@ -471,10 +478,13 @@ def verify_expert_signature(
     trust_roots: Sequence[x509.Certificate],
     at: dt.datetime,
     what: str,
+    verifier: SignatureVerifier | None = None,
 ) -> SignerInfo:
     """:func:`app.crypto.cms.verify_detached` with role *expert*, as a sheet-file error."""
     try:
-        return cms.verify_detached(data, signature, trust_roots, roles={Role.EXPERT}, at=at)
+        return cms.verify_detached(
+            data, signature, trust_roots, roles={Role.EXPERT}, at=at, verifier=verifier
+        )
     except SignatureError as exc:
         raise SheetFileSignatureError.from_signature(exc, what) from None
 

@@ -26,7 +26,7 @@ from cryptography import x509
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import decrypt_bytes, read_age_header
 from app.crypto.age_keys import X25519Identity
-from app.crypto.cms import SignerInfo
+from app.crypto.cms import SignatureVerifier, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import (
     normalize_fingerprint,
@@ -134,8 +134,13 @@ def read_sheet_file(
     kit_hash: str,
     allowed_rounds: Collection[int],
     now: dt.datetime,
+    *,
+    verifier: SignatureVerifier | None = None,
 ) -> SheetFileContents:
     """Open a sheet file as the meeting's secretary, in the stages of the spec (§4.4).
+
+    ``verifier`` keeps validated certificate paths across the files of an import (the
+    shared default verifier of :mod:`app.crypto.cms` otherwise).
 
     Raises :class:`SheetFileDecryptError`, :class:`SheetFileFormatError`,
     :class:`SheetFileSignatureError`, :class:`SheetFileContextError` or
@@ -153,7 +158,7 @@ def read_sheet_file(
         rounds=frozenset(allowed_rounds),
         recipient=secretary_identity.fingerprint,
     )
-    return open_plaintext(plaintext, expected, trust_roots, now)
+    return open_plaintext(plaintext, expected, trust_roots, now, verifier=verifier)
 
 
 def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
@@ -187,11 +192,15 @@ def open_plaintext(
     expected: Expected,
     trust_roots: Sequence[x509.Certificate],
     now: dt.datetime,
+    *,
+    verifier: SignatureVerifier | None = None,
 ) -> SheetFileContents:
     """Stages 2–10 over the decrypted bytes (the writer runs them over its own output,
     :mod:`app.sheets.sheet_writer`)."""
     envelope_bytes, signature = _container(plaintext)
-    signer = verify_expert_signature(envelope_bytes, signature, trust_roots, now, "envelope")
+    signer = verify_expert_signature(
+        envelope_bytes, signature, trust_roots, now, "envelope", verifier
+    )
     env, ctx = _envelope(envelope_bytes)
     check_equal(Msg.of("meeting"), expected.meeting_id, ctx.meeting_id, "meeting_id")
     check_equal(Msg.of("meeting kit hash"), expected.kit_hash, ctx.kit_hash, "kit_hash")
@@ -215,7 +224,7 @@ def open_plaintext(
         raw_notes = codec.array(env["notes"], "notes", MAX_NOTES)
     except FieldError as exc:
         raise format_error(exc, "envelope") from None
-    verified = _Verified(signer, ctx, trust_roots, now)
+    verified = _Verified(signer, ctx, trust_roots, now, verifier)
     sheets: list[tuple[ScoreSheet, SignedDocument]] = []
     recusals: list[tuple[ConflictDeclaration, SignedDocument]] = []
     for index, raw in enumerate(raw_items):
@@ -343,7 +352,7 @@ def _item(
     except FieldError as exc:
         raise format_error(exc, "envelope") from None
     item_signer = verify_expert_signature(
-        document, signature, envelope.trust_roots, envelope.now, where
+        document, signature, envelope.trust_roots, envelope.now, where, envelope.verifier
     )
     if item_signer.certificate != envelope.signer.certificate:
         raise SheetFileSignatureError(
@@ -520,3 +529,4 @@ class _Verified:
     context: DocumentContext
     trust_roots: Sequence[x509.Certificate]
     now: dt.datetime
+    verifier: SignatureVerifier | None
