@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -48,7 +48,7 @@ from app.formats.text import visible
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
-from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
+from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
 from ui.expert.agenda import AgendaPanel
 from ui.expert.autosave import SaveStatus
 from ui.expert.conflict_page import ConflictPage
@@ -126,8 +126,7 @@ class ExpertWindow(QMainWindow):
         self.keeper.failed.connect(self._place_not_saved)
         self.materials_page.place_changed.connect(self.keeper.save_soon)
         self.hearing_page.timer.changed.connect(self.keeper.save_now)
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(1280, 800)
+        place_window(self, WINDOW_KEY, QSize(1280, 800))
         restore_splitter(self.splitter, WINDOW_KEY, "agenda")
         self._fill_agenda()
         self.retranslate()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +31,7 @@ from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
-from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
+from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import switch_language
 from ui.common.tasks import BackgroundTask
 from ui.shell.about import about_text
@@ -95,8 +96,7 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
 
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(1180, 740)
+        place_window(self, WINDOW_KEY, QSize(1180, 740))
         restore_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
         self.set_meeting(meeting, rubric)
 
