@@ -86,3 +86,19 @@ def test_the_main_window_fits_a_small_screen(
         problems += [f"{lang}: {p}" for p in too_big(window)]
     assert problems == []
     assert_inside_screen(window)
+
+
+def test_the_main_window_has_unique_alt_letters(
+    qtbot: QtBot, meeting: Meeting, rubric: Rubric
+) -> None:
+    from tests.ui.mnemonics import clashes
+
+    window = MainWindow(meeting, rubric)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    problems = []
+    for lang in ("en", "zh_CN"):
+        switch_language(lang)
+        problems += clashes(window, lang)
+    assert problems == [], "\n".join(problems)

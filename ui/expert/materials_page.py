@@ -364,7 +364,7 @@ class MaterialsPage(ExpertPage):
             self.place_changed.emit()
 
     def retranslate(self) -> None:
-        self.tabs.setTabText(0, _("Application &form"))
+        self.tabs.setTabText(0, _("Application f&orm"))
         self.tabs.setTabText(1, _("A&ttachments"))
         self.form_view.outline.setAccessibleName(_("Form outline"))
         self.form_view.scroll_area.setAccessibleName(_("Application form"))
