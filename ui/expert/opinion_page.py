@@ -22,7 +22,6 @@ from app.i18n import N_, _
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
 
-
 _RADIO_TEXTS = {
     Recommendation.RECOMMEND: N_("&Recommend"),
     Recommendation.RECOMMEND_WITH_CONDITIONS: N_("Recommend &with conditions"),
