@@ -1,0 +1,36 @@
+"""Issue 14 item 10: Qt's own dialogs in Chinese, the expert window's language switch."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from ui.common.i18n import switch_language
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _texts(dialog: QWidget) -> list[str]:
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    texts += [button.text() for button in dialog.findChildren(QAbstractButton)]
+    texts += [button.toolTip() for button in dialog.findChildren(QAbstractButton)]
+    return [t for t in texts if t]
+
+
+def test_qt_file_dialog_speaks_chinese(qtbot: QtBot) -> None:
+    """ "&Look in:" and "Files of &type:" have no entry in Qt's zh_CN catalog (it has them
+    without the "&") and showed in English."""
+    switch_language("zh_CN")
+    dialog = QFileDialog(None, "选择文件")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    texts = _texts(dialog)
+    assert "查找范围(&L)：" in texts and "文件类型(&T)：" in texts
+    assert [t for t in texts if ENGLISH_WORD.search(t)] == []
+    switch_language("en")
+    english = QFileDialog(None, "Choose a file")
+    english.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(english)
+    assert "&Look in:" in _texts(english)
