@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import normalize, set_language
+from app.i18n import current_language, normalize, set_language
 
 QT_CATALOGS = ("qt_zh_CN", "qtbase_zh_CN")
+
+LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
+"""Each language is named in itself, so anyone can find their own; never translated."""
 
 _installed: list[QTranslator] = []
 
@@ -120,3 +124,18 @@ def switch_language(language: str) -> str:
             if isinstance(widget, Retranslatable):
                 widget.retranslate()
     return lang
+
+
+def language_actions(parent: QObject) -> dict[str, QAction]:
+    """View › Language: one checkable action per language, switching the whole program."""
+    group = QActionGroup(parent)
+    group.setExclusive(True)
+    actions: dict[str, QAction] = {}
+    for code, name in LANGUAGES:
+        action = QAction(name, group)
+        action.setCheckable(True)
+        action.setData(code)
+        action.setChecked(code == current_language())
+        action.triggered.connect(lambda _checked=False, c=code: switch_language(c))
+        actions[code] = action
+    return actions

@@ -49,6 +49,7 @@ from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
 from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
+from ui.common.i18n import language_actions
 from ui.expert.agenda import AgendaPanel
 from ui.expert.autosave import SaveStatus
 from ui.expert.conflict_page import ConflictPage
@@ -260,6 +261,10 @@ class ExpertWindow(QMainWindow):
         self.view_menu.addAction(self.larger_action)
         self.view_menu.addAction(self.smaller_action)
         self.view_menu.addAction(self.reset_action)
+        self.view_menu.addSeparator()
+        self.language_actions = language_actions(self)
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_menu.addActions(list(self.language_actions.values()))
 
     # -- navigation -----------------------------------------------------------------------
     def open_application(self, application_id: ApplicationId, page: Page | None = None) -> None:
@@ -445,6 +450,9 @@ class ExpertWindow(QMainWindow):
         self.larger_action.setText(_("&Larger text"))
         self.smaller_action.setText(_("&Smaller text"))
         self.reset_action.setText(_("&Reset text size"))
+        self.language_menu.setTitle(_("&Language"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == current_language())
         self.agenda.retranslate()
         for widget in self.pages.values():
             widget.retranslate()

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -32,7 +32,7 @@ from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
-from ui.common.i18n import switch_language
+from ui.common.i18n import language_actions
 from ui.common.tasks import BackgroundTask
 from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
@@ -50,9 +50,6 @@ SecretaryConsole = Callable[["MainWindow"], object]
 KitImporter = Callable[["MainWindow"], object]
 """File › Import meeting kit… (``ui.expert``, wired by ``ui.launch`` with the stores); returns
 the dialog it opened, or ``None``."""
-
-# Each language is named in itself, so anyone can find their own; never translated.
-LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
 
 WINDOW_KEY = "main"
 
@@ -129,15 +126,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        self.language_group = QActionGroup(self)
-        self.language_group.setExclusive(True)
-        self.language_actions: dict[str, QAction] = {}
-        for code, name in LANGUAGES:
-            action = QAction(name, self.language_group)
-            action.setCheckable(True)
-            action.setData(code)
-            action.triggered.connect(lambda _checked=False, c=code: switch_language(c))
-            self.language_actions[code] = action
+        self.language_actions = language_actions(self)
 
         self.larger_text_action = self._action(
             self.zoom.larger, QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")
