@@ -38,7 +38,7 @@ from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
 from app.expert.submit import sign_and_submit, unlock_to_sign
 from app.formats.text import visible
-from app.i18n import _, current_language
+from app.i18n import _, current_language, ngettext
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
@@ -287,9 +287,12 @@ class ReviewPage(ExpertPage):
 
     def _show_blocked(self, count: int) -> None:
         self.message.setText(
-            _(
-                "The sheet cannot be signed yet: {count} item(s) above still need your "
+            ngettext(
+                "The sheet cannot be signed yet: {count} item above still needs your "
+                "attention. Select it to go to it.",
+                "The sheet cannot be signed yet: {count} items above still need your "
                 "attention. Select one to go to it.",
+                count,
                 count=count,
             )
         )

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
 from app.errors import UserFacingError
 from app.formats.text import visible
-from app.i18n import LocalizedText, _
+from app.i18n import LocalizedText, _, ngettext
 from app.round_notice import WrittenRoundNotice
 from app.secretary import rounds
 from app.secretary.notices import export_round_notice
@@ -221,15 +221,20 @@ class ConsolidationPage(QWidget):
         self.result = result
         flagged = rounds.flagged_applications(self.result)
         if self.showing_current():
-            text = _(
-                "Round {round}: {count} application(s) flagged for disagreement.",
+            text = ngettext(
+                "Round {round}: {count} application flagged for disagreement.",
+                "Round {round}: {count} applications flagged for disagreement.",
+                len(flagged),
                 round=self.result.round,
                 count=len(flagged),
             )
         else:
-            text = _(
+            text = ngettext(
                 "Round {round}, an earlier round (read-only, as computed from that round's "
-                "sheets): {count} application(s) flagged for disagreement.",
+                "sheets): {count} application flagged for disagreement.",
+                "Round {round}, an earlier round (read-only, as computed from that round's "
+                "sheets): {count} applications flagged for disagreement.",
+                len(flagged),
                 round=self.result.round,
                 count=len(flagged),
             )
