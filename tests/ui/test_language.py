@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QWidget
+import pytest
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from ui.common.fonts import LATIN_FAMILIES, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
 
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -34,3 +37,26 @@ def test_qt_file_dialog_speaks_chinese(qtbot: QtBot) -> None:
     english.setOption(QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(english)
     assert "&Look in:" in _texts(english)
+
+
+def test_english_quotes_and_ellipsis_are_not_drawn_full_width(qapp: QApplication) -> None:
+    """The shipped CJK face draws “ ” and … a full em wide (they read as Chinese punctuation,
+    "⋯"); in English a Latin face leads, with the CJK face behind it for any Chinese."""
+    present = set(QFontDatabase.families())
+    if not any(family in present for family in LATIN_FAMILIES):
+        pytest.skip("no Latin face on this machine: the CJK face is the only one")
+    saved = QApplication.font()
+    try:
+        apply_app_font(load_cjk_font())
+        switch_language("en")
+        english = QFontMetrics(QApplication.font())
+        assert "WenQuanYi" in QApplication.font().families()[-1]
+        for mark in "“”‘’":
+            assert english.horizontalAdvance(mark) < 0.75 * english.horizontalAdvance("中")
+        switch_language("zh_CN")
+        chinese = QFontMetrics(QApplication.font())
+        assert QApplication.font().families() == [load_cjk_font()]
+        assert chinese.horizontalAdvance("“") == chinese.horizontalAdvance("中")
+    finally:
+        switch_language("en")
+        QApplication.setFont(saved)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import current_language, normalize, set_language
+from ui.common.fonts import apply_language_font
 
 QT_CATALOGS = ("qt_zh_CN", "qtbase_zh_CN")
 
@@ -119,6 +120,7 @@ def switch_language(language: str) -> str:
     lang = set_language(language)
     install_qt_translator(lang)
     QLocale.setDefault(qlocale(lang))
+    apply_language_font(lang)
     if QApplication.instance() is not None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, Retranslatable):
