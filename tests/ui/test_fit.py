@@ -85,7 +85,7 @@ def test_the_main_window_fits_a_small_screen(
         QApplication.processEvents()
         problems += [f"{lang}: {p}" for p in too_big(window)]
     assert problems == []
-    assert_inside_screen(window)
+    assert_inside_screen(qtbot, window)
 
 
 def test_the_main_window_has_unique_alt_letters(

@@ -141,7 +141,9 @@ class ReviewPage(ExpertPage):
         self.history.setTabKeyNavigation(False)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setMaximumHeight(130)
+        # Room for a few versions and problems; the sheet summary above gets the rest (on
+        # a 1280×720 screen it was cut to one line).
+        self.history.setMaximumHeight(100)
         self.history.activated.connect(self.show_version)
         self.history.clicked.connect(self.show_version)
         self.history_label.setBuddy(self.history)
@@ -151,7 +153,7 @@ class ReviewPage(ExpertPage):
         self.problems.setModel(self.problems_model)
         self.problems.setWordWrap(True)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.setMaximumHeight(150)
+        self.problems.setMaximumHeight(110)
         self.problems.activated.connect(self._jump)
         self.problems.clicked.connect(self._jump)
         self.message = plain_label()

@@ -42,7 +42,7 @@ def test_the_console_fits_a_small_screen_on_every_page(
             QApplication.processEvents()
             problems += [f"{lang} {window.tabs.tabText(i)}: {p}" for p in too_big(window)]
     assert problems == []
-    assert_inside_screen(window)
+    assert_inside_screen(qtbot, window)
 
 
 def test_every_console_page_has_unique_alt_letters(
