@@ -138,9 +138,9 @@ class ConsolidationPage(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.figures_title)
-        ll.addWidget(self.figures_view, 2)
+        ll.addWidget(self.figures_view, 1)
         ll.addWidget(self.ranking_title)
-        ll.addWidget(self.ranking_view, 1)
+        ll.addWidget(self.ranking_view, 2)  # the ranking is the longer list
         return left
 
     def _build_explanation(self) -> QWidget:
