@@ -60,3 +60,24 @@ def test_english_quotes_and_ellipsis_are_not_drawn_full_width(qapp: QApplication
     finally:
         switch_language("en")
         QApplication.setFont(saved)
+
+
+def test_the_form_redrawn_in_another_language_shows_only_that_language(qtbot: QtBot) -> None:
+    """Screenshots in zh_CN after en showed both languages' form texts drawn over each other:
+    the old labels stayed visible until the event loop deleted them."""
+    from tests.ui.sample import sample_meeting
+    from ui.expert.materials_page import FormView
+
+    application = sample_meeting().applications[0]
+    view = FormView()
+    qtbot.addWidget(view)
+    view.show()
+    switch_language("en")
+    view.set_application(application)
+    switch_language("zh_CN")
+    view.set_application(application)
+    QApplication.processEvents()  # lays out and shows the new labels (deletes nothing)
+    shown = [label.text() for label in view.body.findChildren(QLabel) if label.isVisible()]
+    assert application.platform_name.en not in shown
+    assert application.platform_name.zh_CN in shown
+    switch_language("en")

@@ -78,7 +78,8 @@ class FormView(QWidget):
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
-                widget.deleteLater()
+                widget.hide()  # gone at once: deleteLater waits for the event loop, and
+                widget.deleteLater()  # till then both languages' texts were drawn overlapping
         self.outline_model.clear()
         self.anchors.clear()
         self.section_labels.clear()

@@ -158,6 +158,7 @@ class OpinionPage(QWidget):
             item = self.comments_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # at once; deleteLater waits for the event loop
                 widget.deleteLater()
         names = {f.key: str(f.name) for f in self.ctx.ws.setup().rubric.factors}
         for c in bench.comments:
