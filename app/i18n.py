@@ -113,9 +113,14 @@ def gettext(message: str) -> str:
     return found if isinstance(found, str) else message
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    table = _load(_language)
-    found = table.get((singular, plural))
+def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
+    """``singular`` or ``plural`` as ``n`` asks, translated, its placeholders filled."""
+    text = _plural_in(_language, singular, plural, n)
+    return text.format(**params) if params else text
+
+
+def _plural_in(language: str, singular: str, plural: str, n: int) -> str:
+    found = _load(language).get((singular, plural))
     if isinstance(found, tuple) and found:
         return found[0]  # zh_CN has a single plural form
     return singular if n == 1 else plural
@@ -145,18 +150,30 @@ class Msg:
 
     source: str
     params: tuple[tuple[str, object], ...] = ()
+    plural: str | None = None
+    """The plural form of ``source``, for a message that counts (:meth:`ngettext`)."""
+    count: int = 1
+    """What chooses between ``source`` and ``plural``."""
 
     @classmethod
     def of(cls, source: str, /, **params: object) -> Msg:
         return cls(source, tuple(sorted(params.items())))
 
+    @classmethod
+    def ngettext(cls, singular: str, plural: str, n: int, /, **params: object) -> Msg:
+        """A message that counts: "1 sheet", "2 sheets", in each language's own plural."""
+        return cls(singular, tuple(sorted(params.items())), plural, n)
+
     def __str__(self) -> str:
-        return _(self.source, **dict(self.params))
+        return self.in_language(_language)
 
     def in_language(self, language: str) -> str:
-        table = _load(normalize(language))
-        found = table.get(self.source)
-        text = found if isinstance(found, str) else self.source
+        language = normalize(language)
+        if self.plural is not None:
+            text = _plural_in(language, self.source, self.plural, self.count)
+        else:
+            found = _load(language).get(self.source)
+            text = found if isinstance(found, str) else self.source
         if not self.params:
             return text
         values = {

@@ -71,6 +71,7 @@ def main() -> int:
     from storage.stores import SqliteStores
     from storage.workspace.core import Workspace
     from ui import launch
+    from ui.common.geometry import keep_on_screen
     from ui.common.i18n import switch_language
     from ui.expert.sign_in import open_expert_window
     from ui.expert.unlock_dialog import UnlockDialog
@@ -139,6 +140,7 @@ def main() -> int:
     desk.set_recommendation(a, Recommendation.RECOMMEND_WITH_CONDITIONS, "")
     window.resize(1280, 800)
     window.move(0, 0)
+    keep_on_screen(window)  # at 150 % on 1920×1080 the screen is 1280×720 logical
     window.agenda.view.setFocus()
     window.open_application(a)
     window.hearing_page.timer.set_elapsed(14 * 60)

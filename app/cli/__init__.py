@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from app import __version__
+from app.cli.argparse_text import translate_argparse
 from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
 from app.formats.text import terminal
@@ -43,7 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
             "Expert Review Desk: offline expert-review meetings with signed, encrypted files."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"review-desk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"review-desk {__version__}",
+        help=_("show the program's version and exit"),
+    )
     parser.add_argument(
         "--lang",
         choices=("zh_CN", "en"),
@@ -65,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     _compose()
     set_language(_pre_parse_lang(args_list) or detect_language())
+    translate_argparse()
     parser = build_parser()
     with escaped_output():  # usage errors repeat what was typed
         args = parser.parse_args(args_list)

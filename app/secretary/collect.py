@@ -73,8 +73,8 @@ class SheetFileImport:
         if self.nothing_new:
             return Msg.of("{file}: already collected; nothing changed.", file=self.file_name)
         summary = Msg.of(
-            "{file}: {sheets} new sheet(s), {superseded} superseded, {recusals} recusal(s), "
-            "{notes} note(s) from {expert} (round {round}).",
+            "{file} from {expert} (round {round}): new sheets: {sheets}; superseded: "
+            "{superseded}; recusals: {recusals}; notes: {notes}.",
             file=self.file_name,
             sheets=len(self.new_sheets),
             superseded=len(self.superseded),
@@ -85,10 +85,13 @@ class SheetFileImport:
         )
         if not self.drafts_reported:
             return summary
-        return Msg.of(
-            "{summary} {count} draft(s) reported, not submitted yet.",
+        drafts = len(self.drafts_reported)
+        return Msg.ngettext(
+            "{summary} {count} draft reported, not submitted yet.",
+            "{summary} {count} drafts reported, not submitted yet.",
+            drafts,
             summary=summary,
-            count=len(self.drafts_reported),
+            count=drafts,
         )
 
 

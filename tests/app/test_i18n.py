@@ -96,3 +96,35 @@ def test_localized_text_picks_the_current_language() -> None:
     i18n.set_language("zh_CN")
     assert str(text) == "议程"
     assert normalize("zh-Hans") == "zh_CN"
+
+
+def test_counts_read_as_plurals_in_english_and_in_chinese() -> None:
+    """Issue 14 item 10: English said "1 draft(s)"; each language now has its own plural."""
+    from app.i18n import ngettext, set_language
+
+    one, many = "{count} application flagged", "{count} applications flagged"
+    set_language("en")
+    assert ngettext(one, many, 1, count=1) == "1 application flagged"
+    assert ngettext(one, many, 3, count=3) == "3 applications flagged"
+    message = Msg.ngettext(
+        "{summary} {count} draft reported, not submitted yet.",
+        "{summary} {count} drafts reported, not submitted yet.",
+        2,
+        summary="a.oisheet:",
+        count=2,
+    )
+    assert str(message) == "a.oisheet: 2 drafts reported, not submitted yet."
+    assert message.in_language("zh_CN") == "a.oisheet: 报告草稿 2 份，尚未提交。"
+    set_language("zh_CN")
+    assert str(message) == "a.oisheet: 报告草稿 2 份，尚未提交。"
+    set_language("en")
+
+
+def test_no_message_counts_with_an_s_in_brackets() -> None:
+    bracketed = [
+        (file, line)
+        for msgid, file, line in update_catalog.source_messages()
+        for text in (msgid if isinstance(msgid, tuple) else (msgid,))
+        if "(s)" in text
+    ]
+    assert bracketed == []

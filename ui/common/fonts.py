@@ -2,7 +2,10 @@
 
 Expert laptops are often bare installs with no Chinese font, where every Chinese character
 would be an empty box; the WenQuanYi Micro Hei TTF we ship covers Latin and CJK, so it is the
-application font everywhere and layouts measure the same on every machine. The text size is
+application font everywhere and layouts measure the same on every machine. In English a
+Latin face comes first when the machine has one: the CJK face draws quotes and the ellipsis
+full-width (“…” read as Chinese punctuation in English text), and stays the fallback for any
+Chinese in English text. The text size is
 one ladder of point sizes applied through ``QApplication.setFont``, so every widget that does
 not set its own font follows; it is remembered between sessions (projectors want it large).
 """
@@ -15,11 +18,18 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from app.i18n import current_language, normalize
 from app.paths import CJK_FONT
 
 DEFAULT_POINT_SIZE = 11
 SIZES = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 24, 28)
 _SETTING = "view/font_point_size"
+
+LATIN_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Noto Sans", "Segoe UI", "Arial", "Helvetica")
+"""Faces with narrow Western punctuation, the first one present leads in English."""
+
+_cjk_family: list[str] = []
+"""The shipped CJK face once registered (one entry), for the language switch."""
 
 
 def load_cjk_font(path: Path = CJK_FONT) -> str | None:
@@ -32,11 +42,36 @@ def load_cjk_font(path: Path = CJK_FONT) -> str | None:
 
 
 def apply_app_font(family: str | None, point_size: int = DEFAULT_POINT_SIZE) -> None:
+    _cjk_family[:] = [family] if family else []
     font = QFont(QApplication.font())
-    if family:
-        font.setFamilies([family])
+    families = families_for(current_language())
+    if families:
+        font.setFamilies(families)
     QApplication.setFont(font)
     set_app_font_size(point_size)
+
+
+def families_for(language: str) -> list[str]:
+    """The application font's faces for ``language``: the CJK face alone in Chinese; in
+    English a Latin face first (when the machine has one), the CJK face after it."""
+    if normalize(language) == "zh_CN":
+        return list(_cjk_family)
+    present = set(QFontDatabase.families())
+    latin = next((f for f in LATIN_FAMILIES if f in present), None)
+    return [latin, *_cjk_family] if latin else list(_cjk_family)
+
+
+def apply_language_font(language: str) -> None:
+    """Follow a language switch (nothing changes before the shipped face is applied)."""
+    if not _cjk_family or QApplication.instance() is None:
+        return
+    families = families_for(language)
+    font = QFont(QApplication.font())
+    if font.families() == families:
+        return
+    font.setFamilies(families)
+    QApplication.setFont(font)
+    set_app_font_size(font.pointSize())
 
 
 def set_app_font_size(point_size: int) -> None:

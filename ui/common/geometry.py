@@ -7,8 +7,13 @@ when an expert hands back a laptop). Tests point ``QSettings.setPath`` at a temp
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+SMALLEST_SCREEN = QSize(1280, 720)
+"""Every window fits this many logical pixels: a 1280×720 screen at 100 %, or a 1920×1080
+laptop at 150 %. Tests hold every window's minimum size to it."""
 
 
 def _key(window_key: str, part: str) -> str:
@@ -25,6 +30,62 @@ def restore_geometry(widget: QWidget, window_key: str) -> bool:
         if isinstance(state, QByteArray):
             widget.restoreState(state)
     return restored
+
+
+def clamp_to(rect: QRect, available: QRect, minimum: QSize = QSize(0, 0)) -> QRect:  # noqa: B008
+    """``rect`` moved and shrunk to lie inside ``available`` (never below ``minimum``, which
+    wins on a screen smaller than the window can be: then its top-left corner is kept on it)."""
+    width = max(min(rect.width(), available.width()), minimum.width())
+    height = max(min(rect.height(), available.height()), minimum.height())
+    x = min(max(rect.x(), available.x()), available.x() + available.width() - width)
+    y = min(max(rect.y(), available.y()), available.y() + available.height() - height)
+    return QRect(max(x, available.x()), max(y, available.y()), width, height)
+
+
+def place_window(widget: QWidget, window_key: str, default: QSize) -> None:
+    """Restore the window where it was, or give it ``default``; either way inside the available
+    area of its screen (a window remembered on a larger or a lost screen, or a default
+    larger than a 150 % laptop, is brought back onto the screen and shrunk to it)."""
+    if not restore_geometry(widget, window_key):
+        widget.resize(default)
+    keep_on_screen(widget)
+    widget.installEventFilter(_OnFirstShow(widget))
+
+
+def keep_on_screen(widget: QWidget) -> None:
+    """Move and shrink ``widget`` into its screen's available area, frame included."""
+    frame = widget.frameGeometry()
+    screen = QGuiApplication.screenAt(frame.center()) or widget.screen()
+    if screen is None:
+        return
+    # The frame (title bar and borders) lies outside geometry(); it is known once shown.
+    extra_w = frame.width() - widget.width()
+    extra_h = frame.height() - widget.height()
+    available = screen.availableGeometry()
+    inner = QRect(
+        available.x(),
+        available.y(),
+        available.width() - extra_w,
+        available.height() - extra_h,
+    )
+    wanted = QRect(widget.pos(), widget.size())
+    least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    placed = clamp_to(wanted, inner, least)
+    if placed.size() != widget.size():
+        widget.resize(placed.size())
+    if placed.topLeft() != widget.pos():
+        widget.move(placed.topLeft())
+
+
+class _OnFirstShow(QObject):
+    """Places the window again once it is shown, when its frame's size is known."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            if not watched.isMaximized() and not watched.isFullScreen():
+                QTimer.singleShot(0, watched, lambda: keep_on_screen(watched))
+        return False
 
 
 def save_geometry(widget: QWidget, window_key: str) -> None:

@@ -6,6 +6,8 @@ the database when the language changes: :meth:`ReadOnlyTableModel.retranslate` t
 views that every cell and header changed. A subclass says what its columns are called
 (:attr:`~ReadOnlyTableModel.headers`) and what a cell shows in a role
 (:meth:`~ReadOnlyTableModel.cell`); the row's object itself is always at :data:`ObjectRole`.
+Every cell's tooltip holds its whole text (columns cut it), followed by whatever the subclass
+gives as its own tooltip.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -82,7 +85,21 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
         row = self._rows[index.row()]
         if role == ObjectRole:
             return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, index.column())
         return self.cell(row, index.column(), role)
+
+    def _tooltip(self, row: Row, column: int) -> object:
+        """The cell's whole text, so a cut cell can always be read by hovering; what the
+        subclass adds as a tooltip follows it (once: never the text twice)."""
+        text = self.cell(row, column, Qt.ItemDataRole.DisplayRole)
+        extra = self.cell(row, column, Qt.ItemDataRole.ToolTipRole)
+        shown = str(text) if isinstance(text, str | int | float) and str(text) else ""
+        if extra is None or extra == "":
+            return shown or None
+        if not shown or shown in str(extra):
+            return extra
+        return f"{shown}\n{extra}"
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -90,3 +107,11 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
         if orientation == Qt.Orientation.Horizontal:
             return self.header(section, role) if 0 <= section < len(self.headers) else None
         return self.row_header(section, role)
+
+
+def add_list_line(widget: QListWidget, text: str) -> QListWidgetItem:
+    """Add a line to a list widget with its whole text as its tooltip (the list cuts it)."""
+    item = QListWidgetItem(text)
+    item.setToolTip(text)
+    widget.addItem(item)
+    return item

@@ -155,7 +155,7 @@ class ConflictPage(ExpertPage):
         self.no_conflict.setText(_("&No conflict of interest"))
         self.conflict.setText(_("I have a &conflict of interest (I recuse myself)"))
         self.reason_label.setText(_("&Reason (required for a conflict):"))
-        self.confirm.setText(_("Con&firm declaration"))
+        self.confirm.setText(_("Confirm &declaration"))
         self.no_conflict.setAccessibleName(_("No conflict of interest"))
         self.conflict.setAccessibleName(_("Conflict of interest"))
         self.reason.setAccessibleName(_("Reason for the conflict"))

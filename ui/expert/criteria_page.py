@@ -75,7 +75,13 @@ class CriterionBox(QGroupBox):
 
     def retranslate(self) -> None:
         lang = current_language()
-        self.setTitle(_("Criterion {number}", number=self.number))
+        # Alt+1… reaches each criterion's verdicts (the arrow keys then choose one): the
+        # same three verdicts under every criterion cannot each take a letter of their own.
+        self.setTitle(
+            _("Criterion &{number}", number=self.number)
+            if self.number <= 9
+            else _("Criterion {number}", number=self.number)
+        )
         self.text.setText(self.criterion.text.get(lang))
         self.hint.setText(self.criterion.hint.get(lang))
         for verdict, radio in self.radios.items():

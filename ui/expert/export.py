@@ -34,7 +34,7 @@ from app.expert.signing import (
     remember_secretary,
     write_export,
 )
-from app.i18n import _, current_language
+from app.i18n import _, current_language, ngettext
 from app.sheets import WrittenSheetFile
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -193,10 +193,14 @@ class Exporter:
         self.task = None
         self.written = written
         if count:
-            text = _(
+            text = ngettext(
                 "Your sheet file was written and checked by reading it back:\n{path}\n\n"
-                "{count} signed sheet version(s); SHA-256 {digest}.\nHand this file to the "
+                "{count} signed sheet version; SHA-256 {digest}.\nHand this file to the "
                 "meeting secretary; only the secretary can open it.",
+                "Your sheet file was written and checked by reading it back:\n{path}\n\n"
+                "{count} signed sheet versions; SHA-256 {digest}.\nHand this file to the "
+                "meeting secretary; only the secretary can open it.",
+                count,
                 path=str(written.path),
                 count=count,
                 digest=written.sha256[:16],

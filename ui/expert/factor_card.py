@@ -214,7 +214,10 @@ class FactorCard(QFrame):
         self.bands.setText("\n".join(lines))
         self.questions_title.setText(_("Guiding questions"))
         self.questions.setText("\n".join(f"• {q.get(lang)}" for q in f.guiding_questions))
-        self.score_label.setText(_("&Score:"))
+        # Alt+1… reaches each factor's score (Alt+S would be taken once per factor).
+        self.score_label.setText(
+            _("Score &{number}:", number=self.number) if self.number <= 9 else _("Score:")
+        )
         self.range_hint.setText(_("0 to {maximum}", maximum=number(f.max_points)))
         top, bottom = self.rubric.bands[0].name.get(lang), self.rubric.bands[-1].name.get(lang)
         self.comment_label.setText(

@@ -85,7 +85,8 @@ class FormView(QWidget):
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
-                widget.deleteLater()
+                widget.hide()  # gone at once: deleteLater waits for the event loop, and
+                widget.deleteLater()  # till then both languages' texts were drawn overlapping
         self.outline_model.clear()
         self.anchors.clear()
         self.section_labels.clear()
@@ -381,7 +382,7 @@ class MaterialsPage(ExpertPage):
             self.place_changed.emit()
 
     def retranslate(self) -> None:
-        self.tabs.setTabText(0, _("Application &form"))
+        self.tabs.setTabText(0, _("Application f&orm"))
         self.tabs.setTabText(1, _("A&ttachments"))
         self.form_view.outline.setAccessibleName(_("Form outline"))
         self.form_view.scroll_area.setAccessibleName(_("Application form"))

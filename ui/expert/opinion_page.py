@@ -18,9 +18,16 @@ from PySide6.QtWidgets import (
 
 from app.domain.rules import ViolationCode
 from app.domain.sheet import Recommendation
-from app.i18n import _
+from app.i18n import N_, _
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
+
+_RADIO_TEXTS = {
+    Recommendation.RECOMMEND: N_("&Recommend"),
+    Recommendation.RECOMMEND_WITH_CONDITIONS: N_("Recommend &with conditions"),
+    Recommendation.DO_NOT_RECOMMEND: N_("&Do not recommend"),
+}
+"""The radios' texts, each with its own Alt letter (the plain labels are used elsewhere)."""
 
 
 class OpinionPage(ExpertPage):
@@ -110,7 +117,7 @@ class OpinionPage(ExpertPage):
         self.opinion_label.setText(_("Your overall &opinion of the application:"))
         self.recommendation_label.setText(_("Recommendation:"))
         for rec, radio in self.radios.items():
-            radio.setText(_(rec.label))
+            radio.setText(_(_RADIO_TEXTS[rec]))
             radio.setAccessibleName(_(rec.label))
         self.conditions_label.setText(_("&Conditions (for a recommendation with conditions):"))
         self.opinion.setAccessibleName(_("Overall opinion"))

@@ -38,7 +38,7 @@ from app.domain.sheet import HearingNote, ScoreSheet, SheetStatus
 from app.errors import UserFacingError
 from app.expert.submit import sign_and_submit, unlock_to_sign
 from app.formats.text import visible
-from app.i18n import _, current_language
+from app.i18n import _, current_language, ngettext
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
@@ -141,7 +141,9 @@ class ReviewPage(ExpertPage):
         self.history.setTabKeyNavigation(False)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
-        self.history.setMaximumHeight(130)
+        # Room for a few versions and problems; the sheet summary above gets the rest (on
+        # a 1280×720 screen it was cut to one line).
+        self.history.setMaximumHeight(100)
         self.history.activated.connect(self.show_version)
         self.history.clicked.connect(self.show_version)
         self.history_label.setBuddy(self.history)
@@ -151,7 +153,7 @@ class ReviewPage(ExpertPage):
         self.problems.setModel(self.problems_model)
         self.problems.setWordWrap(True)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.setMaximumHeight(150)
+        self.problems.setMaximumHeight(110)
         self.problems.activated.connect(self._jump)
         self.problems.clicked.connect(self._jump)
         self.message = plain_label()
@@ -287,9 +289,12 @@ class ReviewPage(ExpertPage):
 
     def _show_blocked(self, count: int) -> None:
         self.message.setText(
-            _(
-                "The sheet cannot be signed yet: {count} item(s) above still need your "
+            ngettext(
+                "The sheet cannot be signed yet: {count} item above still needs your "
+                "attention. Select it to go to it.",
+                "The sheet cannot be signed yet: {count} items above still need your "
                 "attention. Select one to go to it.",
+                count,
                 count=count,
             )
         )

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -49,7 +49,8 @@ from app.i18n import _, current_language
 from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom
-from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
+from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
+from ui.common.i18n import language_actions
 from ui.expert.agenda import AgendaPanel
 from ui.expert.autosave import SaveStatus
 from ui.expert.conflict_page import ConflictPage
@@ -130,8 +131,7 @@ class ExpertWindow(QMainWindow):
         self.keeper.failed.connect(self._place_not_saved)
         self.materials_page.place_changed.connect(self.keeper.save_soon)
         self.hearing_page.timer.changed.connect(self.keeper.save_now)
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(1280, 800)
+        place_window(self, WINDOW_KEY, QSize(1280, 800))
         restore_splitter(self.splitter, WINDOW_KEY, "agenda")
         self._fill_agenda()
         self.retranslate()
@@ -268,6 +268,10 @@ class ExpertWindow(QMainWindow):
         self.view_menu.addAction(self.larger_action)
         self.view_menu.addAction(self.smaller_action)
         self.view_menu.addAction(self.reset_action)
+        self.view_menu.addSeparator()
+        self.language_actions = language_actions(self)
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_menu.addActions(list(self.language_actions.values()))
 
     # -- navigation -----------------------------------------------------------------------
     def open_application(self, application_id: ApplicationId, page: Page | None = None) -> None:
@@ -458,6 +462,9 @@ class ExpertWindow(QMainWindow):
         self.larger_action.setText(_("&Larger text"))
         self.smaller_action.setText(_("&Smaller text"))
         self.reset_action.setText(_("&Reset text size"))
+        self.language_menu.setTitle(_("&Language"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == current_language())
         self.agenda.retranslate()
         for widget in self.pages.values():
             widget.retranslate()

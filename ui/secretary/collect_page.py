@@ -183,6 +183,7 @@ class CollectPage(QWidget):
         self.results.clear()
         for outcome in self.outcomes:
             item = QListWidgetItem(str(outcome.message))
+            item.setToolTip(item.text())
             if outcome.refusal is not None:
                 item.setForeground(QBrush(QColor("#b00020")))
             self.results.addItem(item)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
 from app.errors import UserFacingError
 from app.formats.text import visible
-from app.i18n import LocalizedText, _
+from app.i18n import LocalizedText, _, ngettext
 from app.round_notice import WrittenRoundNotice
 from app.secretary import rounds
 from app.secretary.notices import export_round_notice
@@ -138,9 +138,9 @@ class ConsolidationPage(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.figures_title)
-        ll.addWidget(self.figures_view, 2)
+        ll.addWidget(self.figures_view, 1)
         ll.addWidget(self.ranking_title)
-        ll.addWidget(self.ranking_view, 1)
+        ll.addWidget(self.ranking_view, 2)  # the ranking is the longer list
         return left
 
     def _build_explanation(self) -> QWidget:
@@ -221,15 +221,20 @@ class ConsolidationPage(QWidget):
         self.result = result
         flagged = rounds.flagged_applications(self.result)
         if self.showing_current():
-            text = _(
-                "Round {round}: {count} application(s) flagged for disagreement.",
+            text = ngettext(
+                "Round {round}: {count} application flagged for disagreement.",
+                "Round {round}: {count} applications flagged for disagreement.",
+                len(flagged),
                 round=self.result.round,
                 count=len(flagged),
             )
         else:
-            text = _(
+            text = ngettext(
                 "Round {round}, an earlier round (read-only, as computed from that round's "
-                "sheets): {count} application(s) flagged for disagreement.",
+                "sheets): {count} application flagged for disagreement.",
+                "Round {round}, an earlier round (read-only, as computed from that round's "
+                "sheets): {count} applications flagged for disagreement.",
+                len(flagged),
                 round=self.result.round,
                 count=len(flagged),
             )

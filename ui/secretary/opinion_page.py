@@ -31,6 +31,7 @@ from app.secretary.model import PanelOpinionView
 from app.secretary.ports import SecretaryStore
 from app.secretary.setup import current_meeting
 from ui.common.errors import show_error
+from ui.common.table_model import add_list_line
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, heading
 
@@ -113,7 +114,7 @@ class OpinionPage(QWidget):
             for a in current_meeting(ws).applications_in_order():
                 if info.includes(a.id):
                     self.app_ids.append(a.id)
-                    self.apps.addItem(visible(f"{a.id} {a.platform_name}"))
+                    add_list_line(self.apps, visible(f"{a.id} {a.platform_name}"))
         self.apps.blockSignals(False)
         enabled = bool(self.app_ids)
         for w in (self.opinion, self.recommendation, self.minority, self.save_button):
@@ -157,6 +158,7 @@ class OpinionPage(QWidget):
             item = self.comments_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # at once; deleteLater waits for the event loop
                 widget.deleteLater()
         names = {f.key: str(f.name) for f in self.ctx.ws.setup().rubric.factors}
         for c in bench.comments:

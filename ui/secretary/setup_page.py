@@ -32,6 +32,7 @@ from app.secretary.model import PackageRecord, PackageStatus, RosterEntry
 from app.secretary.packages import PackageImport, import_packages
 from app.secretary.ports import SecretaryStore
 from ui.common.errors import show_error
+from ui.common.table_model import add_list_line
 from ui.common.tasks import BackgroundTask, Progress
 from ui.secretary.add_expert_dialog import AddExpertDialog, grouped
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
@@ -187,7 +188,7 @@ class SetupPage(QWidget):
         for item in ws.agenda():
             app = titles.get(item.application_id)
             name = visible(f"{app.platform_name} — {app.applicant_unit}") if app else ""
-            self.agenda_list.addItem(f"{item.position}. {item.application_id} {name}")
+            add_list_line(self.agenda_list, f"{item.position}. {item.application_id} {name}")
         self._show_overlaps()
         frozen = setup.frozen
         for widget in (
@@ -208,10 +209,10 @@ class SetupPage(QWidget):
         try:
             findings = overlap.meeting_overlaps(self.ctx.ws)
         except UserFacingError as exc:
-            self.overlap_list.addItem(exc.message)
+            add_list_line(self.overlap_list, exc.message)
             return
         for finding in findings:
-            self.overlap_list.addItem(str(finding.message))
+            add_list_line(self.overlap_list, str(finding.message))
         if not findings:
             self.overlap_list.addItem(_("No overlapping sub-domains found."))
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -24,7 +24,7 @@ from app.secretary.publish_gates import Gate, GateProblem
 from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
-from ui.common.geometry import restore_geometry, save_geometry
+from ui.common.geometry import place_window, save_geometry
 from ui.common.tasks import BackgroundTask, Progress
 from ui.secretary.collect_page import CollectPage
 from ui.secretary.consolidation_page import ConsolidationPage
@@ -98,8 +98,7 @@ class SecretaryWindow(QMainWindow):
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._refresh_if_stale)
         self.ctx.changes.changed.connect(self.reload)
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(1280, 820)
+        place_window(self, WINDOW_KEY, QSize(1280, 820))
         self.retranslate()
         self.reload()  # a console reopened on a running meeting shows it at once
 

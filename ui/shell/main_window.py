@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -29,8 +30,8 @@ from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
-from ui.common.geometry import restore_geometry, restore_splitter, save_geometry, save_splitter
-from ui.common.i18n import switch_language
+from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
+from ui.common.i18n import language_actions
 from ui.common.tasks import BackgroundTask
 from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
@@ -48,9 +49,6 @@ SecretaryConsole = Callable[["MainWindow"], object]
 KitImporter = Callable[["MainWindow"], object]
 """File › Import meeting kit… (``ui.expert``, wired by ``ui.launch`` with the stores); returns
 the dialog it opened, or ``None``."""
-
-# Each language is named in itself, so anyone can find their own; never translated.
-LANGUAGES = (("en", "English"), ("zh_CN", "中文"))
 
 WINDOW_KEY = "main"
 
@@ -94,8 +92,7 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
 
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(1180, 740)
+        place_window(self, WINDOW_KEY, QSize(1180, 740))
         restore_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
         self.set_meeting(meeting, rubric)
 
@@ -128,15 +125,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        self.language_group = QActionGroup(self)
-        self.language_group.setExclusive(True)
-        self.language_actions: dict[str, QAction] = {}
-        for code, name in LANGUAGES:
-            action = QAction(name, self.language_group)
-            action.setCheckable(True)
-            action.setData(code)
-            action.triggered.connect(lambda _checked=False, c=code: switch_language(c))
-            self.language_actions[code] = action
+        self.language_actions = language_actions(self)
 
         self.larger_text_action = self._action(
             self.zoom.larger, QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")

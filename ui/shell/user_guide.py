@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.errors import StorageError
 from app.i18n import Msg, _
 from app.paths import USER_GUIDE
-from ui.common.geometry import restore_geometry, save_geometry
+from ui.common.geometry import place_window, save_geometry
 
 WINDOW_KEY = "user_guide"
 
@@ -44,8 +45,7 @@ class UserGuide(QDialog):
         layout.addWidget(buttons)
         self.setWindowTitle(_("User guide — Expert Review Desk"))
         self.browser.setAccessibleName(_("User guide"))
-        if not restore_geometry(self, WINDOW_KEY):
-            self.resize(860, 640)
+        place_window(self, WINDOW_KEY, QSize(860, 640))
 
     def done(self, result: int) -> None:
         save_geometry(self, WINDOW_KEY)

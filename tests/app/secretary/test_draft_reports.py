@@ -49,7 +49,7 @@ def test_the_export_reports_a_draft_and_the_board_shows_it_until_submitted(meet:
     first = meet.export("e01", t1 + 2 * MINUTE, "stick1")
     done = meet.collect(first)
     assert done.new_sheets == (("a01", 1),) and done.drafts_reported == ("a02",)
-    assert "1 draft(s) reported" in str(done.message)
+    assert "1 draft reported" in str(done.message)
     board = progress_board(meet.ws)
     assert board.cell("e01", "a01").state is CellState.SUBMITTED
     reported = board.cell("e01", "a02")

@@ -112,7 +112,7 @@ def test_the_cannot_sign_yet_message_goes_when_it_no_longer_holds(
     click(qtbot, review.sign_button)
     assert review.message.text().startswith("The sheet cannot be signed yet")
     problems = window.desk.violations(window.desk.meeting.applications_in_order()[0].id)
-    assert f"{len(problems)} item(s)" in review.message.text()
+    assert f"{len(problems)} item{'' if len(problems) == 1 else 's'} above" in review.message.text()
 
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert window.application == window.desk.meeting.applications_in_order()[1]

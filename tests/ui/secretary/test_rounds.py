@@ -163,9 +163,7 @@ def test_consolidation_shows_an_earlier_rounds_figures_read_only(
     assert selected is not None and selected.total is not None and selected.flags
     assert selected.total.presented != round2_total
     assert "⚑" in page.app_combo.currentText()
-    assert (
-        "earlier round" in page.status.text() and "1 application(s) flagged" in page.status.text()
-    )
+    assert "earlier round" in page.status.text() and "1 application flagged" in page.status.text()
     assert not page.round_button.isEnabled()
     assert "Inputs:" in page.explanation.toPlainText()
     flagged_rows = [r for r in page.figures_model.rows() if r.figure.flagged]
