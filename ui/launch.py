@@ -32,6 +32,7 @@ from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
+from ui.common.pyside_fixes import keep_none_alive
 from ui.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def load_workspace(stores: SqliteStores, path: Path) -> tuple[Meeting, Rubric]:
 
 def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     """The QApplication with our names, settings format, font, text size and language."""
+    keep_none_alive()  # PySide6 6.12 drops a reference to None per invalid QVariant
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])

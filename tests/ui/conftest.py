@@ -17,8 +17,11 @@ from app.domain.rubric import Rubric
 from tests.ui.sample import sample_meeting, sample_rubric
 from ui.common.dialogs import DialogService, set_default_dialogs
 from ui.common.i18n import switch_language
+from ui.common.pyside_fixes import keep_none_alive
 
 REPO = Path(__file__).resolve().parents[2]
+
+keep_none_alive()  # as the program does (ui/launch.py): PySide6 6.12 leaks references to None
 
 EVENT_WAIT_MS = 180_000
 """How long a UI test waits for an event before calling it a hang.
