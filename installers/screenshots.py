@@ -109,6 +109,15 @@ def main() -> int:
     return 0
 
 
+def finished_demo(temp: Path) -> Path:
+    """The demo meeting played to the end (``review-desk demo --no-gui --complete``) in
+    ``temp/demo``, through the real command; returns that folder."""
+    demo = temp / "demo"
+    command = [sys.executable, "-m", "app", "demo", "--no-gui", "--dir", str(demo), "--complete"]
+    subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    return demo
+
+
 def _use_merged_catalog() -> None:
     """Read zh_CN as ``update_catalog.py`` will merge it, parts not yet merged included."""
     from babel.messages.pofile import write_po

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/shots/outputs"))
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from screenshots import _bare_fontconfig, _use_merged_catalog
+    from screenshots import _bare_fontconfig, _use_merged_catalog, finished_demo
 
     _bare_fontconfig()
 
@@ -57,9 +56,7 @@ def main() -> int:
     app, zoom = launch.prepare_application("en")
     zoom.reset()
 
-    demo = temp / "demo"
-    command = [sys.executable, "-m", "app", "demo", "--no-gui", "--dir", str(demo), "--complete"]
-    subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    demo = finished_demo(temp)
     folder = demo / "complete-meeting" / "secretary"
     identities = demo / "identities"
     identity = load_identity((identities / "secretary.p12").read_bytes(), b"demo-secretary")
