@@ -29,8 +29,16 @@ from typing import Any
 
 import sqlite_utils
 
+from app.domain.signed import SignedDocument
 from app.errors import StorageError
 from app.i18n import LocalizedText, Msg
+from app.ministry.decisions import (
+    DecisionSubject,
+    RecordedBatch,
+    RecordedDecision,
+    decode_batch,
+    decode_decision,
+)
 from app.ministry.model import (
     ApplicationRow,
     BundleHeader,
@@ -144,6 +152,150 @@ class MinistryDatabase:
                    ORDER BY m.id, a.hearing_position"""
             ).fetchall()
         return tuple(_row(r, figures.get((r[0], r[7]), [])) for r in rows)
+
+    # --- decisions (decision-v1) -----------------------------------------------------------
+
+    def decision_subjects(self) -> tuple[DecisionSubject, ...]:
+        """Every application of every meeting's current bundle, by meeting then hearing."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return ()
+            rows = db.execute(f"{_SUBJECTS} ORDER BY m.id, a.hearing_position").fetchall()
+        return tuple(_subject(r) for r in rows)
+
+    def decision_subject(self, meeting_id: str, application_id: str) -> DecisionSubject | None:
+        """The application in its meeting's current bundle, or ``None``."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return None
+            row = db.execute(
+                f"{_SUBJECTS} WHERE m.id = ? AND a.id = ?", [meeting_id, application_id]
+            ).fetchone()
+        return None if row is None else _subject(row)
+
+    def decisions(self) -> tuple[RecordedDecision, ...]:
+        """Every version of every decision, by meeting, application, then version."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                f"{_DECISIONS} ORDER BY meeting_id, application_id, version"
+            ).fetchall()
+        return tuple(_decision(r) for r in rows)
+
+    def decision_versions(
+        self, meeting_id: str, application_id: str
+    ) -> tuple[RecordedDecision, ...]:
+        """Every version of the application's decision, oldest first."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                f"{_DECISIONS} WHERE meeting_id = ? AND application_id = ? ORDER BY version",
+                [meeting_id, application_id],
+            ).fetchall()
+        return tuple(_decision(r) for r in rows)
+
+    def add_decision(self, decision: RecordedDecision) -> None:
+        """Append ``decision`` and its audit entry (inside :meth:`transaction`)."""
+        db = self._writing()
+        r = decision.record
+        db.execute(
+            "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.meeting_id,
+                r.application_id,
+                r.version,
+                r.decision.value,
+                r.reason,
+                r.bundle_version,
+                r.bundle_sha256,
+                r.previous_sha256,
+                r.officer_fingerprint,
+                decision.officer_name,
+                r.decided_at.isoformat(),
+                decision.sha256,
+                decision.signed.document,
+                decision.signed.signature,
+            ],
+        )
+        assert self._at is not None
+        audit.append(
+            db,
+            at=self._at,
+            actor=self._actor,
+            action="decision.record",
+            subject=f"decision:{r.meeting_id}/{r.application_id}",
+            state={
+                "version": r.version,
+                "decision": r.decision.value,
+                "bundle_sha256": r.bundle_sha256,
+                "document_sha256": decision.sha256,
+            },
+        )
+
+    def batches(self) -> tuple[RecordedBatch, ...]:
+        """Every closed batch, oldest first."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                "SELECT document, signature, officer_name FROM batches ORDER BY id"
+            ).fetchall()
+        return tuple(
+            RecordedBatch(
+                decode_batch(bytes(r[0])), SignedDocument(bytes(r[0]), bytes(r[1])), str(r[2])
+            )
+            for r in rows
+        )
+
+    def add_batch(self, batch: RecordedBatch) -> None:
+        """Append ``batch``, its entries and its audit entry (inside :meth:`transaction`)."""
+        db = self._writing()
+        r = batch.record
+        db.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.batch_id,
+                r.closed_at.isoformat(),
+                r.officer_fingerprint,
+                batch.officer_name,
+                batch.sha256,
+                batch.signed.document,
+                batch.signed.signature,
+            ],
+        )
+        for e in r.entries:
+            db.execute(
+                "INSERT INTO batch_entries VALUES (?, ?, ?, ?)",
+                [r.batch_id, e.meeting_id, e.application_id, e.decision_version],
+            )
+        assert self._at is not None
+        audit.append(
+            db,
+            at=self._at,
+            actor=self._actor,
+            action="batch.close",
+            subject=f"batch:{r.batch_id}",
+            state={"entries": len(r.entries), "document_sha256": batch.sha256},
+        )
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite_utils.Database]:
+        """The transaction's connection inside one; the existing file opened otherwise."""
+        if self._db is not None:
+            yield self._db
+        else:
+            with _connection(self.path, must_exist=True) as db:
+                yield db
+
+    def _writing(self) -> sqlite_utils.Database:
+        """The transaction's connection, migrated to this schema, marked as written."""
+        db = self._open()
+        if _user_version(db) < SCHEMA_VERSION:
+            migrate(db, MIGRATIONS)  # each step a savepoint of this transaction
+        self._wrote = True
+        return db
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -434,4 +586,48 @@ def _not_ministry(path: Path) -> StorageError:
     return StorageError(
         Msg.of("{path} is not an Expert Review Desk ministry database.", path=str(path)),
         Msg.of("Choose the ministry database file; this file has not been changed."),
+    )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+_SUBJECTS = """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, b.bundle_sha256,
+                      a.id, a.hearing_position, a.applicant_unit_en, a.applicant_unit_zh,
+                      a.platform_name_en, a.platform_name_zh, a.sub_domain_en, a.sub_domain_zh,
+                      a.status, a.total_presented, a.rank, a.passed
+               FROM applications a
+               JOIN meetings m ON m.id = a.meeting_id
+               JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version"""
+
+_DECISIONS = "SELECT document, signature, officer_name FROM decisions"
+
+
+def _has_decisions(db: sqlite_utils.Database) -> bool:
+    return _user_version(db) > 0 and "decisions" in db.table_names()
+
+
+def _subject(r: Sequence[Any]) -> DecisionSubject:
+    return DecisionSubject(
+        meeting_id=str(r[0]),
+        meeting_title=LocalizedText(str(r[1]), str(r[2])),
+        meeting_date=str(r[3]),
+        bundle_version=int(r[4]),
+        bundle_sha256=str(r[5]),
+        application_id=str(r[6]),
+        hearing_position=int(r[7]),
+        applicant_unit=LocalizedText(str(r[8]), str(r[9])),
+        platform_name=LocalizedText(str(r[10]), str(r[11])),
+        sub_domain=LocalizedText(str(r[12]), str(r[13])),
+        status=str(r[14]),
+        total_presented=None if r[15] is None else str(r[15]),
+        rank=None if r[16] is None else int(r[16]),
+        passed=bool(r[17]),
+    )
+
+
+def _decision(r: Sequence[Any]) -> RecordedDecision:
+    """A stored decision, its values read back from the exact signed bytes."""
+    document = bytes(r[0])
+    return RecordedDecision(
+        decode_decision(document), SignedDocument(document, bytes(r[1])), str(r[2])
     )
