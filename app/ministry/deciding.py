@@ -251,6 +251,13 @@ def announcement_list(store: DecisionStore) -> AnnouncementList:
     return AnnouncementList(last, entries)
 
 
+def announce(store: DecisionStore, identity: Identity, now: datetime) -> AnnouncementList:
+    """:func:`announcement_list`, for an officer who may sign the notice at ``now``
+    (:class:`~app.ministry.decisions.DecisionSignerError` otherwise)."""
+    require_officer(identity, now)
+    return announcement_list(store)
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 

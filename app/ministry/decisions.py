@@ -31,7 +31,7 @@ from app.formats import fields
 from app.formats.canonical_json import dumps_canonical
 from app.formats.signed_manifest import ManifestShape, format_time
 from app.formats.text import codepoint, first_unsafe
-from app.i18n import LocalizedText, Msg
+from app.i18n import N_, LocalizedText, Msg
 
 DECISION_FORMAT: Final = "review-desk/ministry-decision"
 BATCH_FORMAT: Final = "review-desk/ministry-batch"
@@ -92,9 +92,9 @@ class Decision(enum.Enum):
 
 
 _LABELS: Final = {
-    Decision.CONFIRM: "confirmed",
-    Decision.NOT_CONFIRM: "not confirmed",
-    Decision.DEFER: "deferred",
+    Decision.CONFIRM: N_("confirmed"),
+    Decision.NOT_CONFIRM: N_("not confirmed"),
+    Decision.DEFER: N_("deferred"),
 }
 
 
