@@ -35,6 +35,7 @@ _STATEMENTS = (
     f"CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions {_APPEND_ONLY}",
     """CREATE TABLE batches (
         id INTEGER PRIMARY KEY CHECK (id >= 1),
+        previous_sha256 TEXT CHECK ((id = 1) = (previous_sha256 IS NULL)),
         closed_at TEXT NOT NULL,
         officer_fingerprint TEXT NOT NULL,
         officer_name TEXT NOT NULL,

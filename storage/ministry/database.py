@@ -32,12 +32,14 @@ import sqlite_utils
 from app.domain.signed import SignedDocument
 from app.errors import StorageError
 from app.i18n import LocalizedText, Msg
-from app.ministry.decisions import (
+from app.ministry.decisions.model import (
+    BatchEntry,
+    BatchRecord,
+    Decision,
+    DecisionRecord,
     DecisionSubject,
     RecordedBatch,
     RecordedDecision,
-    decode_batch,
-    decode_decision,
 )
 from app.ministry.model import (
     ApplicationRow,
@@ -240,23 +242,30 @@ class MinistryDatabase:
             if not _has_decisions(db):
                 return ()
             rows = db.execute(
-                "SELECT document, signature, officer_name FROM batches ORDER BY id"
+                "SELECT id, previous_sha256, closed_at, officer_fingerprint, officer_name,"
+                " document, signature FROM batches ORDER BY id"
             ).fetchall()
-        return tuple(
-            RecordedBatch(
-                decode_batch(bytes(r[0])), SignedDocument(bytes(r[0]), bytes(r[1])), str(r[2])
-            )
-            for r in rows
-        )
+            entries: dict[int, list[BatchEntry]] = {}
+            for e in db.execute(
+                "SELECT e.batch_id, e.meeting_id, e.application_id, e.version, d.decision,"
+                " d.document_sha256 FROM batch_entries e JOIN decisions d"
+                " ON d.meeting_id = e.meeting_id AND d.application_id = e.application_id"
+                " AND d.version = e.version ORDER BY e.batch_id, e.meeting_id, e.application_id"
+            ).fetchall():
+                entries.setdefault(int(e[0]), []).append(
+                    BatchEntry(str(e[1]), str(e[2]), int(e[3]), Decision(str(e[4])), str(e[5]))
+                )
+        return tuple(_batch(r, tuple(entries.get(int(r[0]), ()))) for r in rows)
 
     def add_batch(self, batch: RecordedBatch) -> None:
         """Append ``batch``, its entries and its audit entry (inside :meth:`transaction`)."""
         db = self._writing()
         r = batch.record
         db.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 r.batch_id,
+                r.previous_sha256,
                 r.closed_at.isoformat(),
                 r.officer_fingerprint,
                 batch.officer_name,
@@ -599,7 +608,10 @@ _SUBJECTS = """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, b.
                JOIN meetings m ON m.id = a.meeting_id
                JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version"""
 
-_DECISIONS = "SELECT document, signature, officer_name FROM decisions"
+_DECISIONS = """SELECT meeting_id, application_id, version, decision, reason, bundle_version,
+                       bundle_sha256, previous_sha256, officer_fingerprint, officer_name,
+                       decided_at, document, signature
+                FROM decisions"""
 
 
 def _has_decisions(db: sqlite_utils.Database) -> bool:
@@ -626,8 +638,28 @@ def _subject(r: Sequence[Any]) -> DecisionSubject:
 
 
 def _decision(r: Sequence[Any]) -> RecordedDecision:
-    """A stored decision, its values read back from the exact signed bytes."""
-    document = bytes(r[0])
-    return RecordedDecision(
-        decode_decision(document), SignedDocument(document, bytes(r[1])), str(r[2])
+    """A stored decision; its columns are the values its signed document says."""
+    record = DecisionRecord(
+        meeting_id=str(r[0]),
+        application_id=str(r[1]),
+        version=int(r[2]),
+        decision=Decision(str(r[3])),
+        reason=str(r[4]),
+        bundle_version=int(r[5]),
+        bundle_sha256=str(r[6]),
+        previous_sha256=None if r[7] is None else str(r[7]),
+        officer_fingerprint=str(r[8]),
+        decided_at=datetime.fromisoformat(str(r[10])),
     )
+    return RecordedDecision(record, SignedDocument(bytes(r[11]), bytes(r[12])), str(r[9]))
+
+
+def _batch(r: Sequence[Any], entries: tuple[BatchEntry, ...]) -> RecordedBatch:
+    record = BatchRecord(
+        batch_id=int(r[0]),
+        previous_sha256=None if r[1] is None else str(r[1]),
+        closed_at=datetime.fromisoformat(str(r[2])),
+        officer_fingerprint=str(r[3]),
+        entries=entries,
+    )
+    return RecordedBatch(record, SignedDocument(bytes(r[5]), bytes(r[6])), str(r[4]))

@@ -344,3 +344,41 @@ def test_a_signature_by_another_role_or_officer_is_refused(
     tampered = SignedDocument(document.replace(b"confirm", b"defer__"), made.signed.signature)
     with pytest.raises(DecisionSignatureError):
         verify_decision(tampered, scenario.roots, AT)
+
+
+def test_a_decision_upgrades_a_version_one_database(tmp_path: Path, scenario: Scenario) -> None:
+    import shutil
+    import sqlite3
+
+    import sqlite_utils
+
+    from storage.audit import chain as audit
+    from storage.migrations.ministry import SCHEMA_VERSION
+    from tests.storage.fixtures.make_fixtures import MINISTRY_PATH
+
+    db = tmp_path / "ministry.db"
+    shutil.copyfile(MINISTRY_PATH, db)
+    subject = MinistryDatabase(db).decision_subjects()[0]
+    assert MinistryDatabase(db).decisions() == () and MinistryDatabase(db).batches() == ()
+    _refused(
+        db,
+        DecisionStaleError,
+        lambda: _decide(
+            db, scenario.ministry, meeting=subject.meeting_id,
+            application=subject.application_id, expected=4,
+        ),
+    )  # fmt: skip
+    made = _decide(
+        db, scenario.ministry, meeting=subject.meeting_id, application=subject.application_id
+    )
+    assert MinistryDatabase(db).decisions() == (made,)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert audit.verify_chain(sqlite_utils.Database(conn)).ok
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE decisions SET reason = 'changed'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM decisions")
+    finally:
+        conn.close()
