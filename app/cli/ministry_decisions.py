@@ -27,11 +27,15 @@ from app.cli.passphrases import read_passphrase
 from app.crypto.identity import Identity
 from app.errors import StorageError, UserFacingError
 from app.formats.atomic_file import atomic_write
+from app.formats.text import first_unsafe
 from app.i18n import Msg, _, current_language
 from app.ministry.decisions import Decision
 
 if TYPE_CHECKING:
     from storage.ministry.database import MinistryDatabase
+
+MAX_ISSUER = 200
+"""The issuing body's name on the notice, in characters."""
 
 _DECISIONS = {
     "confirm": Decision.CONFIRM,
@@ -167,6 +171,15 @@ def _announce(args: argparse.Namespace) -> int:
         raise UserFacingError(
             Msg.of("The issuing body is not named."),
             Msg.of("Name it with --issuer (your certificate names no organisation)."),
+        )
+    unsafe = first_unsafe(issuer)
+    if len(issuer) > MAX_ISSUER or unsafe is not None:
+        raise UserFacingError(
+            Msg.of(
+                "The issuing body must be at most {limit} characters of plain text.",
+                limit=MAX_ISSUER,
+            ),
+            Msg.of("Write the issuing body's name as it should appear on the notice."),
         )
     pdf = importlib.import_module("export.announcement_pdf")
     inp = pdf.AnnouncementInput(

@@ -221,6 +221,38 @@ def verify_decision(
     return record, signer
 
 
+def check_chain(versions: Sequence[RecordedDecision]) -> None:
+    """Refuse (:class:`DecisionDocumentError`) the versions of one application's decision,
+    oldest first, unless they form the chain of decision-v1 section 1: versions 1, 2, …
+    without a gap or a repeat, each citing the exact bytes of the one before, all about the
+    same application, and each document saying what its values say."""
+    previous: RecordedDecision | None = None
+    for number, d in enumerate(versions, start=1):
+        r = d.record
+        if decode_decision(d.signed.document) != r:
+            raise DecisionDocumentError(
+                Msg.of("version {version} does not say what was recorded.", version=r.version)
+            )
+        if r.version != number:
+            raise DecisionDocumentError(
+                Msg.of(
+                    "version {found} is where version {expected} should be.",
+                    found=r.version,
+                    expected=number,
+                )
+            )
+        cited = None if previous is None else previous.sha256
+        same = previous is None or (previous.record.meeting_id, previous.record.application_id) == (
+            r.meeting_id,
+            r.application_id,
+        )
+        if r.previous_sha256 != cited or not same:
+            raise DecisionDocumentError(
+                Msg.of("version {version} does not cite the version before it.", version=number)
+            )
+        previous = d
+
+
 # --- batch documents -------------------------------------------------------------------------
 
 
@@ -424,6 +456,7 @@ __all__ = [
     "DecisionSubject",
     "RecordedBatch",
     "RecordedDecision",
+    "check_chain",
     "decode_batch",
     "decode_decision",
     "encode_batch",

@@ -4,6 +4,7 @@ officers on one database lose no update; a batch signs the current list as a who
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from collections.abc import Callable
@@ -382,3 +383,18 @@ def test_a_decision_upgrades_a_version_one_database(tmp_path: Path, scenario: Sc
             conn.execute("DELETE FROM decisions")
     finally:
         conn.close()
+
+
+def test_the_versions_form_a_hash_chain(db: Path, scenario: Scenario) -> None:
+    from app.ministry.decisions import check_chain
+
+    one = _decide(db, scenario.ministry)
+    two = _decide(db, scenario.ministry, Decision.DEFER, expected=1)
+    three = _decide(db, scenario.ministry, Decision.CONFIRM, expected=2)
+    check_chain(MinistryDatabase(db).decision_versions(M, "a1"))
+    for broken in ((one, three), (two, three), (one, one), (one, two, two)):
+        with pytest.raises(DecisionDocumentError):
+            check_chain(broken)
+    forged = dataclasses.replace(two, record=dataclasses.replace(two.record, reason="other"))
+    with pytest.raises(DecisionDocumentError, match="does not say"):
+        check_chain((one, forged, three))
