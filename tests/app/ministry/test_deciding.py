@@ -398,3 +398,37 @@ def test_the_versions_form_a_hash_chain(db: Path, scenario: Scenario) -> None:
     forged = dataclasses.replace(two, record=dataclasses.replace(two.record, reason="other"))
     with pytest.raises(DecisionDocumentError, match="does not say"):
         check_chain((one, forged, three))
+
+
+def test_an_officer_deciding_while_another_writes_waits_and_loses_nothing(
+    db: Path, scenario: Scenario, officer2: Identity
+) -> None:
+    """Officer B decides while officer A's decision holds the write lock: B waits for the
+    lock (or is told the database is busy), never writes over A's decision."""
+    import threading
+
+    from app.errors import StorageError
+
+    outcome: list[BaseException | RecordedDecision] = []
+
+    def officer_b() -> None:
+        try:
+            outcome.append(_decide(db, officer2, Decision.NOT_CONFIRM, expected=0))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    store_a = MinistryDatabase(db)
+    original = store_a.add_decision
+    second = threading.Thread(target=officer_b)
+
+    def add_while_b_tries(decision: RecordedDecision) -> None:
+        second.start()  # A holds BEGIN IMMEDIATE here, after reading version 0
+        original(decision)
+
+    store_a.add_decision = add_while_b_tries  # type: ignore[method-assign]
+    decide(store_a, scenario.ministry, M, "a1", Decision.CONFIRM, "同意", 0, AT)
+    second.join()
+    (result,) = outcome
+    assert isinstance(result, DecisionStaleError | StorageError), result
+    (only,) = MinistryDatabase(db).decisions()
+    assert only.record.decision is Decision.CONFIRM and only.officer_name == "ministry 测试"
