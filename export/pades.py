@@ -28,12 +28,23 @@ CHAIR_FIELD: Final = "ChairSig"
 SECRETARY_FIELD: Final = "SecretarySig"
 FIELDS: Final = (CHAIR_FIELD, SECRETARY_FIELD)
 """The fields in signing order."""
+OFFICER_FIELD: Final = "OfficerSig"
+"""The ministry officer's field on the announcement (:mod:`export.announcement_pdf`)."""
 
-_ROLE_CAPTION: Final = {CHAIR_FIELD: "主持人 Chair", SECRETARY_FIELD: "秘书 Secretary"}
+OFFICER_BOX: Final = SIGNATURE_BOXES[SECRETARY_FIELD]
+"""Where the officer's field goes on the announcement's last page (x1, y1, x2, y2)."""
+
+_BOXES: Final = {**SIGNATURE_BOXES, OFFICER_FIELD: OFFICER_BOX}
+_ROLE_CAPTION: Final = {
+    CHAIR_FIELD: "主持人 Chair",
+    SECRETARY_FIELD: "秘书 Secretary",
+    OFFICER_FIELD: "科技部 Ministry",
+}
 
 
-def prepare_for_signing(pdf: bytes) -> bytes:
-    """``pdf`` with the empty ChairSig and SecretarySig fields added on its last page.
+def prepare_for_signing(pdf: bytes, names: tuple[str, ...] = FIELDS) -> bytes:
+    """``pdf`` with the empty ChairSig and SecretarySig fields (or ``names``) added on its
+    last page.
 
     Deterministic (no clock, no random file id), so the chair's machine can rebuild this
     revision from the regenerated report and compare it byte for byte.
@@ -58,10 +69,10 @@ def prepare_for_signing(pdf: bytes) -> bytes:
 
     writer = DeterministicWriter(io.BytesIO(pdf), strict=True)
     last_page = int(writer.root["/Pages"]["/Count"]) - 1
-    for name in FIELDS:
+    for name in names:
         fields.append_signature_field(
             writer,
-            fields.SigFieldSpec(name, on_page=last_page, box=_int_box(SIGNATURE_BOXES[name])),
+            fields.SigFieldSpec(name, on_page=last_page, box=_int_box(_BOXES[name])),
         )
     out = io.BytesIO()
     writer.write(out)  # type: ignore[no-untyped-call]  # pyHanko leaves write() unannotated
@@ -85,7 +96,7 @@ def sign_pdf(
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import StaticStampStyle
 
-    if field not in FIELDS:
+    if field not in _BOXES:
         raise ValueError(f"unknown signature field {field!r}")
     signer = _signer(identity)
     meta = signers.PdfSignatureMetadata(
@@ -96,7 +107,7 @@ def sign_pdf(
         location=location,
         name=identity.common_name,
     )
-    box = SIGNATURE_BOXES[field]
+    box = _BOXES[field]
     appearance = stamp_pdf(identity, field, now, (box[2] - box[0], box[3] - box[1]))
     style = StaticStampStyle(background=_pdf_page_content(appearance), border_width=0)
 

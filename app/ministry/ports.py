@@ -8,6 +8,7 @@ import datetime as dt
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from app.ministry.decisions import DecisionSubject, RecordedBatch, RecordedDecision
 from app.ministry.model import ApplicationRow, BundleKey, BundleRecord, ImportedBundle
 
 
@@ -38,4 +39,47 @@ class MinistryStore(Protocol):
 
     def application_rows(self) -> tuple[ApplicationRow, ...]:
         """Every meeting's current applications, by meeting id then hearing position."""
+        ...
+
+
+class DecisionStore(Protocol):
+    """The ministry's signed decisions and closed batches, beside the current figures they
+    cite (``storage.ministry.database.MinistryDatabase``; ``docs/formats/decision-v1.md``).
+
+    Writes happen inside ``with store.transaction(actor, at):`` (the write lock from its
+    start, as for :class:`MinistryStore`); a block that writes nothing leaves the file
+    byte-identical. The reading methods work inside a transaction (seeing what it sees) and
+    outside one (each opening the existing file for itself).
+    """
+
+    def transaction(self, actor: str, at: dt.datetime) -> AbstractContextManager[None]: ...
+
+    def decision_subjects(self) -> tuple[DecisionSubject, ...]:
+        """Every application of every meeting's current bundle, by meeting then hearing."""
+        ...
+
+    def decision_subject(self, meeting_id: str, application_id: str) -> DecisionSubject | None:
+        """The application in its meeting's current bundle, or ``None`` if it is not there."""
+        ...
+
+    def decisions(self) -> tuple[RecordedDecision, ...]:
+        """Every version of every decision, by meeting, application, then version."""
+        ...
+
+    def decision_versions(
+        self, meeting_id: str, application_id: str
+    ) -> tuple[RecordedDecision, ...]:
+        """Every version of the application's decision, oldest first."""
+        ...
+
+    def add_decision(self, decision: RecordedDecision) -> None:
+        """Append ``decision`` (and its audit entry) inside :meth:`transaction`."""
+        ...
+
+    def batches(self) -> tuple[RecordedBatch, ...]:
+        """Every closed batch, oldest first."""
+        ...
+
+    def add_batch(self, batch: RecordedBatch) -> None:
+        """Append ``batch`` (and its audit entry) inside :meth:`transaction`."""
         ...

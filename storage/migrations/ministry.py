@@ -7,7 +7,8 @@ ministry database or the other way round.
 
 ``bundles`` is the import history (never updated or deleted); the other tables hold the
 *current* figures of each meeting, replaced as a whole when a higher bundle version is
-imported. Bilingual texts are stored as two columns so the export needs no JSON.
+imported. Bilingual texts are stored as two columns so the export needs no JSON. The
+ministry's signed decisions and closed batches (``m_decisions``) are append-only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Final
 
 from storage.migrations.ladder import Migration
 from storage.migrations.ministry_m001_initial import APPLICATION_ID, m001_initial
+from storage.migrations.ministry_m003_decisions import m_decisions
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m_decisions)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION"]

@@ -29,8 +29,18 @@ from typing import Any
 
 import sqlite_utils
 
+from app.domain.signed import SignedDocument
 from app.errors import StorageError
 from app.i18n import LocalizedText, Msg
+from app.ministry.decisions.model import (
+    BatchEntry,
+    BatchRecord,
+    Decision,
+    DecisionRecord,
+    DecisionSubject,
+    RecordedBatch,
+    RecordedDecision,
+)
 from app.ministry.model import (
     ApplicationRow,
     BundleHeader,
@@ -144,6 +154,157 @@ class MinistryDatabase:
                    ORDER BY m.id, a.hearing_position"""
             ).fetchall()
         return tuple(_row(r, figures.get((r[0], r[7]), [])) for r in rows)
+
+    # --- decisions (decision-v1) -----------------------------------------------------------
+
+    def decision_subjects(self) -> tuple[DecisionSubject, ...]:
+        """Every application of every meeting's current bundle, by meeting then hearing."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return ()
+            rows = db.execute(f"{_SUBJECTS} ORDER BY m.id, a.hearing_position").fetchall()
+        return tuple(_subject(r) for r in rows)
+
+    def decision_subject(self, meeting_id: str, application_id: str) -> DecisionSubject | None:
+        """The application in its meeting's current bundle, or ``None``."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return None
+            row = db.execute(
+                f"{_SUBJECTS} WHERE m.id = ? AND a.id = ?", [meeting_id, application_id]
+            ).fetchone()
+        return None if row is None else _subject(row)
+
+    def decisions(self) -> tuple[RecordedDecision, ...]:
+        """Every version of every decision, by meeting, application, then version."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                f"{_DECISIONS} ORDER BY meeting_id, application_id, version"
+            ).fetchall()
+        return tuple(_decision(r) for r in rows)
+
+    def decision_versions(
+        self, meeting_id: str, application_id: str
+    ) -> tuple[RecordedDecision, ...]:
+        """Every version of the application's decision, oldest first."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                f"{_DECISIONS} WHERE meeting_id = ? AND application_id = ? ORDER BY version",
+                [meeting_id, application_id],
+            ).fetchall()
+        return tuple(_decision(r) for r in rows)
+
+    def add_decision(self, decision: RecordedDecision) -> None:
+        """Append ``decision`` and its audit entry (inside :meth:`transaction`)."""
+        db = self._writing()
+        r = decision.record
+        db.execute(
+            "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.meeting_id,
+                r.application_id,
+                r.version,
+                r.decision.value,
+                r.reason,
+                r.bundle_version,
+                r.bundle_sha256,
+                r.previous_sha256,
+                r.officer_fingerprint,
+                decision.officer_name,
+                r.decided_at.isoformat(),
+                decision.sha256,
+                decision.signed.document,
+                decision.signed.signature,
+            ],
+        )
+        assert self._at is not None
+        audit.append(
+            db,
+            at=self._at,
+            actor=self._actor,
+            action="decision.record",
+            subject=f"decision:{r.meeting_id}/{r.application_id}",
+            state={
+                "version": r.version,
+                "decision": r.decision.value,
+                "bundle_sha256": r.bundle_sha256,
+                "document_sha256": decision.sha256,
+            },
+        )
+
+    def batches(self) -> tuple[RecordedBatch, ...]:
+        """Every closed batch, oldest first."""
+        with self._reading() as db:
+            if not _has_decisions(db):
+                return ()
+            rows = db.execute(
+                "SELECT id, previous_sha256, closed_at, officer_fingerprint, officer_name,"
+                " document, signature FROM batches ORDER BY id"
+            ).fetchall()
+            entries: dict[int, list[BatchEntry]] = {}
+            for e in db.execute(
+                "SELECT e.batch_id, e.meeting_id, e.application_id, e.version, d.decision,"
+                " d.document_sha256 FROM batch_entries e JOIN decisions d"
+                " ON d.meeting_id = e.meeting_id AND d.application_id = e.application_id"
+                " AND d.version = e.version ORDER BY e.batch_id, e.meeting_id, e.application_id"
+            ).fetchall():
+                entries.setdefault(int(e[0]), []).append(
+                    BatchEntry(str(e[1]), str(e[2]), int(e[3]), Decision(str(e[4])), str(e[5]))
+                )
+        return tuple(_batch(r, tuple(entries.get(int(r[0]), ()))) for r in rows)
+
+    def add_batch(self, batch: RecordedBatch) -> None:
+        """Append ``batch``, its entries and its audit entry (inside :meth:`transaction`)."""
+        db = self._writing()
+        r = batch.record
+        db.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.batch_id,
+                r.previous_sha256,
+                r.closed_at.isoformat(),
+                r.officer_fingerprint,
+                batch.officer_name,
+                batch.sha256,
+                batch.signed.document,
+                batch.signed.signature,
+            ],
+        )
+        for e in r.entries:
+            db.execute(
+                "INSERT INTO batch_entries VALUES (?, ?, ?, ?)",
+                [r.batch_id, e.meeting_id, e.application_id, e.decision_version],
+            )
+        assert self._at is not None
+        audit.append(
+            db,
+            at=self._at,
+            actor=self._actor,
+            action="batch.close",
+            subject=f"batch:{r.batch_id}",
+            state={"entries": len(r.entries), "document_sha256": batch.sha256},
+        )
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite_utils.Database]:
+        """The transaction's connection inside one; the existing file opened otherwise."""
+        if self._db is not None:
+            yield self._db
+        else:
+            with _connection(self.path, must_exist=True) as db:
+                yield db
+
+    def _writing(self) -> sqlite_utils.Database:
+        """The transaction's connection, migrated to this schema, marked as written."""
+        db = self._open()
+        if _user_version(db) < SCHEMA_VERSION:
+            migrate(db, MIGRATIONS)  # each step a savepoint of this transaction
+        self._wrote = True
+        return db
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -435,3 +596,70 @@ def _not_ministry(path: Path) -> StorageError:
         Msg.of("{path} is not an Expert Review Desk ministry database.", path=str(path)),
         Msg.of("Choose the ministry database file; this file has not been changed."),
     )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+_SUBJECTS = """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, b.bundle_sha256,
+                      a.id, a.hearing_position, a.applicant_unit_en, a.applicant_unit_zh,
+                      a.platform_name_en, a.platform_name_zh, a.sub_domain_en, a.sub_domain_zh,
+                      a.status, a.total_presented, a.rank, a.passed
+               FROM applications a
+               JOIN meetings m ON m.id = a.meeting_id
+               JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version"""
+
+_DECISIONS = """SELECT meeting_id, application_id, version, decision, reason, bundle_version,
+                       bundle_sha256, previous_sha256, officer_fingerprint, officer_name,
+                       decided_at, document, signature
+                FROM decisions"""
+
+
+def _has_decisions(db: sqlite_utils.Database) -> bool:
+    return _user_version(db) > 0 and "decisions" in db.table_names()
+
+
+def _subject(r: Sequence[Any]) -> DecisionSubject:
+    return DecisionSubject(
+        meeting_id=str(r[0]),
+        meeting_title=LocalizedText(str(r[1]), str(r[2])),
+        meeting_date=str(r[3]),
+        bundle_version=int(r[4]),
+        bundle_sha256=str(r[5]),
+        application_id=str(r[6]),
+        hearing_position=int(r[7]),
+        applicant_unit=LocalizedText(str(r[8]), str(r[9])),
+        platform_name=LocalizedText(str(r[10]), str(r[11])),
+        sub_domain=LocalizedText(str(r[12]), str(r[13])),
+        status=str(r[14]),
+        total_presented=None if r[15] is None else str(r[15]),
+        rank=None if r[16] is None else int(r[16]),
+        passed=bool(r[17]),
+    )
+
+
+def _decision(r: Sequence[Any]) -> RecordedDecision:
+    """A stored decision; its columns are the values its signed document says."""
+    record = DecisionRecord(
+        meeting_id=str(r[0]),
+        application_id=str(r[1]),
+        version=int(r[2]),
+        decision=Decision(str(r[3])),
+        reason=str(r[4]),
+        bundle_version=int(r[5]),
+        bundle_sha256=str(r[6]),
+        previous_sha256=None if r[7] is None else str(r[7]),
+        officer_fingerprint=str(r[8]),
+        decided_at=datetime.fromisoformat(str(r[10])),
+    )
+    return RecordedDecision(record, SignedDocument(bytes(r[11]), bytes(r[12])), str(r[9]))
+
+
+def _batch(r: Sequence[Any], entries: tuple[BatchEntry, ...]) -> RecordedBatch:
+    record = BatchRecord(
+        batch_id=int(r[0]),
+        previous_sha256=None if r[1] is None else str(r[1]),
+        closed_at=datetime.fromisoformat(str(r[2])),
+        officer_fingerprint=str(r[3]),
+        entries=entries,
+    )
+    return RecordedBatch(record, SignedDocument(bytes(r[5]), bytes(r[6])), str(r[4]))
