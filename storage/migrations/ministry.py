@@ -7,7 +7,9 @@ ministry database or the other way round.
 
 ``bundles`` is the import history (never updated or deleted); the other tables hold the
 *current* figures of each meeting, replaced as a whole when a higher bundle version is
-imported. Bilingual texts are stored as two columns so the export needs no JSON.
+imported. Bilingual texts are stored as two columns so the export needs no JSON. Version 2
+adds the signed reports, the sub-domain tags, the approved-platform list and the indexes of
+the cross-meeting reads (:mod:`storage.migrations.ministry_m002_desk`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from typing import Final
 
 from storage.migrations.ladder import Migration
 from storage.migrations.ministry_m001_initial import APPLICATION_ID, m001_initial
+from storage.migrations.ministry_m002_desk import m002_desk
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_desk,
+)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION"]
