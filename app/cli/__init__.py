@@ -32,6 +32,7 @@ SUBCOMMAND_MODULES = (
     "package",
     "kit",
     "results",
+    "ministry",
     "secretary",
     "report",
 )
