@@ -643,16 +643,7 @@ def _connection(
         ):
             raise _not_ministry(path)
         if version > SCHEMA_VERSION:
-            raise StorageError(
-                Msg.of(
-                    "The ministry database {path} was written by a newer version of Expert "
-                    "Review Desk (schema {found}; this version reads up to {supported}).",
-                    path=str(path),
-                    found=version,
-                    supported=SCHEMA_VERSION,
-                ),
-                Msg.of("Use the newer version of the program; the file has not been changed."),
-            )
+            raise _too_new(path, version)
         mode = str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         if mode != "wal" and db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StorageError(
@@ -684,6 +675,35 @@ def _ministry_error(exc: sqlite3.Error, path: Path) -> StorageError:
     return storage_error(exc, path)
 
 
+def is_ministry_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file marked as a ministry database (read-only look)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return False
+    # The application id is the big-endian integer at offset 68 of the database header.
+    return header.startswith(SQLITE_HEADER) and int.from_bytes(header[68:72]) == APPLICATION_ID
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """The ministry database opened read-only (``audit verify``): no migration, no change."""
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _user_version(db)
+    except sqlite3.Error as exc:
+        raise _ministry_error(exc, path) from exc
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise _too_new(path, version)
+    return db
+
+
 def _user_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -699,6 +719,19 @@ def _check_header(path: Path) -> None:
         ) from exc
     if header != SQLITE_HEADER and header:
         raise _not_ministry(path)
+
+
+def _too_new(path: Path, version: int) -> StorageError:
+    return StorageError(
+        Msg.of(
+            "The ministry database {path} was written by a newer version of Expert "
+            "Review Desk (schema {found}; this version reads up to {supported}).",
+            path=str(path),
+            found=version,
+            supported=SCHEMA_VERSION,
+        ),
+        Msg.of("Use the newer version of the program; the file has not been changed."),
+    )
 
 
 def _not_ministry(path: Path) -> StorageError:
