@@ -687,8 +687,15 @@ def is_ministry_database(path: Path) -> bool:
 
 
 def open_read_only(path: Path) -> sqlite_utils.Database:
-    """The ministry database opened read-only (``audit verify``): no migration, no change."""
+    """The ministry database opened read-only (``audit verify``): no migration, no change.
+
+    A file from a newer version is refused from its header (``user_version``, offset 60),
+    before a connection could leave a ``-shm`` file beside it."""
     _check_header(path)
+    with path.open("rb") as fh:
+        stated = int.from_bytes(fh.read(100)[60:64])
+    if stated > SCHEMA_VERSION:
+        raise _too_new(path, stated)
     try:
         conn = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
