@@ -11,7 +11,9 @@ spaces)::
      "reason": {"en": ..., "zh_CN": ...}, "stage": ...}
 
 ``prev_sha256`` is the SHA-256 of the previous line's bytes (without its newline; 64 zeros
-for the first line), so a line removed, edited or cut short is detected by the reader. Each
+for the first line), so a line removed, edited or cut short is detected by the reader (an
+edited line by the link of the line after it: the last line's own edit shows only against a
+copy or a count kept elsewhere). Each
 append is flushed and fsynced (and the folder, when the file is new); on POSIX an exclusive
 ``flock`` serialises two programs appending at once.
 
