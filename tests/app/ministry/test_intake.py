@@ -17,7 +17,7 @@ from app.results import Stage
 from storage.ministry.database import MinistryDatabase
 from storage.ministry.refusals import GENESIS, RefusalJournalFile, journal_path
 from tests.app.crypto.pki_fixtures import shared_pki
-from tests.app.ministry.bundles import build_bundles, snapshot
+from tests.app.ministry.bundles import build_bundles, database_snapshot
 from tests.app.results.factory import VERIFY_AT, Scenario, make_scenario
 
 
@@ -64,15 +64,6 @@ def db(tmp_path: Path, scenario: Scenario, files: dict[str, Path]) -> Path:
     return path
 
 
-def _db_files(db: Path) -> tuple[object, ...]:
-    """The database's files (main, -wal, -shm) and dump; the journal beside it is not one."""
-    return tuple(
-        item
-        for item in snapshot(db)
-        if not (isinstance(item, tuple) and str(item[0]).endswith(".refusals.jsonl"))
-    )
-
-
 def test_an_import_journals_nothing(db: Path) -> None:
     assert not journal_path(db).exists()
 
@@ -88,7 +79,7 @@ def test_an_import_journals_nothing(db: Path) -> None:
 def test_a_refusal_is_journaled_and_the_database_is_byte_identical(
     db: Path, scenario: Scenario, files: dict[str, Path], key: str, stage: str, says: str
 ) -> None:
-    before = _db_files(db)
+    before = database_snapshot(db)
     intake = intake_bundle(
         MinistryDatabase(db),
         RefusalJournalFile.beside(db),
@@ -99,7 +90,7 @@ def test_a_refusal_is_journaled_and_the_database_is_byte_identical(
         actor="clerk",
     )
     assert intake.refused and intake.outcome is None and intake.inspection is not None
-    assert _db_files(db) == before
+    assert database_snapshot(db) == before
     [refusal] = RefusalJournalFile.beside(db).read().refusals
     assert refusal == intake.refusal
     assert refusal.stage == stage and refusal.actor == "clerk"
