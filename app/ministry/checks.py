@@ -37,9 +37,8 @@ _SEPARATOR = "\x1f"
 
 
 def normalised_name(text: str) -> str:
-    """A name as names are compared: Unicode NFKC (full-width forms folded), case-folded,
-    inner white space collapsed to one space, ends stripped; Chinese text compares equal
-    with or without spaces between characters only if written the same way otherwise."""
+    """A name as names are compared: Unicode NFKC (full-width letters and spaces folded),
+    case-folded, runs of white space collapsed to one space, ends stripped."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 

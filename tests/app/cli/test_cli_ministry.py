@@ -4,6 +4,8 @@ across meetings, the approved-platform list and ``audit verify`` on the same dat
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from app.cli import main
 from app.results import build_bundle
 from storage.ministry.database import MinistryDatabase
+from storage.ministry.refusals import RefusalJournalFile
 from tests.app.crypto.pki_fixtures import shared_pki
 from tests.app.ministry.bundles import database_snapshot
 from tests.app.results.craft import recraft
@@ -23,8 +26,7 @@ FIRST, SECOND = "m-2026-ai-01", "m-2026-ai-02"
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """A folder with two meetings' bundles (real reports), a refused bundle beside it, the
-    trust roots; then one database the tests of this module share, read-only but for the
-    platform test at the end."""
+    trust roots."""
     pki = shared_pki(tmp_path_factory)
     base = tmp_path_factory.mktemp("cli-ministry")
     folder = base / "in"
@@ -40,16 +42,23 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
 
 
 @pytest.fixture(scope="module")
-def db(setup: tuple[Path, Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder, _bad, root = setup
+def imported(
+    setup: tuple[Path, Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, int, str]:
+    """The folder and the refused file imported once into a new database: the database, the
+    exit status and what the command printed."""
+    folder, bad, root = setup
     path = tmp_path_factory.mktemp("cli-ministry-db") / "ministry.db"
-    assert (
-        main(
-            ["--lang", "en", "ministry", "import", str(folder), "--db", str(path), "--trust", root]
-        )
-        == 0
-    )
-    return path
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        args = ["ministry", "import", str(folder), str(bad), "--db", str(path)]
+        code = main(["--lang", "en", *args, "--trust", root])
+    return path, code, printed.getvalue()
+
+
+@pytest.fixture
+def db(imported: tuple[Path, int, str]) -> Path:
+    return imported[0]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -59,24 +68,28 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def test_import_prints_the_checklist_imports_and_journals_a_refusal(
-    setup: tuple[Path, Path, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    setup: tuple[Path, Path, str],
+    imported: tuple[Path, int, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder, bad, root = setup
-    path = tmp_path / "ministry.db"
-    code, out = _run(capsys, "import", str(folder), str(bad), "--db", str(path), "--trust", root)
+    path, code, out = imported
     assert code == 3
     assert out.count("OK") >= 22 and "REFUSED" in out and "not checked" in out
     assert f"Imported bundle version 1 of meeting {FIRST}." in out
     assert f"Imported bundle version 1 of meeting {SECOND}." in out
     assert "Refused: " in out and "3 bundles: 2 imported or already imported, 1 refused." in out
+    journal = RefusalJournalFile.beside(path)
+    held = len(journal.read().refusals)
     before = database_snapshot(path)
     code, out = _run(capsys, "import", str(bad), "--db", str(path), "--trust", root)
     assert code == 3 and database_snapshot(path) == before
     code, out = _run(capsys, "list", "--db", str(path), "--refusals")
-    assert code == 0 and out.count("resigned.oibundle") == 2 and "2 refusals" in out
-    assert "stage signature" in out
-    code, out = _run(capsys, "import", str(folder), "--db", str(path), "--trust", root)
-    assert code == 0 and out.count("is already imported; nothing was changed.") == 2
+    assert code == 0 and out.count("resigned.oibundle") == held + 1
+    assert f"{held + 1} refusals" in out and "stage signature" in out
+    first = str(folder / f"{FIRST}.oibundle")
+    code, out = _run(capsys, "import", first, "--db", str(path), "--trust", root)
+    assert code == 0 and "is already imported; nothing was changed." in out
 
 
 def test_the_signed_report_is_kept(db: Path, setup: tuple[Path, Path, str]) -> None:
