@@ -214,3 +214,41 @@ def test_the_reader_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
             "bundle-5.oibundle",
         ]
     )
+
+
+def test_a_database_in_use_or_from_a_newer_version_is_not_a_refusal(
+    db: Path, scenario: Scenario, files: dict[str, Path]
+) -> None:
+    """The bundle is fine; the database cannot take it: a specific message, nothing
+    journaled, the database byte-identical."""
+    import sqlite3
+
+    from app.errors import StorageError
+    from storage.migrations.ministry import SCHEMA_VERSION
+
+    before = database_snapshot(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StorageError) as caught:
+            intake_bundle(
+                MinistryDatabase(db, busy_timeout_ms=1),
+                RefusalJournalFile.beside(db),
+                files["v2"],
+                scenario.roots,
+                VERIFY_AT,
+                documents=None,
+            )
+        assert "in use by another program or window" in caught.value.message
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    assert database_snapshot(db) == before and not journal_path(db).exists()
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1:d}")
+    conn.commit()
+    conn.close()
+    before = database_snapshot(db)
+    with pytest.raises(StorageError, match="newer version"):
+        _intake(db, files["v2"], scenario)
+    assert database_snapshot(db) == before and not journal_path(db).exists()
