@@ -6,6 +6,8 @@ meeting, rubric, kit, sheets, notes, conflicts, opinions; sealed drafts); a meet
 secretary's workspace holds the same tables (the issued meeting and the collected sheets)
 *and* the secretary's own (setup, roster, packages, agenda, rounds, collected signed
 documents, approvals). So a secretary's file is checked in three parts and an expert's in two,
+the ministry database (its own application id) in two: its chain, then its imported meetings
+and approved platforms (:mod:`storage.ministry.audit_state`),
 and every part is checked even when an earlier one failed, so the report names everything
 that was changed, not only the first thing.
 
@@ -28,6 +30,8 @@ from storage import database
 from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditEntry, AuditProblem, AuditReport, Checkpoint
+from storage.ministry import audit_state as ministry_audit
+from storage.ministry import database as ministry_database
 from storage.secretary import audit_state as secretary_state
 from storage.workspace import audit_state
 
@@ -40,6 +44,8 @@ UNREADABLE = "unreadable"
 class WorkspaceKind(enum.Enum):
     EXPERT = "expert"
     SECRETARY = "secretary"
+    MINISTRY = "ministry"
+    """The ministry's database of imported bundles (not a workspace, one chain as well)."""
 
 
 class Part(enum.Enum):
@@ -49,6 +55,8 @@ class Part(enum.Enum):
     """The meeting tables: meeting, rubric, kit, sheets, notes, conflicts, opinions."""
     SECRETARY = "secretary"
     """The secretary's tables: setup, roster, packages, agenda, rounds, collected documents."""
+    MINISTRY = "ministry"
+    """The ministry database's imported meetings and approved-platform list."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,16 @@ class WorkspaceAudit:
 
 
 def verify_workspace_file(path: Path, checkpoint: Checkpoint | None = None) -> WorkspaceAudit:
-    """Check ``path`` (an expert's or a secretary's workspace) part by part, read-only."""
+    """Check ``path`` (an expert's or a secretary's workspace, or the ministry database)
+    part by part, read-only."""
+    if ministry_database.is_ministry_database(path):
+        db = ministry_database.open_read_only(path)
+        try:
+            return verify_ministry(db, checkpoint)
+        except sqlite3.Error as exc:
+            raise database.storage_error(exc, path) from exc
+        finally:
+            db.close()
     db = database.open_read_only(path)
     try:
         return verify_workspace(db, checkpoint)
@@ -104,6 +121,30 @@ def verify_workspace(
     return WorkspaceAudit(kind, chain.count, chain.head_hash, tuple(parts))
 
 
+def verify_ministry(
+    db: sqlite_utils.Database, checkpoint: Checkpoint | None = None
+) -> WorkspaceAudit:
+    """The ministry database: its chain, then each imported meeting and approved-platform
+    entry against the latest audit entry of its subject."""
+    chain = audit.verify_chain(db, checkpoint=checkpoint)
+    log = audit.entries(db)
+    latest = {entry.subject: entry.digest for entry in log}
+
+    def digest(subject: str) -> str | None:
+        try:
+            found = ministry_audit.matches(db, subject, latest[subject])
+        except (ValueError, KeyError, TypeError, sqlite3.Error):
+            return UNREADABLE
+        if found is None:
+            return None
+        return latest[subject] if found else UNREADABLE
+
+    part = _compare(log, chain, Part.MINISTRY, digest, every=True)
+    return WorkspaceAudit(
+        WorkspaceKind.MINISTRY, chain.count, chain.head_hash, (PartReport(Part.CHAIN, chain), part)
+    )
+
+
 def workspace_kind(db: sqlite_utils.Database) -> WorkspaceKind:
     """A secretary's workspace has its setup row; an expert's has the (empty) tables at most."""
     if "secretary_setup" not in db.table_names():
@@ -117,11 +158,17 @@ def part_of(subject: str) -> Part:
 
 
 def _compare(
-    log: list[AuditEntry], chain: AuditReport, part: Part, digest: Callable[[str], str | None]
+    log: list[AuditEntry],
+    chain: AuditReport,
+    part: Part,
+    digest: Callable[[str], str | None],
+    *,
+    every: bool = False,
 ) -> PartReport:
+    """``every``: the part holds every subject of the log (the ministry's one part)."""
     latest: dict[str, AuditEntry] = {}
     for entry in log:
-        if part_of(entry.subject) is part:
+        if every or part_of(entry.subject) is part:
             latest[entry.subject] = entry
     unchecked: set[str] = set()
     compared = 0
@@ -173,6 +220,7 @@ __all__ = [
     "WorkspaceAudit",
     "WorkspaceKind",
     "part_of",
+    "verify_ministry",
     "verify_workspace",
     "verify_workspace_file",
     "workspace_kind",

@@ -1,8 +1,9 @@
 """``review-desk audit verify --db FILE``: check a workspace's hash-chained audit log.
 
-Works on an expert's workspace and on a meeting secretary's (which holds the meeting tables
+Works on an expert's workspace, on a meeting secretary's (which holds the meeting tables
 *and* the secretary's own: setup, roster, packages, agenda, rounds, collected signed
-documents, approvals). One line per part, each ``OK`` or ``BROKEN`` with the entry and what
+documents, approvals) and on the ministry database (imported meetings, approved platforms).
+One line per part, each ``OK`` or ``BROKEN`` with the entry and what
 is wrong with it::
 
     Audit log (hash chain): OK — 23 entries
@@ -68,11 +69,11 @@ def _verify(args: argparse.Namespace) -> int:
         checkpoint = Checkpoint(int(count), head.lower())
 
     result = verify_workspace_file(Path(args.db), checkpoint)
-    kind = (
-        _("a meeting secretary's workspace")
-        if result.kind is WorkspaceKind.SECRETARY
-        else _("an expert's workspace")
-    )
+    kind = {
+        WorkspaceKind.SECRETARY: _("a meeting secretary's workspace"),
+        WorkspaceKind.EXPERT: _("an expert's workspace"),
+        WorkspaceKind.MINISTRY: _("the ministry database"),
+    }[result.kind]
     print(_("{file}: {kind}", file=args.db, kind=kind))
     for part in result.parts:
         print(_part_line(part))
@@ -93,6 +94,7 @@ def _part_name(part: Part) -> str:
         Part.SECRETARY: _(
             "Secretary's records (setup, roster, packages, agenda, rounds, collected documents)"
         ),
+        Part.MINISTRY: _("Ministry records (imported meetings, approved platforms)"),
     }[part]
 
 
@@ -184,6 +186,7 @@ def describe_subject(subject: str) -> str:
         subj.MEETING: lambda: _("the meeting {id}", id=first),
         subj.RUBRIC: lambda: _("the rubric {id}", id=first),
         subj.KIT: lambda: _("the record of the meeting kit"),
+        "platform": lambda: _("the approved-platform entry {id}", id=first),
     }
     text = texts.get(kind)
     return text() if text is not None else _("the stored data of {subject}", subject=subject)

@@ -85,17 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
         ministry_identity=identity,
         documents=document_checks(),
     )
-    for outcome in report.stages:
-        status = (
-            _("OK")
-            if outcome.passed
-            else _("REFUSED")
-            if outcome.passed is False
-            else _("not checked")
-        )
-        print(_("{status:<12} {stage}", status=status, stage=outcome.stage.label))
-        if outcome.reason is not None:
-            print(" " * 13 + str(outcome.reason))
+    print_stages(report)
     if report.bundle_hash:
         print(_("Bundle hash:  {hash}", hash=report.bundle_hash))
     if report.results_hash:
@@ -130,6 +120,26 @@ def _verify(args: argparse.Namespace) -> int:
         )
     print(_("Compare these fingerprints with the signed sign-in sheet."))
     return 0
+
+
+def print_stages(report: Any) -> None:
+    """The stage checklist of a :class:`app.results.BundleInspection`, one line per stage
+    (``results verify`` and ``ministry import`` print it alike)."""
+    for outcome in report.stages:
+        status = (
+            _("OK")
+            if outcome.passed
+            else _("REFUSED")
+            if outcome.passed is False
+            else _("not checked")
+        )
+        print(_("{status:<12} {stage}", status=status, stage=outcome.stage.label))
+        if outcome.reason is not None:
+            print(" " * 13 + str(outcome.reason))
+
+
+bundle_context = _context
+"""The trust roots and the (optional) ministry identity of the bundle options."""
 
 
 def _import(args: argparse.Namespace) -> int:

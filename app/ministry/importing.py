@@ -76,6 +76,14 @@ def import_bundle(
         documents=documents,
         verifier=verifier,
     )
+    return import_verified(store, verified, now, actor=actor)
+
+
+def import_verified(
+    store: MinistryStore, verified: VerifiedBundle, now: datetime, *, actor: str = "ministry"
+) -> ImportOutcome:
+    """Import an already verified bundle: the replay decision inside the store's write
+    lock, then the record (or nothing, for a duplicate or a refusal)."""
     record = bundle_record(verified)
     key = record.key
     with store.transaction(actor, now):
@@ -133,6 +141,7 @@ def bundle_record(bundle: VerifiedBundle) -> BundleRecord:
             *(_document(DocumentKind.SHEET, d) for d in bundle.sheets),
             *(_document(DocumentKind.RECUSAL, d) for d in bundle.recusals),
         ),
+        report_pdf=bundle.report_pdf if bundle.documents_checked else None,
     )
 
 

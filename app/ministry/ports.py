@@ -9,7 +9,18 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from app.ministry.decisions import DecisionSubject, RecordedBatch, RecordedDecision
-from app.ministry.model import ApplicationRow, BundleKey, BundleRecord, ImportedBundle
+from app.ministry.model import (
+    ApplicationDetail,
+    ApplicationRow,
+    ApprovedPlatformEntry,
+    BundleKey,
+    BundleRecord,
+    ExpertAppearance,
+    ImportedBundle,
+    PlatformDraft,
+    Refusal,
+    RefusalLog,
+)
 
 
 class MinistryStore(Protocol):
@@ -82,4 +93,52 @@ class DecisionStore(Protocol):
 
     def add_batch(self, batch: RecordedBatch) -> None:
         """Append ``batch`` (and its audit entry) inside :meth:`transaction`."""
+        ...
+
+
+class MinistryDesk(MinistryStore, Protocol):
+    """What the ministry's desk reads and edits beyond import (ministry schema 2)."""
+
+    def application_detail(self, meeting_id: str, application_id: str) -> ApplicationDetail | None:
+        """One application of a meeting's current bundle; ``None`` if there is none."""
+        ...
+
+    def report_pdf(self, meeting_id: str) -> bytes | None:
+        """The signed report of the meeting's current bundle, if it was checked at import."""
+        ...
+
+    def expert_appearances(self, fingerprint: str | None = None) -> tuple[ExpertAppearance, ...]:
+        """Every roster entry of every meeting (or those of one certificate fingerprint), by
+        fingerprint, meeting date, meeting id."""
+        ...
+
+    def approved_platforms(
+        self, *, include_removed: bool = False
+    ) -> tuple[ApprovedPlatformEntry, ...]:
+        """The approved-platform list by id."""
+        ...
+
+    def add_platform(self, draft: PlatformDraft, reason: str) -> ApprovedPlatformEntry:
+        """Add an approved platform, with ``reason`` and an audit entry (inside
+        :meth:`transaction`)."""
+        ...
+
+    def remove_platform(self, platform_id: int, reason: str) -> ApprovedPlatformEntry:
+        """Mark an approved platform removed, with ``reason`` and an audit entry (inside
+        :meth:`transaction`); an unknown or removed one is refused before any write."""
+        ...
+
+
+class RefusalJournal(Protocol):
+    """Every refused bundle with its reason, kept *outside* the database so a refusal leaves
+    the database file byte-identical (``storage.ministry.refusals.RefusalJournalFile``: an
+    append-only, hash-linked JSON-lines file beside it)."""
+
+    def record(self, refusal: Refusal) -> None:
+        """Append ``refusal`` durably (written and flushed to disk before returning)."""
+        ...
+
+    def read(self) -> RefusalLog:
+        """The refusals, oldest first, as far as the reader's bound goes, checked link by
+        link."""
         ...

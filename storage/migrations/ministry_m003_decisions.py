@@ -1,4 +1,4 @@
-"""Ministry migration ``m_decisions``: the ministry's signed decisions and closed batches
+"""Ministry migration ``m003_decisions``: the ministry's signed decisions and closed batches
 (``docs/formats/decision-v1.md``), both append-only.
 
 ``decisions`` holds every version of every decision (a change is a new row citing the
@@ -59,7 +59,7 @@ _STATEMENTS = (
 )
 
 
-def m_decisions(db: sqlite_utils.Database) -> None:
+def m003_decisions(db: sqlite_utils.Database) -> None:
     """Signed decisions per application (every version) and closed batches."""
     for statement in _STATEMENTS:
         db.execute(statement)

@@ -20,6 +20,7 @@ Connections use WAL, ``synchronous=FULL`` and foreign keys, like the workspace.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,26 +43,51 @@ from app.ministry.decisions.model import (
     RecordedDecision,
 )
 from app.ministry.model import (
+    ApplicationDetail,
     ApplicationRow,
+    ApprovedPlatformEntry,
     BundleHeader,
     BundleKey,
     BundleRecord,
+    ExpertAppearance,
     ImportedBundle,
+    PanelMember,
+    PlatformDraft,
     RecordedApplication,
+    RecordedFigure,
+    RecordedOpinion,
+    RecordedVote,
 )
 from storage.audit import chain as audit
 from storage.database import BUSY_TIMEOUT_MS, SQLITE_HEADER, storage_error
 from storage.migrations.ministry import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from storage.migrations.workspace import migrate
+from storage.ministry import audit_state, platforms
 
-_CHILD_TABLES = ("figures", "applications", "experts", "opinions", "absences", "signed_documents")
+DESK_VERSION = 2
+"""The schema version that brought the reports, tags and approved platforms."""
+
+_CHILD_TABLES = (
+    "application_tags",
+    "figures",
+    "applications",
+    "experts",
+    "opinions",
+    "absences",
+    "signed_documents",
+)
 
 
 class MinistryDatabase:
-    """The ministry database at ``path``; the first bundle added creates it."""
+    """The ministry database at ``path``; the first bundle added creates it.
 
-    def __init__(self, path: Path) -> None:
+    ``busy_timeout_ms`` is how long to wait for another program's write lock before saying
+    the database is in use (short, so a held file is reported rather than waited for).
+    """
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._db: sqlite_utils.Database | None = None
         self._actor = ""
         self._at: datetime | None = None
@@ -75,7 +101,7 @@ class MinistryDatabase:
         ``at`` is the import time. Commits only if the block wrote; rolls back otherwise."""
         if self._db is not None:
             raise RuntimeError("ministry database transactions do not nest")
-        with _connection(self.path) as db:
+        with _connection(self.path, timeout_ms=self.busy_timeout_ms) as db:
             db.execute("BEGIN IMMEDIATE")
             self._db, self._actor, self._at, self._wrote = db, actor, at, False
             try:
@@ -107,18 +133,44 @@ class MinistryDatabase:
         return tuple(BundleKey(meeting_id, int(r[0]), str(r[1])) for r in rows)
 
     def add_bundle(self, record: BundleRecord, replaces: int | None) -> None:
+        db = self._writable()
+        assert self._at is not None
+        _store(db, record, replaces, self._at, self._actor)
+
+    def add_platform(self, draft: PlatformDraft, reason: str) -> ApprovedPlatformEntry:
+        """Add ``draft`` to the approved-platform list, with ``reason`` and an audit entry
+        (inside :meth:`transaction`)."""
+        db = self._writable()
+        assert self._at is not None
+        return platforms.add(db, draft, reason, self._at, self._actor)
+
+    def remove_platform(self, platform_id: int, reason: str) -> ApprovedPlatformEntry:
+        """Mark entry ``platform_id`` removed, with ``reason`` and an audit entry (inside
+        :meth:`transaction`); raises :class:`~app.errors.ValidationError` for an unknown or
+        already removed entry, before anything is written."""
         db = self._open()
         assert self._at is not None
+        if _user_version(db) >= DESK_VERSION:
+            platforms.check_removable(db, platform_id)
+        else:
+            raise platforms.unknown_platform(platform_id)
+        db = self._writable()
+        return platforms.remove(db, platform_id, reason, self._at, self._actor)
+
+    def _writable(self) -> sqlite_utils.Database:
+        """The transaction's connection, the schema brought to this version first (each
+        migration a savepoint of the transaction); marks the transaction as writing."""
+        db = self._open()
         if _user_version(db) < SCHEMA_VERSION:
-            migrate(db, MIGRATIONS)  # each step a savepoint of this transaction
+            migrate(db, MIGRATIONS)
         self._wrote = True
-        _store(db, record, replaces, self._at, self._actor)
+        return db
 
     # --- reading -----------------------------------------------------------------------
 
     def imported_bundles(self) -> tuple[ImportedBundle, ...]:
         """The import history, oldest first."""
-        with _connection(self.path, must_exist=True) as db:
+        with self._reading() as db:
             if _user_version(db) == 0:
                 return ()
             rows = db.execute(
@@ -130,30 +182,75 @@ class MinistryDatabase:
 
     def application_rows(self) -> tuple[ApplicationRow, ...]:
         """Every meeting's current applications, by meeting id then hearing position."""
-        with _connection(self.path, must_exist=True) as db:
+        with self._reading() as db:
             if _user_version(db) == 0:
                 return ()
-            figures: dict[tuple[str, str], list[tuple[str, str]]] = {}
-            for row in db.execute(
-                "SELECT meeting_id, application_id, subject, presented FROM figures"
-                " ORDER BY meeting_id, application_id, position"
-            ).fetchall():
-                figures.setdefault((row[0], row[1]), []).append((str(row[2]), str(row[3])))
+            return _application_rows(db, None)
+
+    def application_detail(self, meeting_id: str, application_id: str) -> ApplicationDetail | None:
+        """One application of a meeting's current bundle; ``None`` if there is none."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return None
+            rows = _application_rows(db, (meeting_id, application_id))
+            if not rows:
+                return None
+            return _detail(db, rows[0])
+
+    def report_pdf(self, meeting_id: str) -> bytes | None:
+        """The signed report of the meeting's current bundle, if its documents were checked
+        at import (and it was imported at schema version 2 or later)."""
+        with self._reading() as db:
+            if _user_version(db) < DESK_VERSION:
+                return None
+            row = db.execute(
+                "SELECT r.report_pdf FROM reports r JOIN meetings m ON m.id = r.meeting_id"
+                " AND m.bundle_version = r.bundle_version WHERE r.meeting_id = ?",
+                [meeting_id],
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def expert_appearances(self, fingerprint: str | None = None) -> tuple[ExpertAppearance, ...]:
+        """Every expert of every meeting's current roster (or only those with the
+        certificate ``fingerprint``), by fingerprint, meeting date and meeting id: one person
+        across meetings is one fingerprint."""
+        with self._reading() as db:
+            if _user_version(db) == 0:
+                return ()
+            where, params = ("WHERE e.fingerprint = ?", [fingerprint]) if fingerprint else ("", [])
             rows = db.execute(
-                """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, m.round,
-                          m.is_demo, a.id, a.hearing_position, a.applicant_unit_en,
-                          a.applicant_unit_zh, a.platform_name_en, a.platform_name_zh,
-                          a.status, a.total_presented, a.rank, a.votes_for, a.eligible,
-                          a.needed, a.passed, o.recommendation, o.approved_by,
-                          b.bundle_sha256, b.results_sha256, b.imported_at
-                   FROM applications a
-                   JOIN meetings m ON m.id = a.meeting_id
-                   JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version
-                   LEFT JOIN opinions o ON o.meeting_id = a.meeting_id
-                        AND o.application_id = a.id AND o.round = m.round
-                   ORDER BY m.id, a.hearing_position"""
+                f"""SELECT e.fingerprint, m.id, m.title_en, m.title_zh, m.date, e.id,
+                           e.name_en, e.name_zh, e.organisation_en, e.organisation_zh,
+                           e.role, e.is_chair
+                    FROM experts e JOIN meetings m ON m.id = e.meeting_id {where}
+                    ORDER BY e.fingerprint, m.date, m.id, e.position""",
+                params,
             ).fetchall()
-        return tuple(_row(r, figures.get((r[0], r[7]), [])) for r in rows)
+        return tuple(
+            ExpertAppearance(
+                fingerprint=str(r[0]),
+                meeting_id=str(r[1]),
+                meeting_title=LocalizedText(str(r[2]), str(r[3])),
+                meeting_date=str(r[4]),
+                expert_id=str(r[5]),
+                name=LocalizedText(str(r[6]), str(r[7])),
+                organisation=LocalizedText(str(r[8]), str(r[9])),
+                role=str(r[10]),
+                is_chair=bool(r[11]),
+            )
+            for r in rows
+        )
+
+    def approved_platforms(
+        self, *, include_removed: bool = False
+    ) -> tuple[ApprovedPlatformEntry, ...]:
+        """The approved-platform list by id (those removed too, if asked)."""
+        if not self.path.exists():
+            return ()
+        with self._reading() as db:
+            if _user_version(db) < DESK_VERSION:
+                return ()
+            return platforms.entries(db, include_removed=include_removed)
 
     # --- decisions (decision-v1) -----------------------------------------------------------
 
@@ -200,7 +297,7 @@ class MinistryDatabase:
 
     def add_decision(self, decision: RecordedDecision) -> None:
         """Append ``decision`` and its audit entry (inside :meth:`transaction`)."""
-        db = self._writing()
+        db = self._writable()
         r = decision.record
         db.execute(
             "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -259,7 +356,7 @@ class MinistryDatabase:
 
     def add_batch(self, batch: RecordedBatch) -> None:
         """Append ``batch``, its entries and its audit entry (inside :meth:`transaction`)."""
-        db = self._writing()
+        db = self._writable()
         r = batch.record
         db.execute(
             "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,16 +392,8 @@ class MinistryDatabase:
         if self._db is not None:
             yield self._db
         else:
-            with _connection(self.path, must_exist=True) as db:
+            with _connection(self.path, must_exist=True, timeout_ms=self.busy_timeout_ms) as db:
                 yield db
-
-    def _writing(self) -> sqlite_utils.Database:
-        """The transaction's connection, migrated to this schema, marked as written."""
-        db = self._open()
-        if _user_version(db) < SCHEMA_VERSION:
-            migrate(db, MIGRATIONS)  # each step a savepoint of this transaction
-        self._wrote = True
-        return db
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -369,6 +458,21 @@ def _store(
         )
     for application in record.applications:
         _store_application(db, meeting.id, application)
+        for position, tag in enumerate(application.application.sub_domain_tags):
+            db.execute(
+                "INSERT INTO application_tags VALUES (?, ?, ?, ?)",
+                [meeting.id, application.application.id, position, tag],
+            )
+    if record.report_pdf is not None:
+        db.execute(
+            "INSERT INTO reports VALUES (?, ?, ?, ?)",
+            [
+                meeting.id,
+                header.key.bundle_version,
+                record.report_pdf,
+                hashlib.sha256(record.report_pdf).hexdigest(),
+            ],
+        )
     for o in record.opinions:
         db.execute(
             "INSERT INTO opinions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -408,13 +512,8 @@ def _store(
         at=now,
         actor=actor,
         action="bundle.import",
-        subject=f"meeting:{meeting.id}",
-        state={
-            "bundle_version": header.key.bundle_version,
-            "bundle_sha256": header.key.bundle_hash,
-            "results_sha256": header.results_hash,
-            "replaced_version": replaced,
-        },
+        subject=audit_state.meeting_subject(meeting.id),
+        state=audit_state.meeting_state(db, meeting.id),
     )
 
 
@@ -491,7 +590,147 @@ def _imported(r: Sequence[Any]) -> ImportedBundle:
     )
 
 
-def _row(r: Sequence[Any], figures: list[tuple[str, str]]) -> ApplicationRow:
+_ROW_QUERY = """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, m.round,
+          m.is_demo, a.id, a.hearing_position, a.applicant_unit_en,
+          a.applicant_unit_zh, a.platform_name_en, a.platform_name_zh,
+          a.status, a.total_presented, a.rank, a.votes_for, a.eligible,
+          a.needed, a.passed, o.recommendation, o.approved_by,
+          b.bundle_sha256, b.results_sha256, b.imported_at, a.sub_domain_en, a.sub_domain_zh
+   FROM applications a
+   JOIN meetings m ON m.id = a.meeting_id
+   JOIN bundles b ON b.meeting_id = m.id AND b.bundle_version = m.bundle_version
+   LEFT JOIN opinions o ON o.meeting_id = a.meeting_id
+        AND o.application_id = a.id AND o.round = m.round"""
+
+
+def _application_rows(
+    db: sqlite_utils.Database, one: tuple[str, str] | None
+) -> tuple[ApplicationRow, ...]:
+    where, params = ("", []) if one is None else (" WHERE a.meeting_id = ? AND a.id = ?", list(one))
+    figure_where = "" if one is None else " WHERE meeting_id = ? AND application_id = ?"
+    figures: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in db.execute(
+        "SELECT meeting_id, application_id, subject, presented FROM figures"
+        f"{figure_where} ORDER BY meeting_id, application_id, position",
+        params,
+    ).fetchall():
+        figures.setdefault((row[0], row[1]), []).append((str(row[2]), str(row[3])))
+    tags: dict[tuple[str, str], list[str]] = {}
+    if _user_version(db) >= DESK_VERSION:
+        for row in db.execute(
+            "SELECT meeting_id, application_id, tag FROM application_tags"
+            f"{figure_where} ORDER BY meeting_id, application_id, position",
+            params,
+        ).fetchall():
+            tags.setdefault((row[0], row[1]), []).append(str(row[2]))
+    rows = db.execute(f"{_ROW_QUERY}{where} ORDER BY m.id, a.hearing_position", params).fetchall()
+    return tuple(_row(r, figures.get((r[0], r[7]), []), tags.get((r[0], r[7]), [])) for r in rows)
+
+
+def _detail(db: sqlite_utils.Database, row: ApplicationRow) -> ApplicationDetail:
+    key = [row.meeting_id, row.application_id]
+    figures = tuple(
+        RecordedFigure(
+            subject=str(f[0]),
+            exact=str(f[1]),
+            presented=str(f[2]),
+            method_applied=str(f[3]),
+            fell_back=bool(f[4]),
+            spread=str(f[5]),
+            spread_limit=None if f[6] is None else str(f[6]),
+            flagged=bool(f[7]),
+        )
+        for f in db.execute(
+            "SELECT subject, exact, presented, method_applied, fell_back, spread, spread_limit,"
+            " flagged FROM figures WHERE meeting_id = ? AND application_id = ? ORDER BY position",
+            key,
+        ).fetchall()
+    )
+    a = db.execute(
+        "SELECT votes_for, eligible, needed, passed, recommend, recommend_with_conditions,"
+        " do_not_recommend, recused, absent, counted_sheets FROM applications"
+        " WHERE meeting_id = ? AND id = ?",
+        key,
+    ).fetchone()
+    vote = RecordedVote(
+        votes_for=int(a[0]),
+        eligible=int(a[1]),
+        needed=int(a[2]),
+        passed=bool(a[3]),
+        recommend=int(a[4]),
+        recommend_with_conditions=int(a[5]),
+        do_not_recommend=int(a[6]),
+        recused=int(a[7]),
+        absent=int(a[8]),
+    )
+    recused = {
+        str(r[0])
+        for r in db.execute(
+            "SELECT expert_id FROM signed_documents WHERE meeting_id = ? AND application_id = ?"
+            " AND kind = 'recusal' AND round = ?",
+            [*key, row.round],
+        ).fetchall()
+    }
+    absent = {
+        str(r[0])
+        for r in db.execute(
+            "SELECT expert_id FROM absences WHERE meeting_id = ? AND application_id = ?", key
+        ).fetchall()
+    }
+    panel = tuple(
+        PanelMember(
+            expert_id=str(e[0]),
+            name=LocalizedText(str(e[1]), str(e[2])),
+            organisation=LocalizedText(str(e[3]), str(e[4])),
+            role=str(e[5]),
+            is_chair=bool(e[6]),
+            fingerprint=str(e[7]),
+            recused=str(e[0]) in recused,
+            absent=str(e[0]) in absent,
+        )
+        for e in db.execute(
+            "SELECT id, name_en, name_zh, organisation_en, organisation_zh, role, is_chair,"
+            " fingerprint FROM experts WHERE meeting_id = ? ORDER BY position",
+            [row.meeting_id],
+        ).fetchall()
+    )
+    o = db.execute(
+        "SELECT opinion, recommendation, minority_opinion, approved_by, approved_at"
+        " FROM opinions WHERE meeting_id = ? AND application_id = ? AND round = ?",
+        [*key, row.round],
+    ).fetchone()
+    opinion = (
+        None
+        if o is None
+        else RecordedOpinion(
+            str(o[0]),
+            str(o[1]),
+            str(o[2]),
+            None if o[3] is None else str(o[3]),
+            None if o[4] is None else str(o[4]),
+        )
+    )
+    rule = db.execute("SELECT rule FROM meetings WHERE id = ?", [row.meeting_id]).fetchone()
+    has_report = _user_version(db) >= DESK_VERSION and (
+        db.execute(
+            "SELECT 1 FROM reports WHERE meeting_id = ? AND bundle_version = ?",
+            [row.meeting_id, row.bundle_version],
+        ).fetchone()
+        is not None
+    )
+    return ApplicationDetail(
+        row=row,
+        figures=figures,
+        vote=vote,
+        counted_sheets=int(a[9]),
+        rule_document=str(rule[0]),
+        panel=panel,
+        opinion=opinion,
+        has_report=has_report,
+    )
+
+
+def _row(r: Sequence[Any], figures: list[tuple[str, str]], tags: list[str]) -> ApplicationRow:
     return ApplicationRow(
         meeting_id=str(r[0]),
         meeting_title=LocalizedText(str(r[1]), str(r[2])),
@@ -516,6 +755,8 @@ def _row(r: Sequence[Any], figures: list[tuple[str, str]]) -> ApplicationRow:
         bundle_sha256=str(r[22]),
         results_sha256=str(r[23]),
         imported_at=str(r[24]),
+        sub_domain=LocalizedText(str(r[25]), str(r[26])),
+        sub_domain_tags=tuple(tags),
     )
 
 
@@ -523,7 +764,9 @@ def _row(r: Sequence[Any], figures: list[tuple[str, str]]) -> ApplicationRow:
 
 
 @contextmanager
-def _connection(path: Path, *, must_exist: bool = False) -> Iterator[sqlite_utils.Database]:
+def _connection(
+    path: Path, *, must_exist: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Iterator[sqlite_utils.Database]:
     """A checked connection that has written nothing; closed (and WAL files removed) after."""
     exists = path.exists()
     if exists:
@@ -534,12 +777,12 @@ def _connection(path: Path, *, must_exist: bool = False) -> Iterator[sqlite_util
             Msg.of("Import a bundle first, or check the file name."),
         )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=timeout_ms / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise storage_error(exc, path) from exc
+        raise _ministry_error(exc, path) from exc
     db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
     try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {int(timeout_ms):d}")
         db.execute("PRAGMA foreign_keys = ON")
         version = _user_version(db)
         application_id = int(db.execute("PRAGMA application_id").fetchone()[0])
@@ -548,16 +791,7 @@ def _connection(path: Path, *, must_exist: bool = False) -> Iterator[sqlite_util
         ):
             raise _not_ministry(path)
         if version > SCHEMA_VERSION:
-            raise StorageError(
-                Msg.of(
-                    "The ministry database {path} was written by a newer version of Expert "
-                    "Review Desk (schema {found}; this version reads up to {supported}).",
-                    path=str(path),
-                    found=version,
-                    supported=SCHEMA_VERSION,
-                ),
-                Msg.of("Use the newer version of the program; the file has not been changed."),
-            )
+            raise _too_new(path, version)
         mode = str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         if mode != "wal" and db.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StorageError(
@@ -569,9 +803,60 @@ def _connection(path: Path, *, must_exist: bool = False) -> Iterator[sqlite_util
         db.execute("PRAGMA synchronous = FULL")
         yield db
     except sqlite3.Error as exc:
-        raise storage_error(exc, path) from exc
+        raise _ministry_error(exc, path) from exc
     finally:
         conn.close()
+
+
+def _ministry_error(exc: sqlite3.Error, path: Path) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            Msg.of(
+                "The ministry database {path} is in use by another program or window.",
+                path=str(path),
+            ),
+            Msg.of("Wait until the other import or edit has finished, then try again."),
+        )
+    if "not a database" in text or "file is encrypted" in text:
+        return _not_ministry(path)
+    return storage_error(exc, path)
+
+
+def is_ministry_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file marked as a ministry database (read-only look)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return False
+    # The application id is the big-endian integer at offset 68 of the database header.
+    return header.startswith(SQLITE_HEADER) and int.from_bytes(header[68:72]) == APPLICATION_ID
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """The ministry database opened read-only (``audit verify``): no migration, no change.
+
+    A file from a newer version is refused from its header (``user_version``, offset 60),
+    before a connection could leave a ``-shm`` file beside it."""
+    _check_header(path)
+    with path.open("rb") as fh:
+        stated = int.from_bytes(fh.read(100)[60:64])
+    if stated > SCHEMA_VERSION:
+        raise _too_new(path, stated)
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _user_version(db)
+    except sqlite3.Error as exc:
+        raise _ministry_error(exc, path) from exc
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise _too_new(path, version)
+    return db
 
 
 def _user_version(db: sqlite_utils.Database) -> int:
@@ -589,6 +874,19 @@ def _check_header(path: Path) -> None:
         ) from exc
     if header != SQLITE_HEADER and header:
         raise _not_ministry(path)
+
+
+def _too_new(path: Path, version: int) -> StorageError:
+    return StorageError(
+        Msg.of(
+            "The ministry database {path} was written by a newer version of Expert "
+            "Review Desk (schema {found}; this version reads up to {supported}).",
+            path=str(path),
+            found=version,
+            supported=SCHEMA_VERSION,
+        ),
+        Msg.of("Use the newer version of the program; the file has not been changed."),
+    )
 
 
 def _not_ministry(path: Path) -> StorageError:

@@ -62,7 +62,8 @@ def test_there_is_a_fixture_for_every_version() -> None:
         assert _raw(fx.expert_path(version), "PRAGMA user_version") == version
     for version in SECRETARY_VERSIONS:
         assert _raw(fx.secretary_path(version), "PRAGMA user_version") == version
-    assert _raw(fx.MINISTRY_PATH, "PRAGMA user_version") == ministry_migrations.SCHEMA_VERSION
+    for version in range(1, ministry_migrations.SCHEMA_VERSION + 1):
+        assert _raw(fx.ministry_path(version), "PRAGMA user_version") == version
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -204,3 +205,56 @@ def test_the_ministry_database_of_version_one_opens(tmp_path: Path) -> None:
         assert audit.verify_chain(db).ok
     finally:
         db.close()
+
+
+MINISTRY_VERSIONS = range(1, ministry_migrations.SCHEMA_VERSION + 1)
+
+
+@pytest.mark.parametrize("version", MINISTRY_VERSIONS)
+def test_a_ministry_database_of_every_version_upgrades_on_its_first_write(
+    version: int, tmp_path: Path
+) -> None:
+    """Reading leaves the file as it is; the first change migrates it to today's schema in
+    the change's own transaction, and everything it held reads back, the chain verifying
+    under ``audit verify`` before and after."""
+    from app.i18n import LocalizedText
+    from app.ministry.model import PlatformDraft
+    from app.ministry.platforms import add_platform
+    from storage.audit_verify import verify_workspace_file
+    from tests.app.results.factory import VERIFY_AT
+
+    path = _copy(fx.ministry_path(version), tmp_path)
+    assert verify_workspace_file(path).ok
+    bundles, rows = _ministry_contents(path)
+    store = ministry_database.MinistryDatabase(path)
+    platforms_before = store.approved_platforms(include_removed=True)
+    assert _raw(path, "PRAGMA user_version") == version
+    draft = PlatformDraft(
+        LocalizedText("Upgrade test", "升级测试"),
+        LocalizedText("Unit", "单位"),
+        LocalizedText("Sub-domain", "子领域"),
+        ("upgrade test",),
+        2025,
+        "UPGRADE-1",
+    )
+    added = add_platform(store, draft, "after the upgrade", "officer", VERIFY_AT)
+    assert _raw(path, "PRAGMA user_version") == ministry_migrations.SCHEMA_VERSION
+    assert _ministry_contents(path) == (bundles, rows)
+    assert store.approved_platforms(include_removed=True) == (*platforms_before, added)
+    result = verify_workspace_file(path)
+    entries = _audit_count(fx.ministry_path(version))
+    assert isinstance(entries, int) and result.ok and result.count == entries + 1
+    if version >= 2:
+        meeting = rows[0].meeting_id
+        assert store.report_pdf(meeting) is not None
+        assert [p.platform.reference for p in platforms_before] == ["FIXTURE-1", "FIXTURE-2"]
+        assert platforms_before[0].added_reason == fx.PLATFORM_REASON
+        assert not platforms_before[1].in_force
+        assert all(r.sub_domain_tags for r in rows)
+    else:
+        assert platforms_before == () and all(r.sub_domain_tags == () for r in rows)
+    if version >= 3:
+        versions = [(d.record.application_id, d.record.version) for d in store.decisions()]
+        assert versions == [("a1", 1), ("a2", 1), ("a2", 2)]
+        (batch,) = store.batches()
+        assert len(batch.record.entries) == 2

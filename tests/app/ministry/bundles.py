@@ -42,3 +42,13 @@ def snapshot(db: Path) -> tuple[object, ...]:
         if extra.exists() and not any(name == extra.name for name, _ in files):
             extra.unlink()
     return (*files, dump)
+
+
+def database_snapshot(db: Path) -> tuple[object, ...]:
+    """:func:`snapshot` of the database's own files only: the refusal journal beside it
+    (``<db>.refusals.jsonl``) is not part of the database."""
+    return tuple(
+        item
+        for item in snapshot(db)
+        if not (isinstance(item, tuple) and str(item[0]).endswith(".refusals.jsonl"))
+    )

@@ -1,0 +1,94 @@
+"""The approved-platform list at the desk: checked drafts, and each change (add, remove) as
+one transaction of the store with the actor, the reason and an audit entry.
+
+Tags follow the rule of the meeting and approved-platform files (lower-case ASCII words,
+single spaces or hyphens), so the overlap check compares them with the applications' tags
+as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Final
+
+from app.errors import ValidationError
+from app.i18n import LocalizedText, Msg
+from app.ministry.model import ApprovedPlatformEntry, PlatformDraft, PlatformSource
+from app.ministry.ports import MinistryDesk
+
+_TAG: Final = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
+MAX_TEXT: Final = 300
+MAX_TAGS: Final = 12
+
+
+def platform_draft(
+    platform_name: LocalizedText,
+    entrusted_unit: LocalizedText,
+    sub_domain: LocalizedText,
+    tags: tuple[str, ...],
+    approved_year: int,
+    reference: str,
+    source: PlatformSource = PlatformSource.DESK,
+) -> PlatformDraft:
+    """A checked draft; raises :class:`~app.errors.ValidationError` naming the bad field."""
+    for field, text in (
+        (Msg.of("platform name"), platform_name),
+        (Msg.of("entrusted unit"), entrusted_unit),
+        (Msg.of("sub-domain"), sub_domain),
+    ):
+        for value in (text.en, text.zh_CN):
+            if not value.strip() or len(value) > MAX_TEXT:
+                raise _invalid(field, Msg.of("must be a non-blank text of at most 300 characters."))
+    if len(tags) > MAX_TAGS or len(set(tags)) != len(tags):
+        raise _invalid(Msg.of("tags"), Msg.of("at most 12 tags, each once."))
+    for tag in tags:
+        if len(tag) > 48 or not _TAG.fullmatch(tag):
+            raise _invalid(
+                Msg.of("tags"),
+                Msg.of("“{tag}” is not a normalised tag (lower case, single spaces).", tag=tag),
+            )
+    if not 2000 <= approved_year <= 2100:
+        raise _invalid(Msg.of("year"), Msg.of("must be a year between 2000 and 2100."))
+    if not reference.strip() or len(reference) > MAX_TEXT:
+        raise _invalid(
+            Msg.of("reference"), Msg.of("must be a non-blank text of at most 300 characters.")
+        )
+    return PlatformDraft(
+        platform_name, entrusted_unit, sub_domain, tags, approved_year, reference.strip(), source
+    )
+
+
+def add_platform(
+    store: MinistryDesk, draft: PlatformDraft, reason: str, actor: str, now: datetime
+) -> ApprovedPlatformEntry:
+    """Add ``draft`` to the list, recorded with ``reason`` by ``actor`` at ``now``."""
+    reason = _reason(reason)
+    with store.transaction(actor, now):
+        return store.add_platform(draft, reason)
+
+
+def remove_platform(
+    store: MinistryDesk, platform_id: int, reason: str, actor: str, now: datetime
+) -> ApprovedPlatformEntry:
+    """Mark entry ``platform_id`` removed; an unknown or removed entry changes nothing."""
+    reason = _reason(reason)
+    with store.transaction(actor, now):
+        return store.remove_platform(platform_id, reason)
+
+
+def _reason(reason: str) -> str:
+    text = reason.strip()
+    if not text or len(text) > 2000:
+        raise ValidationError(
+            Msg.of("A change to the approved-platform list needs a reason."),
+            Msg.of("Say why, in at most 2000 characters; nothing was changed."),
+        )
+    return text
+
+
+def _invalid(field: Msg, reason: Msg) -> ValidationError:
+    return ValidationError(
+        Msg.of("Approved platform, {field}: {reason}", field=field, reason=reason),
+        Msg.of("Correct it and try again; nothing was changed."),
+    )
