@@ -277,7 +277,7 @@ def _cover(inp: ReportInput, st: Styles) -> list[Flowable]:
     out.append(_p(inp.tr(Msg.of("Panel of experts")), st.h2))
     rows = [
         [
-            _num(st, "#"),
+            _p("#", number_style(st.cell_bold)),
             *_head(inp, st, Msg.of("Name"), Msg.of("Role"), Msg.of("Title"), Msg.of("Unit")),
         ]
     ]
