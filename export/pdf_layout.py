@@ -7,6 +7,7 @@ boxes the signature page leaves empty for them.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -27,7 +28,7 @@ from export.fonts import (
     register_latin_font,
     register_song_font,
 )
-from export.text import markup, mixed_markup, runs
+from export.text import clean, markup, mixed_markup, runs
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 cjk_wrap.install()
@@ -198,8 +199,26 @@ def data_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     """
     if style.fontName == SONG_FONT_NAME:
         language = "zh_CN" if style.wordWrap == "CJK" else "en"
+        pieces = runs(clean(text), language)
+        if all(latin for latin, _ in pieces):  # most English text: one face, one fragment
+            return Paragraph(markup(text), _latin_style(style))
         return Paragraph(mixed_markup(text, register_latin_font(), language), style)
     return Paragraph(markup(text), style)
+
+
+_latin_styles: weakref.WeakKeyDictionary[ParagraphStyle, ParagraphStyle] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _latin_style(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` in the Latin serif (made once per style object)."""
+    latin = _latin_styles.get(style)
+    if latin is None:
+        latin = ParagraphStyle(f"{style.name}_latin", parent=style)
+        latin.fontName = register_latin_font()
+        _latin_styles[style] = latin
+    return latin
 
 
 def draw_mixed(

@@ -12,6 +12,7 @@ metric-equal Liberation Serif; Chinese names in them fall back glyph by glyph.
 
 from __future__ import annotations
 
+import copy
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -112,20 +113,32 @@ def dress(ws: Any, how: SheetDress) -> None:
     total_width = sum(column_width(ws, c) for c in range(1, last_col + 1))
     ws.row_dimensions[1].height = 20.0 * line_count(str(title.value), total_width)
 
+    # Equal styles before give equal styles after: dress the first cell of each kind, copy its
+    # style array to the others (assigning openpyxl style objects cell by cell is slow).
+    dressed: dict[tuple[object, ...], Any] = {}
     for row in ws.iter_rows(min_row=how.header_row, max_row=last_row, max_col=last_col):
         lines = 1
         for cell in row:
+            is_text = cell.data_type == "s" and isinstance(cell.value, str)
+            if is_text:
+                lines = max(lines, line_count(cell.value, column_width(ws, cell.column)))
+            before = tuple(cell._style) if cell._style is not None else ()
+            key = (before, is_text, cell.row == how.header_row)
+            known = dressed.get(key)
+            if known is not None:
+                cell._style = copy.copy(known)
+                continue
             old = cell.font
             cell.font = font_for(how.language, bold=bool(old.b), color=_rgb(old.color))
             cell.border = BORDER
             if cell.row == how.header_row:
                 cell.fill = HEADER_FILL
-            if cell.data_type == "s" and isinstance(cell.value, str):
+            if is_text:
                 horizontal = cell.alignment.horizontal if cell.alignment else None
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
-                lines = max(lines, line_count(cell.value, column_width(ws, cell.column)))
             else:
                 cell.alignment = Alignment(vertical="top", horizontal="right", indent=1)
+            dressed[key] = copy.copy(cell._style)
         ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + 3.0
 
     setup = ws.page_setup
