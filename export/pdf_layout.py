@@ -81,7 +81,9 @@ def styles(language: str) -> Styles:
         h1=style("h1", hei, 15, 21, spaceBefore=2 * mm, spaceAfter=3 * mm, keepWithNext=1),
         h2=style("h2", hei, 11.5, 16, spaceBefore=3 * mm, spaceAfter=1.5 * mm, keepWithNext=1),
         body=style("body", song, 10, 15, spaceAfter=1.5 * mm),
-        small=style("small", song, 8.5, 12, textColor=colors.HexColor("#444444")),
+        small=style(
+            "small", song, 8.5, 12, textColor=colors.HexColor("#444444"), spaceBefore=1 * mm
+        ),
         cell=style("cell", song, 8.5, 11),
         cell_bold=style("cell_bold", hei, 8, 11, textColor=colors.HexColor("#1a1a1a")),
         banner=style(
