@@ -1,9 +1,16 @@
-"""The one CJK font every export embeds, registered with reportlab once per process.
+"""The fonts every export embeds, registered with reportlab once per process.
 
-Official outputs leave the room and are opened on machines without Chinese fonts, so the
-shipped WenQuanYi Micro Hei TrueType (``app.paths.CJK_FONT``, glyf outlines) is embedded as a
-subset. It covers Latin letters, digits and CJK punctuation too, so one font serves both
-languages and reportlab (which has no per-glyph fallback) never draws tofu.
+Official outputs leave the room and are opened on machines without Chinese fonts, so both
+faces are shipped in ``resources/fonts`` and embedded as subsets, TrueType (glyf) outlines
+(reportlab cannot embed CFF, so the Noto/Source Han serifs are out):
+
+* the Song (Ming) face of body text, AR PL UMing CN (Arphic Public License), as Chinese
+  official documents set their text;
+* the heavier Hei face of titles, headings and table heads, WenQuanYi Micro Hei (Apache-2.0),
+  also the face of the signature stamps (:func:`font_path`).
+
+Both cover Latin letters, digits and CJK punctuation, so they serve both languages and
+reportlab (which has no per-glyph fallback) never draws tofu.
 """
 
 from __future__ import annotations
@@ -12,33 +19,67 @@ import threading
 from pathlib import Path
 from typing import Final
 
-from app.paths import CJK_FONT
+from app.paths import CJK_FONT, FONTS
 
 FONT_NAME: Final = "WenQuanYiMicroHei"
-"""The reportlab font name; ``pdffonts`` shows it as ``XXXXXX+WenQuanYiMicroHei``."""
+"""The heavy (Hei) face; ``pdffonts`` shows it as ``XXXXXX+WenQuanYiMicroHei``."""
+HEADING_FONT_NAME: Final = FONT_NAME
+SONG_FONT_NAME: Final = "ARPLUMingCN"
+"""The body (Song) face; ``pdffonts`` shows it as ``XXXXXX+ARPLUMingCN``."""
+SONG_FONT: Final = FONTS / "ARPLUMingCN.ttf"
 
 _lock = threading.Lock()
-_registered = False
+_registered: set[str] = set()
 
 
 def font_path() -> Path:
-    """The TrueType file, also used by pyHanko for the Chinese signature stamps."""
+    """The Hei TrueType file, also used by pyHanko for the Chinese signature stamps."""
     return CJK_FONT
 
 
-def register_cjk_font() -> str:
-    """Register the font (idempotent, thread-safe; loading takes ~150 ms) and return its name."""
-    global _registered
+def song_font_path() -> Path:
+    """The Song TrueType file of body text."""
+    return SONG_FONT
+
+
+def _register(name: str, path: Path) -> str:
     with _lock:
-        if not _registered:
+        if name not in _registered:
             from reportlab.lib.fonts import addMapping
             from reportlab.pdfbase import pdfmetrics
             from reportlab.pdfbase.ttfonts import TTFont
 
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(CJK_FONT)))
+            pdfmetrics.registerFont(TTFont(name, str(path)))
             # One face for every style: <b> in a Paragraph must not fall back to Helvetica.
             for bold in (0, 1):
                 for italic in (0, 1):
-                    addMapping(FONT_NAME, bold, italic, FONT_NAME)
-            _registered = True
-    return FONT_NAME
+                    addMapping(name, bold, italic, name)
+            _registered.add(name)
+    return name
+
+
+def register_cjk_font() -> str:
+    """Register the Hei face (idempotent, thread-safe; ~150 ms) and return its name."""
+    return _register(FONT_NAME, CJK_FONT)
+
+
+def register_heading_font() -> str:
+    """The face of titles, headings and table heads (the Hei face)."""
+    return register_cjk_font()
+
+
+def register_song_font() -> str:
+    """Register the Song face of body text (idempotent, thread-safe) and return its name."""
+    return _register(SONG_FONT_NAME, SONG_FONT)
+
+
+LATIN_FONT_NAME: Final = "LiberationSerif"
+"""The Latin face of body text (Liberation Serif, SIL OFL 1.1, metrics of Times New Roman, as
+Chinese official documents set their Latin letters and digits): UMing's own Latin letters
+are of one width, like a typewriter's."""
+LATIN_FONT: Final = FONTS / "LiberationSerif-Regular.ttf"
+
+
+def register_latin_font() -> str:
+    """Register the Latin serif of body text (idempotent, thread-safe) and return its name."""
+    return _register(LATIN_FONT_NAME, LATIN_FONT)

@@ -5,6 +5,7 @@ Every string is a :class:`Msg` translated with the *document's* language, never 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
@@ -77,3 +78,47 @@ def score_text(value: Decimal | None) -> str:
 
 def status_text(result: ApplicationResult) -> Msg:
     return Msg.of(result.status.label)
+
+
+REPORT_ZONE = dt.timezone(dt.timedelta(hours=8), "CST")
+"""The time zone of every time an official output prints: Beijing time (UTC+8, no daylight
+saving), where the meetings are held. A fixed zone, not the machine's, because the chair's
+machine and the ministry regenerate the report byte for byte from the signed results."""
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_text(day: dt.date, language: str) -> str:
+    """2026年4月16日 in Chinese, 16 April 2026 in English."""
+    if language == "zh_CN":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` (timezone-aware) in Beijing time."""
+    return moment.astimezone(REPORT_ZONE)
+
+
+def datetime_text(moment: dt.datetime, language: str) -> str:
+    """2026年4月17日 01:30（北京时间）, or 17 April 2026, 01:30 (Beijing time, UTC+8)."""
+    local = local_time(moment)
+    day = date_text(local.date(), language)
+    clock = f"{local:%H:%M}"
+    zone = Msg.of("Beijing time").in_language(language)
+    if language == "zh_CN":
+        return f"{day} {clock}（{zone}）"
+    return f"{day}, {clock} ({zone}, UTC+8)"

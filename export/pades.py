@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import TYPE_CHECKING, Final
 
 from app.crypto.identity import Identity
@@ -36,10 +37,41 @@ OFFICER_BOX: Final = SIGNATURE_BOXES[SECRETARY_FIELD]
 
 _BOXES: Final = {**SIGNATURE_BOXES, OFFICER_FIELD: OFFICER_BOX}
 _ROLE_CAPTION: Final = {
-    CHAIR_FIELD: "主持人 Chair",
+    CHAIR_FIELD: "组长 Chair",
     SECRETARY_FIELD: "秘书 Secretary",
     OFFICER_FIELD: "科技部 Ministry",
 }
+"""The bilingual captions of a stamp on a PDF whose language is not known."""
+_LANGUAGE: Final = re.compile(rb'review-desk-report-rendering/1 \{[^)]*?"language":"([A-Za-z_]+)"')
+
+
+def report_language(pdf: bytes) -> str | None:
+    """The language the report says it was rendered in (its Keywords), if it says so."""
+    found = _LANGUAGE.search(pdf)
+    return found.group(1).decode("ascii") if found else None
+
+
+def _stamp_lines(field: str, now: dt.datetime, language: str | None) -> tuple[str, str, str]:
+    """Role caption, "digitally signed" and the time, in the report's language."""
+    from app.i18n import Msg
+    from export.labels import datetime_text
+
+    if language is None:
+        return (
+            _ROLE_CAPTION[field],
+            "已电子签名 Digitally signed (PAdES)",
+            f"时间 Time: {now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        )
+    role = {
+        CHAIR_FIELD: Msg.of("Chair of the panel"),
+        SECRETARY_FIELD: Msg.of("Secretary"),
+        OFFICER_FIELD: Msg.of("Ministry officer"),
+    }[field]
+    return (
+        role.in_language(language),
+        Msg.of("Digitally signed (PAdES)").in_language(language),
+        Msg.of("Time: {time}", time=datetime_text(now, language)).in_language(language),
+    )
 
 
 def prepare_for_signing(pdf: bytes, names: tuple[str, ...] = FIELDS) -> bytes:
@@ -108,7 +140,8 @@ def sign_pdf(
         name=identity.common_name,
     )
     box = _BOXES[field]
-    appearance = stamp_pdf(identity, field, now, (box[2] - box[0], box[3] - box[1]))
+    size = (box[2] - box[0], box[3] - box[1])
+    appearance = stamp_pdf(identity, field, now, size, language=report_language(pdf))
     style = StaticStampStyle(background=_pdf_page_content(appearance), border_width=0)
 
     class _ClockedSigner(signers.PdfSigner):
@@ -139,8 +172,16 @@ def _fitting_size(text: str, font: str, room: float, *, largest: float, smallest
     return size
 
 
-def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[float, float]) -> bytes:
-    """The visible stamp as a one-page PDF drawn by reportlab in the embedded CJK font.
+def stamp_pdf(
+    identity: Identity,
+    field: str,
+    now: dt.datetime,
+    size: tuple[float, float],
+    *,
+    language: str | None = None,
+) -> bytes:
+    """The visible stamp as a one-page PDF drawn by reportlab in the embedded CJK font, in
+    the report's ``language`` (both languages when it is not known).
 
     pyHanko's own text stamps need uharfbuzz for a TrueType font, which we do not ship; an
     imported page draws the same Chinese name with the font every export already embeds.
@@ -149,6 +190,7 @@ def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[floa
     from reportlab.pdfgen.canvas import Canvas
 
     from app.crypto.profile import fingerprint
+    from app.i18n import Msg
     from export.fonts import register_cjk_font
 
     font = register_cjk_font()
@@ -160,13 +202,20 @@ def stamp_pdf(identity: Identity, field: str, now: dt.datetime, size: tuple[floa
     c.setLineWidth(1.2)
     c.roundRect(1, 1, width - 2, height - 2, 4, fill=1)
     c.setFillColor(colors.HexColor("#1e3a8a"))
-    title = f"{identity.common_name}  ·  {_ROLE_CAPTION[field]}"
+    caption, signed, when = _stamp_lines(field, now, language)
+    title = f"{identity.common_name}  ·  {caption}"
     c.setFont(font, _fitting_size(title, font, width - 16, largest=11.0, smallest=6.0))
     c.drawString(8, height - 17, title)
     c.setFont(font, 7.5)
-    c.drawString(8, height - 30, "已电子签名 Digitally signed (PAdES)")
-    c.drawString(8, height - 41, f"时间 Time: {now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    c.drawString(8, height - 52, f"证书 Certificate: {fingerprint(identity.certificate)}")
+    c.drawString(8, height - 30, signed)
+    c.drawString(8, height - 41, when)
+    certificate = fingerprint(identity.certificate)
+    if language is None:
+        c.drawString(8, height - 52, f"证书 Certificate: {certificate}")
+    else:
+        line = Msg.of("Certificate: {fingerprint}", fingerprint=certificate).in_language(language)
+        c.setFont(font, _fitting_size(line, font, width - 16, largest=7.5, smallest=5.0))
+        c.drawString(8, height - 52, line)
     c.showPage()
     c.save()
     return buf.getvalue()

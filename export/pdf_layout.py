@@ -7,37 +7,31 @@ boxes the signature page leaves empty for them.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
-from export.fonts import register_cjk_font
+from export import cjk_wrap
+from export.fonts import (
+    SONG_FONT_NAME,
+    register_cjk_font,
+    register_heading_font,
+    register_latin_font,
+    register_song_font,
+)
+from export.text import clean, markup, mixed_markup, runs
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-_CHINESE_CANNOT_START: Final = "，。、；：！？）》」』】〕〉”’%·…—"
-
-
-def _chinese_line_breaking() -> None:
-    """Teach reportlab's CJK wrap that Chinese punctuation never starts a line.
-
-    reportlab's list is Japanese (it lacks "，" U+FF0C among others), so a line could start
-    with a comma (tech-spikes 4). The list is a module global read at wrap time; extending it
-    is idempotent and only forbids more break points.
-    """
-    from reportlab.platypus import paragraph
-
-    extra = "".join(c for c in _CHINESE_CANNOT_START if c not in paragraph.ALL_CANNOT_START)
-    paragraph.ALL_CANNOT_START += extra
-
-
-_chinese_line_breaking()
+cjk_wrap.install()
 MARGIN: Final = 18 * mm
 FOOTER_Y: Final = 10 * mm
 SIGNATURE_AREA_TOP: Final = 62 * mm
@@ -66,26 +60,35 @@ class Styles:
 
 
 def styles(language: str) -> Styles:
-    """Styles in the embedded CJK font; Chinese text wraps between any two characters."""
-    font = register_cjk_font()
+    """Body text in the Song face, titles, headings and table heads in the heavier Hei face
+    (as Chinese official documents are set); Chinese text wraps between any two characters
+    by the rules of :mod:`export.cjk_wrap`. Headings keep with what follows them, so none is
+    left alone at the foot of a page."""
+    song = register_song_font()
+    hei = register_heading_font()
     wrap = "CJK" if language == "zh_CN" else None
 
-    def style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
+    def style(name: str, font: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
         return ParagraphStyle(
             name, fontName=font, fontSize=size, leading=leading, wordWrap=wrap, **kw
         )
 
     return Styles(
-        title=style("title", 20, 28, alignment=TA_CENTER, spaceAfter=6 * mm),
-        subtitle=style("subtitle", 12, 18, alignment=TA_CENTER, spaceAfter=2 * mm),
-        h1=style("h1", 15, 21, spaceBefore=2 * mm, spaceAfter=3 * mm),
-        h2=style("h2", 11.5, 16, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
-        body=style("body", 9.5, 14.5, spaceAfter=1.5 * mm),
-        small=style("small", 8, 11, textColor=colors.HexColor("#444444")),
-        cell=style("cell", 8, 10.5),
-        cell_bold=style("cell_bold", 8, 10.5, textColor=colors.HexColor("#1a1a1a")),
+        title=style("title", hei, 20, 28, alignment=TA_CENTER, spaceAfter=6 * mm, keepWithNext=1),
+        subtitle=style(
+            "subtitle", song, 13, 18, alignment=TA_CENTER, spaceAfter=2 * mm, keepWithNext=1
+        ),
+        h1=style("h1", hei, 15, 21, spaceBefore=2 * mm, spaceAfter=3 * mm, keepWithNext=1),
+        h2=style("h2", hei, 11.5, 16, spaceBefore=3 * mm, spaceAfter=1.5 * mm, keepWithNext=1),
+        body=style("body", song, 10, 15, spaceAfter=1.5 * mm),
+        small=style(
+            "small", song, 8.5, 12, textColor=colors.HexColor("#444444"), spaceBefore=1 * mm
+        ),
+        cell=style("cell", song, 8.5, 11),
+        cell_bold=style("cell_bold", hei, 8, 11, textColor=colors.HexColor("#1a1a1a")),
         banner=style(
             "banner",
+            hei,
             12,
             18,
             alignment=TA_CENTER,
@@ -96,6 +99,11 @@ def styles(language: str) -> Styles:
             spaceAfter=6 * mm,
         ),
     )
+
+
+def number_style(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` right-aligned, for the figures of a table column."""
+    return ParagraphStyle(f"{style.name}_number", parent=style, alignment=TA_RIGHT)
 
 
 TABLE_HEADER_FILL: Final = colors.HexColor("#e5e7eb")
@@ -111,6 +119,8 @@ class PageDecor:
     """(page, pages) -> "Page 3 of 12"."""
     watermark: str | None
     created: dt.datetime
+    language: str = "zh_CN"
+    """The document's language: which punctuation the footer sets in the Latin face."""
 
 
 def canvas_class(decor: PageDecor) -> type[Canvas]:
@@ -155,10 +165,16 @@ def canvas_class(decor: PageDecor) -> type[Canvas]:
             self.setStrokeColor(GRID)
             self.setLineWidth(0.4)
             self.line(MARGIN, FOOTER_Y + 9, PAGE_WIDTH - MARGIN, FOOTER_Y + 9)
-            self.setFont(font, 6.5)
-            self.drawString(MARGIN, FOOTER_Y, decor.footer_left)
-            self.setFont(font, 8)
-            self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_Y, decor.page_text(number, total))
+            draw_mixed(self, MARGIN, FOOTER_Y, decor.footer_left, 6.5, decor.language)
+            draw_mixed(
+                self,
+                PAGE_WIDTH - MARGIN,
+                FOOTER_Y,
+                decor.page_text(number, total),
+                9,
+                decor.language,
+                right=True,
+            )
             self.restoreState()
 
     return DecoratedCanvas
@@ -174,3 +190,58 @@ def _fix_timestamp(canvas: Canvas, when: dt.datetime) -> None:
     stamp.dhh = 0
     stamp.dmm = 0
     stamp.tzname = "UTC"
+
+
+def data_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of *data* text (escaped, never markup) in ``style``.
+
+    In the Song face, Latin letters and digits are set in the Latin serif
+    (:func:`export.text.mixed_markup`); the language is the style's (Chinese styles wrap as
+    CJK).
+    """
+    if style.fontName == SONG_FONT_NAME:
+        language = "zh_CN" if style.wordWrap == "CJK" else "en"
+        pieces = runs(clean(text), language)
+        if all(latin for latin, _ in pieces):  # most English text: one face, one fragment
+            return Paragraph(markup(text), _latin_style(style))
+        return Paragraph(mixed_markup(text, register_latin_font(), language), style)
+    return Paragraph(markup(text), style)
+
+
+_latin_styles: weakref.WeakKeyDictionary[ParagraphStyle, ParagraphStyle] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _latin_style(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` in the Latin serif (made once per style object)."""
+    latin = _latin_styles.get(style)
+    if latin is None:
+        latin = ParagraphStyle(f"{style.name}_latin", parent=style)
+        latin.fontName = register_latin_font()
+        _latin_styles[style] = latin
+    return latin
+
+
+def draw_mixed(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    language: str,
+    *,
+    right: bool = False,
+) -> None:
+    """Draw one line of ``text`` in the Song face with its Latin runs in the Latin serif,
+    starting at ``x`` (or ending there when ``right``)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    song, latin = register_song_font(), register_latin_font()
+    pieces = [(latin if is_latin else song, run) for is_latin, run in runs(text, language)]
+    if right:
+        x -= sum(stringWidth(run, font, size) for font, run in pieces)
+    for font, run in pieces:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, font, size)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from fractions import Fraction
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -35,7 +36,7 @@ from app.domain.ids import ExpertId
 from app.domain.meeting import Application, Expert
 from app.i18n import LocalizedText, Msg
 from export import labels
-from export.fonts import register_cjk_font
+from export.fonts import register_heading_font, register_song_font
 from export.pdf_layout import (
     FOOTER_Y,
     GRID,
@@ -48,10 +49,11 @@ from export.pdf_layout import (
     PageDecor,
     Styles,
     canvas_class,
+    data_paragraph,
+    number_style,
     styles,
 )
 from export.report_model import ReportInput
-from export.text import markup
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 DEMO_MARK = "DEMO 示例"
@@ -168,7 +170,7 @@ def _signature_boxes(canvas: Canvas, captions: tuple[str, str]) -> None:
     canvas.setStrokeColor(GRID)
     canvas.setDash(2, 2)
     canvas.setLineWidth(0.5)
-    canvas.setFont(register_cjk_font(), 8.5)
+    canvas.setFont(register_heading_font(), 9)
     for caption, (x1, y1, x2, y2) in zip(captions, SIGNATURE_BOXES.values(), strict=True):
         canvas.rect(x1, y1, x2 - x1, y2 - y1)
         canvas.drawString(x1, y2 + 3 * mm, caption)
@@ -191,6 +193,7 @@ def _decor(inp: ReportInput) -> PageDecor:
         ).in_language(lang),
         watermark=DEMO_MARK if inp.is_demo else None,
         created=inp.generated_at,
+        language=lang,
     )
 
 
@@ -199,7 +202,7 @@ def _decor(inp: ReportInput) -> PageDecor:
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of *data* text: always escaped."""
-    return Paragraph(markup(text), style)
+    return data_paragraph(text, style)
 
 
 def _table(
@@ -211,7 +214,7 @@ def _table(
 ) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     commands: list[tuple[object, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),  # never an unembedded Helvetica
+        ("FONTNAME", (0, 0), (-1, -1), register_song_font()),  # never an unembedded Helvetica
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -229,6 +232,16 @@ def _cells(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> 
 
 def _head(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> list[Paragraph]:
     return [_p(v if isinstance(v, str) else inp.tr(v), st.cell_bold) for v in values]
+
+
+def _num(st: Styles, text: str) -> Paragraph:
+    """A figure in a table: right-aligned, so the digits of a column line up."""
+    return _p(text, number_style(st.cell))
+
+
+def _num_head(inp: ReportInput, st: Styles, value: Msg | LocalizedText) -> Paragraph:
+    """The head of a column of figures, right-aligned like them."""
+    return _p(inp.tr(value), number_style(st.cell_bold))
 
 
 # --- cover --------------------------------------------------------------------------------
@@ -250,21 +263,31 @@ def _cover(inp: ReportInput, st: Styles) -> list[Flowable]:
         Spacer(1, 8 * mm),
     ]
     facts = [
-        (Msg.of("Date"), m.date.isoformat()),
+        (Msg.of("Date"), labels.date_text(m.date, inp.language)),
         (Msg.of("Venue"), inp.tr(m.venue)),
         (Msg.of("Round"), str(inp.result.round)),
         (Msg.of("Rubric"), f"{inp.tr(inp.rubric.title)} (v{inp.rubric.version})"),
         (Msg.of("Consolidation rule"), inp.tr(labels.rule_summary(inp.rule))),
         (Msg.of("Document id"), inp.document_id),
         (Msg.of("Results SHA-256"), inp.results_hash),
-        (Msg.of("Generated"), inp.generated_at.isoformat(timespec="minutes")),
+        (Msg.of("Generated"), labels.datetime_text(inp.generated_at, inp.language)),
     ]
-    rows = [[*_head(inp, st, k), *_cells(inp, st, v)] for k, v in facts]
+    rows: list[list[Flowable | str]] = [[*_head(inp, st, k), *_cells(inp, st, v)] for k, v in facts]
     out += [_table(rows, [35 * mm, CONTENT_WIDTH - 35 * mm], header=False), Spacer(1, 8 * mm)]
     out.append(_p(inp.tr(Msg.of("Panel of experts")), st.h2))
-    rows = [_head(inp, st, "#", Msg.of("Name"), Msg.of("Role"), Msg.of("Title"), Msg.of("Unit"))]
+    rows = [
+        [
+            _p("#", number_style(st.cell_bold)),
+            *_head(inp, st, Msg.of("Name"), Msg.of("Role"), Msg.of("Title"), Msg.of("Unit")),
+        ]
+    ]
     for i, e in enumerate(inp.experts_in_order, start=1):
-        rows.append(_cells(inp, st, str(i), e.name, labels.role_text(e), e.title, e.organisation))
+        rows.append(
+            [
+                _num(st, str(i)),
+                *_cells(inp, st, e.name, labels.role_text(e), e.title, e.organisation),
+            ]
+        )
     out += [
         _table(rows, [8 * mm, 30 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 98 * mm]),
         PageBreak(),
@@ -290,18 +313,15 @@ def _summary(inp: ReportInput, st: Styles) -> list[Flowable]:
             st.body,
         ),
     ]
-    rows = [
-        _head(
-            inp,
-            st,
-            Msg.of("Rank"),
-            Msg.of("No."),
-            Msg.of("Platform and applicant unit"),
-            Msg.of("Total"),
-            Msg.of("Votes for"),
-            Msg.of("Panel recommendation"),
-            Msg.of("Flags"),
-        )
+    rows: list[list[Flowable | str]] = [
+        [
+            _num_head(inp, st, Msg.of("Rank")),
+            _num_head(inp, st, Msg.of("No.")),
+            *_head(inp, st, Msg.of("Platform and applicant unit")),
+            _num_head(inp, st, Msg.of("Total")),
+            _num_head(inp, st, Msg.of("Votes for")),
+            *_head(inp, st, Msg.of("Panel recommendation"), Msg.of("Flags")),
+        ]
     ]
     ranked = [res.application(r.application_id) for r in res.ranking]
     rest = [a for a in res.applications if a.rank is None]
@@ -341,23 +361,25 @@ def _below_precision(inp: ReportInput, st: Styles) -> list[Flowable]:
 
 def _ranking_row(
     inp: ReportInput, st: Styles, app: Application, r: ApplicationResult
-) -> list[Paragraph]:
+) -> list[Flowable | str]:
     opinion = inp.opinion_for(app.id)
     name = f"{inp.tr(app.platform_name)}\n{inp.tr(app.applicant_unit)}"
     total = labels.DASH if r.total is None else str(r.total.presented)
     if r.rank is None:
         total = f"{total}\n{inp.tr(labels.status_text(r))}"
-    return _cells(
-        inp,
-        st,
-        str(r.rank) if r.rank is not None else labels.DASH,
-        str(r.hearing_position),
-        name,
-        total,
-        f"{r.vote.votes_for}/{r.vote.eligible}",
-        labels.recommendation_text(opinion.recommendation) if opinion else labels.DASH,
-        _flag_list(inp, r) or labels.DASH,
-    )
+    return [
+        _num(st, str(r.rank) if r.rank is not None else labels.DASH),
+        _num(st, str(r.hearing_position)),
+        *_cells(inp, st, name),
+        _num(st, total),
+        _num(st, f"{r.vote.votes_for}/{r.vote.eligible}"),
+        *_cells(
+            inp,
+            st,
+            labels.recommendation_text(opinion.recommendation) if opinion else labels.DASH,
+            _flag_list(inp, r) or labels.DASH,
+        ),
+    ]
 
 
 def _flag_list(inp: ReportInput, r: ApplicationResult) -> str:
@@ -389,19 +411,17 @@ def _application(
     ]
     if r.reason is not None:
         facts.append((Msg.of("Reason"), inp.figure_text(r.reason)))
-    rows = [[*_head(inp, st, k), *_cells(inp, st, v)] for k, v in facts]
+    rows: list[list[Flowable | str]] = [[*_head(inp, st, k), *_cells(inp, st, v)] for k, v in facts]
     out.append(_table(rows, [30 * mm, CONTENT_WIDTH - 30 * mm], header=False))
 
     out.append(_p(inp.tr(Msg.of("Consolidated figures")), st.h2))
     rows = [
-        _head(
-            inp,
-            st,
-            Msg.of("Item"),
-            Msg.of("Figure"),
-            Msg.of("How it was obtained"),
-            Msg.of("Spread"),
-        )
+        [
+            *_head(inp, st, Msg.of("Item")),
+            _num_head(inp, st, Msg.of("Figure")),
+            *_head(inp, st, Msg.of("How it was obtained")),
+            _num_head(inp, st, Msg.of("Spread")),
+        ]
     ]
     notes: list[str] = []
     for fig in r.figures:
@@ -431,38 +451,43 @@ def _application(
     if r.flags:
         out.append(_p(inp.tr(Msg.of("Dispersion flags")), st.h2))
         for f in r.flags:
-            out.append(
-                _p(
-                    inp.tr(
-                        Msg.of(
-                            "{subject}: the experts' scores spread over {spread} points, "
-                            "more than the limit of {limit}.",
-                            subject=labels.subject_name(f.subject, inp.rubric),
-                            spread=labels.number_text(f.spread, inp.rule.decimals),
-                            limit=str(f.spread_limit),
-                        )
-                    ),
-                    st.body,
-                )
-            )
+            out.append(_p(inp.tr(_dispersion_note(inp, f)), st.body))
 
     out += _panel_opinion(inp, st, app)
     return out
 
 
-def _figure_row(inp: ReportInput, st: Styles, fig: Figure) -> list[Paragraph]:
+def _dispersion_note(inp: ReportInput, fig: Figure) -> Msg:
+    """Which figure is flagged and by how much: its range, its spread and the excess."""
+    values = [i.value for i in fig.inputs if i.value is not None]
+    limit = Fraction(fig.spread_limit or 0)
+    decimals = inp.rule.decimals
+    return Msg.of(
+        "{subject} (consolidated {figure} of {maximum}): the experts' values range from "
+        "{lowest} to {highest}, a spread of {spread} points, {excess} above the limit of "
+        "{limit}.",
+        subject=labels.subject_name(fig.subject, inp.rubric),
+        figure=str(fig.presented),
+        maximum=labels.score_text(labels.subject_max(fig.subject, inp.rubric)),
+        lowest=labels.number_text(min(values), decimals) if values else labels.DASH,
+        highest=labels.number_text(max(values), decimals) if values else labels.DASH,
+        spread=labels.number_text(fig.spread, decimals),
+        excess=labels.number_text(fig.spread - limit, decimals),
+        limit=labels.score_text(fig.spread_limit),
+    )
+
+
+def _figure_row(inp: ReportInput, st: Styles, fig: Figure) -> list[Flowable | str]:
     maximum = labels.subject_max(fig.subject, inp.rubric)
     spread = labels.number_text(fig.spread, inp.rule.decimals)
     if fig.flagged:
-        spread += " ⚑ " + inp.tr(Msg.of("above limit"))
-    return _cells(
-        inp,
-        st,
-        labels.subject_name(fig.subject, inp.rubric),
-        f"{fig.presented} / {labels.score_text(maximum)}",
-        inp.figure_text(fig.explanation),
-        spread,
-    )
+        spread += "\n" + inp.tr(Msg.of("above limit"))
+    return [
+        *_cells(inp, st, labels.subject_name(fig.subject, inp.rubric)),
+        _num(st, f"{fig.presented} / {labels.score_text(maximum)}"),
+        *_cells(inp, st, inp.figure_text(fig.explanation)),
+        _num(st, spread),
+    ]
 
 
 def _panel_opinion(inp: ReportInput, st: Styles, app: Application) -> list[Flowable]:
@@ -504,15 +529,13 @@ def _appendix(inp: ReportInput, st: Styles) -> list[Flowable]:
     fw = (CONTENT_WIDTH - fixed) / max(len(factors), 1)
     for app, r in inp.in_hearing_order():
         out.append(_p(f"{r.hearing_position}. {inp.tr(app.platform_name)}", st.h2))
-        rows = [
-            _head(
-                inp,
-                st,
-                Msg.of("Expert"),
-                *(f.name for f in factors),
-                Msg.of("Total"),
-                Msg.of("Recommendation"),
-            )
+        rows: list[list[Flowable | str]] = [
+            [
+                *_head(inp, st, Msg.of("Expert")),
+                *(_num_head(inp, st, f.name) for f in factors),
+                _num_head(inp, st, Msg.of("Total")),
+                *_head(inp, st, Msg.of("Recommendation")),
+            ]
         ]
         for participant in sorted(
             r.participants,
@@ -525,25 +548,28 @@ def _appendix(inp: ReportInput, st: Styles) -> list[Flowable]:
 
 def _appendix_row(
     inp: ReportInput, st: Styles, expert_id: ExpertId, app: Application, standing: Standing
-) -> list[Paragraph]:
+) -> list[Flowable | str]:
     label = inp.expert_label(expert_id)
     sheet = inp.sheet_for(expert_id, app.id) if standing is Standing.SUBMITTED else None
     if sheet is None:
-        blank = [labels.DASH] * len(inp.rubric.factors)
-        return _cells(inp, st, label, *blank, labels.DASH, Msg.of(standing.label))
-    scores = []
+        blank = [_num(st, labels.DASH) for _ in inp.rubric.factors]
+        return [
+            *_cells(inp, st, label),
+            *blank,
+            _num(st, labels.DASH),
+            *_cells(inp, st, Msg.of(standing.label)),
+        ]
+    scores: list[Flowable | str] = []
     for f in inp.rubric.factors:
         s = sheet.score_for(f.key)
-        scores.append(labels.score_text(s.score if s else None))
+        scores.append(_num(st, labels.score_text(s.score if s else None)))
     total = labels.expert_total(sheet, inp.rubric)
-    return _cells(
-        inp,
-        st,
-        label,
+    return [
+        *_cells(inp, st, label),
         *scores,
-        labels.DASH if total is None else labels.number_text(total, inp.rule.decimals),
-        labels.recommendation_text(sheet.recommendation),
-    )
+        _num(st, labels.DASH if total is None else labels.number_text(total, inp.rule.decimals)),
+        *_cells(inp, st, labels.recommendation_text(sheet.recommendation)),
+    ]
 
 
 # --- signature page -----------------------------------------------------------------------
@@ -577,7 +603,7 @@ def _signature_page(inp: ReportInput, st: Styles) -> list[Flowable]:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
+                ("FONTNAME", (0, 0), (-1, -1), register_song_font()),
                 ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEADER_FILL),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
                 ("LINEBELOW", (2, 1), (3, -1), 0.6, GRID),

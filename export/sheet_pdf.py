@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -16,9 +17,8 @@ from app.domain.rubric import Rubric
 from app.domain.sheet import ScoreSheet
 from app.i18n import LocalizedText, Msg
 from export import labels
-from export.pdf_layout import PageDecor, styles
+from export.pdf_layout import PageDecor, data_paragraph, styles
 from export.report_pdf import CONTENT_WIDTH, DEMO_MARK, _table, build_pdf
-from export.text import markup
 
 
 def render_sheet(
@@ -37,8 +37,8 @@ def render_sheet(
     def tr(m: Msg | LocalizedText) -> str:
         return m.in_language(language)
 
-    def p(text: str, style: object = st.cell) -> Paragraph:
-        return Paragraph(markup(text), style)
+    def p(text: str, style: ParagraphStyle = st.cell) -> Paragraph:
+        return data_paragraph(text, style)
 
     app = meeting.application(sheet.application_id)
     story: list[Flowable] = [
@@ -53,7 +53,7 @@ def render_sheet(
         (Msg.of("Status"), tr(Msg.of(sheet.status.label))),
         (
             Msg.of("Submitted"),
-            sheet.submitted_at.isoformat(timespec="minutes") if sheet.submitted_at else "",
+            labels.datetime_text(sheet.submitted_at, language) if sheet.submitted_at else "",
         ),
     ]
     rows = [[p(tr(k), st.cell_bold), p(v)] for k, v in facts]
@@ -136,6 +136,7 @@ def render_sheet(
         ),
         watermark=DEMO_MARK if meeting.is_demo else None,
         created=generated_at,
+        language=language,
     )
     return build_pdf(
         story, title=tr(meeting.title), subject=tr(Msg.of("Expert score sheet")), decor=decor

@@ -20,15 +20,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.consolidation.model import ApplicationResult, Standing
 from app.consolidation.rule import TOTAL
+from app.domain.ids import ApplicationId, ExpertId
 from app.i18n import LocalizedText, Msg
 from export import labels
 from export.report_model import ReportInput
 from export.text import clean
-from export.workbook_file import saved_workbook
+from export.workbook_file import saved_workbook, set_cached_value
+from export.workbook_layout import SheetDress, dress
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="E5E7EB")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+HEADER_ROW = 2
+"""Row 1 is the sheet's title (with the demo mark), row 2 the table's header."""
+FIRST_ROW = HEADER_ROW + 1
 
 
 def render_workbook(inp: ReportInput) -> bytes:
@@ -40,26 +47,26 @@ def render_workbook(inp: ReportInput) -> bytes:
     _votes(wb.create_sheet(inp.tr(Msg.of("Votes"))[:31]), inp)
     if inp.notes:
         _notes(wb.create_sheet(inp.tr(Msg.of("Notes digest"))[:31]), inp)
-    if inp.is_demo:
-        _mark_demo(wb, inp)
+    mark = inp.tr(Msg.of("DEMO — fictional data, not an official record")) if inp.is_demo else None
+    for ws in wb.worksheets:
+        dress(
+            ws,
+            SheetDress(
+                language=inp.language,
+                title=clean(f"{inp.tr(inp.meeting.title)} · {ws.title}"),
+                footer_left=inp.tr(Msg.of("Document {document_id}", document_id=inp.document_id)),
+                demo_mark=mark,
+                header_row=HEADER_ROW,
+            ),
+        )
+    if mark is not None:
+        wb.properties.keywords = "DEMO 示例"
+        wb.properties.subject = mark
     wb.properties.creator = "Expert Review Desk"
     wb.properties.title = clean(inp.tr(inp.meeting.title))
     wb.properties.created = inp.generated_at.replace(tzinfo=None)
     wb.properties.modified = inp.generated_at.replace(tzinfo=None)
     return saved_workbook(wb, inp.generated_at)
-
-
-def _mark_demo(wb: Workbook, inp: ReportInput) -> None:
-    """Demo data says so: in the summary's header row (after the last column, so no figure
-    moves), in every sheet's printed header, and in the document properties."""
-    mark = inp.tr(Msg.of("DEMO — fictional data, not an official record"))
-    summary = wb.worksheets[0]
-    cell = text_cell(summary, 1, summary.max_column + 1, mark)
-    cell.font = Font(bold=True, color="B91C1C")
-    for ws in wb.worksheets:
-        ws.oddHeader.center.text = mark
-    wb.properties.keywords = "DEMO 示例"
-    wb.properties.subject = mark
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -79,20 +86,30 @@ def number_cell(ws: Worksheet, row: int, col: int, value: Decimal | int, fmt: st
     return cell
 
 
-def formula_cell(ws: Worksheet, row: int, col: int, formula: str, fmt: str) -> Cell:
-    """A check formula built by us from cell references only (never from data)."""
+def formula_cell(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    formula: str,
+    fmt: str,
+    cached: Decimal | int | None = None,
+) -> Cell:
+    """A check formula built by us from cell references only (never from data), with the
+    value it computes cached in the file (``cached``) for viewers that do not recalculate."""
     cell = ws.cell(row, col, formula)
     cell.number_format = fmt
+    if cached is not None:
+        set_cached_value(cell, cached)
     return cell
 
 
 def _header(ws: Worksheet, inp: ReportInput, titles: Sequence[Msg | LocalizedText | str]) -> None:
     for col, title in enumerate(titles, start=1):
-        cell = text_cell(ws, 1, col, title if isinstance(title, str) else inp.tr(title))
+        cell = text_cell(ws, HEADER_ROW, col, title if isinstance(title, str) else inp.tr(title))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{FIRST_ROW}"
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -130,7 +147,7 @@ def _summary(ws: Worksheet, inp: ReportInput) -> None:
     )
     ranked = [inp.result.application(r.application_id) for r in inp.result.ranking]
     rest = [a for a in inp.result.applications if a.rank is None]
-    for row, r in enumerate([*ranked, *rest], start=2):
+    for row, r in enumerate([*ranked, *rest], start=FIRST_ROW):
         app = inp.meeting.application(r.application_id)
         if r.rank is not None:
             number_cell(ws, row, 1, r.rank, "0")
@@ -156,8 +173,8 @@ def _summary(ws: Worksheet, inp: ReportInput) -> None:
         )
         flags = ", ".join(inp.tr(labels.subject_name(f.subject, inp.rubric)) for f in r.flags)
         text_cell(ws, row, col + 4, flags)
-    _widths(ws, [6, 6, 40, 36, 16, 9, *([12] * len(factors)), 9, 9, 9, 18, 24])
-    ws.auto_filter.ref = ws.dimensions
+    _widths(ws, [6, 6, 24, 22, 10, 9, *([9] * len(factors)), 8, 8, 8, 12, 14])
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ws.max_column)}{ws.max_row}"
 
 
 def _factor_matrix(ws: Worksheet, inp: ReportInput) -> None:
@@ -180,9 +197,9 @@ def _factor_matrix(ws: Worksheet, inp: ReportInput) -> None:
             Msg.of("Flag"),
         ],
     )
-    ws.freeze_panes = "D2"
+    ws.freeze_panes = f"D{FIRST_ROW}"
     plain_sum = all(f.weight == f.max_points for f in inp.rubric.factors)
-    row = 2
+    row = FIRST_ROW
     for app, r in inp.in_hearing_order():
         first = row
         standing = {p.expert_id: p.standing for p in r.participants}
@@ -207,7 +224,14 @@ def _factor_matrix(ws: Worksheet, inp: ReportInput) -> None:
                 continue
             letter = get_column_letter(col)
             if plain_sum:
-                formula_cell(ws, row, col, f"=SUM({letter}{first}:{letter}{row - 1})", "0.0#")
+                formula_cell(
+                    ws,
+                    row,
+                    col,
+                    f"=SUM({letter}{first}:{letter}{row - 1})",
+                    "0.0#",
+                    _score_sum(inp, e.id, app.id),
+                )
             else:
                 sheet = inp.sheet_for(e.id, app.id)
                 total = labels.expert_total(sheet, inp.rubric) if sheet else None
@@ -215,7 +239,18 @@ def _factor_matrix(ws: Worksheet, inp: ReportInput) -> None:
                     number_cell(ws, row, col, Decimal(labels.number_text(total, 6)), fmt)
         _figure(ws, row, 4 + len(experts), r, TOTAL, fmt)
         row += 1
-    _widths(ws, [6, 34, 26, *([11] * len(experts)), 10, 8])
+    _widths(ws, [6, 22, 16, *([9] * len(experts)), 9, 6])
+
+
+def _score_sum(inp: ReportInput, expert_id: ExpertId, application_id: ApplicationId) -> Decimal:
+    """What the total row's SUM formula gives: the sum of the expert's factor scores."""
+    sheet = inp.sheet_for(expert_id, application_id)
+    total = Decimal(0)
+    for factor in inp.rubric.factors:
+        score = sheet.score_for(factor.key) if sheet else None
+        if score is not None and score.score is not None:
+            total += score.score
+    return total
 
 
 def _figure(
@@ -245,7 +280,7 @@ def _details(ws: Worksheet, inp: ReportInput) -> None:
         ],
     )
     fmt = _decimal_format(inp.rule.decimals)
-    row = 2
+    row = FIRST_ROW
     for app, r in inp.in_hearing_order():
         opinion = inp.opinion_for(app.id)
         for index, fig in enumerate(r.figures):
@@ -261,7 +296,7 @@ def _details(ws: Worksheet, inp: ReportInput) -> None:
                 text_cell(ws, row, 8, opinion.opinion).alignment = _WRAP
                 text_cell(ws, row, 9, opinion.minority_opinion).alignment = _WRAP
             row += 1
-    _widths(ws, [6, 34, 26, 9, 9, 60, 9, 60, 40])
+    _widths(ws, [6, 20, 14, 9, 8, 40, 8, 40, 28])
 
 
 def _votes(ws: Worksheet, inp: ReportInput) -> None:
@@ -284,7 +319,7 @@ def _votes(ws: Worksheet, inp: ReportInput) -> None:
             Msg.of("Vote passed"),
         ],
     )
-    for row, (app, r) in enumerate(inp.in_hearing_order(), start=2):
+    for row, (app, r) in enumerate(inp.in_hearing_order(), start=FIRST_ROW):
         v = r.vote
         number_cell(ws, row, 1, r.hearing_position, "0")
         text_cell(ws, row, 2, inp.tr(app.platform_name))
@@ -294,11 +329,13 @@ def _votes(ws: Worksheet, inp: ReportInput) -> None:
         ):
             number_cell(ws, row, col, value, "0")
         number_cell(ws, row, 9, v.eligible, "0")
-        votes_for = f"=C{row}+D{row}" if inp.rule.conditions_count_for else f"=C{row}"
-        formula_cell(ws, row, 10, votes_for, "0")
+        if inp.rule.conditions_count_for:
+            formula_cell(ws, row, 10, f"=C{row}+D{row}", "0", v.recommend + v.with_conditions)
+        else:
+            formula_cell(ws, row, 10, f"=C{row}", "0", v.recommend)
         number_cell(ws, row, 11, v.needed, "0")
         text_cell(ws, row, 12, inp.tr(Msg.of("yes") if v.passed else Msg.of("no")))
-    _widths(ws, [6, 40, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11])
+    _widths(ws, [6, 28, *([9] * 10)])
 
 
 def _notes(ws: Worksheet, inp: ReportInput) -> None:
@@ -309,11 +346,11 @@ def _notes(ws: Worksheet, inp: ReportInput) -> None:
     )
     positions = {r.application_id: r.hearing_position for r in inp.result.applications}
     notes = sorted(inp.notes, key=lambda n: (positions.get(n.application_id, 0), n.created_at))
-    for row, note in enumerate(notes, start=2):
+    for row, note in enumerate(notes, start=FIRST_ROW):
         app = inp.meeting.application(note.application_id)
         number_cell(ws, row, 1, positions.get(note.application_id, 0), "0")
         text_cell(ws, row, 2, inp.tr(app.platform_name))
         text_cell(ws, row, 3, inp.expert_label(note.expert_id))
-        text_cell(ws, row, 4, note.created_at.isoformat(timespec="minutes"))
+        text_cell(ws, row, 4, labels.datetime_text(note.created_at, inp.language))
         text_cell(ws, row, 5, note.text).alignment = _WRAP
-    _widths(ws, [6, 34, 16, 18, 80])
+    _widths(ws, [6, 24, 12, 18, 60])

@@ -434,14 +434,14 @@ def test_a_workbook_with_a_changed_figure_is_refused(published: Published) -> No
 
     wb = load_workbook(io.BytesIO(published.workbook))
     ws = wb.worksheets[0]
-    ws["F2"] = 99.9
+    ws["F3"] = 99.9
     buf = io.BytesIO()
     wb.save(buf)
     _refused_at(
         published,
         published.with_members(workbook=buf.getvalue()),
         Stage.WORKBOOK,
-        "!F2 holds 99.9, but the results give",
+        "!F3 holds 99.9, but the results give",
     )
 
 
