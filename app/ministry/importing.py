@@ -76,6 +76,15 @@ def import_bundle(
         documents=documents,
         verifier=verifier,
     )
+    return import_verified(store, verified, now, actor=actor)
+
+
+def import_verified(
+    store: MinistryStore, verified: VerifiedBundle, now: datetime, *, actor: str = "ministry"
+) -> ImportOutcome:
+    """Import a bundle :func:`app.results.verify_bundle` (or a passed
+    :func:`app.results.inspect_bundle`) has just verified: the replay decision and the write,
+    under the store's write lock. Raises what :func:`import_bundle` raises after verifying."""
     record = bundle_record(verified)
     key = record.key
     with store.transaction(actor, now):

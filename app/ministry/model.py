@@ -203,6 +203,7 @@ class ApplicationRow:
     hearing_position: int
     applicant_unit: LocalizedText
     platform_name: LocalizedText
+    sub_domain: LocalizedText
     status: str
     total_presented: str | None
     rank: int | None
