@@ -34,6 +34,7 @@ SUBCOMMAND_MODULES = (
     "results",
     "secretary",
     "report",
+    "ministry_desk",
 )
 
 

@@ -34,6 +34,12 @@ from app.ministry.model import (
 )
 from app.ministry.ports import MinistryStore
 from app.results import EXTENSION, BundleDocumentChecks, StageOutcome, inspect_bundle
+from app.workspaces import default_data_dir
+
+
+def default_database() -> Path:
+    """Where the desk keeps the ministry database unless told otherwise."""
+    return default_data_dir() / "ministry" / "ministry.sqlite"
 
 
 class NoBundlesError(UserFacingError):
