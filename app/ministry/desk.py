@@ -64,6 +64,8 @@ class BundleCheck:
     report_pdf: bytes | None = None
     factor_names: tuple[tuple[str, LocalizedText], ...] = ()
     """The rubric's factor names by key, for the figures."""
+    documents_checked: bool = True
+    """Whether the report and workbook stages were run (``False``: *not checked*)."""
 
     @property
     def verified(self) -> bool:
@@ -129,11 +131,19 @@ def check_and_import(
     )
     verified = inspection.verified
     if inspection.problem is not None or verified is None:
-        return BundleCheck(source, inspection.stages, None, inspection.problem)
+        return BundleCheck(
+            source,
+            inspection.stages,
+            None,
+            inspection.problem,
+            documents_checked=documents is not None,
+        )
     try:
         outcome = import_verified(store, verified, now, actor=actor)
     except UserFacingError as exc:  # older, conflicting, or the database refused
-        return BundleCheck(source, inspection.stages, None, exc)
+        return BundleCheck(
+            source, inspection.stages, None, exc, documents_checked=documents is not None
+        )
     return BundleCheck(
         source,
         inspection.stages,
@@ -142,6 +152,7 @@ def check_and_import(
         bundle_record(verified),
         verified.report_pdf,
         tuple((f.key, f.name) for f in verified.rubric.factors),
+        documents_checked=documents is not None,
     )
 
 

@@ -1,1 +1,1 @@
-"""The ministry desk window: import bundles, the register, an application\x27s detail."""
+"""The ministry desk window: import bundles, the register, an application's detail."""

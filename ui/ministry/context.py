@@ -19,7 +19,7 @@ from app.results import BundleDocumentChecks
 from ui.common.dialogs import DialogService
 
 Clock = Callable[[], dt.datetime]
-DocumentChecksFactory = Callable[[], BundleDocumentChecks]
+DocumentChecksFactory = Callable[[], BundleDocumentChecks | None]
 
 
 def utc_now() -> dt.datetime:

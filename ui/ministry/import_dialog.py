@@ -74,6 +74,8 @@ class ImportDialog(QDialog):
         self.files: list[Path] = []
         self.checks: list[BundleCheck] = []
         self.task: BackgroundTask[Identity | None] | None = None
+        self._ran = False
+        """A batch ended: the status line says how, until the choice changes."""
         self._relay = _Relay(self)
         self._relay.checked.connect(self._checked)
 
@@ -215,6 +217,7 @@ class ImportDialog(QDialog):
             if path not in self.files:
                 self.files.append(path)
                 add_list_line(self.bundle_list, str(path))
+        self._ran = False
         self._update_state()
 
     def remove_selected(self) -> None:
@@ -222,6 +225,7 @@ class ImportDialog(QDialog):
         if 0 <= row < len(self.files):
             del self.files[row]
             self.bundle_list.takeItem(row)
+        self._ran = False
         self._update_state()
 
     # --- running -------------------------------------------------------------------------
@@ -346,6 +350,7 @@ class ImportDialog(QDialog):
 
     def _end(self, text: str) -> None:
         self.task = None
+        self._ran = True
         self.status.setText(text)
         self._summarise()
         self._update_state()
@@ -362,11 +367,10 @@ class ImportDialog(QDialog):
         top.setText(1, self._verdict(check))
         top.setToolTip(0, str(check.source))
         top.setToolTip(1, str(check.message))
-        documents_checked = self.ctx.documents is not None
         for stage in check.stages:
             line = QTreeWidgetItem(top)
             line.setText(0, str(stage.stage.label))
-            state = stage_state(stage, documents_checked)
+            state = stage_state(stage, check.documents_checked)
             text = state if stage.reason is None else f"{state}: {stage.reason}"
             line.setText(1, text)
             line.setToolTip(1, text)
@@ -420,7 +424,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(ready)
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy or bool(self.checks))
-        if not busy and not self.checks:
+        if not busy and not self._ran:
             if roots is None:
                 self.status.setText(_("Choose the trust roots first."))
             elif not self.files:

@@ -284,8 +284,9 @@ class RegisterFilter(QSortFilterProxyModel):
     def set_filters(self, filters: RegisterFilters) -> None:
         if filters == self.filters:
             return
+        self.beginFilterChange()
         self.filters = filters
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _haystack(self, row: ApplicationRow) -> str:
         key = id(row)
