@@ -278,6 +278,7 @@ class RegisterFilter(QSortFilterProxyModel):
         self.register = source
         self.setSourceModel(source)
         self.filters = RegisterFilters()
+        self._needle = ""
         self._haystacks: dict[int, str] = {}
         source.modelReset.connect(self._haystacks.clear)
 
@@ -286,6 +287,7 @@ class RegisterFilter(QSortFilterProxyModel):
             return
         self.beginFilterChange()
         self.filters = filters
+        self._needle = filters.text.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _haystack(self, row: ApplicationRow) -> str:
@@ -317,8 +319,7 @@ class RegisterFilter(QSortFilterProxyModel):
             return False
         if f.outcome is not None and outcome_of(row) is not f.outcome:
             return False
-        needle = f.text.strip().casefold()
-        return not needle or needle in self._haystack(row)
+        return not self._needle or self._needle in self._haystack(row)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.register.sort(column, order)

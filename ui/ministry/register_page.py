@@ -51,11 +51,15 @@ class RegisterTable(QTableView):
 
 class RegisterPage(QWidget):
     def __init__(
-        self, open_detail: Callable[[ApplicationRow], object], parent: QWidget | None = None
+        self,
+        open_detail: Callable[[ApplicationRow], object],
+        parent: QWidget | None = None,
+        *,
+        model: RegisterModel | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_detail = open_detail
-        self.model = RegisterModel((), self)
+        self.model = model if model is not None else RegisterModel((), self)
         self.proxy = RegisterFilter(self.model, self)
 
         self.search = QLineEdit()
