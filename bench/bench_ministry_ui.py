@@ -27,20 +27,20 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
-from tests.ui.ministry.fake_store import SUB_DOMAINS, RegisterOnlyStore, register_rows  # noqa: E402
-from ui.common.dialogs import DialogService  # noqa: E402
-from ui.common.responsiveness import (  # noqa: E402
+from tests.ui.ministry.fake_store import SUB_DOMAINS, RegisterOnlyStore, register_rows
+from ui.common.dialogs import DialogService
+from ui.common.responsiveness import (
     StallMeter,
     application,
     private_settings,
     run_on_gui,
     wait_for_tasks,
 )
-from ui.ministry.context import DeskContext  # noqa: E402
-from ui.ministry.models import Outcome, RegisterColumn  # noqa: E402
-from ui.ministry.window import MinistryWindow  # noqa: E402
+from ui.ministry.context import DeskContext
+from ui.ministry.models import Outcome, RegisterColumn
+from ui.ministry.window import MinistryWindow
 
 
 def measured(label: str, step: Callable[[], object], results: list[tuple[str, float]]) -> None:

@@ -133,8 +133,9 @@ class MinistryDatabase:
                 """SELECT m.id, m.title_en, m.title_zh, m.date, m.bundle_version, m.round,
                           m.is_demo, a.id, a.hearing_position, a.applicant_unit_en,
                           a.applicant_unit_zh, a.platform_name_en, a.platform_name_zh,
-                          a.status, a.sub_domain_en, a.sub_domain_zh, a.total_presented, a.rank, a.votes_for, a.eligible,
-                          a.needed, a.passed, o.recommendation, o.approved_by,
+                          a.status, a.sub_domain_en, a.sub_domain_zh, a.total_presented,
+                          a.rank, a.votes_for, a.eligible, a.needed, a.passed,
+                          o.recommendation, o.approved_by,
                           b.bundle_sha256, b.results_sha256, b.imported_at
                    FROM applications a
                    JOIN meetings m ON m.id = a.meeting_id
