@@ -39,7 +39,7 @@ from ui.ministry.models import opinion_label, outcome_of, recommendation_label, 
 
 _METHODS = {
     Method.MEAN.value: N_("Mean"),
-    Method.TRIMMED_MEAN.value: N_("Trimmed mean (highest and lowest dropped)"),
+    Method.TRIMMED_MEAN.value: N_("Trimmed mean"),
     Method.MEDIAN.value: N_("Median"),
 }
 
@@ -118,7 +118,7 @@ class DetailPage(QWidget):
         self.back_button.clicked.connect(back)
         self.title = _plain_label()
         font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.title.setFont(font)
         self.facts = _plain_label()
@@ -132,11 +132,11 @@ class DetailPage(QWidget):
         self.figures.verticalHeader().setVisible(False)
         self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.figures.setWordWrap(False)
-        self.figures.setMinimumHeight(150)
+        self.figures.setMinimumHeight(190)
         header = self.figures.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 60, 200, 70, 60, 80)):
+        for column, width in enumerate((150, 60, 110, 64, 56, 70)):
             self.figures.setColumnWidth(column, width)
         self.figures_label = QLabel()
         self.figures_label.setBuddy(self.figures)
@@ -176,7 +176,7 @@ class DetailPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(480)
 
         self.report_label = QLabel()
         self.viewer = PdfViewer()
@@ -189,9 +189,10 @@ class DetailPage(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([620, 640])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.retranslate()

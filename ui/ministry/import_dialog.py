@@ -101,7 +101,7 @@ class ImportDialog(QDialog):
 
         self.bundles_label = QLabel()
         self.bundle_list = QListWidget()
-        self.bundle_list.setMaximumHeight(140)
+        self.bundle_list.setMaximumHeight(110)
         self.bundles_label.setBuddy(self.bundle_list)
         self.add_files = QPushButton()
         self.add_files.clicked.connect(self.pick_files)
@@ -139,6 +139,12 @@ class ImportDialog(QDialog):
         self.checklist.setWordWrap(True)
         self.checklist.setAlternatingRowColors(True)
         self.checklist_label.setBuddy(self.checklist)
+        self.checklist.currentItemChanged.connect(self._line_chosen)
+        self.line = QLabel()
+        self.line.setObjectName("ministryChecklistLine")
+        self.line.setTextFormat(Qt.TextFormat.PlainText)
+        self.line.setWordWrap(True)
+        self.line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -156,6 +162,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.checklist_label)
         layout.addWidget(self.checklist, 1)
+        layout.addWidget(self.line)
         layout.addLayout(bottom)
         place_window(self, WINDOW_KEY, QSize(960, 640))
         self.retranslate()
@@ -292,6 +299,7 @@ class ImportDialog(QDialog):
 
         self.checks = []
         self.checklist.clear()
+        self.line.clear()
         self.summary.clear()
         self.progress.setRange(0, len(files))
         self.progress.setValue(0)
@@ -353,6 +361,7 @@ class ImportDialog(QDialog):
         self._ran = True
         self.status.setText(text)
         self._summarise()
+        self._show_first_refusal()
         self._update_state()
         if any(c.imported for c in self.checks):
             self.ctx.changes.changed.emit()
@@ -372,6 +381,8 @@ class ImportDialog(QDialog):
             line.setText(0, str(stage.stage.label))
             state = stage_state(stage, check.documents_checked)
             text = state if stage.reason is None else f"{state}: {stage.reason}"
+            if stage.passed is False:
+                line.setData(0, _STATE_ROLE, "refused")
             line.setText(1, text)
             line.setToolTip(1, text)
         database = QTreeWidgetItem(top)
@@ -383,6 +394,28 @@ class ImportDialog(QDialog):
         database.setToolTip(1, result)
         top.setExpanded(check.outcome is None)  # a refusal opens to show its reason
         self.checklist.resizeColumnToContents(0)
+
+    def _line_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        """The chosen line in full under the tree (its columns cut long reasons)."""
+        if item is None:
+            self.line.clear()
+            return
+        parent = item.parent()
+        where = item.text(0) if parent is None else f"{parent.text(0)} › {item.text(0)}"
+        self.line.setText(f"{where}: {item.toolTip(1) or item.text(1)}")
+
+    def _show_first_refusal(self) -> None:
+        """Make the first refused stage (or database line) the current line."""
+        for i in range(self.checklist.topLevelItemCount()):
+            top = self.checklist.topLevelItem(i)
+            if top.data(0, _STATE_ROLE) != "refused":
+                continue
+            for j in range(top.childCount()):
+                line = top.child(j)
+                if line.data(0, _STATE_ROLE) == "refused" or j == top.childCount() - 1:
+                    self.checklist.setCurrentItem(line)
+                    self.checklist.scrollToItem(line)
+                    return
 
     @staticmethod
     def _verdict(check: BundleCheck) -> str:
@@ -409,6 +442,7 @@ class ImportDialog(QDialog):
         busy = self.busy
         roots = self.ctx.trust_roots
         self.roots_path.setText(str(roots) if roots is not None else _("not chosen"))
+        self.roots_path.setToolTip(self.roots_path.text())
         identity = self.ctx.identity_file
         if identity is None:
             self.identity_path.setText(_("none (only for bundles sealed to the ministry)"))
@@ -416,6 +450,7 @@ class ImportDialog(QDialog):
             self.identity_path.setText(_("{path} (unlocked)", path=str(identity)))
         else:
             self.identity_path.setText(str(identity))
+        self.identity_path.setToolTip(self.identity_path.text())
         for widget in (self.choose_roots, self.choose_identity, self.add_files, self.add_folder):
             widget.setEnabled(not busy)
         self.forget_identity.setEnabled(not busy and identity is not None)

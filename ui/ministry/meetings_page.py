@@ -21,7 +21,7 @@ from app.i18n import _, ngettext
 from app.ministry.model import ApplicationRow, ImportedBundle
 from ui.ministry.models import MeetingsModel
 
-_WIDTHS = (150, 260, 70, 60, 160, 130, 130, 90)
+_WIDTHS = (140, 320, 64, 56, 150, 140, 140, 84)
 
 
 class MeetingsPage(QWidget):

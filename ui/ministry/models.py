@@ -102,7 +102,7 @@ class MeetingsModel(ReadOnlyTableModel[ImportedBundle]):
 
     headers = (
         lambda: _("Meeting"),
-        lambda: _("Title"),
+        lambda: _("Meeting title"),
         lambda: _("Version"),
         lambda: _("Round"),
         lambda: _("Secretary"),
