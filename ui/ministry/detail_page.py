@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -42,6 +44,20 @@ _METHODS = {
     Method.TRIMMED_MEAN.value: N_("Trimmed mean"),
     Method.MEDIAN.value: N_("Median"),
 }
+
+
+def exact_text(value: str | None, decimals: int = 2) -> str | None:
+    """A figure's exact value (``results.json`` writes spreads as fractions, ``"5/2"``) as
+    a decimal, rounded half up to ``decimals`` places; text that is no number stays."""
+    if value is None:
+        return None
+    try:
+        number = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        return value
+    step = Decimal(1).scaleb(-decimals)
+    exact = Decimal(number.numerator) / Decimal(number.denominator)
+    return str(exact.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def method_label(value: str) -> str:
@@ -87,8 +103,8 @@ class FiguresModel(ReadOnlyTableModel[FigureLine]):
             row.value,
             "—" if row.method is None else method_label(row.method),
             yes_no(row.fell_back),
-            row.spread or "—",
-            row.limit or "—",
+            exact_text(row.spread) or "—",
+            exact_text(row.limit) or "—",
             yes_no(row.flagged),
         )
         return values[column]
@@ -136,7 +152,7 @@ class DetailPage(QWidget):
         header = self.figures.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 60, 110, 64, 56, 70)):
+        for column, width in enumerate((150, 56, 100, 72, 60, 96)):
             self.figures.setColumnWidth(column, width)
         self.figures_label = QLabel()
         self.figures_label.setBuddy(self.figures)
@@ -189,10 +205,10 @@ class DetailPage(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([620, 640])
+        self.splitter.setSizes([680, 580])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.retranslate()

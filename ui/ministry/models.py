@@ -50,8 +50,8 @@ class Outcome(enum.Enum):
     @property
     def label(self) -> str:
         return {
-            Outcome.RECOMMENDED: N_("Recommended by the vote"),
-            Outcome.NOT_RECOMMENDED: N_("Not recommended by the vote"),
+            Outcome.RECOMMENDED: N_("Recommended"),
+            Outcome.NOT_RECOMMENDED: N_("Not recommended"),
             Outcome.NOT_CONSOLIDATED: N_("Not consolidated"),
         }[self]
 
@@ -210,7 +210,7 @@ class RegisterModel(ReadOnlyTableModel[ApplicationRow]):
                 return "—" if row.rank is None else row.rank
             case RegisterColumn.VOTE:
                 return _(
-                    "{votes} of {eligible} (needs {needed})",
+                    "{votes}/{eligible} (needs {needed})",
                     votes=row.votes_for,
                     eligible=row.eligible,
                     needed=row.needed,

@@ -32,7 +32,7 @@ from app.i18n import _, current_language
 from app.ministry.model import ApplicationRow
 from ui.ministry.models import Outcome, RegisterFilter, RegisterFilters, RegisterModel
 
-_WIDTHS = (124, 44, 196, 196, 140, 64, 48, 104, 120)
+_WIDTHS = (124, 40, 180, 180, 140, 60, 46, 124, 130)
 
 
 class RegisterTable(QTableView):
