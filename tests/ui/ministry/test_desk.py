@@ -273,6 +273,9 @@ def test_every_page_has_unique_alt_letters_and_fits_a_small_screen(
         problems += [f"{where}: {p}" for p in too_big(window)]
         first = window.pages[i].first_control()
         assert QApplication.focusWidget() is first, where
+    if language == "zh_CN":
+        assert window.tabs.tabText(0) == "&1 会议"
+        assert window.register_page.search_label.text() == "搜索(&S)："
     window.open_import()
     dialog = window.import_dialog
     assert dialog is not None
