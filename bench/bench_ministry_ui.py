@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -125,7 +126,7 @@ def main() -> int:
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             measured(
                 f"sort by {column.name.lower()} {order.name[:-5].lower()}",
-                lambda c=column, o=order: page.table.sortByColumn(c, o),
+                partial(page.table.sortByColumn, int(column), order),
                 results,
             )
 

@@ -408,10 +408,12 @@ class ImportDialog(QDialog):
         """Make the first refused stage (or database line) the current line."""
         for i in range(self.checklist.topLevelItemCount()):
             top = self.checklist.topLevelItem(i)
-            if top.data(0, _STATE_ROLE) != "refused":
+            if top is None or top.data(0, _STATE_ROLE) != "refused":
                 continue
             for j in range(top.childCount()):
                 line = top.child(j)
+                if line is None:
+                    continue
                 if line.data(0, _STATE_ROLE) == "refused" or j == top.childCount() - 1:
                     self.checklist.setCurrentItem(line)
                     self.checklist.scrollToItem(line)
