@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -92,6 +93,12 @@ class FiguresModel(ReadOnlyTableModel[FigureLine]):
     def cell(self, row: FigureLine, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and row.flagged:
+            font = QFont()
+            font.setBold(True)  # a spread above its limit stands out
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and row.flagged:
+            return _("The spread is above the rule's limit: the figure is flagged.")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
 

@@ -59,3 +59,24 @@ def test_review_desk_ministry_desk_starts_the_desk_window(
 
         set_language("en")
     assert started == [("zh_CN", db)]
+
+
+def test_a_file_that_is_not_a_ministry_database_is_refused_politely(
+    tmp_path: Path, qtbot: QtBot, dialogs: RecordingDialogs
+) -> None:
+    from storage.ministry.database import MinistryDatabase
+    from ui.ministry.context import DeskContext
+
+    garbage = tmp_path / "notes.sqlite"
+    garbage.write_bytes(b"not a database, just notes\n" * 10)
+    ctx = DeskContext(
+        store=MinistryDatabase(garbage), database=garbage, dialogs=dialogs, documents=None
+    )
+    desk = MinistryWindow(ctx)
+    qtbot.addWidget(desk)
+    qtbot.waitUntil(lambda: desk.loading is None)
+    (error,) = dialogs.errors
+    assert "is not an Expert Review Desk ministry database" in error["message"]
+    assert "has not been changed" in error["recommendation"]
+    assert desk.register_page.model.rowCount() == 0
+    assert garbage.read_bytes() == b"not a database, just notes\n" * 10
