@@ -203,10 +203,15 @@ def test_a_sealed_bundle_unlocks_the_ministry_identity_once_per_session(
     dialog = _import_dialog(qtbot, window)
     desk_dialogs.chosen_paths = [desk_world.roots_pem, desk_world.ministry_p12]
     desk_dialogs.chosen_files = [[desk_world.sealed]]
-    desk_dialogs.passphrases = [MINISTRY_PASSPHRASE]
+    desk_dialogs.passphrases = [b"not the passphrase", MINISTRY_PASSPHRASE]
     _click(qtbot, dialog.choose_roots)
     _click(qtbot, dialog.choose_identity)
     _click(qtbot, dialog.add_files)
+    _run(qtbot, dialog)  # a wrong passphrase: said so, nothing checked, nothing remembered
+    (error,) = desk_dialogs.errors
+    assert error["message"] == "The passphrase is wrong, or the identity file is damaged."
+    assert dialog.checks == [] and window.ctx.identity is None
+    assert dialog.status.text() == "The import stopped."
     _run(qtbot, dialog)
     lines = _lines(dialog.checklist.topLevelItem(0))
     assert lines[-1][1].startswith(f"Imported bundle version 1 of meeting {SECOND_MEETING}")
@@ -216,10 +221,10 @@ def test_a_sealed_bundle_unlocks_the_ministry_identity_once_per_session(
     assert documents == ["Not checked"] * 3
     assert "(unlocked)" in dialog.identity_path.text()
     asked = [m for m in desk_dialogs.messages if m[0] == "Unlock the ministry's identity"]
-    assert len(asked) == 1
+    assert len(asked) == 2
 
     _run(qtbot, dialog)  # the same bundle again: no second passphrase, nothing changed
-    assert len([m for m in desk_dialogs.messages if m[0] == "Unlock the ministry's identity"]) == 1
+    assert len([m for m in desk_dialogs.messages if m[0] == "Unlock the ministry's identity"]) == 2
     assert "already imported" in _lines(dialog.checklist.topLevelItem(0))[-1][1]
     assert "0 imported, 1 already imported, 0 refused." in dialog.summary.text()
 
