@@ -131,6 +131,7 @@ class ImportDialog(QDialog):
         run.addWidget(self.import_button)
         run.addWidget(self.cancel_button)
         run.addWidget(self.progress, 1)
+        run.addStretch(0)  # keeps the buttons their size while the bar is hidden
 
         self.checklist_label = QLabel()
         self.checklist = QTreeWidget()
@@ -138,6 +139,7 @@ class ImportDialog(QDialog):
         self.checklist.setUniformRowHeights(False)
         self.checklist.setWordWrap(True)
         self.checklist.setAlternatingRowColors(True)
+        self.checklist.setColumnWidth(0, 360)
         self.checklist_label.setBuddy(self.checklist)
         self.checklist.currentItemChanged.connect(self._line_chosen)
         self.line = QLabel()
