@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import Qt
 
 from tests.ui.ministry.fake_store import SUB_DOMAINS, RegisterOnlyStore, register_rows
+from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService
+from ui.common.pyside_fixes import keep_none_alive
 from ui.common.responsiveness import (
     StallMeter,
     application,
@@ -62,7 +64,9 @@ def main() -> int:
         "--target-ms", type=float, default=100.0, help="longest allowed stall (100 ms)"
     )
     args = parser.parse_args()
+    keep_none_alive()  # as the program does (ui/launch.py): PySide6 6.12 drops None refs
     app = application()
+    install_gui_thread_collector(app)  # as the program does (ui/launch.py)
     folder = Path(tempfile.mkdtemp(prefix="bench-ministry-ui-"))
     private_settings(folder)
     database = folder / "ministry.sqlite"
@@ -102,6 +106,8 @@ def main() -> int:
     def type_search() -> None:
         for letter in "Institute 39":
             page.search.setText(page.search.text() + letter)
+            app.processEvents()
+        while page.typing.isActive():  # the search filters once typing pauses
             app.processEvents()
 
     measured("type a search, letter by letter", type_search, results)

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 
 from app.consolidation.model import Status
 from app.domain.sheet import Recommendation
-from app.i18n import N_, _, current_language
+from app.i18n import N_, LocalizedText, _, current_language
 from app.ministry.model import ApplicationRow, BundleKey, ImportedBundle
 from ui.common.table_model import ReadOnlyTableModel
 
@@ -54,6 +54,9 @@ class Outcome(enum.Enum):
             Outcome.NOT_RECOMMENDED: N_("Not recommended"),
             Outcome.NOT_CONSOLIDATED: N_("Not consolidated"),
         }[self]
+
+
+_OUTCOME_ORDER = {outcome: i for i, outcome in enumerate(Outcome)}
 
 
 def outcome_of(row: ApplicationRow) -> Outcome:
@@ -169,6 +172,15 @@ class RegisterColumn(enum.IntEnum):
 class RegisterModel(ReadOnlyTableModel[ApplicationRow]):
     """Every current application of every meeting (``MinistryStore.application_rows``)."""
 
+    def __init__(self, rows: Sequence[ApplicationRow] = (), parent: QObject | None = None) -> None:
+        super().__init__(rows, parent)
+        self._sorted: tuple[int, Qt.SortOrder, str] | None = None
+        """The order the rows are in, if they were sorted since :meth:`set_rows`."""
+        self.modelReset.connect(self._forget_order)
+
+    def _forget_order(self) -> None:
+        self._sorted = None
+
     headers = (
         lambda: _("Meeting"),
         lambda: _("No."),
@@ -221,18 +233,33 @@ class RegisterModel(ReadOnlyTableModel[ApplicationRow]):
                 return opinion_label(row)
 
     def sort_key(self, column: int) -> Callable[[ApplicationRow], Any]:
-        language = current_language()
+        """The key ``column`` sorts by; made once per sort, cheap per row (no translation
+        lookups per row: the texts of the current language are read directly)."""
+        zh = current_language() == "zh_CN"
+
+        def text(value: LocalizedText) -> str:
+            return value.zh_CN if zh and value.zh_CN else value.en
+
+        opinions: dict[tuple[str | None, bool], str] = {}
+
+        def opinion(r: ApplicationRow) -> str:
+            key = (r.opinion_recommendation, r.opinion_approved)
+            label = opinions.get(key)
+            if label is None:
+                label = opinions[key] = opinion_label(r)
+            return label
+
         keys: dict[int, Callable[[ApplicationRow], Any]] = {
             RegisterColumn.MEETING: lambda r: (r.meeting_id, r.hearing_position),
             RegisterColumn.POSITION: lambda r: (r.hearing_position, r.meeting_id),
-            RegisterColumn.UNIT: lambda r: r.applicant_unit.get(language),
-            RegisterColumn.PLATFORM: lambda r: r.platform_name.get(language),
-            RegisterColumn.SUB_DOMAIN: lambda r: r.sub_domain.get(language),
+            RegisterColumn.UNIT: lambda r: text(r.applicant_unit),
+            RegisterColumn.PLATFORM: lambda r: text(r.platform_name),
+            RegisterColumn.SUB_DOMAIN: lambda r: text(r.sub_domain),
             RegisterColumn.TOTAL: lambda r: _number(r.total_presented),
             RegisterColumn.RANK: lambda r: (r.rank is None, r.rank or 0),
             RegisterColumn.VOTE: lambda r: (r.votes_for, r.eligible),
-            RegisterColumn.OUTCOME: lambda r: list(Outcome).index(outcome_of(r)),
-            RegisterColumn.OPINION: lambda r: opinion_label(r),
+            RegisterColumn.OUTCOME: lambda r: _OUTCOME_ORDER[outcome_of(r)],
+            RegisterColumn.OPINION: opinion,
         }
         return keys[column]
 
@@ -241,6 +268,9 @@ class RegisterModel(ReadOnlyTableModel[ApplicationRow]):
         keeping every persistent index (selections) on its row."""
         if not 0 <= column < len(self.headers):
             return
+        if self._sorted == (column, order, current_language()):
+            return  # QTableView.sortByColumn asks twice (its header's signal, then itself)
+        self._sorted = (column, order, current_language())
         self.layoutAboutToBeChanged.emit()
         old = self._rows
         key = self.sort_key(column)
@@ -270,6 +300,27 @@ class RegisterFilters:
     text: str = ""
 
 
+_EVERYTHING = RegisterFilters()
+
+
+def search_text(row: ApplicationRow) -> str:
+    """What the register's search matches in ``row``: both languages, case folded. Plain
+    Python, so the desk makes it for every row off the GUI thread."""
+    parts = (
+        row.meeting_id,
+        row.meeting_title.en,
+        row.meeting_title.zh_CN,
+        row.application_id,
+        row.applicant_unit.en,
+        row.applicant_unit.zh_CN,
+        row.platform_name.en,
+        row.platform_name.zh_CN,
+        row.sub_domain.en,
+        row.sub_domain.zh_CN,
+    )
+    return "\n".join(parts).casefold()
+
+
 class RegisterFilter(QSortFilterProxyModel):
     """Filters the register by :class:`RegisterFilters`; sorting is the source's."""
 
@@ -279,8 +330,10 @@ class RegisterFilter(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.filters = RegisterFilters()
         self._needle = ""
+        self._accepted: set[int] | None = None
         self._haystacks: dict[int, str] = {}
         source.modelReset.connect(self._haystacks.clear)
+        source.modelReset.connect(self._refilter)
 
     def set_filters(self, filters: RegisterFilters) -> None:
         if filters == self.filters:
@@ -288,31 +341,44 @@ class RegisterFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self.filters = filters
         self._needle = filters.text.strip().casefold()
+        self._accepted = self._matching()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _refilter(self) -> None:
+        """The model's rows were replaced: decide on the new ones."""
+        if self._accepted is None:
+            return
+        self.beginFilterChange()
+        self._accepted = self._matching()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _matching(self) -> set[int] | None:
+        """The rows the filters let through, by identity (sorting moves rows, never changes
+        them), in one Python pass; ``None``: every row."""
+        if self.filters == _EVERYTHING:
+            return None
+        return {id(row) for row in self.register.rows() if self._matches(row)}
+
+    def use_search_texts(self, rows: Sequence[ApplicationRow], texts: Sequence[str]) -> None:
+        """The :func:`search_text` of each of ``rows``, made off the GUI thread (the rows
+        the model holds now; the model's next reset forgets them)."""
+        self._haystacks.update((id(row), text) for row, text in zip(rows, texts, strict=True))
 
     def _haystack(self, row: ApplicationRow) -> str:
         key = id(row)
         text = self._haystacks.get(key)
         if text is None:
-            parts = (
-                row.meeting_id,
-                row.meeting_title.en,
-                row.meeting_title.zh_CN,
-                row.application_id,
-                row.applicant_unit.en,
-                row.applicant_unit.zh_CN,
-                row.platform_name.en,
-                row.platform_name.zh_CN,
-                row.sub_domain.en,
-                row.sub_domain.zh_CN,
-            )
-            text = "\n".join(parts).casefold()
-            self._haystacks[key] = text
+            text = self._haystacks[key] = search_text(row)
         return text
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        """Asked by Qt for each row, after every filter change and every sort: a lookup
+        only, the decision was made in :meth:`_matching`."""
+        accepted = self._accepted
+        return accepted is None or id(self.register.row_object(source_row)) in accepted
+
+    def _matches(self, row: ApplicationRow) -> bool:
         f = self.filters
-        row = self.register.row_object(source_row)
         if f.meeting is not None and row.meeting_id != f.meeting:
             return False
         if f.sub_domain is not None and row.sub_domain.en != f.sub_domain:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from app.i18n import _, current_language
 from app.ministry.model import ApplicationRow
 from ui.ministry.models import Outcome, RegisterFilter, RegisterFilters, RegisterModel
 
+TYPING_PAUSE_MS = 150
 _WIDTHS = (124, 40, 180, 180, 140, 60, 46, 124, 130)
 
 
@@ -64,7 +65,13 @@ class RegisterPage(QWidget):
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filter)
+        self.typing = QTimer(self)
+        """The search filters once typing pauses, not once per letter."""
+        self.typing.setSingleShot(True)
+        self.typing.setInterval(TYPING_PAUSE_MS)
+        self.typing.timeout.connect(self._filter)
+        self.search.textChanged.connect(lambda _text: self.typing.start())
+        self.search.returnPressed.connect(self._filter)
         self.search_label = QLabel()
         self.search_label.setBuddy(self.search)
         self.sub_domain = QComboBox()
@@ -142,9 +149,14 @@ class RegisterPage(QWidget):
 
     # --- rows and filters ----------------------------------------------------------------
 
-    def show_rows(self, rows: Sequence[ApplicationRow]) -> None:
-        """The register's rows; the filters chosen stay (an option gone is reset to all)."""
+    def show_rows(
+        self, rows: Sequence[ApplicationRow], search_texts: Sequence[str] | None = None
+    ) -> None:
+        """The register's rows (with their :func:`~ui.ministry.models.search_text`, if made
+        already); the filters chosen stay (an option gone is reset to all)."""
         self.model.set_rows(rows)
+        if search_texts is not None:
+            self.proxy.use_search_texts(rows, search_texts)
         column = self.table.horizontalHeader().sortIndicatorSection()
         if 0 <= column < len(self.model.headers):
             self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
@@ -198,6 +210,7 @@ class RegisterPage(QWidget):
     def _filter(self, *_args: object) -> None:
         if self._filling:
             return
+        self.typing.stop()
         self.proxy.set_filters(self.filters())
         self._counted()
 

@@ -29,10 +29,11 @@ from ui.ministry.context import DeskContext
 from ui.ministry.detail_page import DetailPage
 from ui.ministry.import_dialog import ImportDialog
 from ui.ministry.meetings_page import MeetingsPage
+from ui.ministry.models import search_text
 from ui.ministry.register_page import RegisterPage
 
 WINDOW_KEY = "ministry"
-Loaded = tuple[tuple[ImportedBundle, ...], tuple[ApplicationRow, ...]]
+Loaded = tuple[tuple[ImportedBundle, ...], tuple[ApplicationRow, ...], tuple[str, ...]]
 
 
 class MinistryWindow(QMainWindow):
@@ -151,8 +152,9 @@ class MinistryWindow(QMainWindow):
 
         def work(_progress: Progress) -> Loaded:
             if not exists:  # the first import creates the database
-                return (), ()
-            return store.imported_bundles(), store.application_rows()
+                return (), (), ()
+            rows = store.application_rows()
+            return store.imported_bundles(), rows, tuple(search_text(r) for r in rows)
 
         task = BackgroundTask(self, work, dialogs=self.ctx.dialogs).success(self._loaded)
         self.loading = task
@@ -165,9 +167,9 @@ class MinistryWindow(QMainWindow):
     def _loaded(self, loaded: Loaded) -> None:
         if self.closed:
             return
-        self.history, self.rows = loaded
+        self.history, self.rows, texts = loaded
         self.meetings_page.show_history(self.history, self.rows)
-        self.register_page.show_rows(self.rows)
+        self.register_page.show_rows(self.rows, texts)
         self._header()
 
     def _header(self) -> None:

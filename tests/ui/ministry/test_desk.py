@@ -107,6 +107,7 @@ def test_two_meetings_imported_through_the_dialog_then_filtered_and_opened(
     proxy = page.proxy
     assert proxy.rowCount() == 6
     qtbot.keyClicks(page.search, SECOND_MEETING)
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # filters at once (else when typing pauses)
     assert proxy.rowCount() == 3
     assert {proxy.row_at(proxy.index(r, 0)).meeting_id for r in range(3)} == {SECOND_MEETING}
     assert page.count.text() == "3 of 6 applications shown."
@@ -135,6 +136,7 @@ def test_two_meetings_imported_through_the_dialog_then_filtered_and_opened(
 
     # Open the first meeting's a1 with Enter: figures with the rule, opinions, the report.
     qtbot.keyClicks(page.search, "m-2026-ai-01")
+    qtbot.waitUntil(lambda: proxy.rowCount() == 3)  # filtered once typing paused
     target = next(
         r for r in range(proxy.rowCount()) if proxy.row_at(proxy.index(r, 0)).application_id == "a1"
     )

@@ -47,6 +47,7 @@ def test_four_thousand_applications_open_filter_and_sort_lazily(qtbot: QtBot) ->
     counting.modelReset.connect(lambda: resets.append(None))
     before = counting.cells
     qtbot.keyClicks(page.search, "Institute 39")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert page.proxy.rowCount() == sum(1 for r in rows if "Institute 39" in r.applicant_unit.en)
     page.sub_domain.setCurrentIndex(page.sub_domain.findData(SUB_DOMAINS[0].en))
