@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -36,7 +36,9 @@ from ui.common.pyside_fixes import keep_none_alive
 from ui.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from app.results import BundleDocumentChecks
     from app.secretary.publish_prepare import Exporters
+    from ui.ministry.window import MinistryWindow
 
 APP_NAME = "ExpertReviewDesk"
 ORGANISATION = "ExpertReviewDesk"
@@ -131,6 +133,41 @@ def kit_import(stores: SqliteStores, main: MainWindow) -> object:
     )
 
 
+def ministry_document_checks() -> BundleDocumentChecks:
+    """The report and workbook checks of a bundle (``export.bundle_checks``: pyHanko,
+    reportlab, openpyxl), the CLI's wiring, loaded when the desk's first import runs."""
+    from app.cli.results import document_checks
+
+    checks: BundleDocumentChecks = document_checks()
+    return checks
+
+
+def ministry_window(database: Path | None, dialogs: DialogService) -> MinistryWindow:
+    """The ministry's desk on ``database`` (the default one if ``None``): the store
+    (:class:`storage.ministry.database.MinistryDatabase`) is made here, and only here."""
+    from app.ministry.desk import default_database
+    from storage.ministry.database import MinistryDatabase
+    from ui.ministry.context import DeskContext
+    from ui.ministry.window import open_desk
+
+    path = database if database is not None else default_database()
+    ctx = DeskContext(
+        store=MinistryDatabase(path),
+        database=path,
+        dialogs=dialogs,
+        documents=ministry_document_checks,
+    )
+    return open_desk(ctx)
+
+
+def ministry_desk(main: MainWindow) -> object:
+    """File > "Open ministry desk…": the desk (``ui.ministry``) on the default ministry
+    database loads only when asked; the main window keeps it referenced."""
+    window = ministry_window(None, main.dialogs)
+    main.secretary_consoles.append(window)
+    return window
+
+
 def build_main_window(
     *,
     demo: bool,
@@ -150,6 +187,7 @@ def build_main_window(
         expert_sign_in=partial(expert_sign_in, stores),
         secretary_console=partial(secretary_console, stores),
         kit_import=partial(kit_import, stores),
+        ministry_desk=ministry_desk,
     )
     try:
         if workspace is not None:
@@ -176,6 +214,22 @@ def run(language: str | None, demo: bool, workspace: str | None) -> int:
         window.show()
         code = app.exec()
         window.close()
+        QSettings().sync()
+    finally:
+        hook.uninstall()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def run_ministry_desk(language: str | None, database: str | None) -> int:
+    """``review-desk ministry-desk``: the desk alone, until it closes (as :func:`run`)."""
+    app, _zoom = prepare_application(language)
+    hook = ExceptionHook(default_dialogs()).install()
+    try:
+        window = ministry_window(None if database is None else Path(database), default_dialogs())
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        code = app.exec()
         QSettings().sync()
     finally:
         hook.uninstall()

@@ -35,6 +35,7 @@ SUBCOMMAND_MODULES = (
     "ministry",
     "secretary",
     "report",
+    "ministry_desk",
 )
 
 

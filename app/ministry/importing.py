@@ -82,8 +82,9 @@ def import_bundle(
 def import_verified(
     store: MinistryStore, verified: VerifiedBundle, now: datetime, *, actor: str = "ministry"
 ) -> ImportOutcome:
-    """Import an already verified bundle: the replay decision inside the store's write
-    lock, then the record (or nothing, for a duplicate or a refusal)."""
+    """Import a bundle :func:`app.results.verify_bundle` (or a passed
+    :func:`app.results.inspect_bundle`) has just verified: the replay decision and the write,
+    under the store's write lock. Raises what :func:`import_bundle` raises after verifying."""
     record = bundle_record(verified)
     key = record.key
     with store.transaction(actor, now):

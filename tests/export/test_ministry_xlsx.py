@@ -33,6 +33,7 @@ def _row(
         hearing_position=position,
         applicant_unit=LocalizedText(unit, unit),
         platform_name=LocalizedText("+cmd|' /C calc'!A0", "平台"),
+        sub_domain=LocalizedText("Robotics", "机器人"),
         status="ranked",
         total_presented="81.25",
         rank=position,

@@ -55,6 +55,11 @@ class DialogService:
         name, _selected = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
         return Path(name) if name else None
 
+    def open_files(self, parent: QWidget | None, title: str, name_filter: str = "") -> list[Path]:
+        """Several files at once; an empty list when cancelled."""
+        names, _selected = QFileDialog.getOpenFileNames(parent, title, "", name_filter)
+        return [Path(name) for name in names]
+
     def save_file(
         self, parent: QWidget | None, title: str, name_filter: str = "", suggested: str = ""
     ) -> Path | None:

@@ -47,6 +47,7 @@ WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
 ExpertSignIn = Callable[["MainWindow"], object]
 SecretaryConsole = Callable[["MainWindow"], object]
 KitImporter = Callable[["MainWindow"], object]
+MinistryDesk = Callable[["MainWindow"], object]
 """File › Import meeting kit… (``ui.expert``, wired by ``ui.launch`` with the stores); returns
 the dialog it opened, or ``None``."""
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         expert_sign_in: ExpertSignIn | None = None,
         secretary_console: SecretaryConsole | None = None,
         kit_import: KitImporter | None = None,
+        ministry_desk: MinistryDesk | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self._expert_sign_in = expert_sign_in
         self._secretary_console = secretary_console
         self._kit_import = kit_import
+        self._ministry_desk = ministry_desk
         self.secretary_consoles: list[object] = []
         """The consoles opened from here, referenced until the main window goes."""
         self._workspace_path: Path | None = None
@@ -122,6 +125,8 @@ class MainWindow(QMainWindow):
         self.expert_sign_in_action.setVisible(self._expert_sign_in is not None)
         self.secretary_action = self._action(self.open_secretary_console)
         self.secretary_action.setVisible(self._secretary_console is not None)
+        self.ministry_action = self._action(self.open_ministry_desk)
+        self.ministry_action.setVisible(self._ministry_desk is not None)
         self.quit_action = self._action(self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -154,6 +159,9 @@ class MainWindow(QMainWindow):
             self.file_menu.addSeparator()
         if self._secretary_console is not None:
             self.file_menu.addAction(self.secretary_action)
+        if self._ministry_desk is not None:
+            self.file_menu.addAction(self.ministry_action)
+        if self._secretary_console is not None or self._ministry_desk is not None:
             self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -309,6 +317,11 @@ class MainWindow(QMainWindow):
         if self._secretary_console is not None:
             self._secretary_console(self)
 
+    def open_ministry_desk(self) -> None:
+        """Hand over to the ministry's desk (``ui.ministry``, wired by ``ui.launch``)."""
+        if self._ministry_desk is not None:
+            self._ministry_desk(self)
+
     def _show_tab(self, index: int, _checked: bool = False) -> None:
         self.tabs.setCurrentIndex(index)
 
@@ -347,6 +360,7 @@ class MainWindow(QMainWindow):
         self.open_workspace_action.setText(_("&Open workspace…"))
         self.expert_sign_in_action.setText(_("Sign in as &expert…"))
         self.secretary_action.setText(_("Open &secretary console…"))
+        self.ministry_action.setText(_("Open &ministry desk…"))
         self.quit_action.setText(_("&Quit"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language)

@@ -1,0 +1,1 @@
+"""The ministry desk window: import bundles, the register, an application's detail."""
