@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import Qt
 
-from tests.ui.ministry.fake_store import SUB_DOMAINS, RegisterOnlyStore, register_rows
+from tests.ui.ministry.fake_store import SUB_DOMAINS, NoJournal, RegisterOnlyStore, register_rows
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService
 from ui.common.pyside_fixes import keep_none_alive
@@ -81,6 +81,7 @@ def main() -> int:
     def open_window() -> None:
         ctx = DeskContext(
             store=RegisterOnlyStore(()),
+            journal=NoJournal(),
             database=database,
             dialogs=DialogService(),
             documents=None,

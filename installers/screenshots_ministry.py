@@ -52,6 +52,7 @@ def main() -> int:
 
     from app.results import build_bundle
     from storage.ministry.database import MinistryDatabase
+    from storage.ministry.refusals import RefusalJournalFile
     from tests.app.crypto.pki_fixtures import shared_pki
     from tests.app.results.craft import members_of, recraft
     from tests.app.results.documents import with_documents
@@ -128,6 +129,7 @@ def main() -> int:
             database=database,
             dialogs=ShotDialogs(),
             documents=launch.ministry_document_checks,
+            journal=RefusalJournalFile.beside(database),
             now=lambda: VERIFY_AT,
         )
         window = MinistryWindow(ctx)

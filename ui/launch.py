@@ -147,6 +147,7 @@ def ministry_window(database: Path | None, dialogs: DialogService) -> MinistryWi
     (:class:`storage.ministry.database.MinistryDatabase`) is made here, and only here."""
     from app.ministry.desk import default_database
     from storage.ministry.database import MinistryDatabase
+    from storage.ministry.refusals import RefusalJournalFile
     from ui.ministry.context import DeskContext
     from ui.ministry.window import open_desk
 
@@ -156,6 +157,7 @@ def ministry_window(database: Path | None, dialogs: DialogService) -> MinistryWi
         database=path,
         dialogs=dialogs,
         documents=ministry_document_checks,
+        journal=RefusalJournalFile.beside(path),
     )
     return open_desk(ctx)
 

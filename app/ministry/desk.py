@@ -1,13 +1,12 @@
-"""The ministry desk's import session, without Qt: many bundles checked and imported one by
-one, each with its stage checklist, and what this session verified kept for display.
+"""The ministry desk's import session and application detail, without Qt.
 
-:func:`check_and_import` runs every stage of bundle v1 section 7
-(:func:`app.results.inspect_bundle`, so a refusal names its stage and reason) and only then
-asks the store (:func:`app.ministry.importing.import_verified`): a refused bundle never
-touches the database. :func:`bundle_files` turns the files and folders a person chose into
-the bundles to check. :class:`DeskSession` keeps, in memory only, each imported bundle's
-record and signed report, for the application detail (figures with their rule, opinions,
-the report in the viewer).
+:func:`check_and_import` is the desk's path through the one intake use case
+(:func:`app.ministry.intake.intake_bundle`, which the command line's ``ministry import`` uses
+too): every stage of bundle v1 section 7 first, then the replay decision under the store's
+write lock; a refusal is written to the refusal journal beside the database, never into it.
+:func:`bundle_files` turns the files and folders a person chose into the bundles to check.
+:func:`application_view` reads one application back from the store, with the signed report
+kept at import and the names of the rubric's factors.
 """
 
 from __future__ import annotations
@@ -21,19 +20,21 @@ from cryptography import x509
 
 from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
-from app.domain.sheet import PanelOpinion
 from app.errors import UserFacingError
+from app.formats.rubric_file import load_default_rubric
 from app.i18n import LocalizedText, Msg
-from app.ministry.importing import bundle_record, import_verified
+from app.ministry import intake
 from app.ministry.model import (
+    ApplicationDetail,
     ApplicationRow,
-    BundleRecord,
     ImportOutcome,
     ImportStatus,
-    RecordedApplication,
+    RecordedFigure,
+    RecordedOpinion,
+    RecordedVote,
 )
-from app.ministry.ports import MinistryStore
-from app.results import EXTENSION, BundleDocumentChecks, StageOutcome, inspect_bundle
+from app.ministry.ports import MinistryDesk, RefusalJournal
+from app.results import EXTENSION, BundleDocumentChecks, StageOutcome
 from app.workspaces import default_data_dir
 
 
@@ -52,18 +53,14 @@ class BundleCheck:
 
     ``stages`` is the checklist (every stage passed, refused with its reason, or not
     reached); ``outcome`` what the database did, ``None`` when the bundle was refused, by
-    verification or by the database (``refusal`` says why; nothing was changed then).
-    ``record`` and ``report_pdf`` are what the verified bundle holds, for display.
+    verification or by the replay rules (``refusal`` says why; the refusal journal has it,
+    the database is unchanged).
     """
 
     source: Path
     stages: tuple[StageOutcome, ...]
     outcome: ImportOutcome | None
     refusal: UserFacingError | None
-    record: BundleRecord | None = None
-    report_pdf: bytes | None = None
-    factor_names: tuple[tuple[str, LocalizedText], ...] = ()
-    """The rubric's factor names by key, for the figures."""
     documents_checked: bool = True
     """Whether the report and workbook stages were run (``False``: *not checked*)."""
 
@@ -85,27 +82,21 @@ class BundleCheck:
 
 
 def bundle_files(chosen: Iterable[Path]) -> tuple[Path, ...]:
-    """The bundles among ``chosen``: files as they are, and every ``.oibundle`` file directly
-    inside a chosen folder (sorted by name); each once, in the order chosen."""
-    found: list[Path] = []
-    for path in chosen:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix == EXTENSION and p.is_file()))
-        else:
-            found.append(path)
-    unique = tuple(dict.fromkeys(found))
-    if not unique:
+    """:func:`app.ministry.intake.bundle_files`, refusing a choice that holds no bundle."""
+    found = intake.bundle_files(chosen)
+    if not found:
         raise NoBundlesError(
             Msg.of(
                 "There is no result bundle (*{extension}) in what was chosen.", extension=EXTENSION
             ),
             Msg.of("Choose the bundle files, or the folder that holds them."),
         )
-    return unique
+    return found
 
 
 def check_and_import(
-    store: MinistryStore,
+    store: MinistryDesk,
+    journal: RefusalJournal,
     source: Path,
     trust_roots: Sequence[x509.Certificate],
     now: datetime,
@@ -118,53 +109,41 @@ def check_and_import(
     """Verify ``source`` stage by stage, then import it if every stage passed.
 
     ``documents`` as for :func:`app.ministry.importing.import_bundle` (the window passes
-    ``export.bundle_checks``). A refusal - a stage, the replay rules or the database - is
-    returned, never raised: the next bundle of the batch is still checked.
+    ``export.bundle_checks``). A refusal of the bundle is returned (and journaled), never
+    raised, so the next bundle of the batch is still checked; a database that cannot be used
+    raises its :class:`~app.errors.StorageError` and ends the batch.
     """
-    inspection = inspect_bundle(
+    done = intake.intake_bundle(
+        store,
+        journal,
         source,
         trust_roots,
         now,
-        ministry_identity=ministry_identity,
         documents=documents,
+        ministry_identity=ministry_identity,
+        actor=actor,
         verifier=verifier,
     )
-    verified = inspection.verified
-    if inspection.problem is not None or verified is None:
-        return BundleCheck(
-            source,
-            inspection.stages,
-            None,
-            inspection.problem,
-            documents_checked=documents is not None,
-        )
-    try:
-        outcome = import_verified(store, verified, now, actor=actor)
-    except UserFacingError as exc:  # older, conflicting, or the database refused
-        return BundleCheck(
-            source, inspection.stages, None, exc, documents_checked=documents is not None
-        )
+    stages = () if done.inspection is None else done.inspection.stages
+    refusal = done.problem
+    if done.refused and refusal is None:
+        assert done.refusal is not None
+        refusal = UserFacingError(Msg.of("{reason}", reason=done.refusal.reason))
     return BundleCheck(
-        source,
-        inspection.stages,
-        outcome,
-        None,
-        bundle_record(verified),
-        verified.report_pdf,
-        tuple((f.key, f.name) for f in verified.rubric.factors),
-        documents_checked=documents is not None,
+        source, stages, done.outcome, refusal, documents_checked=documents is not None
     )
 
 
 @dataclass(frozen=True)
-class ApplicationDetail:
-    """What the desk shows of one application: its register row and, when this session
-    verified its bundle, the figures with the rule applied, the panel opinion and the
-    signed report."""
+class ApplicationView:
+    """What the desk shows of one application: the stored detail (figures with the rule
+    applied, vote, panel, opinions), the signed report kept at import, if any, and the
+    rubric's factor names for the figures' subjects."""
 
     row: ApplicationRow
-    recorded: RecordedApplication | None
-    opinion: PanelOpinion | None
+    figures: tuple[RecordedFigure, ...]
+    vote: RecordedVote | None
+    opinion: RecordedOpinion | None
     report_pdf: bytes | None
     factor_names: tuple[tuple[str, LocalizedText], ...] = ()
 
@@ -173,35 +152,25 @@ class ApplicationDetail:
         return dict(self.factor_names).get(subject)
 
 
-class DeskSession:
-    """The bundles imported in this session, in memory only (nothing is written to disk)."""
+def application_view(store: MinistryDesk, row: ApplicationRow) -> ApplicationView:
+    """Read ``row``'s application back from ``store``. A meeting scored with the shipped
+    rubric (same id and version) gets its factors' names; any other shows the keys."""
+    detail = store.application_detail(row.meeting_id, row.application_id)
+    if detail is None:  # gone since the register was read: show what the register holds
+        return ApplicationView(row, (), None, None, None)
+    report = store.report_pdf(row.meeting_id) if detail.has_report else None
+    return ApplicationView(
+        detail.row,
+        detail.figures,
+        detail.vote,
+        detail.opinion,
+        report,
+        _factor_names(detail),
+    )
 
-    def __init__(self) -> None:
-        self._bundles: dict[tuple[str, int], BundleCheck] = {}
 
-    def keep(self, check: BundleCheck) -> None:
-        """Remember an imported bundle's record and report (others are ignored)."""
-        if check.imported and check.record is not None:
-            key = check.record.key
-            self._bundles[(key.meeting_id, key.bundle_version)] = check
-
-    def detail(self, row: ApplicationRow) -> ApplicationDetail:
-        held = self._bundles.get((row.meeting_id, row.bundle_version))
-        record = None if held is None else held.record
-        if held is None or record is None or record.key.bundle_hash != row.bundle_sha256:
-            return ApplicationDetail(row, None, None, None)
-        recorded = next(
-            (a for a in record.applications if a.application.id == row.application_id), None
-        )
-        opinion = next(
-            (
-                o
-                for o in record.opinions
-                if o.application_id == row.application_id and o.round == row.round
-            ),
-            None,
-        )
-        return ApplicationDetail(row, recorded, opinion, held.report_pdf, held.factor_names)
-
-    def __len__(self) -> int:
-        return len(self._bundles)
+def _factor_names(detail: ApplicationDetail) -> tuple[tuple[str, LocalizedText], ...]:
+    rubric = load_default_rubric()
+    if (rubric.id, rubric.version) != (detail.rubric_id, detail.rubric_version):
+        return ()
+    return tuple((f.key, f.name) for f in rubric.factors)

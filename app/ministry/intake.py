@@ -21,6 +21,7 @@ from cryptography import x509
 
 from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
+from app.errors import UserFacingError
 from app.i18n import LocalizedText, Msg
 from app.ministry.importing import import_verified
 from app.ministry.model import REPLAY_STAGE, ImportOutcome, Refusal
@@ -42,6 +43,8 @@ class BundleIntake:
     inspection: BundleInspection | None
     outcome: ImportOutcome | None
     refusal: Refusal | None
+    problem: UserFacingError | None = None
+    """The error that refused the bundle (for its recommendation), ``None`` if imported."""
 
     @property
     def refused(self) -> bool:
@@ -115,7 +118,7 @@ def intake_bundle(
             actor,
         )
         journal.record(refusal)
-        return BundleIntake(path, digest, inspection, None, refusal)
+        return BundleIntake(path, digest, inspection, None, refusal, inspection.problem)
     verified = inspection.verified
     try:
         outcome = import_verified(store, verified, now, actor=actor)
@@ -131,7 +134,7 @@ def intake_bundle(
             actor,
         )
         journal.record(refusal)
-        return BundleIntake(path, digest, inspection, None, refusal)
+        return BundleIntake(path, digest, inspection, None, refusal, exc)
     return BundleIntake(path, digest, inspection, outcome, None)
 
 

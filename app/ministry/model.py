@@ -312,6 +312,9 @@ class ApplicationDetail:
     panel: tuple[PanelMember, ...]
     opinion: RecordedOpinion | None
     has_report: bool
+    rubric_id: str = ""
+    rubric_version: int = 0
+    """The rubric the meeting scored with (its factors name the figures' subjects)."""
 
 
 class PlatformSource(enum.Enum):

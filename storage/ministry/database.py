@@ -710,7 +710,9 @@ def _detail(db: sqlite_utils.Database, row: ApplicationRow) -> ApplicationDetail
             None if o[4] is None else str(o[4]),
         )
     )
-    rule = db.execute("SELECT rule FROM meetings WHERE id = ?", [row.meeting_id]).fetchone()
+    rule = db.execute(
+        "SELECT rule, rubric_id, rubric_revision FROM meetings WHERE id = ?", [row.meeting_id]
+    ).fetchone()
     has_report = _user_version(db) >= DESK_VERSION and (
         db.execute(
             "SELECT 1 FROM reports WHERE meeting_id = ? AND bundle_version = ?",
@@ -727,6 +729,8 @@ def _detail(db: sqlite_utils.Database, row: ApplicationRow) -> ApplicationDetail
         panel=panel,
         opinion=opinion,
         has_report=has_report,
+        rubric_id=str(rule[1]),
+        rubric_version=int(rule[2]),
     )
 
 

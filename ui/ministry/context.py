@@ -1,5 +1,5 @@
 """What every page of the ministry desk shares: the store (through its protocol), this
-session's verified bundles, the trust roots and ministry identity chosen for the session,
+refusal journal, the trust roots and ministry identity chosen for the session,
 the dialog service and the clock. The composition root (:mod:`ui.launch`) makes it."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
-from app.ministry.desk import DeskSession
-from app.ministry.ports import MinistryStore
+from app.ministry.ports import MinistryDesk, RefusalJournal
 from app.results import BundleDocumentChecks
 from ui.common.dialogs import DialogService
 
@@ -38,14 +37,15 @@ class DeskContext:
     database exists yet (the first import creates it); every read and write goes through
     ``store``, on ``pool`` (one worker: the store's work stays serialised)."""
 
-    store: MinistryStore
+    store: MinistryDesk
     database: Path
     dialogs: DialogService
     documents: DocumentChecksFactory | None
     """The report and workbook checks (``export.bundle_checks``), made when an import runs;
     ``None`` leaves those stages *not checked* (tests of the window only)."""
+    journal: RefusalJournal
+    """Where refused bundles are recorded (beside the database, never in it)."""
     now: Clock = utc_now
-    session: DeskSession = field(default_factory=DeskSession)
     trust_roots: Path | None = None
     """The trust roots chosen in this session (remembered until the window closes)."""
     identity_file: Path | None = None

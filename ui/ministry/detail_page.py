@@ -3,13 +3,15 @@ applied (method, fallback, spread against its limit), the vote, the panel opinio
 minority opinion, and the signed meeting report in the PDF viewer, from memory (the bytes
 go into a QBuffer; nothing is written to disk).
 
-The figures with their rule, the opinions and the report come from the bundle as verified
-in this session (:class:`app.ministry.desk.DeskSession`); for a meeting imported earlier the
-page shows what the register holds and says so.
+Everything comes from the ministry database (:func:`app.ministry.desk.application_view`):
+the figures with their rule, the vote and the opinions as imported, and the signed report
+kept at import when the bundle's documents were checked (a meeting imported before the
+database kept reports says so).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.consolidation.rule import Method
 from app.i18n import N_, _, current_language
-from app.ministry.desk import ApplicationDetail
+from app.ministry.desk import ApplicationView
 from ui.common.table_model import ReadOnlyTableModel
 from ui.expert.pdf_viewer import PdfViewer
 from ui.ministry.models import opinion_label, outcome_of, recommendation_label, status_label
@@ -133,10 +135,19 @@ def _plain_label() -> QLabel:
     return label
 
 
+def _local_time(stored: str) -> str:
+    """A time the database keeps (ISO 8601 with its offset) in local time, to the minute."""
+    try:
+        moment = dt.datetime.fromisoformat(stored)
+    except ValueError:
+        return stored
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 class DetailPage(QWidget):
     def __init__(self, back: Callable[[], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.detail: ApplicationDetail | None = None
+        self.detail: ApplicationView | None = None
         self.back_button = QPushButton()
         self.back_button.clicked.connect(back)
         self.title = _plain_label()
@@ -223,7 +234,7 @@ class DetailPage(QWidget):
     def first_control(self) -> QWidget:
         return self.figures
 
-    def show_detail(self, detail: ApplicationDetail) -> None:
+    def show_detail(self, detail: ApplicationView) -> None:
         self.detail = detail
         self._fill()
         if detail.report_pdf is not None:
@@ -236,8 +247,9 @@ class DetailPage(QWidget):
         if self.detail is None:
             return _("Open an application from the register to read its signed report here.")
         return _(
-            "The signed report of this meeting is shown for bundles imported in this "
-            "session; import the meeting's bundle again to read it here."
+            "The ministry database holds no signed report for this meeting: its bundle was "
+            "imported before reports were kept, or without checking its documents. Import "
+            "the meeting's bundle again to keep its report."
         )
 
     def _fill(self) -> None:
@@ -281,14 +293,11 @@ class DetailPage(QWidget):
                 outcome=_(outcome_of(row).label),
             )
         )
-        recorded = detail.recorded
-        self.note.setVisible(recorded is None)
+        self.note.setVisible(detail.vote is None)
         self.note.setText(
             _(
-                "This meeting's bundle was imported in an earlier session: the register holds "
-                "its figures and the panel's recommendation; the rule applied to each figure, "
-                "the opinions' text and the signed report are shown for bundles imported in "
-                "this session."
+                "This application is no longer in the database's current figures; what is "
+                "shown is what the register held when it was opened."
             )
         )
 
@@ -298,7 +307,7 @@ class DetailPage(QWidget):
             name = detail.subject_name(key)
             return key if name is None else name.get(language)
 
-        if recorded is not None:
+        if detail.vote is not None:
             lines = [
                 FigureLine(
                     subject(f.subject),
@@ -309,9 +318,9 @@ class DetailPage(QWidget):
                     f.spread_limit,
                     f.flagged,
                 )
-                for f in recorded.figures
+                for f in detail.figures
             ]
-            v = recorded.vote
+            v = detail.vote
             self.vote.setText(
                 _(
                     "{votes} of {eligible} eligible experts for (needed: {needed}) — the vote "
@@ -349,7 +358,7 @@ class DetailPage(QWidget):
             self.recommendation.setText(
                 _(
                     "Recommendation: {recommendation}",
-                    recommendation=recommendation_label(opinion.recommendation.value),
+                    recommendation=recommendation_label(opinion.recommendation),
                 )
             )
             self.opinion.setPlainText(opinion.opinion)
@@ -359,7 +368,7 @@ class DetailPage(QWidget):
                     _(
                         "Approved by the chair ({expert}) on {date}.",
                         expert=opinion.approved_by,
-                        date=opinion.approved_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                        date=_local_time(opinion.approved_at),
                     )
                 )
             else:

@@ -288,6 +288,7 @@ class ImportDialog(QDialog):
                 relay.checked.emit(
                     check_and_import(
                         ctx.store,
+                        ctx.journal,
                         source,
                         roots,
                         now,
@@ -334,7 +335,6 @@ class ImportDialog(QDialog):
 
     def _checked(self, check: BundleCheck) -> None:
         self.checks.append(check)
-        self.ctx.session.keep(check)
         self._add_checklist(check)
         self.progress.setValue(len(self.checks))
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app.i18n import _, current_language, ngettext
+from app.ministry.desk import application_view
 from app.ministry.model import ApplicationRow, ImportedBundle
 from ui.common.geometry import place_window, save_geometry
 from ui.common.i18n import language_actions
@@ -134,7 +135,7 @@ class MinistryWindow(QMainWindow):
         self.import_dialog.activateWindow()
 
     def open_detail(self, row: ApplicationRow) -> None:
-        self.detail_page.show_detail(self.ctx.session.detail(row))
+        self.detail_page.show_detail(application_view(self.ctx.store, row))
         self.show_page(self.pages.index(self.detail_page))
 
     def back_to_register(self) -> None:

@@ -1,4 +1,5 @@
-"""The desk's session without Qt: which files are bundles, and what the session keeps."""
+"""The desk without Qt: which files are bundles, and what an application shows when the
+store no longer has it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ministry.desk import BundleCheck, DeskSession, NoBundlesError, bundle_files
-from tests.ui.ministry.fake_store import register_rows
+from app.ministry.desk import NoBundlesError, application_view, bundle_files
+from tests.ui.ministry.fake_store import RegisterOnlyStore, register_rows
 
 
 def test_bundle_files_takes_files_as_chosen_and_the_bundles_of_a_folder(tmp_path: Path) -> None:
@@ -30,11 +31,8 @@ def test_a_choice_without_bundles_is_refused_with_a_message(tmp_path: Path) -> N
     assert caught.value.recommendation
 
 
-def test_the_session_gives_only_the_register_row_for_a_bundle_it_did_not_import() -> None:
-    session = DeskSession()
+def test_an_application_gone_from_the_store_shows_only_its_register_row() -> None:
     row = register_rows(1)[0]
-    session.keep(BundleCheck(Path("refused.oibundle"), (), None, None))  # ignored
-    detail = session.detail(row)
-    assert len(session) == 0
-    assert detail.row is row
-    assert (detail.recorded, detail.opinion, detail.report_pdf) == (None, None, None)
+    view = application_view(RegisterOnlyStore((row,)), row)
+    assert view.row is row
+    assert (view.figures, view.vote, view.opinion, view.report_pdf) == ((), None, None, None)

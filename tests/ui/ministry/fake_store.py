@@ -9,7 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.i18n import LocalizedText
-from app.ministry.model import ApplicationRow, BundleKey, BundleRecord, ImportedBundle
+from app.ministry.model import (
+    ApplicationDetail,
+    ApplicationRow,
+    ApprovedPlatformEntry,
+    BundleKey,
+    BundleRecord,
+    ExpertAppearance,
+    ImportedBundle,
+    PlatformDraft,
+    Refusal,
+    RefusalLog,
+)
 
 SUB_DOMAINS = (
     LocalizedText("Artificial intelligence", "人工智能"),
@@ -82,3 +93,35 @@ class RegisterOnlyStore:
 
     def application_rows(self) -> tuple[ApplicationRow, ...]:
         return self.rows
+
+    # the desk's reads beyond the register: nothing recorded, nothing kept
+
+    def application_detail(self, meeting_id: str, application_id: str) -> ApplicationDetail | None:
+        return None
+
+    def report_pdf(self, meeting_id: str) -> bytes | None:
+        return None
+
+    def expert_appearances(self, fingerprint: str | None = None) -> tuple[ExpertAppearance, ...]:
+        return ()
+
+    def approved_platforms(
+        self, *, include_removed: bool = False
+    ) -> tuple[ApprovedPlatformEntry, ...]:
+        return ()
+
+    def add_platform(self, draft: PlatformDraft, reason: str) -> ApprovedPlatformEntry:
+        raise AssertionError("the register tests change nothing")
+
+    def remove_platform(self, platform_id: int, reason: str) -> ApprovedPlatformEntry:
+        raise AssertionError("the register tests change nothing")
+
+
+class NoJournal:
+    """A refusal journal for a desk that imports nothing."""
+
+    def record(self, refusal: Refusal) -> None:
+        raise AssertionError("the register tests import nothing")
+
+    def read(self) -> RefusalLog:
+        return RefusalLog((), intact=True)

@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from app.ministry.importing import import_bundle
 from app.results import BundleDocumentChecks, Stage
 from storage.ministry.database import MinistryDatabase
-from tests.app.ministry.bundles import snapshot
+from storage.ministry.refusals import RefusalJournalFile
+from tests.app.ministry.bundles import database_snapshot
 from tests.app.results.factory import VERIFY_AT
 from tests.ui.ministry.conftest import MINISTRY_PASSPHRASE, SECOND_MEETING, DeskDialogs, DeskWorld
 from ui.launch import ministry_document_checks
@@ -45,6 +46,7 @@ def _desk(
         database=db,
         dialogs=dialogs,
         documents=documents,
+        journal=RefusalJournalFile.beside(db),
         now=lambda: VERIFY_AT,
     )
     window = MinistryWindow(ctx)
@@ -172,7 +174,7 @@ def test_a_tampered_bundle_is_refused_with_its_reason_and_nothing_changes(
         VERIFY_AT,
         documents=None,
     )
-    before = snapshot(db)
+    before = database_snapshot(db)
     window = _desk(qtbot, db, desk_dialogs)
     rows = window.register_page.model.rows()
     assert len(rows) == 3
@@ -194,8 +196,11 @@ def test_a_tampered_bundle_is_refused_with_its_reason_and_nothing_changes(
     assert all(states[label] == "Not reached" for label in labels[report + 1 :])
     assert "Do not import this bundle" in states["Ministry database"]
     assert "0 imported, 0 already imported, 1 refused." in dialog.summary.text()
-    assert snapshot(db) == before
+    assert database_snapshot(db) == before
     assert window.register_page.model.rows() == rows
+    (refusal,) = RefusalJournalFile.beside(db).read().refusals  # kept beside, not inside
+    assert refusal.file_name == desk_world.tampered.name
+    assert refusal.stage == Stage.REPORT_SIGNATURES.value
 
 
 def test_a_sealed_bundle_unlocks_the_ministry_identity_once_per_session(

@@ -65,12 +65,17 @@ def test_a_file_that_is_not_a_ministry_database_is_refused_politely(
     tmp_path: Path, qtbot: QtBot, dialogs: RecordingDialogs
 ) -> None:
     from storage.ministry.database import MinistryDatabase
+    from storage.ministry.refusals import RefusalJournalFile
     from ui.ministry.context import DeskContext
 
     garbage = tmp_path / "notes.sqlite"
     garbage.write_bytes(b"not a database, just notes\n" * 10)
     ctx = DeskContext(
-        store=MinistryDatabase(garbage), database=garbage, dialogs=dialogs, documents=None
+        store=MinistryDatabase(garbage),
+        database=garbage,
+        dialogs=dialogs,
+        documents=None,
+        journal=RefusalJournalFile.beside(garbage),
     )
     desk = MinistryWindow(ctx)
     qtbot.addWidget(desk)
