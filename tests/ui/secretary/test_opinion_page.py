@@ -1,0 +1,101 @@
+"""The console's panel-opinion page on an approved opinion (issue 14 item 7): the page says
+who approved it and when, says when the text on screen differs, and saving a change asks
+first, since it removes the chair's approval; No keeps the approval and the stored text.
+The meeting is the publish tests' own, every opinion approved by the chair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from app.secretary import opinions
+from app.secretary import setup as sec_setup
+from storage.stores import SqliteStores
+from tests.app.crypto.pki_fixtures import PkiFixture
+from tests.app.secretary.publish_world import World, publish_world
+from tests.ui.secretary.conftest import ConsoleDialogs
+from ui.secretary.window import SecretaryWindow
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, pkiset: PkiFixture) -> World:
+    return publish_world(tmp_path_factory, pkiset)
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    assert widget.isEnabled(), widget.toolTip()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _opinion_page(
+    folder: Path, world: World, qtbot: QtBot, dialogs: ConsoleDialogs
+) -> SecretaryWindow:
+    stores = SqliteStores()
+    window = SecretaryWindow(
+        folder,
+        sec_setup.open_workspace(stores, folder),
+        world.identity(world.secretary_p12),
+        stores=stores,
+        dialogs=dialogs,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.tabs.tabBar()
+    index = window.pages.index(window.opinion_page)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    page = window.opinion_page
+    assert window.tabs.currentWidget() is page
+    qtbot.waitUntil(lambda: page.current_id() == "a01" and "approved" in page.state.text())
+    return window
+
+
+def _approved(folder: Path) -> bool:
+    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+        view = opinions.panel_opinion(ws, "a01")
+        return view is not None and view.approved
+
+
+def test_saving_an_approved_opinion_asks_first_and_no_keeps_the_approval(
+    world: World, tmp_path: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    window = _opinion_page(folder, world, qtbot, console_dialogs)
+    page = window.opinion_page
+    state = page.state.text()
+    assert "approved by the chair 周明远 on 20" in state, state
+    assert not page.approve_button.isEnabled()
+    stored = page.opinion.toPlainText()
+
+    page.opinion.setFocus()
+    page.opinion.moveCursor(page.opinion.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.opinion, " Revised.")
+    assert "saving it removes the approval" in page.state.text()
+
+    console_dialogs.confirm_answer = False
+    _click(qtbot, page.save_button)
+    title, text = console_dialogs.messages[-1]
+    assert title == "Remove the chair's approval?"
+    assert "The chair 周明远 approved this opinion on" in text
+    assert "Saving your changes removes that approval" in text
+    assert _approved(folder)
+    assert page.opinion.toPlainText() == stored + " Revised."  # the edit stays on screen
+    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+        view = opinions.panel_opinion(ws, "a01")
+        assert view is not None and view.opinion.opinion == stored
+
+    console_dialogs.confirm_answer = True
+    _click(qtbot, page.save_button)
+    assert not _approved(folder)
+    assert page.state.text() == "Round 1: saved, waiting for the chair's approval."
+    assert page.approve_button.isEnabled()
+    asked = len(console_dialogs.messages)
+
+    qtbot.keyClicks(page.opinion, " Again.")  # no approval left to lose: saved at once
+    _click(qtbot, page.save_button)
+    assert len(console_dialogs.messages) == asked
+    assert console_dialogs.errors == []
