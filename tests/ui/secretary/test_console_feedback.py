@@ -1,7 +1,13 @@
-"""The console's panel-opinion page on an approved opinion (issue 14 item 7): the page says
-who approved it and when, says when the text on screen differs, and saving a change asks
-first, since it removes the chair's approval; No keeps the approval and the stored text.
-The meeting is the publish tests' own, every opinion approved by the chair."""
+"""What the console tells the secretary, on the publish tests' own meeting (every opinion
+approved by the chair).
+
+The panel-opinion page on an approved opinion (issue 14 item 7): the page says who approved
+it and when, says when the text on screen differs, and saving a change asks first, since it
+removes the chair's approval; No keeps the approval and the stored text.
+
+Opening the console (issue 14 item 9): while the identity unlocks and while the console is
+built, the start window shows the busy state (wait cursor, menus and contents disabled, its
+status bar saying what runs), gone once the console is open."""
 
 from __future__ import annotations
 
@@ -18,6 +24,9 @@ from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, publish_world
 from tests.ui.secretary.conftest import ConsoleDialogs
+from ui import launch
+from ui.common.busy import wait_cursor_shown
+from ui.secretary import window as window_module
 from ui.secretary.window import SecretaryWindow
 
 
@@ -99,3 +108,61 @@ def test_saving_an_approved_opinion_asks_first_and_no_keeps_the_approval(
     _click(qtbot, page.save_button)
     assert len(console_dialogs.messages) == asked
     assert console_dialogs.errors == []
+
+
+def test_opening_the_console_shows_the_busy_state_on_the_start_window(
+    world: World,
+    tmp_path: Path,
+    qtbot: QtBot,
+    console_dialogs: ConsoleDialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    main = launch.build_main_window(demo=False, workspace=None, dialogs=console_dialogs)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    controls = (main.menuWidget(), main.centralWidget())
+    before = main.statusBar().currentMessage()
+
+    def busy() -> tuple[bool, bool, str]:
+        return (
+            wait_cursor_shown(),
+            not any(w is not None and w.isEnabled() for w in controls),
+            main.statusBar().currentMessage(),
+        )
+
+    seen: list[tuple[bool, bool, str]] = []
+    real_window = window_module.SecretaryWindow
+
+    def console(*args: object, **kwargs: object) -> SecretaryWindow:
+        seen.append(busy())  # about to be built on the GUI thread
+        return real_window(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(window_module, "SecretaryWindow", console)
+    console_dialogs.chosen_paths = [folder, world.secretary_p12]
+    console_dialogs.passphrases = [world.passphrase.read_bytes()]
+    main.secretary_action.trigger()
+    assert busy() == (True, True, "Unlocking the secretary's identity…")
+    qtbot.waitUntil(lambda: bool(main.secretary_consoles) or bool(console_dialogs.errors))
+    assert console_dialogs.errors == []
+    assert seen == [(True, True, "Opening the secretary console…")]
+    qtbot.waitUntil(lambda: not wait_cursor_shown())
+    assert busy() == (False, False, before)
+    main.secretary_consoles[0].close()  # deletes itself on close
+
+
+def test_a_refused_console_identity_ends_the_busy_state(
+    world: World, qtbot: QtBot, console_dialogs: ConsoleDialogs, tmp_path: Path
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    main = launch.build_main_window(demo=False, workspace=None, dialogs=console_dialogs)
+    qtbot.addWidget(main)
+    before = main.statusBar().currentMessage()
+    console_dialogs.chosen_paths = [folder, world.secretary_p12]
+    console_dialogs.passphrases = [world.wrong_passphrase.read_bytes()]
+    main.secretary_action.trigger()
+    qtbot.waitUntil(lambda: bool(console_dialogs.errors))
+    qtbot.waitUntil(lambda: not wait_cursor_shown())
+    assert main.centralWidget().isEnabled() and main.statusBar().currentMessage() == before
+    assert main.secretary_consoles == []
