@@ -202,12 +202,13 @@ class FactorCard(QFrame):
         lines = []
         for band in self.rubric.bands:
             descriptor = f.descriptor(band.key)
-            floor = number(band.min_fraction * f.max_points)
+            low, high = self.rubric.band_range(band, f)
             lines.append(
                 _(
-                    "{band} (from {floor}): {descriptor}",
+                    "{band} ({low}–{high}): {descriptor}",
                     band=band.name.get(lang),
-                    floor=floor,
+                    low=number(low),
+                    high=number(high),
                     descriptor=descriptor.get(lang) if descriptor else "",
                 )
             )

@@ -166,3 +166,18 @@ def test_a_refused_console_identity_ends_the_busy_state(
     qtbot.waitUntil(lambda: not wait_cursor_shown())
     assert main.centralWidget().isEnabled() and main.statusBar().currentMessage() == before
     assert main.secretary_consoles == []
+
+
+def test_the_console_title_names_the_product_in_chinese(
+    world: World, tmp_path: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    """Issue 14 item 13: the zh title read 专家评审台, not the product's name."""
+    from app.i18n import Msg
+    from ui.common.i18n import switch_language
+
+    folder = world.copy(world.ready, tmp_path)
+    window = _opinion_page(folder, world, qtbot, console_dialogs)
+    switch_language("zh_CN")
+    product = Msg.of("Expert Review Desk").in_language("zh_CN")
+    assert product == "专家评审工作台"
+    assert window.windowTitle() == f"秘书控制台 — {product}"

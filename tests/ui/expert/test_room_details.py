@@ -1,0 +1,57 @@
+"""Smaller defects of issue 14 item 13 in the expert window, each pinned by a test that
+failed before: the factor card's bands read as ranges, and a recommendation contradicting
+the score's band asks first (No leaves the recommendation as it was)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.sheet import Recommendation
+from tests.app.crypto.pki_fixtures import PkiFixture
+from tests.ui.conftest import RecordingDialogs
+from tests.ui.expert.conftest import Clock
+from tests.ui.expert.helpers import click, click_row, sign_in_window, type_score
+
+
+def test_bands_read_as_ranges_and_a_contradicting_recommendation_asks_first(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, dialogs: RecordingDialogs
+) -> None:
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    click_row(qtbot, window.agenda.view, 0)
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    app = window.application
+    assert app is not None
+
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    cards = window.scoring_page.cards
+    bands = cards[0].bands.text().splitlines()
+    factor = window.desk.rubric.factors[0]
+    assert factor.max_points == 25 and factor.step == Decimal("0.5")
+    assert bands[0].startswith("Excellent (22.5–25): ")
+    assert bands[-1].startswith("Poor (0–14.5): ")
+    for card in cards:
+        type_score(qtbot, card.score, "14")  # 56 of 100: the lowest band
+
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    page = window.opinion_page
+    dialogs.confirm_answer = False
+    click(qtbot, page.radios[Recommendation.RECOMMEND])
+    title, text = dialogs.messages[-1]
+    assert title == "Recommendation and score disagree"
+    assert text.startswith("Your total is 56 of 100, in the lowest band (“Poor”)")
+    assert "you chose “Recommend”" in text
+    assert page.chosen() is None and window.desk.sheet(app.id).recommendation is None
+
+    asked = len(dialogs.messages)
+    click(qtbot, page.radios[Recommendation.DO_NOT_RECOMMEND])  # agrees: not asked
+    assert len(dialogs.messages) == asked
+    dialogs.confirm_answer = True
+    click(qtbot, page.radios[Recommendation.RECOMMEND])
+    assert len(dialogs.messages) == asked + 1
+    assert window.desk.sheet(app.id).recommendation is Recommendation.RECOMMEND
+    window.close()
