@@ -181,3 +181,20 @@ def test_the_console_title_names_the_product_in_chinese(
     product = Msg.of("Expert Review Desk").in_language("zh_CN")
     assert product == "专家评审工作台"
     assert window.windowTitle() == f"秘书控制台 — {product}"
+
+
+def test_imported_files_lists_the_files_the_board_counts_after_reopening(
+    world: World, tmp_path: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    """Issue 14 item 13: "Imported files" listed only this session's imports, so a console
+    reopened on a collected meeting showed an empty list beside a full board."""
+    folder = world.copy(world.ready, tmp_path)
+    window = _opinion_page(folder, world, qtbot, console_dialogs)
+    bar = window.tabs.tabBar()
+    index = window.pages.index(window.collect_page)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    results = window.collect_page.results
+    lines = [results.item(i).text() for i in range(results.count())]
+    assert lines[0] == "Counted on the board: 4 sheet files"
+    assert sorted(line.split(" ")[0] for line in lines[1:]) == ["e01", "e02", "e03", "e04"]
+    assert all(" · round 1 · written " in line and "SHA-256 " in line for line in lines[1:])
