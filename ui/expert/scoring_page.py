@@ -11,12 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.ids import FactorKey
 from app.domain.rules import ViolationCode, total_points
 from app.expert.scoring import ScoreRefused
 from app.i18n import _, current_language
+from ui.common.fonts import heading_font
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
 from ui.expert.factor_card import FactorCard, number
@@ -34,10 +36,7 @@ class ScoringPage(ExpertPage):
         rubric = ctx.desk.rubric
         self.title = heading()
         self.total = QLabel()
-        font = self.total.font()
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.total.setFont(font)
+        heading_font(self.total, delta=4)  # follows Ctrl++ / Ctrl+−
         self.cards: list[FactorCard] = []
         self.refused: dict[str, str] = {}
         body = QWidget()
@@ -50,6 +49,7 @@ class ScoringPage(ExpertPage):
                 card.comment, partial(self.save_comment, factor.key), ctx.status
             )
             card.score_entered.connect(self.save_score)
+            card.score.installEventFilter(self)
             self.cards.append(card)
             inner.addWidget(card)
         inner.addStretch(1)
@@ -70,6 +70,16 @@ class ScoringPage(ExpertPage):
         for card in self.cards:
             self.setTabOrder(card.score, card.comment)
         self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A score field taking the focus brings its factor's heading into view too, so the
+        heading never stays scrolled away under the total above the cards."""
+        if event.type() == QEvent.Type.FocusIn:
+            card = next((c for c in self.cards if c.score is watched), None)
+            if card is not None:
+                self.scroll_area.ensureWidgetVisible(card.title, 0, 8)
+                self.scroll_area.ensureWidgetVisible(card.score)
+        return super().eventFilter(watched, event)
 
     def refresh(self) -> None:
         app, state = self.application, self.state

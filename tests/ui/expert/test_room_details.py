@@ -1,6 +1,8 @@
 """Smaller defects of issue 14 item 13 in the expert window, each pinned by a test that
-failed before: the factor card's bands read as ranges, and a recommendation contradicting
-the score's band asks first (No leaves the recommendation as it was)."""
+failed before: the factor card's bands read as ranges, a recommendation contradicting the
+score's band asks first (No leaves the recommendation as it was), Ctrl++ / Ctrl+− scale the
+headings with the text, and a score reached by its mnemonic shows its factor's heading
+instead of leaving it scrolled away under the total."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.sheet import Recommendation
@@ -54,4 +57,39 @@ def test_bands_read_as_ranges_and_a_contradicting_recommendation_asks_first(
     click(qtbot, page.radios[Recommendation.RECOMMEND])
     assert len(dialogs.messages) == asked + 1
     assert window.desk.sheet(app.id).recommendation is Recommendation.RECOMMEND
+    window.close()
+
+
+def test_ctrl_plus_scales_headings_and_a_focused_score_shows_its_heading(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, dialogs: RecordingDialogs
+) -> None:
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    click_row(qtbot, window.agenda.view, 0)
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    page = window.scoring_page
+    title, total, card_title = page.title, page.total, page.cards[0].title
+    before = [w.font().pointSizeF() for w in (title, total, card_title)]
+    body = QApplication.font().pointSizeF()
+    window.larger_action.trigger()  # what Ctrl++ triggers
+    after = [w.font().pointSizeF() for w in (title, total, card_title)]
+    grown = QApplication.font().pointSizeF() - body
+    assert grown > 0
+    assert [a - b for a, b in zip(after, before, strict=True)] == [grown] * 3
+    assert all(w.font().bold() for w in (title, total, card_title))
+    window.smaller_action.trigger()
+    assert [w.font().pointSizeF() for w in (title, total, card_title)] == before
+
+    # a short window, scrolled to the top: Alt+4 (the last factor's score) brings the
+    # score and its factor's heading into view
+    window.resize(window.width(), 480)
+    page.scroll_area.verticalScrollBar().setValue(0)
+    last = page.cards[-1]
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(last.score.hasFocus)
+    viewport = page.scroll_area.viewport()
+    top_left = last.title.mapTo(viewport, last.title.rect().topLeft())
+    assert 0 <= top_left.y() and top_left.y() + last.title.height() <= viewport.height()
     window.close()
