@@ -155,8 +155,10 @@ class PdfViewer(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def load_bytes(self, data: bytes) -> None:
-        """Show ``data`` (a PDF held in memory)."""
+        """Show ``data`` (a PDF held in memory), fitted to the width: a new document never
+        opens at the zoom the previous one was left at (a remembered place sets its own)."""
         self.close_document()
+        self.set_zoom(None)
         buffer = QBuffer(self)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

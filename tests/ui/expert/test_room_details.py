@@ -2,7 +2,8 @@
 failed before: the factor card's bands read as ranges, a recommendation contradicting the
 score's band asks first (No leaves the recommendation as it was), Ctrl++ / Ctrl+− scale the
 headings with the text, and a score reached by its mnemonic shows its factor's heading
-instead of leaving it scrolled away under the total."""
+instead of leaving it scrolled away under the total, and an attachment opens fitted to the
+width."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.sheet import Recommendation
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
-from tests.ui.expert.conftest import Clock
+from tests.ui.expert.conftest import Clock, FakeMaterials
 from tests.ui.expert.helpers import click, click_row, sign_in_window, type_score
 
 
@@ -92,4 +93,32 @@ def test_ctrl_plus_scales_headings_and_a_focused_score_shows_its_heading(
     viewport = page.scroll_area.viewport()
     top_left = last.title.mapTo(viewport, last.title.rect().topLeft())
     assert 0 <= top_left.y() and top_left.y() + last.title.height() <= viewport.height()
+    window.close()
+
+
+def test_an_attachment_opens_fitted_to_the_width(
+    qtbot: QtBot,
+    pki: PkiFixture,
+    workspace: Path,
+    dialogs: RecordingDialogs,
+    materials: FakeMaterials,
+) -> None:
+    """Issue 14 item 13: a PDF opened at the zoom the previous one was left at."""
+    window = sign_in_window(qtbot, pki, workspace, dialogs, materials, Clock())
+    click_row(qtbot, window.agenda.view, 0)
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    page = window.materials_page
+    page.tabs.setCurrentIndex(1)
+    with qtbot.waitSignal(page.viewer.loaded):
+        click_row(qtbot, page.attachments, 0)
+    assert page.viewer.zoom_factor() is None  # fitted to the width
+    click(qtbot, page.viewer.zoom_in)
+    click(qtbot, page.viewer.zoom_in)
+    assert page.viewer.zoom_factor() is not None
+    with qtbot.waitSignal(page.viewer.failed):
+        click_row(qtbot, page.attachments, 1)  # another attachment (not a readable PDF)
+    with qtbot.waitSignal(page.viewer.loaded):
+        click_row(qtbot, page.attachments, 0)
+    assert page.viewer.zoom_factor() is None
     window.close()
