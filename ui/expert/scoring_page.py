@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.ids import FactorKey
 from app.domain.rules import ViolationCode, total_points
+from app.expert.hearing_links import link_answers
 from app.expert.scoring import ScoreRefused
 from app.i18n import _, current_language
 from ui.common.fonts import heading_font
@@ -101,6 +102,7 @@ class ScoringPage(ExpertPage):
         violations = self.ctx.desk.violations(app.id) if state.editable else ()
         notes = self.ctx.desk.notes(app.id) if state.declared and not state.recused else ()
         lang = current_language()
+        links = link_answers(notes)  # an untagged answer shows beside its question's factor
         for card in self.cards:
             messages = [
                 str(v.message)
@@ -112,7 +114,7 @@ class ScoringPage(ExpertPage):
                 messages.insert(0, refused)
             card.show_problems(messages)
             card.update_band()
-            card.show_heard([n for n in notes if n.factor == card.factor.key])
+            card.show_heard([n for n in notes if links.factor_of(n) == card.factor.key], links)
         total = total_points(sheet, rubric) if sheet is not None else None
         if total is None:
             scored = sum(

@@ -2,8 +2,8 @@
 failed before: the factor card's bands read as ranges, a recommendation contradicting the
 score's band asks first (No leaves the recommendation as it was), Ctrl++ / Ctrl+− scale the
 headings with the text, and a score reached by its mnemonic shows its factor's heading
-instead of leaving it scrolled away under the total, and an attachment opens fitted to the
-width."""
+instead of leaving it scrolled away under the total, an attachment opens fitted to the width,
+and hearing answers are linked to their question."""
 
 from __future__ import annotations
 
@@ -121,4 +121,40 @@ def test_an_attachment_opens_fitted_to_the_width(
     with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
     assert page.viewer.zoom_factor() is None
+    window.close()
+
+
+def test_hearing_answers_are_linked_to_their_question(
+    qtbot: QtBot, pki: PkiFixture, workspace: Path, dialogs: RecordingDialogs
+) -> None:
+    """Issue 14 item 13: an answer stood alone ("Answer", no factor) and was missing beside
+    the factor its question was tagged with."""
+    from app.domain.sheet import NoteKind
+
+    window = sign_in_window(qtbot, pki, workspace, dialogs, None, Clock())
+    click_row(qtbot, window.agenda.view, 0)
+    click(qtbot, window.conflict_page.no_conflict)
+    click(qtbot, window.conflict_page.confirm)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    hearing = window.hearing_page
+    hearing.kind.setCurrentIndex(hearing.kind.findData(NoteKind.QUESTION))
+    hearing.factor.setCurrentIndex(2)
+    qtbot.keyClicks(hearing.text, "Is the funding secured?")
+    qtbot.keyClick(hearing.text, Qt.Key.Key_Return)
+    hearing.kind.setCurrentIndex(hearing.kind.findData(NoteKind.ANSWER))
+    hearing.factor.setCurrentIndex(0)  # no factor: the answer follows its question
+    qtbot.keyClicks(hearing.text, "Yes, by the province.")
+    qtbot.keyClick(hearing.text, Qt.Key.Key_Return)
+    model = hearing.notes_model
+    assert model.rowCount() == 2
+    rows = [[model.data(model.index(r, c)) for c in (1, 2, 3)] for r in range(2)]
+    factor = window.desk.rubric.factors[1].name.get("en")
+    assert rows == [
+        ["Question 1", factor, "Is the funding secured?"],
+        ["Answer to question 1", factor, "Yes, by the province."],
+    ]
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    heard = window.scoring_page.cards[1].heard.text()
+    assert "Question 1: Is the funding secured?" in heard
+    assert "Answer to question 1: Yes, by the province." in heard
     window.close()
