@@ -149,7 +149,10 @@ class PdfViewer(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.pages)
         splitter.addWidget(self.view)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([140, 10_000])  # the page itself gets the room: a readable width
+        self.splitter = splitter
         stack.addWidget(splitter)
         return stack
 

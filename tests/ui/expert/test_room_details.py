@@ -113,6 +113,10 @@ def test_an_attachment_opens_fitted_to_the_width(
     with qtbot.waitSignal(page.viewer.loaded):
         click_row(qtbot, page.attachments, 0)
     assert page.viewer.zoom_factor() is None  # fitted to the width
+    viewer = page.viewer
+    handle = viewer.splitter.handleWidth()
+    # the page gets every pixel the page list does not take, no empty band between them
+    assert viewer.view.width() >= viewer.splitter.width() - viewer.pages.width() - handle - 2
     click(qtbot, page.viewer.zoom_in)
     click(qtbot, page.viewer.zoom_in)
     assert page.viewer.zoom_factor() is not None
