@@ -337,17 +337,33 @@ def _board(args: argparse.Namespace) -> int:
 
 
 def _consolidate(args: argparse.Namespace) -> int:
+    """The rule, then per application its summary line, inputs and figures, then the
+    ranking (docs/user-guide.md: "every figure with its inputs and rule")."""
+    from app.consolidation import listing
     from app.secretary.rounds import consolidate_round
+    from app.secretary.setup import current_meeting
 
     with _open(args) as ws:
         result = consolidate_round(ws, args.round)
+        rubric = ws.setup().rubric
+        meeting = current_meeting(ws)
+    experts = {e.id: e for e in meeting.experts}
+    names = {a.id: a.platform_name for a in meeting.applications}
+    print(_("Round {round}. Consolidation rule:", round=result.round))
+    for sentence in listing.rule_text(result.rule, rubric):
+        print("  " + str(sentence))
     for a in result.applications:
         total = "—" if a.total is None else str(a.total.presented)
         flags = ", ".join(f.subject for f in a.flags)
         rank = "—" if a.rank is None else str(a.rank)
+        print()
         print(f"{rank}\t{a.application_id}\t{total}\t{_(a.status.label)}\t{flags}")
-        if a.reason is not None:
-            print("\t" + str(a.reason))
+        for line in listing.application_lines(a, rubric, experts, result.rule.decimals):
+            print("  " + str(line))
+    print()
+    print(_("Ranking:"))
+    for line in listing.ranking_lines(result, rubric, names):
+        print("  " + str(line))
     return 0
 
 

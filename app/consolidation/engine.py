@@ -362,6 +362,7 @@ def _figure(
     ]
     count = len(entries)
     low = high = None
+    ties: tuple[Msg, ...] = ()
     fell_back = False
     if rule.method is Method.MEDIAN:
         method = Method.MEDIAN
@@ -374,6 +375,7 @@ def _figure(
         low, high, rest = arithmetic.trim(entries)
         exact = arithmetic.weighted_mean(rest)
         explanation = explain.trimmed(count, low, high, inputs.names, rule.decimals)
+        ties = explain.ties(low, high, entries, inputs.names, rule.decimals)
     else:
         # The rule's mean, or a trimmed mean falling back (REFUSE never gets here).
         method = Method.MEAN
@@ -408,6 +410,7 @@ def _figure(
         spread_limit=rule.dispersion_limits.limit_for(subject),
         explanation=explanation,
         note=explain.TOTAL_NOTE if subject == TOTAL else None,
+        ties=ties,
     )
 
 

@@ -9,6 +9,7 @@ compares.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from app.consolidation.arithmetic import Entry, exact_decimal_text, is_terminating, present_text
@@ -16,7 +17,7 @@ from app.consolidation.rule import FINAL_TIE_BREAK, TOTAL, RoleWeights, decimal_
 from app.domain.ids import ExpertId
 from app.domain.meeting import Application, Expert
 from app.domain.rubric import Rubric
-from app.i18n import LocalizedText, Msg
+from app.i18n import Localizable, LocalizedText, Msg, current_language
 
 Names = Mapping[ExpertId, Expert]
 
@@ -37,6 +38,38 @@ def _name(names: Names, expert_id: ExpertId) -> LocalizedText:
     return names[expert_id].name
 
 
+@dataclass(frozen=True)
+class NameList:
+    """Names joined as each language lists them ("A, B" / "A、B")."""
+
+    names: tuple[Localizable, ...]
+
+    def in_language(self, language: str) -> str:
+        separator = "、" if language.startswith("zh") else ", "
+        return separator.join(n.in_language(language) for n in self.names)
+
+
+@dataclass(frozen=True)
+class Row:
+    """Cells joined by ``separator``, each in the language printed; ``zh_separator`` (when
+    given) joins them in Chinese (sentences: "" instead of a space)."""
+
+    cells: tuple[Localizable | str, ...]
+    separator: str
+    zh_separator: str | None = None
+
+    def __str__(self) -> str:
+        return self.in_language(current_language())
+
+    def in_language(self, language: str) -> str:
+        separator = self.separator
+        if self.zh_separator is not None and language.startswith("zh"):
+            separator = self.zh_separator
+        return separator.join(
+            c if isinstance(c, str) else c.in_language(language) for c in self.cells
+        )
+
+
 def mean(count: int) -> Msg:
     return Msg.of("Mean of {count} scores.", count=count)
 
@@ -51,6 +84,67 @@ def trimmed(count: int, low: Entry, high: Entry, names: Names, decimals: int) ->
         low_expert=_name(names, low.expert_id),
         low_value=show(low.value, decimals),
         rest=count - 2,
+    )
+
+
+def ties(
+    low: Entry, high: Entry, entries: Sequence[Entry], names: Names, decimals: int
+) -> tuple[Msg, ...]:
+    """For each trimmed end where several experts gave the dropped value, which of them was
+    dropped and why (``entries``: every counted value)."""
+    found = (
+        tie_at_end(low, entries, names, decimals, lowest=True),
+        tie_at_end(high, entries, names, decimals, lowest=False),
+    )
+    return tuple(m for m in found if m is not None)
+
+
+def tie_at_end(
+    dropped: Entry, entries: Sequence[Entry], names: Names, decimals: int, *, lowest: bool
+) -> Msg | None:
+    """Why ``dropped`` and not another expert with the same value: equal values are ordered
+    by expert id, so the smallest id goes at the low end and the largest at the high end
+    (never the order the sheets arrived in). None when no one else gave that value."""
+    equal = [e for e in entries if e.value == dropped.value]
+    if len(equal) < 2:
+        return None
+    params: dict[str, object] = {
+        "count": len(equal),
+        "value": show(dropped.value, decimals),
+        "experts": NameList(tuple(_name(names, e.expert_id) for e in equal)),
+        "expert": _name(names, dropped.expert_id),
+        "id": dropped.expert_id,
+    }
+    same = all(e.weight == dropped.weight for e in equal)
+    if lowest and same:
+        return Msg.of(
+            "{count} experts gave the lowest value {value} ({experts}); only one is dropped: "
+            "{expert}, whose expert id ({id}) comes first, as the rule drops the smallest "
+            "expert id among equal lowest values. Dropping any of them gives the same figure.",
+            **params,
+        )
+    if lowest:
+        return Msg.of(
+            "{count} experts gave the lowest value {value} ({experts}); only one is dropped: "
+            "{expert}, whose expert id ({id}) comes first, as the rule drops the smallest "
+            "expert id among equal lowest values. Their weights differ, so which one is "
+            "dropped changes the figure; the expert id decides it.",
+            **params,
+        )
+    if same:
+        return Msg.of(
+            "{count} experts gave the highest value {value} ({experts}); only one is "
+            "dropped: {expert}, whose expert id ({id}) comes last, as the rule drops the "
+            "largest expert id among equal highest values. Dropping any of them gives the "
+            "same figure.",
+            **params,
+        )
+    return Msg.of(
+        "{count} experts gave the highest value {value} ({experts}); only one is "
+        "dropped: {expert}, whose expert id ({id}) comes last, as the rule drops the "
+        "largest expert id among equal highest values. Their weights differ, so which one "
+        "is dropped changes the figure; the expert id decides it.",
+        **params,
     )
 
 

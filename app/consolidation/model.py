@@ -117,6 +117,8 @@ class Figure:
     spread_limit: Decimal | None
     explanation: Msg
     note: Msg | None = None
+    ties: tuple[Msg, ...] = ()
+    """Where a trimmed end had equal values: which expert was dropped, and why."""
 
     @property
     def flagged(self) -> bool:

@@ -83,7 +83,26 @@ class Rubric:
                 return band
         return self.bands[-1]
 
+    def band_range(self, band: GradeBand, factor: Factor) -> tuple[Decimal, Decimal]:
+        """The lowest and highest score of ``factor`` (on its steps) that fall in ``band``:
+        from its minimum up to one step below the next band's minimum, or the maximum for
+        the top band (where the steps do not reach a minimum exactly, the next step up)."""
+        index = self.bands.index(band)
+        step = factor.step
+        low = _step_at_or_above(band.min_fraction * factor.max_points, step)
+        if index == 0:
+            return low, factor.max_points
+        upper = self.bands[index - 1].min_fraction * factor.max_points
+        high = _step_at_or_above(upper, step) - step
+        return low, max(low, high)
+
     def is_extreme(self, points: Decimal, maximum: Decimal) -> bool:
         """True in the top or bottom band, where a comment is required."""
         band = self.band_for(points, maximum)
         return band.key in (self.bands[0].key, self.bands[-1].key)
+
+
+def _step_at_or_above(value: Decimal, step: Decimal) -> Decimal:
+    """The smallest multiple of ``step`` that is at least ``value``."""
+    steps = (value / step).to_integral_value(rounding="ROUND_CEILING")
+    return steps * step

@@ -186,6 +186,34 @@ def total_points(sheet: ScoreSheet, rubric: Rubric) -> Decimal | None:
     return total
 
 
+def recommendation_against_band(
+    sheet: ScoreSheet, rubric: Rubric, recommendation: Recommendation | None
+) -> Msg | None:
+    """What to ask when ``recommendation`` contradicts the sheet's total: a recommendation
+    (with or without conditions) for a total in the bottom band, or "do not recommend" for
+    one in the top band. None when they agree or a factor is still unscored."""
+    total = total_points(sheet, rubric)
+    if total is None or recommendation is None:
+        return None
+    band = rubric.band_for(total, rubric.total_weight)
+    recommends = recommendation is not Recommendation.DO_NOT_RECOMMEND
+    if recommends and band.key == rubric.bands[-1].key:
+        leaning = Msg.of("the lowest band")
+    elif not recommends and band.key == rubric.bands[0].key:
+        leaning = Msg.of("the highest band")
+    else:
+        return None
+    return Msg.of(
+        "Your total is {total} of {maximum}, in {leaning} (“{band}”), but you chose "
+        "“{recommendation}”. Keep this recommendation?",
+        total=_fmt(total.quantize(Decimal("0.01"))),
+        maximum=_fmt(rubric.total_weight),
+        leaning=leaning,
+        band=band.name,
+        recommendation=Msg.of(recommendation.label),
+    )
+
+
 def criteria_all_met(sheet: ScoreSheet) -> bool:
     return all(c.verdict is CriterionVerdict.MET for c in sheet.criteria)
 

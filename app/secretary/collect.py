@@ -35,10 +35,10 @@ from app.domain.ids import ApplicationId
 from app.domain.sheet import SheetStatus
 from app.errors import UserFacingError
 from app.formats.bounded_read import read_bounded
-from app.i18n import Msg
+from app.i18n import LocalizedText, Msg
 from app.secretary.errors import SetupIncompleteError, SheetImportRefused
 from app.secretary.model import StoredDraftReport, StoredRecusal, StoredSheet
-from app.secretary.ports import SecretaryStore
+from app.secretary.ports import SecretaryReader, SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
@@ -382,3 +382,25 @@ def _latest(
 ) -> StoredSheet | None:
     versions = [s for (a, r, _v), s in stored.items() if a == app_id and r == round_]
     return max(versions, key=lambda s: s.sheet.version, default=None)
+
+
+def imported_files(ws: SecretaryReader) -> tuple[Msg, ...]:
+    """The sheet files the board counts, newest import first: whose, which round, when
+    written and imported, and the start of the file's hash (the file is not kept)."""
+    setup = ws.setup()
+    names: dict[str, LocalizedText] = {}
+    if setup.kit is not None:
+        names = {e.id: e.name for e in ws.meeting(setup.header.meeting_id).experts}
+    return tuple(
+        Msg.of(
+            "{expert} {name} · round {round} · written {written} · imported {imported} · "
+            "SHA-256 {sha}…",
+            expert=record.expert_id,
+            name=names.get(record.expert_id) or "",
+            round=record.round,
+            written=record.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            imported=record.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            sha=record.file_sha256[:12],
+        )
+        for record in ws.sheet_files()
+    )

@@ -180,6 +180,19 @@ class OpinionApproval:
 
 
 @dataclass(frozen=True)
+class SheetFileRecord:
+    """A sheet file the secretary imported: its sheets and recusals are what the board
+    counts (the file itself is not kept, only its hash)."""
+
+    file_sha256: str
+    expert_id: ExpertId
+    round: int
+    created_at: dt.datetime
+    """When the expert wrote the file."""
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class PanelOpinionView:
     """A panel opinion and, if the chair approved this exact text, the approval."""
 

@@ -156,11 +156,7 @@ def save_panel_opinion(
             Msg.of("Shorten the text."),
         )
     current = panel_opinion(ws, application_id, number)
-    if current is not None and (
-        current.opinion.opinion,
-        current.opinion.recommendation,
-        current.opinion.minority_opinion,
-    ) == (text, recommendation, minority):
+    if current is not None and same_text(current, text, recommendation, minority):
         return current
     new = PanelOpinion(
         meeting_id=meeting.id,
@@ -175,6 +171,79 @@ def save_panel_opinion(
     with ws.transaction(actor, now):
         ws.save_approval(new, None)
     return PanelOpinionView(new, None)
+
+
+def same_text(
+    view: PanelOpinionView, opinion: str, recommendation: Recommendation, minority_opinion: str = ""
+) -> bool:
+    """Whether saving these texts would leave the stored opinion as it is (saving trims them)."""
+    stored = view.opinion
+    return (stored.opinion, stored.recommendation, stored.minority_opinion) == (
+        opinion.strip(),
+        recommendation,
+        minority_opinion.strip(),
+    )
+
+
+def save_revokes_approval(
+    view: PanelOpinionView | None,
+    opinion: str,
+    recommendation: Recommendation,
+    minority_opinion: str = "",
+) -> bool:
+    """Whether saving these texts would remove the chair's approval of ``view``: it is
+    approved and the texts differ from the approved ones."""
+    return (
+        view is not None
+        and view.approved
+        and not same_text(view, opinion, recommendation, minority_opinion)
+    )
+
+
+def revoke_warning(view: PanelOpinionView, chair: Expert | None) -> Msg:
+    """What the secretary reads before saving changes to an approved opinion."""
+    assert view.approval is not None
+    return Msg.of(
+        "The chair {chair} approved this opinion on {date}. Saving your changes removes "
+        "that approval: the chair must approve the new text again before the results can "
+        "be published.\n\nSave the changes and remove the approval?",
+        chair=chair.name if chair is not None else view.approval.chair_id,
+        date=view.approval.approved_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def approval_state(
+    view: PanelOpinionView | None, round: int, chair: Expert | None, *, edited: bool = False
+) -> Msg:
+    """One line on the opinion's state: none saved, saved and waiting for the chair, or
+    approved (by whom and when); ``edited`` says the texts on screen differ from the stored
+    ones, and what saving them does to an approval."""
+    if view is None:
+        return Msg.of("Round {round}: no panel opinion saved yet.", round=round)
+    if view.approval is None:
+        if edited:
+            return Msg.of(
+                "Round {round}: saved, waiting for the chair's approval; your changes are "
+                "not saved yet.",
+                round=round,
+            )
+        return Msg.of("Round {round}: saved, waiting for the chair's approval.", round=round)
+    who = chair.name if chair is not None else view.approval.chair_id
+    date = view.approval.approved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if edited:
+        return Msg.of(
+            "Round {round}: approved by the chair {chair} on {date}. You have changed the "
+            "text: saving it removes the approval.",
+            round=round,
+            chair=who,
+            date=date,
+        )
+    return Msg.of(
+        "Round {round}: approved by the chair {chair} on {date}.",
+        round=round,
+        chair=who,
+        date=date,
+    )
 
 
 def approve_panel_opinion(

@@ -26,6 +26,7 @@ from app.secretary.model import (
     RosterEntry,
     RoundInfo,
     SecretarySetup,
+    SheetFileRecord,
     StoredDraftReport,
     StoredRecusal,
     StoredSheet,
@@ -82,6 +83,10 @@ class SecretaryReader(Protocol):
     def recusals(self) -> tuple[StoredRecusal, ...]: ...
 
     def sheet_file_seen(self, file_sha256: str) -> bool: ...
+
+    def sheet_files(self) -> tuple[SheetFileRecord, ...]:
+        """Every imported sheet file, newest import first."""
+        ...
 
     def note_ids(self) -> set[str]: ...
 

@@ -24,7 +24,7 @@ from app.domain.sheet import (
     SheetStatus,
 )
 from app.domain.signed import SignedDocument
-from app.secretary.model import OpinionApproval, StoredRecusal, StoredSheet
+from app.secretary.model import OpinionApproval, SheetFileRecord, StoredRecusal, StoredSheet
 from storage.workspace import sheets as sheet_rows
 from storage.workspace.documents import time_from, time_text
 
@@ -227,6 +227,25 @@ def sheet_file_seen(db: sqlite_utils.Database, file_sha256: str) -> bool:
         "SELECT 1 FROM secretary_sheet_files WHERE file_sha256 = ?", (file_sha256,)
     ).fetchone()
     return row is not None
+
+
+def load_sheet_files(db: sqlite_utils.Database) -> tuple[SheetFileRecord, ...]:
+    rows = db.execute(
+        "SELECT file_sha256, expert_id, round, created_at, imported_at"
+        " FROM secretary_sheet_files ORDER BY imported_at DESC, expert_id, round"
+    ).fetchall()
+    return tuple(
+        SheetFileRecord(
+            str(sha), ExpertId(str(expert)), int(number), _time(created), _time(imported)
+        )
+        for sha, expert, number, created, imported in rows
+    )
+
+
+def _time(text: str) -> dt.datetime:
+    moment = time_from(text)
+    assert moment is not None  # NOT NULL columns
+    return moment
 
 
 def insert_sheet_file(

@@ -27,6 +27,7 @@ from app.secretary.model import (
     RosterEntry,
     RoundInfo,
     SecretarySetup,
+    SheetFileRecord,
     StoredDraftReport,
     StoredRecusal,
     StoredSheet,
@@ -151,6 +152,10 @@ class SecretaryWorkspace(Workspace):
     def sheet_file_seen(self, file_sha256: str) -> bool:
         with self._reading():
             return collected.sheet_file_seen(self._db, file_sha256)
+
+    def sheet_files(self) -> tuple[SheetFileRecord, ...]:
+        with self._reading():
+            return collected.load_sheet_files(self._db)
 
     def note_ids(self) -> set[str]:
         with self._reading():

@@ -81,7 +81,10 @@ def test_rubric_tab_lists_factors_and_shows_details(
     assert _column(page.model, 1)[:2] == ["50", "50"]
     details = page.details.toPlainText()
     assert "Capability" in details
-    assert "Excellent — from 45 points" in details
+    # each band as a range of the factor's scores on its steps (issue 14 item 13)
+    assert "Excellent — 45–50 points" in details
+    assert "Good — 37.5–44.5 points" in details
+    assert "Poor — 0–29.5 points" in details
     assert "Is the committed funding secured?" in details
 
     page.outline.setFocus()
@@ -258,3 +261,13 @@ def test_the_meeting_page_says_what_to_do_next(qtbot: QtBot, rubric: Rubric) -> 
     text = real.next_steps.text.text()
     assert text.startswith("Next: sign in as an expert")
     assert "demo" not in text and "passphrase" in text  # named, never shown
+
+
+def test_band_ranges_read_as_ranges_in_chinese(
+    qtbot: QtBot, meeting: Meeting, rubric: Rubric
+) -> None:
+    window = _window(qtbot, meeting, rubric)
+    window.language_actions["zh_CN"].trigger()
+    window.tabs.setCurrentIndex(2)
+    details = window.rubric_page.details.toPlainText()
+    assert "较差 — 0–29.5 分" in details and "分及以上" not in details

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.i18n import current_language, normalize
 from app.paths import CJK_FONT
@@ -84,6 +84,8 @@ def set_app_font_size(point_size: int) -> None:
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)
+        if widget.property(_HEADING_SCALE) is not None:
+            _apply_heading(widget)
 
 
 class FontZoom:
@@ -119,3 +121,25 @@ class FontZoom:
         if remember:
             QSettings().setValue(_SETTING, size)
         return size
+
+
+_HEADING_SCALE = "headingScale"
+_HEADING_DELTA = "headingDelta"
+
+
+def heading_font(label: QWidget, *, scale: float = 1.0, delta: float = 0.0) -> None:
+    """Make ``label`` a heading: bold, ``scale`` × the application font plus ``delta``
+    points, kept so by :func:`set_app_font_size` (Ctrl++ / Ctrl+−), which a font set on a
+    widget would otherwise not follow."""
+    label.setProperty(_HEADING_SCALE, scale)
+    label.setProperty(_HEADING_DELTA, delta)
+    _apply_heading(label)
+
+
+def _apply_heading(label: QWidget) -> None:
+    font = QFont(QApplication.font())
+    scale = float(label.property(_HEADING_SCALE))
+    delta = float(label.property(_HEADING_DELTA))
+    font.setPointSizeF(font.pointSizeF() * scale + delta)
+    font.setBold(True)
+    label.setFont(font)

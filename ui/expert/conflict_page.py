@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.rules import ViolationCode
 from app.formats.text import visible
 from app.i18n import _, current_language
+from ui.common.busy import BusyState
 from ui.expert.context import ExpertPage, PageContext, heading, plain_label
 
 RECUSED_STYLE = "QFrame#recusedBanner { background: #eeeeee; border-left: 6px solid #6b6b6b; }"
@@ -77,7 +78,14 @@ class ConflictPage(ExpertPage):
         layout.addWidget(self.explain)
         layout.addWidget(self.banner)
         layout.addWidget(self.form)
+        self.busy_line = QLabel()
+        self.busy_line.setObjectName("conflictBusy")
+        self.busy_line.setWordWrap(True)
+        layout.addWidget(self.busy_line)
         layout.addStretch(1)
+        self.busy = BusyState(self.busy_line, (self.form,))
+        """The choice, the reason and the confirm button are disabled while a declaration
+        is recorded."""
         self.setMaximumWidth(900)
         self.retranslate()
 
@@ -139,9 +147,12 @@ class ConflictPage(ExpertPage):
         ):
             return
         reason = self.reason.toPlainText()
-        done = self.ctx.status.run(lambda: self.ctx.desk.declare(app.id, has_conflict, reason))
-        if done is not None:
-            self.ctx.state_changed()
+        # Recording the declaration and opening the materials (the package is decrypted and
+        # its signature checked) run on the GUI thread, which owns the database.
+        with self.busy.blocking(_("Recording your declaration and opening the materials…")):
+            done = self.ctx.status.run(lambda: self.ctx.desk.declare(app.id, has_conflict, reason))
+            if done is not None:
+                self.ctx.state_changed()
 
     def retranslate(self) -> None:
         self.title.setText(_("Conflict of interest"))

@@ -18,6 +18,7 @@ from app.expert.materials import MaterialsSource
 from app.expert.session import ExpertSession
 from app.formats.text import visible
 from ui.common.dialogs import DialogService
+from ui.common.fonts import heading_font
 from ui.expert.autosave import SaveStatus
 
 
@@ -103,8 +104,5 @@ def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = False) 
 
 def heading(text: str = "", size_delta: int = 3) -> QLabel:
     label = plain_label(text)
-    font = label.font()
-    font.setPointSize(font.pointSize() + size_delta)
-    font.setBold(True)
-    label.setFont(font)
+    heading_font(label, delta=size_delta)  # follows Ctrl++ / Ctrl+−
     return label

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.rubric import Factor, Rubric
 from app.domain.sheet import FactorScore, HearingNote
+from app.expert.hearing_links import HearingLinks
 from app.i18n import _, current_language
 from ui.expert.autosave import SaveStatus, TextAutosave
 from ui.expert.context import heading, plain_label
@@ -176,14 +177,18 @@ class FactorCard(QFrame):
             "QDoubleSpinBox { border: 2px solid #c0262d; }" if messages else ""
         )
 
-    def show_heard(self, notes: list[HearingNote]) -> None:
+    def show_heard(self, notes: list[HearingNote], links: HearingLinks | None = None) -> None:
+        """The hearing entries of this factor; with ``links``, each question numbered and
+        each answer under the question it answers."""
         self.heard_title.setVisible(bool(notes))
         self.heard.setVisible(bool(notes))
+
+        def kind(n: HearingNote) -> str:
+            linked = links.kind_text(n) if links is not None else None
+            return note_kind_label(n.kind) if linked is None else str(linked)
+
         self.heard.setText(
-            "\n".join(
-                f"{n.created_at.astimezone():%H:%M} {note_kind_label(n.kind)}: {n.text}"
-                for n in notes
-            )
+            "\n".join(f"{n.created_at.astimezone():%H:%M} {kind(n)}: {n.text}" for n in notes)
         )
 
     def retranslate(self) -> None:
@@ -202,12 +207,13 @@ class FactorCard(QFrame):
         lines = []
         for band in self.rubric.bands:
             descriptor = f.descriptor(band.key)
-            floor = number(band.min_fraction * f.max_points)
+            low, high = self.rubric.band_range(band, f)
             lines.append(
                 _(
-                    "{band} (from {floor}): {descriptor}",
+                    "{band} ({low}–{high}): {descriptor}",
                     band=band.name.get(lang),
-                    floor=floor,
+                    low=number(low),
+                    high=number(high),
                     descriptor=descriptor.get(lang) if descriptor else "",
                 )
             )

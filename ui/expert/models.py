@@ -4,6 +4,7 @@ needs ``retranslate()`` (every cell changed; :class:`ui.common.table_model.ReadO
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -14,6 +15,7 @@ from app.domain.rubric import Rubric
 from app.domain.rules import Violation
 from app.domain.sheet import HearingNote, NoteKind, ScoreSheet
 from app.expert.flow import ApplicationStatus
+from app.expert.hearing_links import link_answers
 from app.expert.materials import AttachmentInfo
 from app.formats.text import visible
 from app.i18n import _, current_language
@@ -148,6 +150,11 @@ class NotesModel(ReadOnlyTableModel[HearingNote]):
     def __init__(self) -> None:
         super().__init__()
         self.rubric: Rubric | None = None
+        self.links = link_answers(())
+
+    def set_rows(self, rows: Sequence[HearingNote]) -> None:
+        self.links = link_answers(rows)  # answers linked to their questions
+        super().set_rows(rows)
 
     def cell(self, row: HearingNote, column: int, role: int) -> object:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -155,14 +162,16 @@ class NotesModel(ReadOnlyTableModel[HearingNote]):
         if column == 0:
             return row.created_at.astimezone().strftime("%H:%M:%S")
         if column == 1:
-            return note_kind_label(row.kind)
+            linked = self.links.kind_text(row)
+            return note_kind_label(row.kind) if linked is None else str(linked)
         if column == 2:
-            if row.factor is None or self.rubric is None:
+            factor = self.links.factor_of(row)
+            if factor is None or self.rubric is None:
                 return ""
             try:
-                return self.rubric.factor(row.factor).name.get(current_language())
+                return self.rubric.factor(factor).name.get(current_language())
             except KeyError:
-                return row.factor
+                return factor
         return row.text
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.rules import ViolationCode
+from app.domain.rules import ViolationCode, recommendation_against_band
 from app.domain.sheet import Recommendation
 from app.i18n import N_, _
 from ui.expert.autosave import TextAutosave
@@ -105,6 +105,17 @@ class OpinionPage(ExpertPage):
         if app is None or state is None or not state.editable:
             return
         chosen, conditions = self.chosen(), self.conditions_save.text()
+        sheet = state.sheet
+        asked = (
+            recommendation_against_band(sheet, self.ctx.desk.rubric, chosen)
+            if sheet is not None and chosen is not sheet.recommendation
+            else None
+        )
+        if asked is not None and not self.ctx.dialogs.confirm(
+            self, _("Recommendation and score disagree"), str(asked)
+        ):
+            self.refresh()  # the stored recommendation back on the radios
+            return
         self._update_conditions()
         done = self.ctx.status.run(
             lambda: self.ctx.desk.set_recommendation(app.id, chosen, conditions)

@@ -149,14 +149,19 @@ class PdfViewer(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.pages)
         splitter.addWidget(self.view)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([140, 10_000])  # the page itself gets the room: a readable width
+        self.splitter = splitter
         stack.addWidget(splitter)
         return stack
 
     # -- loading --------------------------------------------------------------------------
     def load_bytes(self, data: bytes) -> None:
-        """Show ``data`` (a PDF held in memory)."""
+        """Show ``data`` (a PDF held in memory), fitted to the width: a new document never
+        opens at the zoom the previous one was left at (a remembered place sets its own)."""
         self.close_document()
+        self.set_zoom(None)
         buffer = QBuffer(self)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)

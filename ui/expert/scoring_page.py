@@ -11,12 +11,15 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.ids import FactorKey
 from app.domain.rules import ViolationCode, total_points
+from app.expert.hearing_links import link_answers
 from app.expert.scoring import ScoreRefused
 from app.i18n import _, current_language
+from ui.common.fonts import heading_font
 from ui.expert.autosave import TextAutosave
 from ui.expert.context import ExpertPage, PageContext, heading
 from ui.expert.factor_card import FactorCard, number
@@ -34,10 +37,7 @@ class ScoringPage(ExpertPage):
         rubric = ctx.desk.rubric
         self.title = heading()
         self.total = QLabel()
-        font = self.total.font()
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.total.setFont(font)
+        heading_font(self.total, delta=4)  # follows Ctrl++ / Ctrl+−
         self.cards: list[FactorCard] = []
         self.refused: dict[str, str] = {}
         body = QWidget()
@@ -50,6 +50,7 @@ class ScoringPage(ExpertPage):
                 card.comment, partial(self.save_comment, factor.key), ctx.status
             )
             card.score_entered.connect(self.save_score)
+            card.score.installEventFilter(self)
             self.cards.append(card)
             inner.addWidget(card)
         inner.addStretch(1)
@@ -71,6 +72,16 @@ class ScoringPage(ExpertPage):
             self.setTabOrder(card.score, card.comment)
         self.retranslate()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A score field taking the focus brings its factor's heading into view too, so the
+        heading never stays scrolled away under the total above the cards."""
+        if event.type() == QEvent.Type.FocusIn:
+            card = next((c for c in self.cards if c.score is watched), None)
+            if card is not None:
+                self.scroll_area.ensureWidgetVisible(card.title, 0, 8)
+                self.scroll_area.ensureWidgetVisible(card.score)
+        return super().eventFilter(watched, event)
+
     def refresh(self) -> None:
         app, state = self.application, self.state
         if app is None or state is None:
@@ -91,6 +102,7 @@ class ScoringPage(ExpertPage):
         violations = self.ctx.desk.violations(app.id) if state.editable else ()
         notes = self.ctx.desk.notes(app.id) if state.declared and not state.recused else ()
         lang = current_language()
+        links = link_answers(notes)  # an untagged answer shows beside its question's factor
         for card in self.cards:
             messages = [
                 str(v.message)
@@ -102,7 +114,7 @@ class ScoringPage(ExpertPage):
                 messages.insert(0, refused)
             card.show_problems(messages)
             card.update_band()
-            card.show_heard([n for n in notes if n.factor == card.factor.key])
+            card.show_heard([n for n in notes if links.factor_of(n) == card.factor.key], links)
         total = total_points(sheet, rubric) if sheet is not None else None
         if total is None:
             scored = sum(

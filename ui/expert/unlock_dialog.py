@@ -30,6 +30,7 @@ from app.domain.meeting import Meeting
 from app.errors import UserFacingError
 from app.expert.session import ExpertSession, unlock
 from app.i18n import _, current_language
+from ui.common.busy import BusyState
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.tasks import BackgroundTask
@@ -90,11 +91,25 @@ class UnlockDialog(QDialog):
         self.unlock_button.clicked.connect(self.try_unlock)
         self.cancel_button.clicked.connect(self.reject)
         self.unlock_button.setDefault(True)  # Enter in either field unlocks
+        self.status = QLabel()
+        self.status.setObjectName("unlockStatus")
+        self.status.setWordWrap(True)
+        self.busy = BusyState(
+            self.status,
+            (
+                self.file_edit,
+                self.browse_button,
+                self.passphrase_edit,
+                self.unlock_button,
+                self.cancel_button,
+            ),
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.meeting_label)
         layout.addLayout(self.form)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
         self.retranslate()
@@ -157,10 +172,10 @@ class UnlockDialog(QDialog):
             return
         meeting, at = self.meeting, self.now()
         self.identity_path = path
-        self.unlock_button.setEnabled(False)
+        # The busy state says what runs (no progress dialog: PBKDF2 cannot be cancelled).
+        self.busy.start(_("Unlocking your identity…"))
         self.task = (
             BackgroundTask(self, lambda _p: unlock(meeting, data, passphrase, at))
-            .with_progress(_("Unlocking your identity…"))
             .success(self._unlocked)
             .failure(self._refused)
             .run()
@@ -168,14 +183,24 @@ class UnlockDialog(QDialog):
 
     def _unlocked(self, session: ExpertSession) -> None:
         self.task = None
-        self.unlock_button.setEnabled(True)
         QSettings().setValue(_LAST_FILE, str(self.identity_path))
         self.session = session
-        self.unlocked.emit(session)
+        # The window is built on the GUI thread (a few hundred ms): the busy state stays on.
+        self.busy.start(_("Opening your workspace…"))
+        try:
+            self.unlocked.emit(session)
+        finally:
+            self.busy.stop()
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
         self.task = None
-        self.unlock_button.setEnabled(True)
+        self.busy.stop()
         self.passphrase_edit.setFocus()
         show_error(self, exc, self.dialogs)
+
+    def reject(self) -> None:
+        """Esc and Cancel close the dialog, except while unlocking (the result would open
+        the window after the dialog had gone)."""
+        if not self.busy.active:
+            super().reject()

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.secretary import board as sec_board
 from app.secretary.board import CellState
-from app.secretary.collect import SheetFileOutcome, import_sheet_files
+from app.secretary.collect import SheetFileOutcome, import_sheet_files, imported_files
 from app.secretary.ports import SecretaryStore
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, cancel_check, choose_files, heading
@@ -104,6 +104,7 @@ class CollectPage(QWidget):
         numbers = [r.number for r in self.ctx.ws.rounds()] if issued else []
         self.round_combo.fill(current, numbers)
         self._show_board()
+        self._fill_results()
 
     def shown_round(self) -> int | None:
         return self.round_combo.shown_round()
@@ -180,12 +181,31 @@ class CollectPage(QWidget):
         self._fill_results()
 
     def _fill_results(self) -> None:
+        """This session's outcomes (refusals in red), then every file the board counts,
+        imported in this session or before."""
         self.results.clear()
         for outcome in self.outcomes:
             item = QListWidgetItem(str(outcome.message))
             item.setToolTip(item.text())
             if outcome.refusal is not None:
                 item.setForeground(QBrush(QColor("#b00020")))
+            self.results.addItem(item)
+        counted = imported_files(self.ctx.ws)
+        title = QListWidgetItem(
+            ngettext(
+                "Counted on the board: {count} sheet file",
+                "Counted on the board: {count} sheet files",
+                len(counted),
+                count=len(counted),
+            )
+        )
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        self.results.addItem(title)
+        for line in counted:
+            item = QListWidgetItem(str(line))
+            item.setToolTip(item.text())
             self.results.addItem(item)
 
     def retranslate(self) -> None:

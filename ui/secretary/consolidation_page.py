@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.consolidation import listing
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
 from app.errors import UserFacingError
 from app.formats.text import visible
@@ -122,9 +123,18 @@ class ConsolidationPage(QWidget):
                 Column(lambda: _("Rank"), lambda r: str(r.rank)),
                 Column(
                     lambda: _("Application"),
-                    lambda r: self.names.get(r.application_id, r.application_id),
+                    lambda r: (
+                        self.names.get(r.application_id, r.application_id)
+                        + (" " + listing.FLAG if self._flag_note(r.application_id) else "")
+                    ),
+                    lambda r: FLAG_COLOUR if self._flag_note(r.application_id) else None,
                 ),
                 Column(lambda: _("Total"), lambda r: self._total_text(r.application_id)),
+                Column(
+                    lambda: _("Flagged"),
+                    lambda r: self._flag_note(r.application_id),
+                    lambda r: FLAG_COLOUR if self._flag_note(r.application_id) else None,
+                ),
                 Column(lambda: _("Note"), lambda r: str(r.explanation) if r.explanation else ""),
             ],
             self,
@@ -284,7 +294,7 @@ class ConsolidationPage(QWidget):
             return
         figure = self.figures_model.row_object(index.row()).figure
         experts = {k: str(v) for k, v in self.experts.items()}
-        lines = [str(figure.explanation)]
+        lines = [str(figure.explanation), *(str(tie) for tie in figure.ties)]
         if figure.note is not None:
             lines.append(str(figure.note))
         if figure.flagged:
@@ -307,7 +317,19 @@ class ConsolidationPage(QWidget):
                     inclusion=_(item.inclusion.label),
                 )
             )
+        if self.result is not None:
+            lines += ["", _("Consolidation rule:")]
+            lines += [
+                str(sentence) for sentence in listing.rule_text(self.result.rule, self.rubric)
+            ]
         self.explanation.setPlainText("\n".join(lines))
+
+    def _flag_note(self, app_id: str) -> str:
+        """Which figures of the application are flagged ("" when none)."""
+        if self.result is None:
+            return ""
+        note = listing.flag_note(self.result.application(app_id), self.rubric)
+        return "" if note is None else str(note)
 
     def _total_text(self, app_id: str) -> str:
         if self.result is None:

@@ -23,6 +23,7 @@ from app.secretary import setup as sec_setup
 from app.secretary.ports import PublicationRecords, SecretaryStore, SecretaryStores
 from app.secretary.publish_prepare import Exporters
 from ui.common.dialogs import DialogService
+from ui.common.fonts import heading_font
 from ui.common.tasks import BackgroundTask, Progress
 
 T = TypeVar("T")
@@ -138,10 +139,7 @@ def choose_files(
 
 def heading(text: str = "") -> QLabel:
     label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    label.setFont(font)
+    heading_font(label, scale=1.15)  # follows Ctrl++ / Ctrl+−
     return label
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.consolidation.model import MeetingResult
 from app.crypto.identity import load_identity, read_identity_file
+from app.domain.meeting import Expert
 from app.domain.sheet import Recommendation
 from app.errors import UserFacingError
 from app.formats.text import visible
@@ -53,6 +54,11 @@ class OpinionPage(QWidget):
             self.recommendation.addItem("", rec)
         self.minority = QPlainTextEdit()
         self.minority.setMaximumHeight(90)
+        self._view: PanelOpinionView | None = None
+        self._round = 1
+        self.opinion.textChanged.connect(self._refresh_state)
+        self.minority.textChanged.connect(self._refresh_state)
+        self.recommendation.currentIndexChanged.connect(self._refresh_state)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save)
         self.approve_button = QPushButton()
@@ -147,13 +153,15 @@ class OpinionPage(QWidget):
             return
         bench = opinions.opinion_workbench(self.ctx.ws, app_id, result=self.ctx.result)
         view = bench.opinion
+        self._view, self._round = None, bench.round  # no "edited" while the texts are set
         self.opinion.setPlainText(view.opinion.opinion if view else "")
         self.minority.setPlainText(view.opinion.minority_opinion if view else "")
         if view is not None:
             self.recommendation.setCurrentIndex(
                 self.recommendation.findData(view.opinion.recommendation)
             )
-        self._show_state(view, bench.round)
+        self._view = view
+        self._refresh_state()
         while self.comments_layout.count():
             item = self.comments_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -180,22 +188,48 @@ class OpinionPage(QWidget):
         if not bench.comments:
             self.comments_layout.addWidget(QLabel(_("No expert sheets in this round yet.")))
 
-    def _show_state(self, view: PanelOpinionView | None, round_: int) -> None:
-        self.approve_button.setEnabled(view is not None and not view.approved)
-        if view is None:
-            self.state.setText(_("Round {round}: no panel opinion saved yet.", round=round_))
-        elif view.approved:
-            self.state.setText(_("Round {round}: approved by the chair.", round=round_))
-        else:
-            self.state.setText(
-                _("Round {round}: saved, waiting for the chair's approval.", round=round_)
+    def _chair(self) -> Expert | None:
+        return current_meeting(self.ctx.ws).chair
+
+    def _edited(self) -> bool:
+        view, rec = self._view, self.recommendation.currentData()
+        return (
+            view is not None
+            and isinstance(rec, Recommendation)
+            and not opinions.same_text(
+                view, self.opinion.toPlainText(), rec, self.minority.toPlainText()
             )
+        )
+
+    def _refresh_state(self) -> None:
+        """The state line: none saved, waiting for the chair, or approved by whom and when,
+        and whether the texts on screen would remove that approval when saved."""
+        if self.current_id() is None:
+            return
+        view = self._view
+        edited = self._edited()
+        self.approve_button.setEnabled(view is not None and not view.approved and not edited)
+        self.state.setText(
+            str(opinions.approval_state(view, self._round, self._chair(), edited=edited))
+        )
+        self.state.setProperty("approved", view is not None and view.approved and not edited)
 
     def save(self) -> None:
         app_id = self.current_id()
         rec = self.recommendation.currentData()
         if app_id is None or not isinstance(rec, Recommendation):
             return
+        view = self._view
+        if view is not None and opinions.save_revokes_approval(
+            view, self.opinion.toPlainText(), rec, self.minority.toPlainText()
+        ):
+            confirmed = self.ctx.dialogs.confirm(
+                self,
+                _("Remove the chair's approval?"),
+                str(opinions.revoke_warning(view, self._chair())),
+            )
+            if not confirmed:
+                return  # nothing saved; the edited texts stay on screen
         try:
             opinions.save_panel_opinion(
                 self.ctx.ws,

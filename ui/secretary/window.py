@@ -22,6 +22,7 @@ from app.secretary import setup as sec_setup
 from app.secretary.ports import SecretaryStore, SecretaryStores
 from app.secretary.publish_gates import Gate, GateProblem
 from app.secretary.publish_prepare import Exporters
+from ui.common.busy import BusyState
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
 from ui.common.geometry import place_window, save_geometry
@@ -208,29 +209,52 @@ def open_console(
     def work(_progress: Progress) -> Identity:
         return load_identity(read_identity_file(p12), secret)
 
+    busy = busy_over(parent)
+    busy.start(_("Unlocking the secretary's identity…"))
+
     def unlocked(identity: Identity) -> None:
+        # The workspace and the window open on the GUI thread (which owns the database).
+        with busy.blocking(_("Opening the secretary console…")):
+            window = console_window(identity)
+            if window is not None:
+                window.show()
+        if window is not None and opened is not None:
+            opened(window)
+
+    def console_window(identity: Identity) -> SecretaryWindow | None:
         try:
             ws = sec_setup.open_workspace(stores, folder)
         except UserFacingError as exc:
+            busy.stop()
             show_error(parent, exc, service)
-            return
+            return None
         try:
             sec_setup.require_secretary(ws, identity)
         except UserFacingError as exc:
             ws.close()  # a refused identity leaves no open database behind
+            busy.stop()
             show_error(parent, exc, service)
-            return
+            return None
         window = SecretaryWindow(
             folder, ws, identity, stores=stores, dialogs=service, now=now, exporters=exporters
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        window.show()
-        if opened is not None:
-            opened(window)
+        return window
 
-    return (
-        BackgroundTask(parent, work, dialogs=service)
-        .with_progress(_("Unlocking the secretary's identity…"))
-        .success(unlocked)
-        .run()
-    )
+    def refused(exc: BaseException) -> None:
+        busy.stop()
+        show_error(parent, exc, service)
+
+    task = BackgroundTask(parent, work, dialogs=service).success(unlocked).failure(refused)
+    task.signals.finished.connect(busy.stop, Qt.ConnectionType.QueuedConnection)
+    return task.run()
+
+
+def busy_over(parent: QWidget | None) -> BusyState:
+    """The busy state of the window that opens the console: its menus and contents disabled,
+    its status bar saying what runs (a console opened without a main window: a status line
+    of its own is not shown, the wait cursor is)."""
+    if isinstance(parent, QMainWindow):
+        controls = [w for w in (parent.menuWidget(), parent.centralWidget()) if w is not None]
+        return BusyState(parent.statusBar(), controls)
+    return BusyState(QLabel())

@@ -7,13 +7,11 @@ as plain text (never parsed as markup) while headings still get their own weight
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import QEvent, QItemSelection, Qt
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from app.domain.rubric import Factor, Rubric
+from app.domain.rubric import Factor, GradeBand, Rubric
 from app.i18n import _
 from ui.shell.models import RubricOutlineModel, localized, number
 from ui.shell.table_view import ReadOnlyTableView
@@ -133,9 +131,10 @@ class _DocumentWriter:
             self.cursor.insertText(f"•  {item}", self._char(self.base))
 
 
-def band_threshold(min_fraction: Decimal, max_points: Decimal) -> str:
-    """The lowest score in a band, for display (``min_fraction`` of the factor's maximum)."""
-    return number(min_fraction * max_points)
+def band_range(rubric: Rubric, band: GradeBand, factor: Factor) -> str:
+    """The band's scores for ``factor`` as a range, lowest–highest ("15–18.5")."""
+    low, high = rubric.band_range(band, factor)
+    return f"{number(low)}–{number(high)}"
 
 
 def _write_factor(writer: _DocumentWriter, rubric: Rubric, factor: Factor) -> None:
@@ -154,9 +153,9 @@ def _write_factor(writer: _DocumentWriter, rubric: Rubric, factor: Factor) -> No
     for band in rubric.bands:
         writer.heading(
             _(
-                "{band} — from {points} points",
+                "{band} — {points} points",
                 band=localized(band.name),
-                points=band_threshold(band.min_fraction, factor.max_points),
+                points=band_range(rubric, band, factor),
             ),
             level=3,
         )

@@ -457,3 +457,35 @@ def test_document_shape_for_one_figure() -> None:
     assert doc["ranking"] == [
         {"rank": 1, "application_id": "a1", "keys": ["82/1", "22/1", "20/1"], "decided_by": None}
     ]
+
+
+def test_a_tie_at_an_end_says_which_equal_score_was_dropped_and_why() -> None:
+    figure = run(meeting(5), scored([20, 20, 22, 24, 24])).application("a1").figure(CL)
+    assert figure.explanation.in_language("en").startswith(
+        "Trimmed mean of 5 scores: highest (Expert e05, 24) and lowest (Expert e01, 20) dropped"
+    )
+    said = " ".join(t.in_language("en") for t in figure.ties)
+    assert (
+        "2 experts gave the lowest value 20 (Expert e01, Expert e02); only one is dropped: "
+        "Expert e01, whose expert id (e01) comes first, as the rule drops the smallest expert "
+        "id among equal lowest values. Dropping any of them gives the same figure."
+    ) in said
+    assert (
+        "2 experts gave the highest value 24 (Expert e04, Expert e05); only one is dropped: "
+        "Expert e05, whose expert id (e05) comes last"
+    ) in said
+    assert "、" in figure.ties[0].in_language("zh_CN")  # names listed the Chinese way
+    untied = run(meeting(5), scored([20, 21, 22, 23, 24])).application("a1").figure(CL)
+    assert untied.ties == ()
+
+
+def test_a_tie_between_unequal_weights_says_the_choice_changes_the_figure() -> None:
+    o, d = ExpertRole.OVERALL, ExpertRole.DOMAIN
+    m = meeting(
+        [expert("e01", d), expert("e02", o), expert("e03", d), expert("e04", d), expert("e05", d)]
+    )
+    rule = ConsolidationRule(role_weights=RoleWeights(Decimal(2), Decimal(1)))
+    figure = run(m, scored([20, 20, 22, 23, 24]), rule).application("a1").figure(CL)
+    said = " ".join(t.in_language("en") for t in figure.ties)
+    assert "Their weights differ, so which one is dropped changes the figure" in said
+    assert "2 experts gave the highest value" not in said

@@ -124,7 +124,16 @@ def test_a_meeting_from_the_command_line(
     assert main(["secretary", "board", "--dir", d]) == 0
     assert "6 submitted, 0 recused, 0 missing." in capsys.readouterr().out
     assert main(["secretary", "consolidate", "--dir", d]) == 0
-    assert "80.00" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "80.00" in out
+    # the rule and the inputs, as the user guide promises: every expert's score per factor
+    # and own total, then every figure with its explanation, then the ranking
+    assert "Round 1. Consolidation rule:" in out
+    assert "Trimmed mean: with at least 5 scores the highest and the lowest are dropped" in out
+    assert "No dispersion limits: no figure is flagged." in out
+    assert out.count("\t20\t20\t20\t20\t80\n") == 6  # 3 experts x 2 applications
+    assert "Total: 80.00 — Trimmed mean needs at least 5 scores; 3 were counted" in out
+    assert "Ranking:\n  1. a06 " in out
     assert main(["secretary", "overlap", "--dir", d]) == 0
     assert "a02 overlaps application a06" in capsys.readouterr().out
     assert main(["secretary", "open-round", "--dir", d, "--applications", "a02"]) == 0

@@ -172,7 +172,9 @@ def test_a_whole_meeting_through_the_console(
     click(qtbot, window.collect_page.import_button)
     wait_idle(qtbot)
     collect = window.collect_page
-    assert collect.results.count() == 5
+    # this session's five outcomes, then the files the board counts (issue 14 item 13)
+    assert collect.results.count() == 5 + 1 + 5
+    assert collect.results.item(5).text() == "Counted on the board: 5 sheet files"
     board = collect.board_model
     assert board.board is not None
     assert board.board.counts()[CellState.SUBMITTED] == 14
