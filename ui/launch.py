@@ -225,7 +225,7 @@ def run(language: str | None, demo: bool, workspace: str | None) -> int:
 
 
 def run_ministry_desk(language: str | None, database: str | None) -> int:
-    """``review-desk ministry-desk``: the desk alone, until it closes (as :func:`run`)."""
+    """``review-desk ministry`` (no action): the desk alone, until it closes (as :func:`run`)."""
     app, _zoom = prepare_application(language)
     hook = ExceptionHook(default_dialogs()).install()
     try:

@@ -35,7 +35,6 @@ SUBCOMMAND_MODULES = (
     "ministry",
     "secretary",
     "report",
-    "ministry_desk",
 )
 
 

@@ -1,5 +1,9 @@
-"""``review-desk ministry``: the ministry's desk on the command line.
+"""``review-desk ministry``: the ministry's desk, as a window or on the command line.
 
+* ``ministry [--db DB]`` with no action opens the desk window (import bundles from many
+  meetings with their stage checklists, the register, each application's detail, flags,
+  decisions and the announcement) on ``DB`` or the default database; ``--lang`` is the
+  program's own option, accepted after the command too;
 * ``ministry import FILE|FOLDER... --db DB --trust ROOTS.pem [--identity P12
   --passphrase-file F]``: each bundle (a folder: its ``.oibundle`` files) verified stage by
   stage, as ``results verify`` prints it, then imported, already imported, or refused with
@@ -48,9 +52,26 @@ OUTCOMES = ("recommended", "not_recommended", "not_consolidated")
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "ministry", help=_("the ministry's desk: import bundles, the register, checks")
+        "ministry",
+        help=_("the ministry's desk: without an action the window; import, register, checks"),
     )
-    sub = parser.add_subparsers(dest="ministry_command", metavar="ACTION", required=True)
+    parser.add_argument(
+        "--db",
+        dest="desk_db",
+        metavar="DB",
+        help=_(
+            "without an action: the ministry database the window opens (created at the "
+            "first import; default: ministry.sqlite in the program's data folder)"
+        ),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        default=argparse.SUPPRESS,  # keeps a --lang given before the command
+        help=_("language of the window and messages (default: follow the locale)"),
+    )
+    parser.set_defaults(handler=_open_desk)
+    sub = parser.add_subparsers(dest="ministry_command", metavar="ACTION")
 
     imp = sub.add_parser(
         "import", help=_("verify result bundles (files or folders) and import them")
@@ -126,6 +147,14 @@ def register(subparsers: Any) -> None:
 
     for name in EXTRA_REGISTRARS:
         importlib.import_module(name).register(sub)
+
+
+def _open_desk(args: argparse.Namespace) -> int:
+    """The window (``ui.launch``, loaded only now: the commands above need no Qt)."""
+    launch = importlib.import_module("ui.launch")
+    return int(
+        launch.run_ministry_desk(language=getattr(args, "lang", None), database=args.desk_db)
+    )
 
 
 def _db_option(parser: argparse.ArgumentParser, *, created: bool = False) -> None:

@@ -1,5 +1,5 @@
 """How the desk is started: File › Open ministry desk… on the start window, and
-``review-desk ministry-desk [--db FILE] [--lang …]`` (the window itself is not run here)."""
+``review-desk ministry [--db FILE] [--lang …]`` (the window itself is not run here)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def test_the_start_window_opens_the_ministry_desk_on_the_default_database(
 @pytest.mark.parametrize(
     "argv",
     [
-        ["ministry-desk", "--db", "DB", "--lang", "zh_CN"],
-        ["--lang", "zh_CN", "ministry-desk", "--db", "DB"],
+        ["ministry", "--db", "DB", "--lang", "zh_CN"],
+        ["--lang", "zh_CN", "ministry", "--db", "DB"],
     ],
 )
 def test_review_desk_ministry_desk_starts_the_desk_window(
