@@ -37,7 +37,7 @@ from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.crypto.report import Check, VerificationReport
 from app.domain.meeting import Meeting
-from app.formats.canonical_json import JsonFormatError, dumps_canonical
+from app.formats.canonical_json import JsonFormatError, canonical_of_parsed, dumps_canonical
 from app.i18n import Msg
 from app.package.zipcheck import ZipEntry
 from app.results import container
@@ -656,7 +656,7 @@ def _recompute(
         )
         document = result_to_document(result)
         mine = dumps_canonical(document, max_depth=MAX_DEPTH)
-        stated = dumps_canonical(results.result, max_depth=MAX_DEPTH)
+        stated = canonical_of_parsed(results.result)  # strictly parsed: no walk needed
     except (ConsolidationInputError, RuleError, JsonFormatError) as exc:
         raise BundleRecomputeError(exc.msg, "consolidation refused the signed inputs") from None
     if mine != stated:
