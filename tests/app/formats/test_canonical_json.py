@@ -208,7 +208,7 @@ _mixed = st.recursive(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(_mixed)
 def test_same_bytes_as_the_reference_implementation(value: Any) -> None:
     # dumps_canonical takes the standard library's encoder for BMP-only text: the bytes
