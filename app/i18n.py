@@ -2,7 +2,9 @@
 
 English source strings, a complete ``zh_CN`` translation in
 ``resources/locale/zh_CN/LC_MESSAGES/review_desk.po``. The ``.po`` file is read directly
-(through Babel) so no generated ``.mo`` file is committed or needed.
+(a small reader of the PO syntax the catalog uses, checked against Babel's by
+``tests/app/test_i18n.py``) so no generated ``.mo`` file is committed or needed, and a
+Chinese start-up does not import Babel.
 
 Placeholders are always named (``{score}``), and filled with ``str.format`` *after*
 translation, so a translator can move them. ``tests/app/test_i18n.py`` fails on a missing
@@ -12,6 +14,7 @@ entry or on placeholders that differ from the source.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,28 +37,73 @@ def po_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+_ESCAPE = re.compile(r'\\([\\trn"])')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
+
+
+def _unquote(text: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], text[1:-1])
+
+
+def read_catalog(data: bytes) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
+    """The translations of a PO file, as Babel's ``read_po`` gives them: fuzzy, obsolete
+    and empty entries left out; a plural entry keyed by (singular, plural) with its non-empty
+    forms in order; a later entry with the same key wins (contexts are not told apart)."""
+    table: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
+    entry: dict[str, list[str]] = {}
+    fuzzy = False
+    field = ""
+
+    def finish() -> None:
+        if entry and not fuzzy:
+            msgid = "".join(entry.get("msgid", []))
+            if "msgid_plural" in entry:
+                plural = "".join(entry["msgid_plural"])
+                forms = sorted(
+                    (int(k[7:-1]), "".join(v)) for k, v in entry.items() if k.startswith("msgstr[")
+                )
+                strings = tuple(text for _, text in forms if text)
+                if msgid and strings:
+                    table[(msgid, plural)] = strings
+            else:
+                text = "".join(entry.get("msgstr", []))
+                if msgid and text:
+                    table[msgid] = text
+
+    for raw in data.decode("utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            if field.startswith("msgstr"):  # a comment after msgstr starts the next entry
+                finish()
+                entry, fuzzy, field = {}, False, ""
+            if line.startswith("#,") and "fuzzy" in (f.strip() for f in line[2:].split(",")):
+                fuzzy = True
+            continue
+        if line.startswith('"'):
+            if field:
+                entry[field].append(_unquote(line))
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgctxt", "msgid") and field.startswith("msgstr"):
+            finish()
+            entry, fuzzy = {}, False
+        field = keyword
+        entry[field] = [_unquote(rest.strip())]
+    if field.startswith("msgstr"):
+        finish()
+    return table
+
+
 def _load(language: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     if language == DEFAULT:
         return {}
     cached = _catalogs.get(language)
     if cached is not None:
         return cached
-    from babel.messages.pofile import read_po  # imported lazily: only needed for zh_CN
-
-    table: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
     path = po_path(language)
-    if path.exists():
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=language)
-        for message in catalog:
-            if not message.id or message.fuzzy:
-                continue
-            if isinstance(message.id, tuple | list):
-                strings = tuple(s for s in (message.string or ()) if s)
-                if strings:
-                    table[(str(message.id[0]), str(message.id[1]))] = strings
-            elif message.string:
-                table[str(message.id)] = str(message.string)
+    table = read_catalog(path.read_bytes()) if path.exists() else {}
     _catalogs[language] = table
     return table
 

@@ -3,19 +3,22 @@
 In a repository checkout (and an editable install) that is the repository root:
 ``resources/`` and ``docs/user-guide.md`` beside ``app/``. An installed wheel carries the same
 layout as package data of ``app`` under ``app/_shipped/`` (see installers/wheel_backend.py),
-found through :mod:`importlib.resources`. Fonts are handed to Qt and reportlab by file name, so
-the data must be real files: a wheel is always unpacked.
+found beside this module (where :mod:`importlib.resources` would find it). Fonts are handed
+to Qt and reportlab by file name, so the data must be real files: a wheel is always unpacked.
 """
 
-from importlib.resources import files
 from pathlib import Path
 
 
 def _root() -> Path:
-    shipped = files("app") / "_shipped"
-    if isinstance(shipped, Path) and (shipped / "resources").is_dir():
+    # What importlib.resources.files("app") gives for a package on disk, without importing
+    # importlib.resources (tempfile, shutil, zipfile...) at every start; a package that is
+    # not on disk has no such folder either, and falls back the same way.
+    here = Path(__file__).resolve().parent
+    shipped = here / "_shipped"
+    if (shipped / "resources").is_dir():
         return shipped
-    return Path(__file__).resolve().parent.parent
+    return here.parent
 
 
 ROOT = _root()

@@ -1,26 +1,30 @@
 """Benchmark our age implementation against the reference ``age`` command.
 
-    .venv/bin/python bench/bench_age.py [SIZE_MB]      # default 200
+    .venv/bin/python bench/bench_age.py [--size 200] [--repeat 3]     # size in MB
 
-1. Streaming decrypt of a SIZE_MB file to /dev/null: ours vs ``age -d`` (same file, same run).
-2. AgeReader open time (header, file key, final chunk) for a 10 MB vs a SIZE_MB file: it
-   should not grow with the file size.
+1. Streaming decrypt of a SIZE MB file to /dev/null, whole process against whole process:
+   a Python process that imports our reader and decrypts, against ``age -d`` (same file,
+   same key, interleaved, after one warm-up each).
+2. AgeReader open time (header, file key, final chunk) for a 10 MB vs a SIZE MB file, in
+   the same process: it should not grow with the file size.
 Files are generated in a temporary directory and deleted afterwards.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from app.crypto import AgeReader, X25519Identity, decrypt, encrypt
+import benchlib
+
+from app.crypto import AgeReader, X25519Identity, encrypt
 
 MB = 1000 * 1000
 
@@ -36,41 +40,56 @@ def _make(path: Path, size: int, identity: X25519Identity) -> None:
     plain.unlink()
 
 
-def _best(runs: int, action: Callable[[], None]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
+OURS = """
+import os, sys
+from pathlib import Path
+from app.crypto import decrypt, parse_identity_file
+identities = parse_identity_file(Path(sys.argv[1]).read_text())
+with open(sys.argv[2], "rb") as src, open(os.devnull, "wb") as dst:
+    decrypt(src, dst, identities)
+"""
 
 
-def main() -> None:
-    size_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--size", type=int, default=200, help="file size in MB (default 200)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    args = parser.parse_args(argv)
+    small_mb = 10
+    if args.quick:
+        args.size, args.repeat, small_mb = 2, 1, 1
     identity = X25519Identity.generate()
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         keyfile = base / "key.txt"
         keyfile.write_text(identity.secret_text() + "\n")
         big, small = base / "big.age", base / "small.age"
-        _make(big, size_mb * MB, identity)
-        _make(small, 10 * MB, identity)
-
-        def ours() -> None:
-            with big.open("rb") as src, open(os.devnull, "wb") as dst:
-                decrypt(src, dst, [identity])
-
-        def reference() -> None:
-            subprocess.run(
-                ["age", "-d", "-i", str(keyfile), "-o", os.devnull, str(big)], check=True
+        _make(big, args.size * MB, identity)
+        _make(small, small_mb * MB, identity)
+        if shutil.which("age"):
+            times = benchlib.processes(
+                args.repeat,
+                {
+                    "ours": [sys.executable, "-c", OURS, str(keyfile), str(big)],
+                    "age": ["age", "-d", "-i", str(keyfile), "-o", os.devnull, str(big)],
+                },
+                env=benchlib.python_env(),
+                warmup=0 if args.quick else 1,
             )
-
-        t_ours, t_age = _best(2, ours), _best(2, reference)
-        print(
-            f"decrypt {size_mb} MB to /dev/null: ours {t_ours:.3f} s "
-            f"({size_mb / t_ours:.0f} MB/s), age -d {t_age:.3f} s "
-            f"({size_mb / t_age:.0f} MB/s), ratio ours/age {t_ours / t_age:.2f}"
-        )
+            rows.append(
+                benchlib.ratio_row(
+                    "age",
+                    f"decrypt {args.size} MB, whole process",
+                    times["ours"],
+                    times["age"],
+                    "age -d",
+                    scale=1,
+                    unit="s",
+                )
+            )
+        else:
+            print("age is not installed: the decrypt comparison is skipped")
 
         def opener(path: Path) -> Callable[[], None]:
             def run() -> None:
@@ -79,12 +98,20 @@ def main() -> None:
 
             return run
 
-        t_small, t_big = _best(20, opener(small)), _best(20, opener(big))
-        print(
-            f"AgeReader open: 10 MB {t_small * 1000:.2f} ms, {size_mb} MB "
-            f"{t_big * 1000:.2f} ms, ratio {t_big / t_small:.2f}"
+        times = benchlib.interleaved(
+            1 if args.quick else 20, {"big": opener(big), "small": opener(small)}
         )
+        rows.append(
+            benchlib.ratio_row(
+                "age",
+                f"AgeReader open, {args.size} MB file",
+                times["big"],
+                times["small"],
+                f"same, {small_mb} MB file",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(benchlib.main(measure))

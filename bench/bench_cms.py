@@ -25,7 +25,6 @@ import cannot avoid (one per sheet and one per file envelope), measured in the s
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import statistics
 import sys
@@ -34,7 +33,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import benchlib
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -48,9 +49,7 @@ TARGET_WARM = 3.0
 
 
 def _setup(count: int) -> tuple[list[tuple[bytes, bytes]], pki.CertificateAuthority, Identity]:
-    with tempfile.TemporaryDirectory() as tmp:
-        pki.init_ca(Path(tmp) / "ca", "Bench root", b"bench-ca", AT - dt.timedelta(days=1))
-        ca = pki.load_ca(Path(tmp) / "ca", b"bench-ca")
+    ca = benchlib.bench_ca()
     key = ec.generate_private_key(ec.SECP256R1())
     cert = pki.issue_certificate(ca, Role.EXPERT, "Bench expert", "Bench", key, AT)
     expert = Identity(cert, key, (ca.certificate,), Role.EXPERT, derive_x25519_private_key(key))
@@ -66,12 +65,11 @@ def _per_call(seconds: list[float]) -> tuple[float, float]:
     return min(seconds), statistics.median(seconds)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
     parser.add_argument("--signatures", type=int, default=200, help="signatures (default 200)")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (default 5)")
     parser.add_argument("--cold", type=int, default=20, help="cold checks per repetition")
-    parser.add_argument("--quick", action="store_true", help="a few signatures, for smoke tests")
     parser.add_argument(
         "--secretary",
         nargs=2,
@@ -81,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.signatures, args.repeat, args.cold = 10, 2, 2
+        args.signatures, args.repeat, args.cold = 10, 1, 2
     pairs, ca, expert = _setup(args.signatures)
     roots = [ca.certificate]
     public_key = expert.certificate.public_key()
@@ -128,12 +126,25 @@ def main(argv: list[str] | None = None) -> int:
     ratio = statistics.median(warm_t) / raw_med
     verdict = "met" if ratio <= TARGET_WARM else "NOT met"
     print(f"target: warm <= {TARGET_WARM:g}x raw (median): {ratio:.2f}x, {verdict}")
+    rows = [
+        benchlib.ratio_row(
+            "cms",
+            "signature check, path cached",
+            warm_t,
+            raw_t,
+            "raw ECDSA",
+            max_ratio=TARGET_WARM,
+        ),
+        benchlib.ratio_row(
+            "cms", "signature check, path validated", cold_t, raw_t[: len(cold_t)], "raw ECDSA"
+        ),
+    ]
     if args.secretary:
-        _secretary(*args.secretary, repeat=max(1, min(args.repeat, 3)))
-    return 0
+        rows.append(_secretary(*args.secretary, repeat=max(1, min(args.repeat, 3))))
+    return rows
 
 
-def _secretary(n_apps: int, n_experts: int, *, repeat: int) -> None:
+def _secretary(n_apps: int, n_experts: int, *, repeat: int) -> benchlib.Row:
     """The secretary's sheet import per sheet; each repetition imports into a fresh copy
     of the frozen workspace, and the raw verifies of the same signatures run in between."""
     import shutil
@@ -184,7 +195,16 @@ def _secretary(n_apps: int, n_experts: int, *, repeat: int) -> None:
         print(f"import / raw verifies (median): {mid / raw_mid:.1f}x")
         verdict = "met" if mid <= 1.5 else "NOT met"
         print(f"target: import <= 1.5 ms per sheet (median): {mid:.2f} ms, {verdict}")
+        return benchlib.value_row(
+            "cms",
+            f"secretary import per sheet ({n_apps}x{n_experts})",
+            per_sheet,
+            "ms",
+            baseline=raw_per_sheet,
+            baseline_name="raw ECDSA verifies",
+            at_most=1.5,
+        )
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(benchlib.main(measure))

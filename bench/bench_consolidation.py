@@ -1,23 +1,28 @@
 """Time ``consolidate()`` on a large meeting: 200 applications, 30 experts, every sheet in.
 
-    .venv/bin/python bench/bench_consolidation.py [APPLICATIONS] [EXPERTS]
+    .venv/bin/python bench/bench_consolidation.py [--applications 200] [--experts 30]
+                                                  [--repeat 5]
 
-Baseline for the secretary's UI benchmark: the result screen recomputes on every imported
+Baseline for the secretary's benchmarks: the result screen recomputes on every imported
 sheet, so this number bounds how often it can afford to. Also times ``result_to_document``
-plus canonical JSON (what the result bundle signs). Prints the best of 5 runs.
+plus canonical JSON (what the result bundle signs) against ``json.dumps`` of the same
+document (sorted keys, no whitespace: the same bytes for this text). Interleaved,
+min and median of ``--repeat`` runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import sys
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
 
 from app.consolidation import ConsolidationRule, DispersionLimits, consolidate, result_to_document
 from app.domain.ids import ApplicationId, ExpertId, FactorKey, MeetingId, SheetId
@@ -101,20 +106,16 @@ def build(
     return meeting, sheets, recusals
 
 
-def _best(runs: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def main() -> None:
-    applications = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    experts = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--experts", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions (default 5)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.applications, args.experts, args.repeat = 5, 3, 1
     rubric = load_default_rubric()
-    meeting, sheets, recusals = build(applications, experts)
+    meeting, sheets, recusals = build(args.applications, args.experts)
     rule = ConsolidationRule(
         dispersion_limits=DispersionLimits(
             factors=tuple(
@@ -123,20 +124,40 @@ def main() -> None:
             total=Decimal(20),
         )
     )
-
-    def run() -> object:
-        return consolidate(meeting, rubric, sheets, recusals, rule, 1)
-
     result = consolidate(meeting, rubric, sheets, recusals, rule, 1)
-    seconds = _best(5, run)
-    doc_seconds = _best(5, lambda: dumps_canonical(result_to_document(result)))
-    size = len(dumps_canonical(result_to_document(result)))
-    print(
-        f"consolidate: {applications} applications x {experts} experts "
-        f"({len(sheets)} sheets): {seconds * 1000:.1f} ms (best of 5)"
+    document = result_to_document(result)
+
+    def bare_json() -> bytes:
+        return json.dumps(
+            document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        ).encode()
+
+    times = benchlib.interleaved(
+        args.repeat,
+        {
+            "consolidate": lambda: consolidate(meeting, rubric, sheets, recusals, rule, 1),
+            "document": lambda: dumps_canonical(result_to_document(result)),
+            "json": bare_json,
+        },
     )
-    print(f"result_to_document + canonical JSON: {doc_seconds * 1000:.1f} ms, {size} bytes")
+    size = f"{args.applications}x{args.experts}"
+    print(f"{len(sheets)} sheets, result document {len(dumps_canonical(document))} bytes")
+    return [
+        benchlib.value_row(
+            "consolidation",
+            f"consolidate() ({size}, {len(sheets)} sheets)",
+            [t * 1e3 for t in times["consolidate"]],
+            "ms",
+        ),
+        benchlib.ratio_row(
+            "consolidation",
+            f"result_to_document + canonical JSON ({size})",
+            times["document"],
+            times["json"],
+            "json.dumps of the document",
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(benchlib.main(measure))

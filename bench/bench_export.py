@@ -1,12 +1,13 @@
 """Time the official outputs for a 200-application, 30-expert meeting against bare baselines.
 
-    .venv/bin/python bench/bench_export.py [APPLICATIONS] [EXPERTS]
+    .venv/bin/python bench/bench_export.py [--applications 200] [--experts 30] [--repeat 3]
 
 - ``render_report`` vs a bare reportlab document of the same volume (same font, the same
   number of tables, rows and paragraphs per application and in the appendix, no logic);
 - ``render_workbook`` vs a bare openpyxl workbook writing the same number of cells;
 - signing: ``prepare_for_signing`` and the two ``sign_pdf`` calls, and ``validate_report``.
-Both sides of each ratio are measured in the same run (best of 3).
+Both sides of each ratio are measured in the same run, interleaved (min and median of
+``--repeat``). Target: the report at most 1.2x the bare reportlab document.
 """
 
 from __future__ import annotations
@@ -15,23 +16,16 @@ import datetime as dt
 import io
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
 
 from app.formats.rubric_file import load_default_rubric
 from export.report_model import ReportInput
 from tests.export.report_fixtures import big_meeting, build_input
-
-
-def best(fn: Callable[[], object], runs: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), out
 
 
 def big_input(apps: int, experts: int) -> ReportInput:
@@ -90,68 +84,94 @@ def bare_workbook(cells_per_sheet: list[tuple[int, int]]) -> bytes:
     return buf.getvalue()
 
 
-def main() -> None:
-    apps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    experts = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--experts", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.applications, args.experts, args.repeat = 2, 3, 1
+    size = f"{args.applications}x{args.experts}"
     t = time.perf_counter()
-    inp = big_input(apps, experts)
-    print(
-        f"meeting {apps} applications × {experts} experts, input built in "
-        f"{time.perf_counter() - t:.1f} s"
-    )
+    inp = big_input(args.applications, args.experts)
+    print(f"meeting {size}, input built in {time.perf_counter() - t:.1f} s")
 
     from export.report_pdf import render_report
     from export.xlsx import render_workbook
 
-    ours, pdf = best(lambda: render_report(inp))
-    bare, _ = best(lambda: bare_report(inp))
-    assert isinstance(pdf, bytes)
-    print(
-        f"render_report   {ours:6.2f} s ({len(pdf) / 1024:.0f} KiB)   bare reportlab "
-        f"{bare:6.2f} s   ratio {ours / bare:.2f}"
+    pdf = render_report(inp)  # warm-up (fonts, imports); also the document signed below
+    bare_report(inp)
+    times = benchlib.interleaved(
+        args.repeat, {"ours": lambda: render_report(inp), "bare": lambda: bare_report(inp)}
     )
-
-    ours_x, book = best(lambda: render_workbook(inp))
+    rows = [
+        benchlib.ratio_row(
+            "export",
+            f"render_report ({size}, {len(pdf) // 1024} KiB)",
+            times["ours"],
+            times["bare"],
+            "bare reportlab, same volume",
+            scale=1,
+            unit="s",
+            max_ratio=1.2,
+        )
+    ]
+    book = render_workbook(inp)
     import openpyxl
 
-    wb = openpyxl.load_workbook(io.BytesIO(book))  # type: ignore[arg-type]
+    wb = openpyxl.load_workbook(io.BytesIO(book))
     shape = [(ws.max_row, ws.max_column) for ws in wb]
-    bare_x, _ = best(lambda: bare_workbook(shape))
     cells = sum(r * c for r, c in shape)
-    print(
-        f"render_workbook {ours_x:6.2f} s ({cells} cells)   bare openpyxl {bare_x:6.2f} s   "
-        f"ratio {ours_x / bare_x:.2f}"
+    times = benchlib.interleaved(
+        args.repeat,
+        {"ours": lambda: render_workbook(inp), "bare": lambda: bare_workbook(shape)},
+    )
+    rows.append(
+        benchlib.ratio_row(
+            "export",
+            f"render_workbook ({size}, {cells} cells)",
+            times["ours"],
+            times["bare"],
+            "bare openpyxl, same cells",
+            scale=1,
+            unit="s",
+        )
     )
 
-    import tempfile
-
-    from app.crypto import pki
     from app.crypto.profile import Role
     from export.pades import prepare_for_signing, sign_pdf
     from export.pdf_policy import validate_report
     from tests.app.crypto.pki_fixtures import NOW, in_memory_identity
 
-    with tempfile.TemporaryDirectory() as d:
-        pki.init_ca(Path(d) / "ca", "Bench CA", b"pw", NOW)
-        ca = pki.load_ca(Path(d) / "ca", b"pw")
+    ca = benchlib.bench_ca()
     chair = in_memory_identity(ca, Role.EXPERT, "周明远")
     sec = in_memory_identity(ca, Role.SECRETARY, "王秘书")
     when = NOW + dt.timedelta(days=1)
-    t0 = time.perf_counter()
-    prepared = prepare_for_signing(pdf)
-    t1 = time.perf_counter()
-    one = sign_pdf(prepared, "ChairSig", chair, "chair", "Beijing", when)
-    t2 = time.perf_counter()
-    two = sign_pdf(one, "SecretarySig", sec, "secretary", "Beijing", when)
-    t3 = time.perf_counter()
-    result = validate_report(two, [ca.certificate])
-    t4 = time.perf_counter()
-    assert result.accepted, result.problems
-    print(
-        f"prepare_for_signing {t1 - t0:.2f} s   sign chair {t2 - t1:.2f} s   "
-        f"sign secretary {t3 - t2:.2f} s   validate_report {t4 - t3:.2f} s"
-    )
+    stages: dict[str, list[float]] = {"prepare": [], "chair": [], "secretary": [], "validate": []}
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        prepared = prepare_for_signing(pdf)
+        t1 = time.perf_counter()
+        one = sign_pdf(prepared, "ChairSig", chair, "chair", "Beijing", when)
+        t2 = time.perf_counter()
+        two = sign_pdf(one, "SecretarySig", sec, "secretary", "Beijing", when)
+        t3 = time.perf_counter()
+        result = validate_report(two, [ca.certificate])
+        t4 = time.perf_counter()
+        if not result.accepted:
+            raise SystemExit(f"the signed report is refused: {result.problems}")
+        for name, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            stages[name].append(seconds)
+    for name, label in (
+        ("prepare", "prepare_for_signing"),
+        ("chair", "sign_pdf (chair)"),
+        ("secretary", "sign_pdf (secretary)"),
+        ("validate", "validate_report"),
+    ):
+        rows.append(benchlib.value_row("export", f"{label} ({size})", stages[name], "s"))
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(benchlib.main(measure))

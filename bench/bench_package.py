@@ -1,16 +1,19 @@
 """Benchmark application packages: build, staged open, full verification, memory.
 
-    .venv/bin/python bench/bench_package.py [--sizes 10,200,1000]   # sizes in MB
+    .venv/bin/python bench/bench_package.py [--sizes 1,200] [--repeat 3]   # sizes in MB
 
 For each size, a package with one attachment of that size (``%PDF-`` + pseudo-random
 bytes) is built in a temporary directory (deleted afterwards), then:
 
-1. open time, split into header + final chunk, ZIP directory, manifest read + signature,
-   manifest parse + form - it should not grow with the size (ratio largest / smallest);
-2. full verification (every member hashed) vs ``age -d`` to /dev/null on the same file
-   (aim: ratio <= 1.5);
-3. peak RSS after each stage (``resource.getrusage``), to show memory flat in size.
-Each size runs in its own child process, so the peak RSS of one does not hide another's.
+1. in a child process of its own (so the peak RSS of one size does not hide another's):
+   open time, split into header + final chunk, ZIP directory, manifest read + signature,
+   manifest parse + form - it should not grow with the size; in-process full verification
+   (every member hashed); peak RSS after each stage (``resource.getrusage``), to show
+   memory flat in size;
+2. whole process against whole process, interleaved after one warm-up each:
+   ``review-desk package verify`` (``python -m app``, the age identity file, the trust
+   roots) against ``age -d`` to /dev/null on the same file with the same key. Targets:
+   at most 1.5x ``age -d`` at 200 MB and over, at most 0.2 s at 1 MB.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
 
 MB = 1000 * 1000
 
@@ -50,6 +56,7 @@ def _pdf(path: Path, size: int) -> None:
 
 def run_one(size_mb: int, workdir: Path) -> dict[str, float]:
     from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
 
     from app.crypto import pki
     from app.crypto.age_reader import AgeReader
@@ -64,8 +71,7 @@ def run_one(size_mb: int, workdir: Path) -> dict[str, float]:
     from app.package.zipcheck import read_directory, read_entry
 
     now = datetime.now(UTC)
-    pki.init_ca(workdir / "ca", "Bench CA", b"bench passphrase", now)
-    ca = pki.load_ca(workdir / "ca", b"bench passphrase")
+    ca = benchlib.bench_ca()
     key = ec.generate_private_key(ec.SECP256R1())
     cert = pki.issue_certificate(ca, Role.ISSUER, "Bench issuer", None, key, now - timedelta(1))
     issuer = Identity(cert, key, (ca.certificate,), Role.ISSUER, derive_x25519_private_key(key))
@@ -119,55 +125,108 @@ def run_one(size_mb: int, workdir: Path) -> dict[str, float]:
         opened.verify_all()
         result["verify_all_s"] = time.perf_counter() - start
     result["rss_verify"] = _rss_mb()
-    if shutil.which("age"):
-        key_file = workdir / "meeting.key"
-        key_file.write_text(meeting.secret_text() + "\n")
-        start = time.perf_counter()
-        subprocess.run(["age", "-d", "-i", str(key_file), "-o", "/dev/null", str(out)], check=True)
-        result["age_d_s"] = time.perf_counter() - start
+    (workdir / "meeting.key").write_text(meeting.secret_text() + "\n")
+    (workdir / "roots.pem").write_bytes(ca.certificate.public_bytes(Encoding.PEM))
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,200,1000", help="sizes in MB, comma-separated")
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--sizes", default="1,200", help="sizes in MB, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
     if args.child is not None:
-        with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
-            print(json.dumps(run_one(args.child, Path(tmp))))
-        return
+        print(json.dumps(run_one(args.child, Path(args.workdir))))
+        return []
+    if args.quick:
+        args.sizes, args.repeat = "1", 1
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, float]] = {}
+    rows: list[benchlib.Row] = []
+    env = benchlib.python_env()
     for size in sizes:
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[size] = json.loads(child.stdout.strip().splitlines()[-1])
+        with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
+            if args.quick:  # no child process: its peak RSS means nothing at this size
+                results[size] = r = run_one(size, Path(tmp))
+            else:
+                child = subprocess.run(
+                    [sys.executable, __file__, "--child", str(size), "--workdir", tmp],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                )
+                results[size] = r = json.loads(child.stdout.strip().splitlines()[-1])
+            rows.append(
+                benchlib.value_row(
+                    "package", f"open, {size} MB package", [r["open_total_ms"]], "ms"
+                )
+            )
+            rows.append(
+                benchlib.value_row(
+                    "package", f"peak RSS after verify, {size} MB", [r["rss_verify"]], "MB"
+                )
+            )
+            if not shutil.which("age"):
+                print("age is not installed: the whole-process comparison is skipped")
+                continue
+            work = Path(tmp)
+            key, package = str(work / "meeting.key"), str(work / "p.oipkg")
+            ours = [sys.executable, "-m", "app", "package", "verify", package]
+            ours += ["--identity", key, "--trust", str(work / "roots.pem")]
+            times = benchlib.processes(
+                args.repeat,
+                {"ours": ours, "age": ["age", "-d", "-i", key, "-o", os.devnull, package]},
+                env=env,
+                warmup=0 if args.quick else 1,
+            )
+            metric = f"package verify, {size} MB, whole process"
+            if size <= 1:
+                row = benchlib.value_row(
+                    "package",
+                    metric,
+                    times["ours"],
+                    "s",
+                    baseline=times["age"],
+                    baseline_name="age -d",
+                    at_most=0.2,
+                )
+            else:
+                row = benchlib.ratio_row(
+                    "package",
+                    metric,
+                    times["ours"],
+                    times["age"],
+                    "age -d",
+                    scale=1,
+                    unit="s",
+                    max_ratio=1.5 if size >= 200 else None,
+                )
+            rows.append(row)
     print(
         f"{'MB':>6} {'build s':>8} {'hdr+final ms':>13} {'zipdir ms':>10} {'sig ms':>8} "
-        f"{'mf+form ms':>11} {'open ms':>8} {'verify s':>9} {'age -d s':>9} {'ratio':>6} "
-        f"{'RSS open':>9} {'RSS verify':>11}"
+        f"{'mf+form ms':>11} {'open ms':>8} {'verify s':>9} {'RSS open':>9} {'RSS verify':>11}"
     )
     for size, r in results.items():
-        age_s = r.get("age_d_s", float("nan"))
         print(
             f"{size:>6} {r['build_s']:>8.2f} {r['header_final_chunk_ms']:>13.2f} "
             f"{r['zip_directory_ms']:>10.2f} {r['signature_ms']:>8.1f} "
             f"{r['manifest_form_ms']:>11.2f} "
-            f"{r['open_total_ms']:>8.1f} {r['verify_all_s']:>9.2f} {age_s:>9.2f} "
-            f"{r['verify_all_s'] / age_s:>6.2f} {r['rss_open']:>8.0f}M {r['rss_verify']:>10.0f}M"
+            f"{r['open_total_ms']:>8.1f} {r['verify_all_s']:>9.2f} "
+            f"{r['rss_open']:>8.0f}M {r['rss_verify']:>10.0f}M"
         )
-    if len(sizes) > 1:
-        small, large = results[min(sizes)], results[max(sizes)]
-        print(
-            f"open time ratio {max(sizes)} MB / {min(sizes)} MB: "
-            f"{large['open_total_ms'] / small['open_total_ms']:.2f}"
-        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if "--child" in args:
+        measure(args)
+        return 0
+    return benchlib.main(measure, args)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -10,15 +10,14 @@ sealing repository (draft key unwrapped as at sign-in). Measured, alternating be
    transaction: the repository's part of an autosave;
 2. the whole autosave use case (``scoring.set_factor_comment``: read, check, write, audit).
 
-Prints the median time of each and the ratio sealed / plaintext, plus the one-off sign-in
-(unlock the key). No assertion on time: the numbers are for reading.
+Prints min and median of each and the ratio sealed / plaintext (interleaved, edit by
+edit), plus the one-off sign-in (unlock the key). No assertion on time: the numbers are
+for reading.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import statistics
 import sys
 import tempfile
 import time
@@ -26,12 +25,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from storage.stores import SqliteStores
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib
 
 from app.crypto.identity import Identity, derive_x25519_private_key
-from app.crypto.pki import CertificateAuthority, init_ca, issue_certificate, load_ca
+from app.crypto.pki import CertificateAuthority, issue_certificate
 from app.crypto.profile import Role
 from app.domain.ids import CriterionKey, FactorKey
 from app.domain.meeting import Meeting
@@ -40,6 +40,7 @@ from app.expert import scoring
 from app.expert.session import session_for
 from app.expert.unlock import open_expert_drafts
 from app.ports import ScoringRepository
+from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.meeting_factory import APP, EXPERT, MEETING, Clock, make_meeting, make_rubric
 
@@ -66,19 +67,17 @@ def _fill(repo: ScoringRepository, clock: Clock) -> ScoreSheet:
     return scoring.set_recommendation(ref, Recommendation.RECOMMEND_WITH_CONDITIONS, COMMENT)
 
 
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edits", type=int, default=300)
-    args = parser.parse_args()
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--edits", type=int, default=300, help="edits of each (default 300)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.edits = 3
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         clock = Clock()
-        init_ca(base / "ca", "Bench CA", b"bench", clock.now)
-        identity = _identity(load_ca(base / "ca", b"bench"), clock.now)
+        identity = _identity(benchlib.bench_ca(), clock.now)
         meeting: Meeting = make_meeting()
         first = dataclasses.replace(meeting.experts[0], fingerprint=identity.fingerprint)
         meeting = dataclasses.replace(meeting, experts=(first, *meeting.experts[1:]))
@@ -120,8 +119,14 @@ def main() -> int:
             ref = scoring.SheetRef(repo, clock, "bench", MEETING, EXPERT, APP)
             return lambda i: scoring.set_factor_comment(ref, factor, f"{COMMENT}{i}")
 
-        print(f"sign-in (make the draft key): {sign_in * 1000:.2f} ms")
-        print(f"sign-in (unwrap the draft key): {sign_in_again * 1000:.2f} ms")
+        rows.append(
+            benchlib.value_row("drafts", "sign-in, make the draft key", [sign_in * 1e3], "ms")
+        )
+        rows.append(
+            benchlib.value_row(
+                "drafts", "sign-in, unwrap the draft key", [sign_in_again * 1e3], "ms"
+            )
+        )
         for label, make in (("save_draft, full sheet", save), ("autosave use case", autosave)):
             runs = {name: make(name) for name in repos}
             samples: dict[str, list[float]] = {name: [] for name in repos}
@@ -130,15 +135,19 @@ def main() -> int:
                     t0 = time.perf_counter()
                     run(i)
                     samples[name].append(time.perf_counter() - t0)
-            plain_ms, sealed_ms = (_median_ms(samples[n]) for n in ("plain", "sealed"))
-            print(
-                f"{label}: plaintext {plain_ms:.3f} ms, sealed {sealed_ms:.3f} ms "
-                f"(median of {args.edits}); ratio sealed/plaintext {sealed_ms / plain_ms:.2f}"
+            rows.append(
+                benchlib.ratio_row(
+                    "drafts",
+                    f"{label}, sealed",
+                    samples["sealed"],
+                    samples["plain"],
+                    "plaintext",
+                )
             )
         plain_ws.close()
         sealed_ws.close()
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(benchlib.main(measure))

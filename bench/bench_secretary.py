@@ -1,22 +1,25 @@
 """The secretary's large meeting: 200 applications, 30 experts, ~6,000 signed sheets.
 
-    .venv/bin/python bench/bench_secretary.py [APPLICATIONS] [EXPERTS]
+    .venv/bin/python bench/bench_secretary.py [--applications 200] [--experts 30] [--repeat 3]
 
 Setup (not timed): a throw-away CA and identities in memory; every expert's sheets signed
 and written as one ``.oisheet`` file each into a temporary folder (signing and the writer's
 own read-back check take a while); a secretary workspace whose meeting is frozen directly at
 the storage level (packages and kit are benchmarked elsewhere: bench_package.py).
 
-Timed: importing all sheet files (decrypt, verify every envelope and item signature, check
+Timed, in each of ``--repeat`` repetitions on a fresh copy of the frozen workspace:
+importing all sheet files (decrypt, verify every envelope and item signature, check
 context, store with audit entries), consolidating the round from storage, and rebuilding
-the progress board; each printed with its ratio to ``consolidate()`` on the same sheets in
-memory, measured in the same run (the baseline of bench_consolidation.py).
+the progress board. Baselines measured in between, in the same process: ``consolidate()``
+on the same sheets in memory (the baseline of bench_consolidation.py), and the raw ECDSA
+verifies the import cannot avoid (one per sheet and one per file envelope). Target:
+import <= 1.5 ms per sheet.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import shutil
 import sys
 import tempfile
 import time
@@ -26,7 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import benchlib
 from bench_consolidation import AT, build
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -73,8 +78,7 @@ def prepare(base: Path, n_apps: int, n_experts: int) -> Prepared:
     """Setup (not timed): CA, identities, signed sheet files and the frozen workspace."""
     rubric = load_default_rubric()
     meeting, sheets, recusals = build(n_apps, n_experts)
-    pki.init_ca(base / "ca", "Bench Root", b"bench-ca", AT - dt.timedelta(days=1))
-    ca = pki.load_ca(base / "ca", b"bench-ca")
+    ca = benchlib.bench_ca()
     secretary = _identity(ca, Role.SECRETARY, "Secretary")
     people = {e.id: _identity(ca, Role.EXPERT, f"Expert {e.id}") for e in meeting.experts}
     meeting = dataclasses.replace(
@@ -142,42 +146,82 @@ def baseline(prepared: Prepared) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    n_apps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    n_experts = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--experts", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.applications, args.experts, args.repeat = 3, 3, 1
+    imports: list[float] = []
+    rounds: list[float] = []
+    boards: list[float] = []
+    memory: list[float] = []
+    raws: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        p = prepare(Path(tmp), n_apps, n_experts)
-        sheets, files, ws, secretary = p.sheets, p.files, p.ws, p.secretary
-        print(f"setup: {len(sheets)} sheets in {len(files)} files, {p.setup_seconds:.1f} s")
-
-        base_s = baseline(p)
-
-        start = time.perf_counter()
-        results = import_sheet_files(ws, secretary, files, actor="bench", now=AT)
-        t_import = time.perf_counter() - start
-        refused = [r for r in results if r.refusal is not None]
-        assert not refused, refused[0].message
-
-        start = time.perf_counter()
-        consolidate_round(ws, 1)
-        t_cons = time.perf_counter() - start
-
-        start = time.perf_counter()
-        board = progress_board(ws, 1)
-        t_board = time.perf_counter() - start
-        assert board.complete
-        ws.close()
-
-    print(f"meeting: {n_apps} applications x {n_experts} experts, {len(sheets)} sheets")
-    print(f"baseline consolidate() in memory   {base_s * 1000:9.1f} ms")
-    for label, value in (
-        ("import all sheet files", t_import),
-        ("consolidate the round from storage", t_cons),
-        ("refresh the progress board", t_board),
-    ):
-        print(f"{label:<35}{value * 1000:9.1f} ms  ratio {value / base_s:7.1f}x")
-    print(f"import per sheet                   {t_import / max(len(sheets), 1) * 1000:9.2f} ms")
+        base = Path(tmp)
+        p = prepare(base, args.applications, args.experts)
+        p.ws.close()
+        n_sheets = len(p.sheets)
+        print(f"setup: {n_sheets} sheets in {len(p.files)} files, {p.setup_seconds:.1f} s")
+        key = ec.generate_private_key(ec.SECP256R1())
+        ecdsa = ec.ECDSA(hashes.SHA256())
+        sample = key.sign(b"x" * 300, ecdsa)
+        public = key.public_key()
+        n_verifies = n_sheets + len(p.files)
+        for i in range(args.repeat):
+            copy = base / f"run{i}.sqlite"
+            shutil.copyfile(base / "secretary.sqlite", copy)
+            ws = SecretaryWorkspace.open(copy)
+            start = time.perf_counter()
+            results = import_sheet_files(ws, p.secretary, p.files, actor="bench", now=AT)
+            imports.append(time.perf_counter() - start)
+            refused = [r for r in results if r.refusal is not None]
+            if refused:
+                raise SystemExit(f"refused: {refused[0].message}")
+            memory.append(baseline(p))
+            start = time.perf_counter()
+            consolidate_round(ws, 1)
+            rounds.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            board = progress_board(ws, 1)
+            boards.append(time.perf_counter() - start)
+            if not board.complete:
+                raise SystemExit("the progress board is not complete")
+            ws.close()
+            start = time.perf_counter()
+            for _ in range(n_verifies):
+                public.verify(sample, b"x" * 300, ecdsa)
+            raws.append(time.perf_counter() - start)
+    size = f"{args.applications}x{args.experts}"
+    per_sheet = [t / n_sheets * 1e3 for t in imports]
+    return [
+        benchlib.value_row(
+            "secretary",
+            f"sheet import per sheet ({size})",
+            per_sheet,
+            "ms",
+            baseline=[t / n_sheets * 1e3 for t in raws],
+            baseline_name="raw ECDSA verifies",
+            at_most=1.5,
+        ),
+        benchlib.ratio_row(
+            "secretary",
+            f"consolidate the round from storage ({size})",
+            rounds,
+            memory,
+            "consolidate() in memory",
+        ),
+        benchlib.ratio_row(
+            "secretary",
+            f"progress board ({size})",
+            boards,
+            memory,
+            "consolidate() in memory",
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(benchlib.main(measure))

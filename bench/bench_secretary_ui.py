@@ -19,7 +19,6 @@ baseline of bench_consolidation.py) with the ratio total / baseline.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -32,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import benchlib
 from bench_consolidation import AT
 from bench_secretary import baseline, prepare
 
@@ -141,11 +141,13 @@ def drive(window: SecretaryWindow, dialogs: BenchDialogs, calls: Calls) -> dict[
     return phases
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def measure(argv: list[str]) -> list[benchlib.Row]:
+    parser = benchlib.parser(__doc__)
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--experts", type=int, default=30)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.applications, args.experts = 3, 3
 
     app = application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +203,26 @@ def main() -> None:
     culprits = calls.overlapping(meter.longest_at)
     named = ", ".join(f"{n} {d * 1000:.0f} ms" for n, d in culprits) or "none of the timed calls"
     print(f"during the longest stall: {named}")
+    size = f"{args.applications}x{args.experts}"
+    return [
+        benchlib.ratio_row(
+            "secretary_ui",
+            f"import, consolidate, board in the console ({size})",
+            [total],
+            [base_s],
+            "consolidate() in memory",
+            scale=1,
+            unit="s",
+        ),
+        benchlib.value_row(
+            "secretary_ui",
+            f"longest GUI-thread stall ({size})",
+            [meter.longest * 1e3],
+            "ms",
+            at_most=100,
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(benchlib.main(measure))

@@ -2,7 +2,10 @@
 
 Subcommands live in one module each (``app/cli/<name>.py``) exposing
 ``register(subparsers)``; heavy libraries are imported inside the handlers, never at import
-time, so ``review-desk --help`` stays fast. The window is started through :mod:`ui.launch`,
+time, so ``review-desk --help`` stays fast. The command line is parsed first: only the
+subcommand it names is imported and registered (none for ``--version``; all for the
+top-level help, an unknown command or the window), and the composition (the demo's PDF
+maker) is wired only once a handler is about to run. The window is started through :mod:`ui.launch`,
 imported only when a GUI is asked for (``app`` itself never imports Qt).
 """
 
@@ -17,12 +20,12 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from app import __version__
 from app.cli.argparse_text import translate_argparse
-from app.domain.meeting import Application
 from app.errors import UserCancelled, UserFacingError
 from app.formats.text import terminal
 from app.i18n import LocalizedText, _, detect_language, set_language
 
 if TYPE_CHECKING:
+    from app.domain.meeting import Application
     from app.secretary.publish import Exporters
 
 SUBCOMMAND_MODULES = (
@@ -38,7 +41,33 @@ SUBCOMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> Sequence[str]:
+    """The subcommand modules parsing ``argv`` needs (all of them when ``argv`` is None)."""
+    if argv is None:
+        return SUBCOMMAND_MODULES
+    words = list(argv)
+    positional = None
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--lang":
+            i += 2
+            continue
+        if word == "--":
+            return SUBCOMMAND_MODULES
+        if not word.startswith("-"):
+            positional = word
+            break
+        i += 1
+    if positional is not None:
+        return (positional,) if positional in SUBCOMMAND_MODULES else SUBCOMMAND_MODULES
+    if "--version" in words and not {"-h", "--help"} & set(words):
+        return ()  # the version action exits before any subcommand is looked at
+    return SUBCOMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the subcommand module it needs is imported."""
     parser = argparse.ArgumentParser(
         prog="review-desk",
         description=_(
@@ -57,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("language of the window and messages (default: follow the locale)"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    for name in _modules_for(argv):
         try:
             module = importlib.import_module(f"app.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -70,12 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    _compose()
     set_language(_pre_parse_lang(args_list) or detect_language())
     translate_argparse()
-    parser = build_parser()
+    parser = build_parser(args_list)
     with escaped_output():  # usage errors repeat what was typed
         args = parser.parse_args(args_list)
+    _compose()
     handler = getattr(args, "handler", None)
     if handler is None:
         try:

@@ -70,14 +70,43 @@ def dumps_canonical(obj: object, *, max_depth: int = DEFAULT_MAX_DEPTH) -> bytes
     _check_depth_limit(max_depth)
     _check_value(obj, _ROOT, 0, max_depth)
     try:
-        return rfc8785.dumps(cast(Any, obj))
+        return canonical_of_parsed(obj)
     except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:  # pragma: no cover
         # _check_value admits only what rfc8785 accepts; this is a safety net.
         raise JsonFormatError(Msg.of("the value cannot be canonicalised")) from exc
 
 
+def canonical_of_parsed(value: Any) -> bytes:
+    """The canonical bytes of a value :func:`loads_strict` returned (or a part of one),
+    without :func:`dumps_canonical`'s walk: such a value holds nothing it would refuse.
+
+    The standard library's C encoder writes exactly RFC 8785's bytes for such values (no
+    floats, I-JSON integers, str keys, no lone surrogates): the same escapes (\\" \\\\ \\b
+    \\f \\n \\r \\t, other controls as lowercase \\u00xx, nothing else escaped), no
+    whitespace, and keys sorted by code point, which is RFC 8785's UTF-16 code-unit order
+    as long as no character lies beyond the BMP. Text with such a character goes through
+    the reference implementation.
+    """
+    text = json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
+    )
+    if max(text) < "\U00010000":
+        return text.encode("utf-8")
+    return rfc8785.dumps(value)
+
+
 def _check_value(obj: object, path: _Path, depth: int, max_depth: int) -> None:
-    if obj is None or isinstance(obj, bool):
+    kind = type(obj)
+    if kind is str:
+        if not cast(str, obj).isascii():
+            _check_str(cast(str, obj), path)
+        return
+    if obj is None or kind is bool:
+        return
+    if kind is int:
+        _check_int(cast(int, obj), path)
+        return
+    if isinstance(obj, bool):
         return
     if isinstance(obj, int):
         _check_int(obj, path)
@@ -97,7 +126,8 @@ def _check_value(obj: object, path: _Path, depth: int, max_depth: int) -> None:
             if not isinstance(key, str):
                 raise JsonFormatError(Msg.of("object keys must be strings"), path)
             child = (path, key)
-            _check_str(key, child)
+            if not key.isascii():
+                _check_str(key, child)
             _check_value(item, child, depth + 1, max_depth)
     else:
         raise JsonFormatError(
@@ -153,6 +183,47 @@ _DECODER: Final = json.JSONDecoder(
     strict=True,  # control characters inside strings are refused
 )
 
+
+class _Refused(Exception):
+    """Raised by the fast decoder's hooks for anything the full walk must refuse."""
+
+
+def _fast_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Refused  # a duplicate key
+    return result
+
+
+def _fast_int(text: str) -> int:
+    if len(text) > 17:
+        raise _Refused
+    value = int(text)
+    if not -I_JSON_MAX_INT <= value <= I_JSON_MAX_INT:
+        raise _Refused
+    return value
+
+
+def _refuse(_text: str) -> Any:
+    raise _Refused
+
+
+# The common case, decoded in one pass with no walk afterwards: plain values come straight
+# out, and anything _finish would refuse (a duplicate key, a fraction or exponent, a
+# constant, an integer outside the I-JSON range) raises _Refused, so the full decoder and
+# walk run and name it. Used only on text without surrogate escapes and whose nesting the
+# bracket scan has bounded.
+_FAST_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_fast_object,
+    parse_float=_refuse,
+    parse_int=_fast_int,
+    parse_constant=_refuse,
+    strict=True,
+)
+
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
+
 # Strings (so brackets inside them do not count) or one bracket.
 _DEPTH_TOKENS: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
@@ -190,7 +261,14 @@ def loads_strict(
         ) from None
     if text.startswith("\ufeff"):
         raise JsonFormatError(Msg.of("the document starts with a byte-order mark"))
-    _check_bracket_depth(text, max_depth)
+    if text.count("[") + text.count("{") > max_depth:  # else no nesting can be too deep
+        _check_bracket_depth(text, max_depth)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if not surrogates:
+        try:
+            return _FAST_DECODER.decode(text)
+        except (_Refused, json.JSONDecodeError, RecursionError):
+            pass  # the full walk below names the problem and its path
     try:
         raw = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -204,12 +282,23 @@ def loads_strict(
         ) from None
     except RecursionError:  # pragma: no cover - the bracket scan refuses this first
         raise JsonFormatError(Msg.of("nesting is too deep")) from None
-    return _finish(raw, _ROOT, 0, max_depth, _SURROGATE_ESCAPE.search(text) is not None)
+    return _finish(raw, _ROOT, 0, max_depth, surrogates)
 
 
 def _check_bracket_depth(text: str, max_depth: int) -> None:
     """Refuse deep nesting *before* the recursive C scanner sees it."""
-    depth = 0
+    # Fast exact bound: the brackets left once every string is removed, in order.
+    brackets = _STRING.sub("", text).translate(_NOT_BRACKET)
+    depth = deepest = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest <= max_depth:
+        return
+    depth = 0  # too deep: find where, for the message
     for match in _DEPTH_TOKENS.finditer(text):
         token = match.group()
         if token in ("[", "{"):

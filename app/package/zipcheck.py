@@ -21,6 +21,7 @@ CRC-32 needs the data, so it is checked when an entry is read (:func:`read_entry
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -87,6 +88,9 @@ def _refuse(reason: Msg, detail: str) -> PackageContainerError:
     return PackageContainerError(reason, detail)
 
 
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` is not an acceptable member name (English detail), or ``None``.
 
@@ -103,7 +107,7 @@ def name_problem(name: str) -> str | None:
         return f"name has {len(encoded)} bytes, more than {MAX_NAME_BYTES}"
     if "\\" in name:
         return "name contains a backslash"
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name):
+    if _CONTROL.search(name):
         return "name contains a control character"
     if any(segment in ("", ".", "..") for segment in name.split("/")):
         return "name has an empty, '.' or '..' segment (or a leading '/')"

@@ -36,8 +36,8 @@ from app.crypto.cms import SignatureError, SignatureVerifier, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, normalize_fingerprint
 from app.crypto.report import Check, VerificationReport
-from app.domain.meeting import Meeting
-from app.formats.canonical_json import JsonFormatError, dumps_canonical
+from app.domain.meeting import Expert, Meeting
+from app.formats.canonical_json import JsonFormatError, canonical_of_parsed, dumps_canonical
 from app.i18n import Msg
 from app.package.zipcheck import ZipEntry
 from app.results import container
@@ -440,6 +440,8 @@ class _Reader:
     ) -> tuple[list[VerifiedDocument], list[VerifiedDocument]]:
         sheets: list[VerifiedDocument] = []
         recusals: list[VerifiedDocument] = []
+        roster = _roster(results.meeting)
+        applications = frozenset(a.id for a in results.meeting.applications)
         for member in manifest.members:
             if member.kind not in (MemberKind.SHEET, MemberKind.RECUSAL):
                 continue
@@ -459,7 +461,7 @@ class _Reader:
             self._check_context(
                 name, ctx.meeting_id, ctx.kit_hash, ctx.recipient_fingerprint, manifest
             )
-            _check_signer(name, results.meeting, ctx.expert_id, signer)
+            _check_signer(name, roster, ctx.expert_id, signer)
             if isinstance(content, SheetDocument):
                 sheet = content.sheet
                 expected = sheet_name(
@@ -475,7 +477,7 @@ class _Reader:
                 app_id, round_, version = declaration.application_id, ctx.round, None
                 if member.kind is not MemberKind.RECUSAL:
                     expected = ""
-            _check_application(name, results.meeting, app_id)
+            _check_application(name, applications, app_id)
             if name != expected:
                 raise BundleSheetError(
                     name,
@@ -547,7 +549,7 @@ class _Reader:
                     Msg.of("only the panel chair approves an opinion."),
                     "approver is not the chair",
                 )
-            _check_signer(name, results.meeting, chair.id, signer.fingerprint)
+            _check_signer(name, _roster(results.meeting), chair.id, signer.fingerprint)
             if data != panel_opinion_bytes(entry.opinion, manifest.kit_hash, chair):
                 raise BundleSheetError(
                     name,
@@ -576,9 +578,10 @@ def _check_header(results: Results, manifest: Manifest) -> None:
             )
 
 
-def _check_signer(name: str, meeting: Meeting, expert_id: str, signer: str) -> None:
-    """The signer is on the roster, and the roster records exactly the signer's certificate."""
-    expert = next((e for e in meeting.experts if e.id == expert_id), None)
+def _check_signer(name: str, roster: dict[str, Expert], expert_id: str, signer: str) -> None:
+    """The signer is on the roster (``_roster``), and the roster records exactly the signer's
+    certificate."""
+    expert = roster.get(expert_id)
     if expert is None:
         raise BundleSheetError(
             name,
@@ -603,8 +606,16 @@ def _check_signer(name: str, meeting: Meeting, expert_id: str, signer: str) -> N
         )
 
 
-def _check_application(name: str, meeting: Meeting, application_id: str) -> None:
-    if not any(a.id == application_id for a in meeting.applications):
+def _roster(meeting: Meeting) -> dict[str, Expert]:
+    """The meeting's experts by id (the first of a repeated id, as a scan would find)."""
+    roster: dict[str, Expert] = {}
+    for expert in meeting.experts:
+        roster.setdefault(expert.id, expert)
+    return roster
+
+
+def _check_application(name: str, applications: frozenset[str], application_id: str) -> None:
+    if application_id not in applications:
         raise BundleSheetError(
             name,
             Msg.of(
@@ -656,7 +667,7 @@ def _recompute(
         )
         document = result_to_document(result)
         mine = dumps_canonical(document, max_depth=MAX_DEPTH)
-        stated = dumps_canonical(results.result, max_depth=MAX_DEPTH)
+        stated = canonical_of_parsed(results.result)  # strictly parsed: no walk needed
     except (ConsolidationInputError, RuleError, JsonFormatError) as exc:
         raise BundleRecomputeError(exc.msg, "consolidation refused the signed inputs") from None
     if mine != stated:

@@ -24,7 +24,12 @@ from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import PanelOpinion, Recommendation
 from app.errors import UserFacingError
-from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
+from app.formats.canonical_json import (
+    JsonFormatError,
+    canonical_of_parsed,
+    dumps_canonical,
+    loads_strict,
+)
 from app.formats.meeting_file import meeting_to_document, parse_meeting
 from app.formats.rubric_file import parse_rubric, rubric_to_document
 from app.i18n import Msg
@@ -160,7 +165,7 @@ def parse_results(data: bytes) -> Results:
     """Strictly parse verified ``results.json`` bytes (see the module docstring)."""
     try:
         raw = loads_strict(data, max_size=MAX_RESULTS_SIZE, max_depth=MAX_DEPTH)
-        canonical = dumps_canonical(raw, max_depth=MAX_DEPTH)
+        canonical = canonical_of_parsed(raw)
     except JsonFormatError as exc:
         raise BundleResultsError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
     if canonical != data:

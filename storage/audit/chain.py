@@ -28,7 +28,6 @@ signed checkpoint: ``count`` and ``head_hash``) exposes those; pass it as ``chec
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 import hashlib
@@ -100,14 +99,22 @@ def append(
         raise RuntimeError("audit.append must run inside the change's transaction")
     last = db.execute(f"SELECT seq, entry_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (1, GENESIS) if last is None else (int(last[0]) + 1, str(last[1]))
-    entry = AuditEntry(seq, at.isoformat(), actor, action, subject, digest_of(state), prev, "")
-    entry = dataclasses.replace(entry, entry_hash=entry_hash(prev, entry.content()))
+    when, digest = at.isoformat(), digest_of(state)
+    content = {
+        "seq": seq,
+        "at": when,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "digest": digest,
+    }
+    values = (seq, when, actor, action, subject, digest, prev, entry_hash(prev, content))
     db.execute(
         f"INSERT INTO {TABLE} (seq, at, actor, action, subject, digest, prev_hash, entry_hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        dataclasses.astuple(entry),
+        values,
     )
-    return entry
+    return AuditEntry(*values)
 
 
 def entries(db: sqlite_utils.Database) -> list[AuditEntry]:

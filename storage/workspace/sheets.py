@@ -108,24 +108,28 @@ def _values(s: ScoreSheet) -> tuple[object, ...]:
 
 
 def _insert_children(db: sqlite_utils.Database, sheet: ScoreSheet) -> None:
-    for position, f in enumerate(sheet.scores, start=1):
-        db.execute(
-            "INSERT INTO sheet_scores (sheet_id, factor, position, score, comment)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (sheet.id, f.factor, position, decimal_text(f.score), f.comment),
-        )
-    for position, c in enumerate(sheet.criteria, start=1):
-        db.execute(
-            "INSERT INTO sheet_criteria (sheet_id, criterion, position, verdict, note)"
-            " VALUES (?, ?, ?, ?, ?)",
+    db.conn.executemany(
+        "INSERT INTO sheet_scores (sheet_id, factor, position, score, comment)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (sheet.id, f.factor, position, decimal_text(f.score), f.comment)
+            for position, f in enumerate(sheet.scores, start=1)
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO sheet_criteria (sheet_id, criterion, position, verdict, note)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
             (
                 sheet.id,
                 c.criterion,
                 position,
                 None if c.verdict is None else c.verdict.value,
                 c.note,
-            ),
-        )
+            )
+            for position, c in enumerate(sheet.criteria, start=1)
+        ],
+    )
 
 
 def _sheet(db: sqlite_utils.Database, row: Iterable[object]) -> ScoreSheet:

@@ -128,3 +128,80 @@ def test_no_message_counts_with_an_s_in_brackets() -> None:
         if "(s)" in text
     ]
     assert bracketed == []
+
+
+def _babel_table(data: bytes) -> dict[object, object]:
+    """What the catalog reader gave when it went through Babel (the reference)."""
+    import io
+
+    from babel.messages.pofile import read_po
+
+    table: dict[object, object] = {}
+    for message in read_po(io.BytesIO(data), locale="zh_CN"):
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple | list):
+            strings = tuple(s for s in (message.string or ()) if s)
+            if strings:
+                table[(str(message.id[0]), str(message.id[1]))] = strings
+        elif message.string:
+            table[str(message.id)] = str(message.string)
+    return table
+
+
+_TRICKY_PO = r"""# header comment
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
+
+#: app/x.py:1
+#, python-brace-format
+msgid "Hello {name}"
+msgstr "你好 {name}"
+
+#, fuzzy
+msgid "Fuzzy one"
+msgstr "模糊"
+
+msgid "Untranslated"
+msgstr ""
+
+msgid ""
+"A long "
+"message with \"quotes\", a tab\t and\n"
+"a new line \\ backslash"
+msgstr ""
+"很长的"
+"消息 \"引号\"\n"
+msgid "{count} sheet"
+msgid_plural "{count} sheets"
+msgstr[0] "{count} 份评分表"
+
+msgid "Only plural empty"
+msgid_plural "Only plurals empty"
+msgstr[0] ""
+
+msgctxt "menu"
+msgid "Open"
+msgstr "打开"
+
+#~ msgid "Obsolete"
+#~ msgstr "废弃"
+
+#, fuzzy, python-brace-format
+msgid "Fuzzy with format {x}"
+msgstr "模糊 {x}"
+msgid "After fuzzy, no comment"
+msgstr "无注释"
+"""
+
+
+def test_catalog_reader_reads_what_babel_reads() -> None:
+    from app.i18n import po_path, read_catalog
+
+    shipped = po_path("zh_CN").read_bytes()
+    assert read_catalog(shipped) == _babel_table(shipped)
+    tricky = _TRICKY_PO.encode("utf-8")
+    assert read_catalog(tricky) == _babel_table(tricky)
+    assert read_catalog(tricky)["{count} sheet", "{count} sheets"] == ("{count} 份评分表",)

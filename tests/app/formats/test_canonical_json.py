@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,4 +197,21 @@ def test_json_like_text_only_raises_json_format_error(text: str) -> None:
         value = loads_strict(text.encode("utf-8"))
     except JsonFormatError:
         return
+    assert loads_strict(dumps_canonical(value)) == value
+
+
+_keys = st.text(st.sampled_from(["a", "Z", "é", "中", "\uff0c", "\ufb01", "\U0001f600", "\x1f"]))
+_mixed = st.recursive(
+    _scalars | _keys,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150)
+@given(_mixed)
+def test_same_bytes_as_the_reference_implementation(value: Any) -> None:
+    # dumps_canonical takes the standard library's encoder for BMP-only text: the bytes
+    # must be the reference's, with keys that sort differently in UTF-16 and code points.
+    assert dumps_canonical(value) == rfc8785.dumps(value)
     assert loads_strict(dumps_canonical(value)) == value
