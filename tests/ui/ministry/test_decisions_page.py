@@ -108,9 +108,7 @@ def test_a_non_ministry_identity_is_refused_and_nothing_changes(
     assert database_snapshot(db) == before
 
 
-def test_close_batch_lists_the_counts_then_signs(
-    qtbot, db: Path, scenario: Scenario
-) -> None:  # type: ignore[no-untyped-def]
+def test_close_batch_lists_the_counts_then_signs(qtbot, db: Path, scenario: Scenario) -> None:  # type: ignore[no-untyped-def]
     dialogs = SavingDialogs()
     page = _page(qtbot, db, scenario.ministry, dialogs)
     assert not page.close_button.isEnabled()
@@ -120,6 +118,7 @@ def test_close_batch_lists_the_counts_then_signs(
     dialogs.confirm_answer = False
     qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
     title, text = dialogs.messages[-1]
+    assert title == "Close batch"
     count = page.model.rowCount()
     assert "Confirmed: 1" in text and f"(left out): {count - 1}" in text
     assert MinistryDatabase(db).batches() == ()
