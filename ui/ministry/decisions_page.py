@@ -46,7 +46,12 @@ from ui.common.tasks import BackgroundTask, Progress
 from ui.ministry.officer import Clock, IdentityProvider, utc_now
 
 _KEY = tuple[str, str]
-_STATE_WIDTHS = (120, 56, 220, 200, 150, 110, 170)
+_STATE_WIDTHS = (130, 90, 250, 220, 160, 130, 170)
+
+
+def capitalised(text: str) -> str:
+    """A label that starts a cell (``recommended`` -> ``Recommended``; Chinese unchanged)."""
+    return text[:1].upper() + text[1:]
 
 
 def decision_text(state: DecisionState) -> str:
@@ -54,7 +59,7 @@ def decision_text(state: DecisionState) -> str:
     latest = state.latest
     if latest is None:
         return _("Not decided")
-    label = str(latest.record.decision.label)
+    label = capitalised(str(latest.record.decision.label))
     if state.stale:
         return _("{decision}: to be decided again", decision=label)
     return label
@@ -92,7 +97,7 @@ class DecisionStatesModel(ReadOnlyTableModel[DecisionState]):
             s.platform_name.get(language),
             s.applicant_unit.get(language),
             s.sub_domain.get(language),
-            str(Outcome.of(s.status, s.passed).label),
+            capitalised(str(Outcome.of(s.status, s.passed).label)),
             decision_text(row),
             row.version or "—",
         )
@@ -115,7 +120,7 @@ class VersionsModel(ReadOnlyTableModel[RecordedDecision]):
         r = row.record
         values = (
             r.version,
-            str(r.decision.label),
+            capitalised(str(r.decision.label)),
             row.officer_name,
             moment(r.decided_at),
             _("version {version}", version=r.bundle_version),
@@ -227,7 +232,7 @@ class DecisionsPage(QWidget):
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((56, 110, 120, 150, 80)):
+        for column, width in enumerate((64, 100, 100, 190, 80)):
             self.history.setColumnWidth(column, width)
         self.history_label = QLabel()
         self.history_label.setBuddy(self.history)

@@ -169,7 +169,7 @@ class FlagsPage(QWidget):
         self._found = Found((), ())
 
         self.flags_model = FlagsModel(parent=self)
-        self.flags = self._table("ministryFlags", self.flags_model, (190, 160))
+        self.flags = self._table("ministryFlags", self.flags_model, (240, 170))
         self.flags.selectionModel().selectionChanged.connect(self._flag_selected)
         self.flags_label = QLabel()
         self.flags_label.setBuddy(self.flags)

@@ -77,7 +77,7 @@ def test_two_officers_decide_and_the_second_is_refused_as_stale(
     assert stored == decision and stored.record.decision is Decision.CONFIRM
     assert stored.record.meeting_id == MEETING and first_dialogs.errors == []
     assert first.versions.rowCount() == 1 and first.reason.toPlainText() == ""
-    assert first.model.data(first.model.index(0, 6)) == "confirmed"
+    assert first.model.data(first.model.index(0, 6)) == "Confirmed"
 
     third = _page(qtbot, db, scenario.ministry, SavingDialogs())
     (state, *_rest) = third.model.rows()
