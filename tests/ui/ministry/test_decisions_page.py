@@ -12,11 +12,14 @@ from PySide6.QtCore import Qt
 
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
+from app.ministry.deciding import decide
 from app.ministry.decisions import Decision, RecordedBatch
+from app.ministry.importing import import_bundle
+from app.results import build_bundle
 from storage.ministry.database import MinistryDatabase
 from tests.app.crypto.pki_fixtures import in_memory_identity, shared_pki
 from tests.app.ministry.bundles import database_snapshot
-from tests.app.results.factory import Scenario, make_scenario
+from tests.app.results.factory import SIGNED_AT, VERIFY_AT, Scenario, make_scenario
 from tests.ui.ministry.desk_material import AT, MEETING, SavingDialogs, copy_database
 from tests.ui.ministry.desk_material import imported_database as _imported
 from tests.ui.mnemonics import clashes
@@ -141,3 +144,26 @@ def test_the_page_reads_in_chinese_with_unique_mnemonics(
         assert clashes(page, language) == []
     assert page.sign_button.text() != "&Sign and record"
     assert page.minimumSizeHint().width() <= 1280 and page.minimumSizeHint().height() <= 720
+
+
+def test_a_decision_on_a_replaced_bundle_is_shown_stale_and_decided_again(
+    qtbot, db: Path, scenario: Scenario, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store = MinistryDatabase(db)
+    first = store.decision_subjects()[0]
+    decide(store, scenario.ministry, MEETING, first.application_id, Decision.DEFER, "Wait.", 0, AT)
+    build_bundle(
+        scenario.bundle_input(bundle_version=2), scenario.secretary, tmp_path / "v2", SIGNED_AT
+    )
+    import_bundle(store, (tmp_path / "v2").read_bytes(), scenario.roots, VERIFY_AT, documents=None)
+    dialogs = SavingDialogs()
+    page = _page(qtbot, db, scenario.ministry, dialogs)
+    (state, *_rest) = page.model.rows()
+    assert state.stale and "to be decided again" in page.model.data(page.model.index(0, 6))
+    assert "1 to be decided again" in page.summary.text()
+    with qtbot.waitSignal(page.events.decided) as made:
+        _decide(qtbot, page, "confirm", "Decided again on the new figures.")
+    qtbot.waitUntil(lambda: not page.busy)
+    record = made.args[0].record
+    assert record.version == 2 and record.bundle_version == 2 and dialogs.errors == []
+    assert not page.model.rows()[0].stale
