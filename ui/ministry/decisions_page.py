@@ -12,7 +12,7 @@ when) and the list is reloaded: nothing is overwritten.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -537,8 +537,3 @@ class DecisionsPage(QWidget):
         self.versions.retranslate()
         self._summary()
         self._show_selected()
-
-
-def states_of(page: DecisionsPage) -> Sequence[DecisionState]:
-    """The states the page shows (for the window and tests)."""
-    return page.model.rows()
