@@ -25,17 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.passphrases import read_passphrase
 from app.crypto.identity import Identity
-from app.errors import StorageError, UserFacingError
-from app.formats.atomic_file import atomic_write
-from app.formats.text import first_unsafe
+from app.errors import StorageError
 from app.i18n import Msg, _, current_language
 from app.ministry.decisions import Decision
 
 if TYPE_CHECKING:
     from storage.ministry.database import MinistryDatabase
-
-MAX_ISSUER = 200
-"""The issuing body's name on the notice, in characters."""
 
 _DECISIONS = {
     "confirm": Decision.CONFIRM,
@@ -155,51 +150,25 @@ def _close(args: argparse.Namespace) -> int:
 
 
 def _announce(args: argparse.Namespace) -> int:
-    from app.ministry.deciding import announce
+    from app.ministry.announcing import prepare_notice
 
-    if not 1 <= args.objection_days <= 365:
-        raise UserFacingError(
-            Msg.of("The objection period must be 1 to 365 days."),
-            Msg.of("Give the number of days with --objection-days."),
-        )
     store = _store(args.db)
     identity = _identity(args)
-    now = datetime.now(UTC)
-    listed = announce(store, identity, now)
-    issuer = (args.issuer if args.issuer is not None else identity.organisation).strip()
-    if not issuer:
-        raise UserFacingError(
-            Msg.of("The issuing body is not named."),
-            Msg.of("Name it with --issuer (your certificate names no organisation)."),
-        )
-    unsafe = first_unsafe(issuer)
-    if len(issuer) > MAX_ISSUER or unsafe is not None:
-        raise UserFacingError(
-            Msg.of(
-                "The issuing body must be at most {limit} characters of plain text.",
-                limit=MAX_ISSUER,
-            ),
-            Msg.of("Write the issuing body's name as it should appear on the notice."),
-        )
-    pdf = importlib.import_module("export.announcement_pdf")
-    inp = pdf.AnnouncementInput(
-        entries=listed.entries,
-        issuer=issuer,
-        objection_days=args.objection_days,
-        batch_id=listed.batch.record.batch_id,
-        batch_sha256=listed.batch.sha256,
-        language=args.notice_language or current_language(),
-        issued_at=now,
+    notice = prepare_notice(
+        store,
+        identity,
+        args.issuer,
+        args.objection_days,
+        args.notice_language or current_language(),
+        datetime.now(UTC),
     )
-    _write(Path(args.pdf), pdf.signed_announcement(inp, identity))
-    if args.xlsx:
-        xlsx = importlib.import_module("export.announcement_xlsx")
-        _write(Path(args.xlsx), xlsx.render_announcement_workbook(inp))
+    documents = importlib.import_module("export.ministry_documents")
+    documents.write_notice(notice, identity, Path(args.pdf), Path(args.xlsx) if args.xlsx else None)
     print(
         _(
             "The notice lists {count} confirmed platforms of batch {batch}; written to {path}.",
-            count=len(listed.entries),
-            batch=listed.batch.record.batch_id,
+            count=len(notice.entries),
+            batch=notice.batch_id,
             path=args.pdf,
         )
     )
@@ -207,20 +176,12 @@ def _announce(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.ministry.deciding import decision_states
+    from app.ministry.announcing import register_contents
 
-    store = _store(args.db)
-    module = importlib.import_module("export.ministry_register_xlsx")
-    inp = module.RegisterInput(
-        rows=store.application_rows(),
-        states=decision_states(store),
-        decisions=store.decisions(),
-        batches=store.batches(),
-        language=current_language(),
-        generated_at=datetime.now(UTC),
-    )
-    _write(Path(args.xlsx), module.render_register(inp))
-    print(_("{count} applications written to {path}.", count=len(inp.rows), path=args.xlsx))
+    contents = register_contents(_store(args.db), current_language(), datetime.now(UTC))
+    documents = importlib.import_module("export.ministry_documents")
+    documents.write_register(contents, Path(args.xlsx))
+    print(_("{count} applications written to {path}.", count=len(contents.rows), path=args.xlsx))
     return 0
 
 
@@ -246,13 +207,3 @@ def _identity(args: argparse.Namespace) -> Identity:
     data = read_identity_file(args.identity)
     passphrase = read_passphrase(args.passphrase_file, prompt=_("Passphrase: "))
     return load_identity(data, passphrase)
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        atomic_write(path, data, mode=0o644)
-    except OSError as exc:
-        raise UserFacingError(
-            Msg.of("Cannot write {path}.", path=str(path)),
-            Msg.of("Check that the folder exists and is writable."),
-        ) from exc
