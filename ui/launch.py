@@ -146,6 +146,7 @@ def ministry_window(database: Path | None, dialogs: DialogService) -> MinistryWi
     """The ministry's desk on ``database`` (the default one if ``None``): the store
     (:class:`storage.ministry.database.MinistryDatabase`) is made here, and only here."""
     from app.ministry.desk import default_database
+    from app.ministry.platforms import login_name
     from storage.ministry.database import MinistryDatabase
     from storage.ministry.refusals import RefusalJournalFile
     from ui.ministry.context import DeskContext
@@ -158,6 +159,7 @@ def ministry_window(database: Path | None, dialogs: DialogService) -> MinistryWi
         dialogs=dialogs,
         documents=ministry_document_checks,
         journal=RefusalJournalFile.beside(path),
+        actor=login_name(),
     )
     return open_desk(ctx)
 

@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import json
 from collections.abc import Callable, Sequence
@@ -182,10 +181,9 @@ def _actor(args: argparse.Namespace) -> str:
     given = getattr(args, "actor", None)
     if given:
         return str(given)
-    try:
-        return getpass.getuser() or "ministry"
-    except (OSError, KeyError):
-        return "ministry"
+    from app.ministry.platforms import login_name
+
+    return login_name()
 
 
 # --- import --------------------------------------------------------------------------------

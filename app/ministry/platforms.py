@@ -92,3 +92,14 @@ def _invalid(field: Msg, reason: Msg) -> ValidationError:
         Msg.of("Approved platform, {field}: {reason}", field=field, reason=reason),
         Msg.of("Correct it and try again; nothing was changed."),
     )
+
+
+def login_name() -> str:
+    """Who an unsigned change at the ministry's desk is recorded as: the login name
+    (``"ministry"`` where the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "ministry"
+    except (OSError, KeyError):
+        return "ministry"

@@ -142,3 +142,8 @@ class RefusalJournal(Protocol):
         """The refusals, oldest first, as far as the reader's bound goes, checked link by
         link."""
         ...
+
+
+class DeskStore(MinistryDesk, DecisionStore, Protocol):
+    """Everything the ministry's desk window reads and writes: the imported meetings, the
+    approved platforms and the decisions (``storage.ministry.database.MinistryDatabase``)."""

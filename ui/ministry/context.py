@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.crypto.cms import SignatureVerifier
 from app.crypto.identity import Identity
-from app.ministry.ports import MinistryDesk, RefusalJournal
+from app.ministry.ports import DeskStore, RefusalJournal
 from app.results import BundleDocumentChecks
 from ui.common.dialogs import DialogService
 
@@ -37,7 +37,7 @@ class DeskContext:
     database exists yet (the first import creates it); every read and write goes through
     ``store``, on ``pool`` (one worker: the store's work stays serialised)."""
 
-    store: MinistryDesk
+    store: DeskStore
     database: Path
     dialogs: DialogService
     documents: DocumentChecksFactory | None
@@ -51,6 +51,9 @@ class DeskContext:
     identity_file: Path | None = None
     identity: Identity | None = None
     """The ministry identity unlocked in this session, for encrypted bundles."""
+    actor: str = "ministry"
+    """Who the audit log names for a change made at the desk without a signature (an
+    approved-platform edit): the login name, as on the command line."""
     verifier: SignatureVerifier = field(default_factory=SignatureVerifier)
     changes: DeskChanges = field(default_factory=DeskChanges)
     pool: QThreadPool = field(default_factory=QThreadPool)

@@ -282,8 +282,7 @@ class DecisionsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.retranslate()
-        self._show_selected()
-        self.reload()
+        self._show_selected()  # the window calls reload() once the database exists
 
     # --- what the window asks -----------------------------------------------------------
 
@@ -529,10 +528,10 @@ class DecisionsPage(QWidget):
         self.decide_box.setTitle(_("Decision"))
         self.confirm.setText(_("&Confirm"))
         self.not_confirm.setText(_("&Not confirm"))
-        self.defer.setText(_("De&fer"))
+        self.defer.setText(_("&Defer"))
         self.reason_label.setText(_("&Reason (required):"))
         self.sign_button.setText(_("&Sign and record"))
-        self.history_label.setText(_("&Version history of the selected application:"))
+        self.history_label.setText(_("Version &history of the selected application:"))
         self.model.retranslate()
         self.versions.retranslate()
         self._summary()

@@ -224,8 +224,7 @@ class FlagsPage(QWidget):
         splitter.addWidget(lower)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.retranslate()
-        self.reload()
+        self.retranslate()  # the window calls reload() once the database exists
 
     def _table(self, name: str, model: QAbstractItemModel, widths: tuple[int, ...]) -> QTableView:
         table = QTableView()

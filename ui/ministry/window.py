@@ -1,11 +1,11 @@
 """The ministry's desk: the bundles of many meetings verified and imported into one
 database, and what they hold. A header (the database, how many meetings and applications)
-over three pages: Meetings (the import history), Register (every application, filtered and
-sorted) and Application (one application's figures, opinions and signed report).
-
-The pages the other parts of the ministry's work add (the cross-meeting checks, MOST's
-decisions, the announcement) take their place as further tabs after the register; each
-page is a widget with ``retranslate()`` and ``first_control()`` fed by :meth:`reload`.
+over five pages: Meetings (the import history), Register (every application, filtered and
+sorted), Application (one application's figures, opinions and signed report), Flags (the
+checks across meetings and the approved-platform list) and Decisions (MOST's confirmation,
+signed by the officer); File › Announcement… writes the signed public notice and the
+internal register. Each page is a widget with ``retranslate()`` and ``first_control()``,
+read again by :meth:`reload` after every import.
 
 Every read and write goes through the store's protocol on the context's one-worker pool,
 off the GUI thread; the composition root (:mod:`ui.launch`) makes the store.
@@ -26,11 +26,15 @@ from app.ministry.model import ApplicationRow, ImportedBundle
 from ui.common.geometry import place_window, save_geometry
 from ui.common.i18n import language_actions
 from ui.common.tasks import BackgroundTask, Progress
+from ui.ministry.announce_dialog import AnnounceDialog
 from ui.ministry.context import DeskContext
+from ui.ministry.decisions_page import DecisionsPage
 from ui.ministry.detail_page import DetailPage
+from ui.ministry.flags_page import FlagsPage
 from ui.ministry.import_dialog import ImportDialog
 from ui.ministry.meetings_page import MeetingsPage
 from ui.ministry.models import search_text
+from ui.ministry.officer import OfficerIdentity
 from ui.ministry.register_page import RegisterPage
 
 WINDOW_KEY = "ministry"
@@ -45,6 +49,9 @@ class MinistryWindow(QMainWindow):
         self.closed = False
         self.loading: BackgroundTask[Loaded] | None = None
         self.import_dialog: ImportDialog | None = None
+        self.announce_dialog: AnnounceDialog | None = None
+        self.officer = OfficerIdentity(ctx.dialogs, ctx.now)
+        """The officer's identity, asked for once when the first signature needs it."""
         self.history: tuple[ImportedBundle, ...] = ()
         self.rows: tuple[ApplicationRow, ...] = ()
 
@@ -62,10 +69,16 @@ class MinistryWindow(QMainWindow):
         self.meetings_page = MeetingsPage(self.open_import)
         self.register_page = RegisterPage(self.open_detail)
         self.detail_page = DetailPage(self.back_to_register)
-        self.pages: tuple[MeetingsPage | RegisterPage | DetailPage, ...] = (
+        self.flags_page = FlagsPage(ctx.store, ctx.dialogs, ctx.actor, ctx.now, ctx.pool)
+        self.decisions_page = DecisionsPage(ctx.store, self.officer, ctx.dialogs, ctx.now, ctx.pool)
+        self.pages: tuple[
+            MeetingsPage | RegisterPage | DetailPage | FlagsPage | DecisionsPage, ...
+        ] = (
             self.meetings_page,
             self.register_page,
             self.detail_page,
+            self.flags_page,
+            self.decisions_page,
         )
         self.tabs = QTabWidget()
         for page in self.pages:
@@ -97,6 +110,7 @@ class MinistryWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.import_action = self._action(self.open_import, QKeySequence("Ctrl+I"))
+        self.announce_action = self._action(self.open_announcement)
         self.reload_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
         self.close_action = self._action(self.close, QKeySequence.StandardKey.Close)
         self.page_actions = [
@@ -107,6 +121,7 @@ class MinistryWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
         self.file_menu.addAction(self.import_action)
+        self.file_menu.addAction(self.announce_action)
         self.file_menu.addAction(self.reload_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.close_action)
@@ -133,6 +148,17 @@ class MinistryWindow(QMainWindow):
         self.import_dialog.show()
         self.import_dialog.raise_()
         self.import_dialog.activateWindow()
+
+    def open_announcement(self) -> None:
+        """File › Announcement…: the signed notice of the confirmed list, and the register."""
+        if self.announce_dialog is None:
+            ctx = self.ctx
+            self.announce_dialog = AnnounceDialog(
+                ctx.store, self.officer, ctx.dialogs, ctx.now, ctx.pool, self
+            )
+        self.announce_dialog.show()
+        self.announce_dialog.raise_()
+        self.announce_dialog.activateWindow()
 
     def open_detail(self, row: ApplicationRow) -> None:
         self.detail_page.show_detail(application_view(self.ctx.store, row))
@@ -172,6 +198,9 @@ class MinistryWindow(QMainWindow):
         self.meetings_page.show_history(self.history, self.rows)
         self.register_page.show_rows(self.rows, texts)
         self._header()
+        if self.ctx.database.exists():  # the pages read the database only once there is one
+            self.flags_page.reload()
+            self.decisions_page.reload()
 
     def _header(self) -> None:
         meetings = len({row.meeting_id for row in self.rows})
@@ -197,9 +226,16 @@ class MinistryWindow(QMainWindow):
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
         self.import_action.setText(_("&Import bundles…"))
+        self.announce_action.setText(_("&Announcement…"))
         self.reload_action.setText(_("&Reload"))
         self.close_action.setText(_("&Close"))
-        titles = (_("&1 Meetings"), _("&2 Register"), _("&3 Application"))
+        titles = (
+            _("&1 Meetings"),
+            _("&2 Register"),
+            _("&3 Application"),
+            _("&4 Flags"),
+            _("&5 Decisions"),
+        )
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
             self.page_actions[i].setText(title)
@@ -210,12 +246,16 @@ class MinistryWindow(QMainWindow):
             page.retranslate()
         if self.import_dialog is not None:
             self.import_dialog.retranslate()
+        if self.announce_dialog is not None:
+            self.announce_dialog.retranslate()
         self._header()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed = True
         if self.import_dialog is not None:
             self.import_dialog.close()
+        if self.announce_dialog is not None:
+            self.announce_dialog.close()
         save_geometry(self, WINDOW_KEY)
         super().closeEvent(event)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.i18n import LocalizedText
+from app.ministry.decisions import DecisionSubject, RecordedBatch, RecordedDecision
 from app.ministry.model import (
     ApplicationDetail,
     ApplicationRow,
@@ -114,6 +115,31 @@ class RegisterOnlyStore:
         raise AssertionError("the register tests change nothing")
 
     def remove_platform(self, platform_id: int, reason: str) -> ApprovedPlatformEntry:
+        raise AssertionError("the register tests change nothing")
+
+    # no decisions either
+
+    def decision_subjects(self) -> tuple[DecisionSubject, ...]:
+        return ()
+
+    def decision_subject(self, meeting_id: str, application_id: str) -> DecisionSubject | None:
+        return None
+
+    def decisions(self) -> tuple[RecordedDecision, ...]:
+        return ()
+
+    def decision_versions(
+        self, meeting_id: str, application_id: str
+    ) -> tuple[RecordedDecision, ...]:
+        return ()
+
+    def add_decision(self, decision: RecordedDecision) -> None:
+        raise AssertionError("the register tests change nothing")
+
+    def batches(self) -> tuple[RecordedBatch, ...]:
+        return ()
+
+    def add_batch(self, batch: RecordedBatch) -> None:
         raise AssertionError("the register tests change nothing")
 
 

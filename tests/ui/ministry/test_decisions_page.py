@@ -48,6 +48,7 @@ def _page(qtbot, db: Path, identity: Identity, dialogs: SavingDialogs) -> Decisi
     qtbot.addWidget(page)
     page.resize(1280, 720)
     page.show()
+    page.reload()
     qtbot.waitUntil(lambda: not page.busy and page.model.rowCount() > 0)
     return page
 

@@ -99,6 +99,16 @@ def test_two_meetings_imported_through_the_dialog_then_filtered_and_opened(
     assert window.meetings_page.model.rowCount() == 2
     assert "2 meetings, 6 applications" in window.header.text()
 
+    # The import reached the pages after the register too: Ctrl+5 shows the six
+    # applications to decide on, none decided yet.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    decisions = window.decisions_page
+    assert window.tabs.currentWidget() is decisions
+    qtbot.waitUntil(lambda: not decisions.busy and decisions.model.rowCount() == 6)
+    assert all(state.current is None for state in decisions.model.rows())
+
     # The register: Ctrl+2, then filter by text, meeting, outcome and sub-domain.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

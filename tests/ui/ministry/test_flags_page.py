@@ -43,6 +43,7 @@ def _page(qtbot, db: Path, dialogs: SavingDialogs) -> FlagsPage:  # type: ignore
     qtbot.addWidget(page)
     page.resize(1280, 720)
     page.show()
+    page.reload()
     qtbot.waitUntil(lambda: not page.busy)
     return page
 
