@@ -30,6 +30,7 @@ import benchlib
 BENCHES: dict[str, str] = {
     "cms": "bench_cms",
     "bundle": "bench_bundle",
+    "ministry": "bench_ministry",
     "secretary": "bench_secretary",
     "secretary_ui": "bench_secretary_ui",
     "consolidation": "bench_consolidation",
