@@ -47,6 +47,15 @@ def attempts() -> tuple[str, ...]:
     return tuple(_attempts)
 
 
+def discard_last(count: int) -> None:
+    """Forget the last ``count`` attempts (a test of the guard itself makes them on purpose)."""
+    del _attempts[len(_attempts) - count :]
+
+
+def active() -> bool:
+    return _depth > 0
+
+
 @contextlib.contextmanager
 def no_network() -> Iterator[list[str]]:
     """Refuse non-AF_UNIX sockets inside the block; yields the attempts made in it."""
