@@ -18,6 +18,7 @@ from app.round_notice.errors import RoundNoticeError
 from app.round_notice.notice import NoticeExpectations, read_round_notice
 from app.secretary.report_to_sign import ReportToSignError, read_report_to_sign
 from app.sheets import SheetFileError, read_sheet_file
+from tests.proof.export_kills import Export
 from tests.proof.meeting import ProofMeeting
 from tests.proof.mutations import Format, age_layout, json_layout, zip_layout, zip_metadata
 
@@ -127,5 +128,42 @@ def formats(meeting: ProofMeeting, scratch: Path) -> list[Format]:
             stride=997,
             every=5,
             unchecked=zip_metadata,
+        ),
+    ]
+
+
+def exports(meeting: ProofMeeting) -> list[Export]:
+    """The proof meeting's exports as M16 writes them: the publication outputs (a new name:
+    absent before), and the sheet file and the kit (written again over an earlier one)."""
+    roots = list(meeting.roots)
+    other_sheet = next(
+        p for p in meeting.sheet_file.parent.glob("*.oisheet") if p != meeting.sheet_file
+    )
+
+    def bundle(path: Path) -> None:
+        verify_bundle(path.read_bytes(), roots, meeting.now, ministry_identity=meeting.ministry)
+
+    def kit(path: Path) -> None:
+        with open_kit(path, roots, meeting.now):
+            pass
+
+    return [
+        Export("report", "atomic", "report.pdf", meeting.report_pdf.read_bytes(), None),
+        Export("workbook", "atomic", "results.xlsx", meeting.workbook.read_bytes(), None),
+        Export("bundle", "atomic", "m.oibundle", meeting.bundle.read_bytes(), None, bundle),
+        Export(
+            "sheet file",
+            "atomic",
+            "m-e01-r1.oisheet",
+            meeting.sheet_file.read_bytes(),
+            other_sheet.read_bytes(),
+        ),
+        Export(
+            "kit",
+            "stream",
+            "meeting.oikit",
+            meeting.kit.read_bytes(),
+            (meeting.demo / "meeting.oikit").read_bytes(),
+            kit,
         ),
     ]
