@@ -86,10 +86,10 @@ def _install_hooks() -> None:
         replace(src, dst)
         _unit()
 
-    tempfile.mkstemp = hooked_mkstemp  # type: ignore[assignment]
-    os.fdopen = hooked_fdopen  # type: ignore[assignment]
-    os.fsync = hooked_fsync
-    os.replace = hooked_replace
+    setattr(tempfile, "mkstemp", hooked_mkstemp)  # noqa: B010 - patched for this process
+    setattr(os, "fdopen", hooked_fdopen)  # noqa: B010
+    setattr(os, "fsync", hooked_fsync)  # noqa: B010
+    setattr(os, "replace", hooked_replace)  # noqa: B010
 
 
 def main(argv: list[str]) -> None:
