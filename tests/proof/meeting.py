@@ -195,6 +195,8 @@ def _play(root: Path, mp: pytest.MonkeyPatch) -> ProofMeeting:
     )
     held: dict[str, Any] = {}
     mp.setattr(complete, "_outputs", functools.partial(_publish_via_chair_machine, root, held))
+    held["scoring"] = {}
+    mp.setattr(complete, "_score", functools.partial(_score_and_snapshot, complete._score, held))
     start = dt.datetime.now(dt.UTC)
     ticks = iter(range(10**6))
 
@@ -237,8 +239,28 @@ def _play(root: Path, mp: pytest.MonkeyPatch) -> ProofMeeting:
         workbook=held["workbook"],
         secretary_dir=meeting_dir / "secretary",
         expert_workspace=meeting_dir / "expert" / "workspace.sqlite",
-        snapshot_open=held["snapshot"],
+        snapshot_open={**held["scoring"], **held["snapshot"]},
     )
+
+
+def _score_and_snapshot(
+    score: Callable[..., Any], held: dict[str, Any], desk: Any, *args: Any
+) -> Any:
+    """The demo's ``_score``, then a copy of the expert workspace's ``-wal`` and ``-shm``
+    while it is open (every fifth sheet, so the scan sees the log as scoring goes)."""
+    done = score(desk, *args)
+    count = held["scoring_count"] = held.get("scoring_count", 0) + 1
+    if count % 5 == 1:
+        path = Path(desk.repo.path) if hasattr(desk.repo, "path") else None
+        for live in _open_logs(path):
+            held["scoring"][f"{live}@sheet{count}"] = live.read_bytes()
+    return done
+
+
+def _open_logs(path: Path | None) -> list[Path]:
+    if path is None:
+        return []
+    return [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
 
 
 def _publish_via_chair_machine(

@@ -1,5 +1,6 @@
 """M14/M15: no plaintext at rest, nothing on the stick - every file the proof meeting wrote
-(demo folder, workspaces with their ``-wal``/``-shm`` while open, kits, packages, sheet
+(demo folder, workspaces with their ``-wal``/``-shm`` while open - the experts' as they scored,
+the secretary's as it published -, kits, packages, sheet
 files, the stick: report-to-sign files, round notice, bundle, report, workbook; and the
 isolated HOME and TMPDIR) is scanned for the canaries of :mod:`tests.proof.meeting`, through
 every layer readable without a key (:mod:`tests.proof.scan`).
@@ -62,6 +63,8 @@ def test_the_scan_covers_every_kind_of_file(proof_meeting: ProofMeeting) -> None
         n.endswith(".sqlite-shm") for n in names
     )
     assert "workspace.sqlite" in names and "secretary.sqlite" in names
+    # the expert workspace's log while the experts scored (copied as it went)
+    assert any(n.startswith("workspace.sqlite-wal@sheet") for n in names)
     assert proof_meeting.home.is_dir() and proof_meeting.tmpdir.is_dir()
 
 
