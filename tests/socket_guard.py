@@ -5,9 +5,11 @@ While the guard is on, creating a socket of any family other than ``AF_UNIX`` ra
 socket pairs; those stay allowed). Every refused attempt is also recorded, so a caller that
 catches the error still fails the test at teardown: the count of network sockets must be 0.
 
-Loaded from ``tests/conftest.py`` as a plugin; the autouse fixture applies it to every test
-under ``tests/ui/`` and ``tests/proof/`` (and to any test marked ``no_network``), and
-:func:`no_network` guards a fixture's own setup (the proof meeting is built under it).
+Loaded from ``tests/conftest.py`` as a plugin; the module-scoped autouse fixture applies it
+to every test module under ``tests/ui/`` and ``tests/proof/`` and to the end-to-end meeting
+modules marked ``pytestmark = pytest.mark.no_network``; :func:`no_network` guards a
+session fixture's own setup (the proof meeting is built under it). Session fixtures of the
+UI suite (the QApplication) are made before any module's guard.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def no_network() -> Iterator[list[str]]:
         seen.extend(_attempts[start:])
 
 
-def _guarded(item: pytest.Item) -> bool:
+def _guarded(item: pytest.Item | pytest.Collector) -> bool:
     path = Path(str(item.path)).as_posix()
     return any(f"/{folder}" in path for folder in GUARDED) or (
         item.get_closest_marker("no_network") is not None
@@ -85,11 +87,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_network: run the test under the socket guard (M19)")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _socket_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Module-scoped, so the module's own fixtures (a meeting played once per module) run
+    under the guard too: autouse fixtures are set up first within their scope."""
     if not _guarded(request.node):
         yield
         return
     with no_network() as seen:
         yield
-    assert seen == [], f"network sockets created during the test: {seen}"
+    assert seen == [], f"network sockets created in {request.node.nodeid}: {seen}"

@@ -44,3 +44,13 @@ def test_the_guard_is_on_here_and_only_for_its_folders(request: pytest.FixtureRe
     assert socket_guard.active()
     assert socket_guard._guarded(request.node)
     assert socket_guard.GUARDED == ("tests/ui/", "tests/proof/")
+
+
+@pytest.fixture(scope="module")
+def guarded_at_module_setup() -> bool:
+    return socket_guard.active()
+
+
+def test_module_fixtures_are_made_under_the_guard(guarded_at_module_setup: bool) -> None:
+    """A meeting played in a module fixture (tests/app/demo/test_complete.py) is guarded."""
+    assert guarded_at_module_setup
