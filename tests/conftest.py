@@ -15,6 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
 
+# M19: the UI suite and the proof suite run under the socket guard (tests/socket_guard.py).
+pytest_plugins = ["tests.socket_guard"]
+
 # Property tests count examples, never time: no per-example deadline and no "too slow" health
 # check (both measure wall-clock time, which a busy CI machine stretches many times over), and
 # derandomised so every run tries the same inputs.

@@ -19,6 +19,8 @@ from app.demo.meeting import load_demo
 from app.demo.outcome import SAMPLE_SHEETS, load_sample_meeting
 from app.errors import ValidationError
 
+pytestmark = pytest.mark.no_network  # M19: the meeting runs under the socket guard
+
 TITLE_ZH = "2026 年国家新一代人工智能开放创新平台综合评审会"
 
 

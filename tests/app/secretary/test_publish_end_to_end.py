@@ -14,6 +14,8 @@ from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, cli, publish_world
 
+pytestmark = pytest.mark.no_network  # M19: the meeting runs under the socket guard
+
 
 @dataclass(frozen=True)
 class Run:
