@@ -184,6 +184,10 @@ def test_a_second_round_through_both_windows(
     usb = tmp_path / "usb"
     usb.mkdir()
     dialogs.chosen_paths.append(usb)
+    # a window shortcut reaches only the active window: make sure the expert's window is it
+    # (the console's window, opened in the same process, may have become active meanwhile)
+    expert.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is expert)
     qtbot.keyClick(expert, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: expert.exporter.written is not None)
     written = expert.exporter.written
