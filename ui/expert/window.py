@@ -403,6 +403,7 @@ class ExpertWindow(QMainWindow):
                 ordered = self.desk.applications()
                 if ordered:
                     self.open_application(ordered[0].id)
+                    self._focus_page()
                 return
             self.open_application(state.application_id, state.page)
             flow = self.state
@@ -410,7 +411,14 @@ class ExpertWindow(QMainWindow):
                 self.materials_page.restore_attachment(state.attachment)
             if state.clock is not None and flow is not None and flow.allowed(Page.HEARING):
                 self.hearing_page.restore_clock(state.clock)
+        self._focus_page()
         self.statusBar().showMessage(_("Reopened where you left off."), 10_000)
+
+    def _focus_page(self) -> None:
+        """At sign-in the keyboard focus starts on the page's first control (the
+        declaration, say), never in the agenda filter, where a stray key filters the list."""
+        if self.application is not None:
+            self.pages[self.current_page()].focus_first()
 
     def _place_not_saved(self, exc: UserFacingError) -> None:
         self.statusBar().showMessage(
