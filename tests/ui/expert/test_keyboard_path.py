@@ -190,7 +190,8 @@ def test_the_full_scoring_path_takes_at_most_30_presses_besides_typed_text(
     keys.tab_to(timer.start_button, "to Start")
     keys.press(Key.Key_Space, why="start the clock")
     assert timer.running
-    keys.press(Key.Key_N, Mod.AltModifier, "the new entry")
+    if keys.focused() is not window.hearing_page.text:
+        keys.press(Key.Key_N, Mod.AltModifier, "the new entry")
     assert keys.focused() is window.hearing_page.text
     keys.type("Budget table page 2 does not add up")
     keys.press(Key.Key_Return, why="add the note")
