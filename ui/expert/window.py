@@ -241,6 +241,7 @@ class ExpertWindow(QMainWindow):
         self.filter_action = self._action(self._focus_filter, "Ctrl+L")
         self.import_notice_action = self._action(self.notice_importer.run)
         self.export_action = self._action(self.exporter.run, "Ctrl+E")
+        self.sign_action = self._action(self.sign_sheet, "Ctrl+Return", "Ctrl+Enter")
         self.return_action = self._action(lambda: return_materials(self, self.ctx))
         self.sign_report_action = self._action(self.report_signer.run)
         self.close_action = self._action(self.close, "Ctrl+W")
@@ -251,6 +252,8 @@ class ExpertWindow(QMainWindow):
         self.reset_action = self._action(self.zoom.reset, "Ctrl+0")
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.sign_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_notice_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.return_action)
@@ -365,6 +368,14 @@ class ExpertWindow(QMainWindow):
         if target is not None:
             self.open_application(target)
 
+    def sign_sheet(self) -> None:
+        """File › "Sign and submit this sheet…" (Ctrl+Enter, from any page): the review page
+        with the whole sheet, then signing, which lists what still stops it if anything does."""
+        if self.state is None or not self.state.allowed(Page.REVIEW):
+            return
+        self.show_page(Page.REVIEW)
+        self.review_page.sign()
+
     def jump(self, violation: Violation) -> None:
         page = PAGE_FOR_CODE.get(violation.code, Page.SCORING)
         self.go_to_page(page)
@@ -460,6 +471,7 @@ class ExpertWindow(QMainWindow):
         self.filter_action.setText(_("&Filter the agenda"))
         self.import_notice_action.setText(_("&Import round notice…"))
         self.export_action.setText(_("&Export sheets for the secretary…"))
+        self.sign_action.setText(_("&Sign and submit this sheet…"))
         self.return_action.setText(_("&Return materials…"))
         self.sign_report_action.setText(_("Sign the meeting &report…"))
         blocked = self.report_signer.blocked()

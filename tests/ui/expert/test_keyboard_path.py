@@ -166,6 +166,7 @@ def test_the_full_scoring_path_takes_at_most_30_presses_besides_typed_text(
     app_id = window.desk.meeting.agenda[0].application_id
     assert window.application is not None and window.application.id == app_id
     assert window.current_page() is Page.CONFLICT
+    assert window.conflict_page.isAncestorOf(keys.focused())  # not the agenda filter
 
     # -- conflict: no conflict, confirm -----------------------------------------------------
     keys.press(Key.Key_N, Mod.AltModifier, "No conflict of interest")
@@ -240,11 +241,12 @@ def test_the_full_scoring_path_takes_at_most_30_presses_besides_typed_text(
     # -- sign -----------------------------------------------------------------------------------
     dialogs.passphrases.append(expert_passphrase(EXPERT).encode())  # typed in the dialog
     review = window.review_page
-    keys.press(Key.Key_7, Mod.ControlModifier, "the review page")
-    keys.press(Key.Key_S, Mod.AltModifier, "Sign and submit…")
+    keys.press(Key.Key_Return, Mod.ControlModifier, "Sign and submit this sheet… (review page)")
+    assert window.current_page() is Page.REVIEW
     qtbot.waitUntil(lambda: window.desk.state(app_id).submitted or bool(dialogs.errors))
     assert not dialogs.errors, dialogs.errors
     assert review.message.text() == ""
+    assert review.isAncestorOf(keys.focused())  # not the agenda filter
     sheet = window.desk.sheet(app_id)
     assert sheet is not None and sheet.status is SheetStatus.SUBMITTED
     assert sheet.opinion.startswith("A sound platform")
