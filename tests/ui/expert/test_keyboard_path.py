@@ -29,9 +29,10 @@ from pytestqt.qtbot import QtBot
 from app.demo.build import demo_summary, expert_passphrase
 from app.domain.sheet import CriterionVerdict, NoteKind, Recommendation, SheetStatus
 from app.expert.flow import Page
+from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
-from tests.ui.expert.conftest import Clock, demo_copy
-from tests.ui.expert.helpers import type_text, unlock_dialog
+from tests.ui.expert.conftest import Clock, FakeMaterials, demo_copy
+from tests.ui.expert.helpers import sign_in_window, type_text, unlock_dialog
 from ui.common.dialogs import set_default_dialogs
 from ui.common.tasks import _running
 from ui.expert.window import ExpertWindow
@@ -265,4 +266,43 @@ def test_the_full_scoring_path_takes_at_most_30_presses_besides_typed_text(
     listing = "\n".join(presses)
     print(f"\n{len(presses)} presses:\n{listing}")
     assert len(presses) <= BUDGET, f"{len(presses)} presses:\n{listing}"
+    window.close()
+
+
+def test_enter_and_space_move_on_only_when_there_is_nothing_to_fix_here(
+    qtbot: QtBot,
+    pki: PkiFixture,
+    workspace: Path,
+    dialogs: RecordingDialogs,
+    materials: FakeMaterials,
+) -> None:
+    """Enter after an extreme score goes to the comment it needs, after a score out of
+    range stays; an arrow chooses a verdict without moving on to the next criterion."""
+    window = sign_in_window(qtbot, pki, workspace, dialogs, materials, Clock())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    keys = Keyboard(qtbot, [])
+    keys.press(Key.Key_N, Mod.AltModifier, "No conflict of interest")
+    keys.press(Key.Key_D, Mod.AltModifier, "Confirm declaration")
+    qtbot.waitUntil(lambda: window.current_page() is Page.MATERIALS)
+
+    keys.press(Key.Key_5, Mod.ControlModifier, "the scoring page")
+    first, second = window.scoring_page.cards[:2]
+    assert keys.focused() is first.score
+    keys.type("24")  # "Excellent": a comment is required
+    keys.press(Key.Key_Return, why="enter it")
+    assert keys.focused() is first.comment
+    keys.press(Key.Key_2, Mod.AltModifier, "score 2")
+    keys.type("30")  # above the maximum of 25
+    keys.press(Key.Key_Return, why="enter it")
+    assert keys.focused() is second.score and second.problem.isVisibleTo(window)
+
+    keys.press(Key.Key_4, Mod.ControlModifier, "the criteria page")
+    boxes = window.criteria_page.boxes
+    assert keys.focused() is boxes[0].radios[CriterionVerdict.MET]
+    keys.press(Key.Key_Right, why="another verdict")
+    assert keys.focused() is boxes[0].radios[CriterionVerdict.NOT_MET]  # not moved on
+    keys.press(Key.Key_Space, why="choose it and move on")
+    assert boxes[0].verdict() is CriterionVerdict.NOT_MET
+    assert keys.focused() is boxes[1].radios[CriterionVerdict.MET]
     window.close()
