@@ -1,8 +1,15 @@
-"""Dev tool (not a test): render every page of the expert window, en and zh_CN, 1280x800.
+"""Dev tool (not a test): render every page of the expert window, en and zh_CN, at 100 % or
+150 % scaling, in a window of 1280x720 logical pixels (the smallest laptop screen the issue
+names: 1280x720 at 100 %, 1920x1080 at 150 %), or the screen's available area if smaller.
 
     .venv/bin/python installers/screenshots_expert.py            # offscreen, QWidget.grab()
-    Xvfb :99 -screen 0 1280x800x24 -nolisten tcp &
+    .venv/bin/python installers/screenshots_expert.py --scale 1.5 --out /tmp/shots/expert-150
+    Xvfb :99 -screen 0 1920x1080x24 -nolisten tcp &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb .venv/bin/python installers/screenshots_expert.py --x11
+
+``--scale`` sets ``QT_SCALE_FACTOR`` before Qt starts (as a user's desktop setting would);
+``--x11`` also grabs the whole X screen after each page (``x11-*.png``), window frame
+included, to see what falls off it.
 
 Builds a throw-away CA, an expert identity and a demo workspace in a temp folder (the third
 demo expert holds the identity), unlocks it, records a little of everything, and grabs each
@@ -16,7 +23,6 @@ import dataclasses
 import datetime as dt
 import io
 import os
-import subprocess
 import sys
 import tempfile
 from decimal import Decimal
@@ -49,7 +55,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/shots/expert"))
     parser.add_argument("--x11", action="store_true")
+    parser.add_argument(
+        "--scale", type=float, default=None, help="QT_SCALE_FACTOR, e.g. 1.5 for 150 %%"
+    )
     args = parser.parse_args()
+    if args.scale is not None:
+        os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
     if not args.x11:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from screenshots import _bare_fontconfig, _use_merged_catalog
@@ -99,7 +110,12 @@ def main() -> int:
 
     pdf = _pdf()
 
+    forms = {application.id: application.form for application in meeting.applications}
+
     class Materials:
+        def form(self, application_id: str) -> object:
+            return forms[application_id]  # what the demo's packages carry
+
         def attachments(self, application_id: str) -> tuple[AttachmentInfo, ...]:
             return (
                 AttachmentInfo(
@@ -138,8 +154,9 @@ def main() -> int:
     desk.set_comment(a, rubric.factors[1].key, "团队强，经费承诺部分到位。")
     desk.set_opinion(a, "平台定位清晰，建设方案基本可行。")
     desk.set_recommendation(a, Recommendation.RECOMMEND_WITH_CONDITIONS, "")
-    window.resize(1280, 800)
-    window.move(0, 0)
+    available = window.screen().availableGeometry()
+    window.resize(min(1280, available.width()), min(720, available.height()))
+    window.move(available.topLeft())
     keep_on_screen(window)  # at 150 % on 1920×1080 the screen is 1280×720 logical
     window.agenda.view.setFocus()
     window.open_application(a)
@@ -158,7 +175,8 @@ def main() -> int:
         saved.append(path)
         if args.x11:
             x_path = args.out / f"x11-{name}.png"
-            subprocess.run(["import", "-window", "root", str(x_path)], check=True)
+            screen = QApplication.primaryScreen()
+            screen.grabWindow(0).save(str(x_path))  # the whole X screen
             saved.append(x_path)
 
     for language in ("en", "zh_CN"):

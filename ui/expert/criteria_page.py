@@ -7,6 +7,8 @@ does not get far, whatever its scores.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -45,7 +47,8 @@ class CriterionBox(QGroupBox):
             self.radios[verdict] = radio
             self.group.addButton(radio)
             row.addWidget(radio)
-            radio.clicked.connect(lambda _c=False, v=verdict: page.record(self, v))
+            radio.clicked.connect(lambda _c=False, v=verdict: page.chosen(self, v))
+            radio.installEventFilter(page)
         row.addStretch(1)
         self.note_label = QLabel()
         self.note = QLineEdit()
@@ -109,14 +112,37 @@ class CriteriaPage(ExpertPage):
         for box in self.boxes:
             inner.addWidget(box)
         inner.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        self._by_space = False
+        """The verdict being chosen was chosen with Space (not an arrow or the mouse)."""
         self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Remember whether the coming click on a verdict comes from Space."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            self._by_space = event.key() == Qt.Key.Key_Space and not event.isAutoRepeat()
+        elif event.type() == QEvent.Type.MouseButtonPress:
+            self._by_space = False
+        return super().eventFilter(watched, event)
+
+    def chosen(self, box: CriterionBox, verdict: CriterionVerdict) -> None:
+        """A verdict was chosen: saved; chosen with Space, the focus moves on to the next
+        criterion's verdicts (the arrows choose without moving on; Tab reaches the note)."""
+        by_space, self._by_space = self._by_space, False
+        self.record(box, verdict)
+        index = self.boxes.index(box)
+        if by_space and index + 1 < len(self.boxes):
+            following = self.boxes[index + 1]
+            target = following.radios.get(following.verdict() or CriterionVerdict.MET)
+            if target is not None and target.isEnabled():
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+                self.scroll.ensureWidgetVisible(following)
 
     def refresh(self) -> None:
         app, state = self.application, self.state
@@ -145,7 +171,9 @@ class CriteriaPage(ExpertPage):
         self.explain.setText(
             _(
                 "Check each of the basic criteria of the guidance (section III) against the "
-                "materials and the hearing. Every criterion needs an answer before you sign."
+                "materials and the hearing. Every criterion needs an answer before you sign. "
+                "Space chooses the verdict in focus and moves on to the next criterion; the "
+                "arrow keys choose another verdict, Tab reaches the note."
             )
         )
         for box in self.boxes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -77,6 +78,7 @@ class HearingPage(ExpertPage):
         layout.addWidget(self.entry_label)
         layout.addLayout(entry)
         layout.addWidget(self.notes, 1)
+        self.timer.start_button.clicked.connect(self._clock_started)
         self.setTabOrder(self.kind, self.factor)
         self.setTabOrder(self.factor, self.text)
         self.setTabOrder(self.text, self.add_button)
@@ -96,6 +98,12 @@ class HearingPage(ExpertPage):
             )
             if item is not None:
                 self.timer.set_durations(item.report_minutes, item.qa_minutes)
+
+    def _clock_started(self) -> None:
+        """Once the clock runs, the next thing is taking notes: the focus goes to the new
+        entry (Alt+P still pauses the clock)."""
+        if self.timer.running and self.text.isEnabled():
+            self.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clock_place(self, now: dt.datetime) -> HearingClock | None:
         """The clock as it stands at ``now``; None while it is untouched (at zero, stopped,

@@ -9,7 +9,7 @@ shown beside it because QtPdf draws no signature stamps.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -217,10 +217,24 @@ class MaterialsPage(ExpertPage):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.form_view, "")
         self.tabs.addTab(attach_page, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.tabs)
         self.retranslate()
+
+    def _tab_changed(self, index: int) -> None:
+        """On the attachments tab (Alt+T) the focus goes to the list, on its first row, so
+        Enter opens an attachment at once."""
+        if index != 1 or not self.isVisible():
+            return
+        if self.attachments_model.rowCount() == 0:
+            if self.meeting_key_button.isVisible():
+                self.meeting_key_button.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        if not self.attachments.currentIndex().isValid():
+            self.attachments.setCurrentIndex(self.attachments_model.index(0, 0))
+        self.attachments.setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_application(self, application: Application, state: object) -> None:
         changed = application is not self.application

@@ -48,6 +48,26 @@ from ui.expert.models import VersionsModel, ViolationsModel, note_kind_label
 
 Clock = Callable[[], dt.datetime]
 ERROR_STYLE = "color: #c0262d;"
+HISTORY_HEIGHT = 100
+PROBLEMS_HEIGHT = 110
+"""The most the versions table and the problems list take; with fewer rows, their rows."""
+
+
+def fit_rows(view: QAbstractItemView, cap: int) -> None:
+    """Make ``view`` no taller than its rows (and header), and never taller than ``cap``:
+    the room left over goes to the sheet summary (at 150 % it showed seven lines beside an
+    empty half of the versions table)."""
+    model = view.model()
+    count = model.rowCount() if model is not None else 0
+    if isinstance(view, QTableView):
+        rows = sum(max(view.rowHeight(r), view.sizeHintForRow(r)) for r in range(count))
+        header = view.horizontalHeader()
+        if not header.isHidden():
+            rows += max(header.height(), header.sizeHint().height())
+    else:
+        rows = sum(view.sizeHintForRow(r) for r in range(count))
+    height = rows + 2 * view.frameWidth() + 2
+    view.setMaximumHeight(max(min(height, cap), view.fontMetrics().height() + 8))
 
 
 def sheet_summary(
@@ -143,7 +163,7 @@ class ReviewPage(ExpertPage):
         self.history.horizontalHeader().setStretchLastSection(True)
         # Room for a few versions and problems; the sheet summary above gets the rest (on
         # a 1280×720 screen it was cut to one line).
-        self.history.setMaximumHeight(100)
+        self.history.setMaximumHeight(HISTORY_HEIGHT)
         self.history.activated.connect(self.show_version)
         self.history.clicked.connect(self.show_version)
         self.history_label.setBuddy(self.history)
@@ -153,7 +173,7 @@ class ReviewPage(ExpertPage):
         self.problems.setModel(self.problems_model)
         self.problems.setWordWrap(True)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.setMaximumHeight(110)
+        self.problems.setMaximumHeight(PROBLEMS_HEIGHT)
         self.problems.activated.connect(self._jump)
         self.problems.clicked.connect(self._jump)
         self.message = plain_label()
@@ -196,10 +216,12 @@ class ReviewPage(ExpertPage):
         self.history_model.current = sheet.id if sheet is not None else None
         self.history_model.set_rows(versions)
         self.history.setVisible(bool(versions))
+        fit_rows(self.history, HISTORY_HEIGHT)
         self.history_label.setVisible(bool(versions))
         problems = desk.violations(app.id) if state.editable else ()
         self.problems_model.set_rows(problems)
         self.problems.setVisible(bool(problems))
+        fit_rows(self.problems, PROBLEMS_HEIGHT)
         self.problems_label.setVisible(bool(problems))
         if self._blocked is not None:  # "cannot be signed yet" holds only while it is true
             if self._blocked == app.id and problems:

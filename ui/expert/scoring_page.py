@@ -1,7 +1,8 @@
 """Scoring the four factors: one card per factor, the live total and band at the top.
 
 Each score is saved when it is entered (Enter, Tab, or an arrow step), each comment as it
-is typed. Problems the rules find (out of range, off step, comment missing on an extreme
+is typed. Enter moves on: to the next factor's score, or to the comment an extreme score
+needs. Problems the rules find (out of range, off step, comment missing on an extreme
 score) appear on the card at once; a missing score is only listed on the review page, so
 a half-scored sheet is not covered in red while the expert is still listening.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.ids import FactorKey
@@ -50,6 +51,7 @@ class ScoringPage(ExpertPage):
                 card.comment, partial(self.save_comment, factor.key), ctx.status
             )
             card.score_entered.connect(self.save_score)
+            card.score.lineEdit().returnPressed.connect(partial(self._entered, card))
             card.score.installEventFilter(self)
             self.cards.append(card)
             inner.addWidget(card)
@@ -160,6 +162,24 @@ class ScoringPage(ExpertPage):
             self.ctx.state_changed()
         else:
             self.update_feedback()
+
+    def _entered(self, card: FactorCard) -> None:
+        """Enter in a score field (after it is saved): on to the next logical control. A
+        refused or wrong score keeps the focus; an extreme score without its comment goes to
+        the comment; otherwise the next factor's score."""
+        app, state = self.application, self.state
+        if app is None or state is None or not state.editable:
+            return
+        key = card.factor.key
+        codes = {v.code for v in self.ctx.desk.violations(app.id) if v.field == key}
+        if key in self.refused or codes & (INLINE_CODES - {ViolationCode.COMMENT_REQUIRED}):
+            return
+        if ViolationCode.COMMENT_REQUIRED in codes:
+            card.comment.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        index = self.cards.index(card)
+        if index + 1 < len(self.cards):
+            self.cards[index + 1].score.setFocus(Qt.FocusReason.TabFocusReason)
 
     def save_comment(self, key: FactorKey, text: str) -> None:
         app, state = self.application, self.state

@@ -241,6 +241,7 @@ class ExpertWindow(QMainWindow):
         self.filter_action = self._action(self._focus_filter, "Ctrl+L")
         self.import_notice_action = self._action(self.notice_importer.run)
         self.export_action = self._action(self.exporter.run, "Ctrl+E")
+        self.sign_action = self._action(self.sign_sheet, "Ctrl+Return", "Ctrl+Enter")
         self.return_action = self._action(lambda: return_materials(self, self.ctx))
         self.sign_report_action = self._action(self.report_signer.run)
         self.close_action = self._action(self.close, "Ctrl+W")
@@ -251,6 +252,8 @@ class ExpertWindow(QMainWindow):
         self.reset_action = self._action(self.zoom.reset, "Ctrl+0")
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.sign_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.import_notice_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.return_action)
@@ -365,6 +368,14 @@ class ExpertWindow(QMainWindow):
         if target is not None:
             self.open_application(target)
 
+    def sign_sheet(self) -> None:
+        """File › "Sign and submit this sheet…" (Ctrl+Enter, from any page): the review page
+        with the whole sheet, then signing, which lists what still stops it if anything does."""
+        if self.state is None or not self.state.allowed(Page.REVIEW):
+            return
+        self.show_page(Page.REVIEW)
+        self.review_page.sign()
+
     def jump(self, violation: Violation) -> None:
         page = PAGE_FOR_CODE.get(violation.code, Page.SCORING)
         self.go_to_page(page)
@@ -403,6 +414,7 @@ class ExpertWindow(QMainWindow):
                 ordered = self.desk.applications()
                 if ordered:
                     self.open_application(ordered[0].id)
+                    self._focus_page()
                 return
             self.open_application(state.application_id, state.page)
             flow = self.state
@@ -410,7 +422,14 @@ class ExpertWindow(QMainWindow):
                 self.materials_page.restore_attachment(state.attachment)
             if state.clock is not None and flow is not None and flow.allowed(Page.HEARING):
                 self.hearing_page.restore_clock(state.clock)
+        self._focus_page()
         self.statusBar().showMessage(_("Reopened where you left off."), 10_000)
+
+    def _focus_page(self) -> None:
+        """At sign-in the keyboard focus starts on the page's first control (the
+        declaration, say), never in the agenda filter, where a stray key filters the list."""
+        if self.application is not None:
+            self.pages[self.current_page()].focus_first()
 
     def _place_not_saved(self, exc: UserFacingError) -> None:
         self.statusBar().showMessage(
@@ -452,6 +471,7 @@ class ExpertWindow(QMainWindow):
         self.filter_action.setText(_("&Filter the agenda"))
         self.import_notice_action.setText(_("&Import round notice…"))
         self.export_action.setText(_("&Export sheets for the secretary…"))
+        self.sign_action.setText(_("&Sign and submit this sheet…"))
         self.return_action.setText(_("&Return materials…"))
         self.sign_report_action.setText(_("Sign the meeting &report…"))
         blocked = self.report_signer.blocked()
