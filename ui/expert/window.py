@@ -473,7 +473,7 @@ class ExpertWindow(QMainWindow):
         self.export_action.setText(_("&Export sheets for the secretary…"))
         self.sign_action.setText(_("&Sign and submit this sheet…"))
         self.return_action.setText(_("&Return materials…"))
-        self.sign_report_action.setText(_("Sign the meeting &report…"))
+        self.sign_report_action.setText(_("Sign the &meeting report…"))
         blocked = self.report_signer.blocked()
         self.sign_report_action.setEnabled(blocked is None)
         self.sign_report_action.setToolTip(blocked or "")
