@@ -103,3 +103,33 @@ def _clashes(window: QWidget, where: str) -> list[str]:
         for letter, whats in sorted(_taken(window).items())
         if len(whats) > 1
     ]
+
+
+def menu_clashes(window: QMainWindow, where: str) -> list[str]:
+    """Alt letters taken twice inside one menu of ``window``'s menu bar (its submenus each
+    checked on their own); separators and actions hidden from the menu do not count."""
+    problems: list[str] = []
+
+    def check(menu: object, path: str) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        assert isinstance(menu, QMenu)
+        found: dict[str, list[str]] = defaultdict(list)
+        for action in menu.actions():
+            if action.isSeparator() or not action.isVisible():
+                continue
+            letter = mnemonic(action.text())
+            if letter is not None:
+                found[letter].append(action.text())
+            if action.menu() is not None:
+                check(action.menu(), f"{path} › {action.text()}")
+        problems.extend(
+            f"{where} {path}: Alt+{letter.upper()} taken by " + ", ".join(repr(t) for t in texts)
+            for letter, texts in found.items()
+            if len(texts) > 1
+        )
+
+    for action in window.menuBar().actions():
+        if action.menu() is not None:
+            check(action.menu(), action.text())
+    return problems

@@ -479,7 +479,7 @@ class ExpertWindow(QMainWindow):
         self.sign_report_action.setToolTip(blocked or "")
         self.sign_report_action.setStatusTip(blocked or "")
         self.close_action.setText(_("&Close"))
-        self.larger_action.setText(_("&Larger text"))
+        self.larger_action.setText(_("Lar&ger text"))
         self.smaller_action.setText(_("&Smaller text"))
         self.reset_action.setText(_("&Reset text size"))
         self.language_menu.setTitle(_("&Language"))

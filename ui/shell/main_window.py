@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("&Quit"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language)
-        self.larger_text_action.setText(_("&Larger text"))
+        self.larger_text_action.setText(_("Lar&ger text"))
         self.smaller_text_action.setText(_("&Smaller text"))
         self.reset_text_action.setText(_("&Reset text size"))
         self.user_guide_action.setText(_("&User guide"))

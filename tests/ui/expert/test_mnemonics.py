@@ -12,7 +12,7 @@ from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.ui.conftest import RecordingDialogs
 from tests.ui.expert.conftest import Clock, FakeMaterials
 from tests.ui.expert.helpers import click, sign_in_window
-from tests.ui.mnemonics import clashes, mnemonic
+from tests.ui.mnemonics import clashes, menu_clashes, mnemonic
 from ui.common.i18n import switch_language
 
 
@@ -33,6 +33,7 @@ def test_every_expert_page_has_unique_alt_letters(
         for page in Page:
             window.go_to_page(page)
             problems += clashes(window, f"{lang} {page.name}", window.tabs)
+        problems += menu_clashes(window, lang)
     assert problems == [], "\n".join(problems)
 
 

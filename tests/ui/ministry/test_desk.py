@@ -279,7 +279,7 @@ def test_every_page_has_unique_alt_letters_and_fits_a_small_screen(
     tmp_path: Path, qtbot: QtBot, desk_dialogs: DeskDialogs, language: str
 ) -> None:
     from tests.ui.expert.test_fit import assert_inside_screen, too_big
-    from tests.ui.mnemonics import clashes
+    from tests.ui.mnemonics import clashes, menu_clashes
     from ui.common.i18n import switch_language
 
     switch_language(language)
@@ -292,6 +292,7 @@ def test_every_page_has_unique_alt_letters_and_fits_a_small_screen(
         QApplication.processEvents()
         where = f"{language} {window.tabs.tabText(i)}"
         problems += clashes(window, where, window.tabs)
+        problems += menu_clashes(window, where)
         problems += [f"{where}: {p}" for p in too_big(window)]
         first = window.pages[i].first_control()
         assert QApplication.focusWidget() is first, where

@@ -13,7 +13,7 @@ from tests.app.crypto.pki_fixtures import NOW
 from tests.app.secretary.helpers import Cast, setup_meeting_with_key
 from tests.app.sheets.factory import make_rubric
 from tests.ui.expert.test_fit import assert_inside_screen, too_big
-from tests.ui.mnemonics import clashes
+from tests.ui.mnemonics import clashes, menu_clashes
 from tests.ui.secretary.conftest import ConsoleDialogs
 from ui.common.i18n import switch_language
 from ui.secretary.window import SecretaryWindow
@@ -67,4 +67,5 @@ def test_every_console_page_has_unique_alt_letters(
         for i in range(window.tabs.count()):
             window.tabs.setCurrentIndex(i)
             problems += clashes(window, f"{lang} {window.tabs.tabText(i)}", window.tabs)
+        problems += menu_clashes(window, lang)
     assert problems == [], "\n".join(problems)
