@@ -19,7 +19,8 @@ in this order:
 
 1. :class:`SignatureInvalidError` - malformed CMS, data changed, or a bad signature;
 2. :class:`SignerUntrustedError` - no certificate path to the roots (or the path fails
-   for a reason other than time);
+   for a reason other than time); its subclass :class:`SignerRevokedError` when the
+   offline CRLs given revoke a certificate on the path (with the revocation date);
 3. :class:`SignerExpiredError` - a certificate on the path is not valid at ``at``;
 4. :class:`SignerRoleError` - the signer's role is not one the caller accepts.
 
@@ -38,7 +39,7 @@ import threading
 import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
 from cryptography import x509
@@ -88,6 +89,17 @@ class SignatureInvalidError(SignatureError):
 
 class SignerUntrustedError(SignatureError):
     """No valid certificate path from the signer to the caller's trust roots."""
+
+
+class SignerRevokedError(SignerUntrustedError):
+    """The offline CRLs given revoke a certificate on the signer's path; ``revoked_at`` is
+    the revocation date they state. Revoked at the verification time means refused: our
+    signatures carry no trusted timestamp, so a signature made "before" the revocation
+    cannot be told from one made after it on a backdated clock."""
+
+    def __init__(self, message: Msg, advice: Msg, *, revoked_at: datetime) -> None:
+        super().__init__(message, advice)
+        self.revoked_at = revoked_at
 
 
 class SignerExpiredError(SignatureError):
@@ -153,6 +165,7 @@ CHECKS: Final = ("intact", "trusted", "time", "role")
 _CHECK_OF: Final[dict[type[SignatureError], str]] = {
     SignatureInvalidError: "intact",
     SignerUntrustedError: "trusted",
+    SignerRevokedError: "trusted",
     SignerExpiredError: "time",
     SignerRoleError: "role",
 }
@@ -285,11 +298,15 @@ class _PathOutcome:
     ``certificates`` is the path (root first, the signer last), or the failed path when
     certvalidator names one, or just the signer. ``chain_found`` is ``False`` only when no
     chain to the roots exists at all (pyHanko's ``NO_CERTIFICATE_CHAIN_FOUND``).
+    ``revoked_at`` is the revocation date the CRLs state for the signer's certificate (with
+    ``ca_revoked``: for a CA on its path).
     """
 
     valid: bool
     chain_found: bool
     certificates: tuple[x509.Certificate, ...]
+    revoked_at: datetime | None = None
+    ca_revoked: bool = False
     not_before: datetime = field(init=False)
     """The latest start of validity on the path."""
     not_after: datetime = field(init=False)
@@ -526,7 +543,9 @@ def _report(
     if not intact:
         problem = SignatureInvalidError()
     elif not trusted:
-        if path.chain_found and not time_ok:
+        if path.revoked_at is not None:
+            problem = _revoked_error(signer, path)
+        elif path.chain_found and not time_ok:
             problem = _expired_error(signer, path.certificates, at)
         else:
             problem = SignerUntrustedError(
@@ -550,6 +569,32 @@ def _report(
             Msg.of("Ask the person with the right role to sign the file."),
         )
     return SignatureReport(intact, trusted, time_ok, role_ok, signer, problem)
+
+
+def _revoked_error(signer: SignerInfo, path: _PathOutcome) -> SignerRevokedError:
+    assert path.revoked_at is not None
+    date = path.revoked_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if path.ca_revoked:
+        message = Msg.of(
+            "The signer {name} ({fingerprint}) is not trusted: the authority that issued "
+            "the certificate was revoked on {date}.",
+            name=signer.common_name,
+            fingerprint=signer.fingerprint,
+            date=date,
+        )
+    else:
+        message = Msg.of(
+            "The signer {name} ({fingerprint}) is not trusted: the certificate was revoked "
+            "on {date}.",
+            name=signer.common_name,
+            fingerprint=signer.fingerprint,
+            date=date,
+        )
+    return SignerRevokedError(
+        message,
+        Msg.of("Do not accept this file; ask the sender to sign it again with a valid identity."),
+        revoked_at=path.revoked_at,
+    )
 
 
 async def _validate_path(
@@ -602,10 +647,13 @@ async def _validate_path(
         certificates = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(True)]
     if signer not in certificates:
         certificates.append(signer)
+    revocation = result.revo_details
     return _PathOutcome(
         valid=result.success_result is not None and result.error_subindic is None,
         chain_found=result.error_subindic != AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
         certificates=tuple(certificates),
+        revoked_at=revocation.revocation_date if revocation is not None else None,
+        ca_revoked=revocation.ca_revoked if revocation is not None else False,
     )
 
 
