@@ -196,6 +196,7 @@ def verify_detached(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignerInfo:
     """Verify ``signature`` over ``data`` against ``trust_roots`` at moment ``at``.
 
@@ -204,9 +205,14 @@ def verify_detached(
     :class:`SignatureError` subclasses (see the module docstring); returns the signer.
     ``verifier`` keeps the validated certificate paths of a file or session (a shared
     default one otherwise). Safe to call from any thread and from inside a running event
-    loop; async code may await :func:`averify_detached`.
+    loop; async code may await :func:`averify_detached`. ``crls`` are offline revocation
+    lists (from the trust file, :func:`app.crypto.pki.load_trust_file`): given, a
+    certificate they do not clear is refused, a revoked one with
+    :class:`SignerRevokedError`.
     """
-    return (verifier or _DEFAULT_VERIFIER).verify(data, signature, trust_roots, roles=roles, at=at)
+    return (verifier or _DEFAULT_VERIFIER).verify(
+        data, signature, trust_roots, roles=roles, at=at, crls=crls
+    )
 
 
 async def averify_detached(
@@ -217,10 +223,18 @@ async def averify_detached(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignerInfo:
     """:func:`verify_detached` for async code (the work runs on a worker thread)."""
     return await asyncio.to_thread(
-        verify_detached, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
+        verify_detached,
+        data,
+        signature,
+        trust_roots,
+        roles=roles,
+        at=at,
+        verifier=verifier,
+        crls=crls,
     )
 
 
@@ -232,9 +246,12 @@ def inspect_signature(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignatureReport:
     """Run every check of :func:`verify_detached` and report each, without raising."""
-    return (verifier or _DEFAULT_VERIFIER).inspect(data, signature, trust_roots, roles=roles, at=at)
+    return (verifier or _DEFAULT_VERIFIER).inspect(
+        data, signature, trust_roots, roles=roles, at=at, crls=crls
+    )
 
 
 async def ainspect_signature(
@@ -245,10 +262,18 @@ async def ainspect_signature(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignatureReport:
     """:func:`inspect_signature` for async code (the work runs on a worker thread)."""
     return await asyncio.to_thread(
-        inspect_signature, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
+        inspect_signature,
+        data,
+        signature,
+        trust_roots,
+        roles=roles,
+        at=at,
+        verifier=verifier,
+        crls=crls,
     )
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Final
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.crypto import profile
@@ -54,6 +55,7 @@ __all__ = [
     "PkiError",
     "Revocation",
     "Role",
+    "TrustFile",
     "TrustStoreError",
     "certificate_role",
     "fingerprint",
@@ -61,6 +63,7 @@ __all__ = [
     "init_ca",
     "issue",
     "load_ca",
+    "load_trust_file",
     "load_trust_roots",
     "normalize_fingerprint",
     "revocations",
@@ -646,14 +649,20 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
     certificate as a "root" would make its holder trusted for anything.
     """
     source = Path(path)
+    return _parse_roots(read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source)), source)
 
+
+def _trust_refusal(source: Path) -> Callable[[Msg, str], TrustStoreError]:
     def refuse(reason: Msg, detail: str) -> TrustStoreError:
         return TrustStoreError(
             Msg.of("Cannot read the trust roots {path}: {reason}", path=str(source), reason=reason),
             _TRUST_ADVICE,
         )
 
-    data = read_bounded(source, MAX_TRUST_FILE_SIZE, refuse)
+    return refuse
+
+
+def _parse_roots(data: bytes, source: Path) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates(data)
     except ValueError as exc:
@@ -677,6 +686,112 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
 
 
 _TRUST_ADVICE = Msg.of("Ask the ministry or the meeting secretary for the trust-root file.")
+_CRL_ADVICE = Msg.of(
+    "Ask the certificate authority for a new revocation list (pki crl) and put it in the "
+    "trust file in place of the old one."
+)
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_PEM_LABELS: Final = frozenset({b"CERTIFICATE", b"X509 CRL"})
+
+
+@dataclass(frozen=True)
+class TrustFile:
+    """A trust file (``docs/formats/trust-v1.md``): the roots, and the revocation lists
+    (CRLs) they signed, each checked to be current when the file was read."""
+
+    roots: tuple[x509.Certificate, ...]
+    crls: tuple[x509.CertificateRevocationList, ...]
+
+
+def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
+    """The roots and CRLs of the trust file ``path``, as of ``now``.
+
+    The roots as :func:`load_trust_roots` reads them; besides, every ``X509 CRL`` block
+    must be signed by one of those roots (at most one list per root) and current at
+    ``now`` (thisUpdate <= now <= nextUpdate: the verifier refuses every signer under a
+    list that is not, so the file is refused here, where the message can say what to do).
+    Any other PEM block (a private key, say) is refused. :class:`TrustStoreError` for all.
+    """
+    _check_now(now)
+    source = Path(path)
+    data = read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source))
+    roots = _parse_roots(data, source)
+    crls: dict[bytes, x509.CertificateRevocationList] = {}
+    for match in _PEM_BLOCK.finditer(data):
+        label = match.group(1)
+        if label not in _PEM_LABELS:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds a {label} block; a trust file holds only certificates "
+                    "and revocation lists.",
+                    path=str(source),
+                    label=label.decode("ascii"),
+                ),
+                _TRUST_ADVICE,
+            )
+        if label != b"X509 CRL":
+            continue
+        try:
+            crl = x509.load_pem_x509_crl(match.group(0))
+        except ValueError as exc:
+            raise TrustStoreError(
+                Msg.of("{path} holds a revocation list that cannot be read.", path=str(source)),
+                _CRL_ADVICE,
+            ) from exc
+        root = _crl_signer(crl, roots)
+        if root is None:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds a revocation list that none of its roots signed.",
+                    path=str(source),
+                ),
+                _CRL_ADVICE,
+            )
+        name = profile.common_name(root)
+        key = root.fingerprint(hashes.SHA256())
+        if key in crls:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds two revocation lists from {name}.", path=str(source), name=name
+                ),
+                Msg.of("Keep only the newest list of each authority in the trust file."),
+            )
+        next_update = crl.next_update_utc
+        if next_update is None or now > next_update:
+            raise TrustStoreError(
+                Msg.of(
+                    "The revocation list from {name} in {path} is out of date since {date}.",
+                    name=name,
+                    path=str(source),
+                    date=_stamp(next_update) if next_update else "-",
+                ),
+                _CRL_ADVICE,
+            )
+        if now < crl.last_update_utc:
+            raise TrustStoreError(
+                Msg.of(
+                    "The revocation list from {name} in {path} is valid only from {date}.",
+                    name=name,
+                    path=str(source),
+                    date=_stamp(crl.last_update_utc),
+                ),
+                Msg.of("Check this computer's date and time."),
+            )
+        crls[key] = crl
+    return TrustFile(roots=tuple(roots), crls=tuple(crls.values()))
+
+
+def _crl_signer(
+    crl: x509.CertificateRevocationList, roots: Sequence[x509.Certificate]
+) -> x509.Certificate | None:
+    for root in roots:
+        public_key = root.public_key()
+        if crl.issuer == root.subject and isinstance(
+            public_key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+        ):
+            if crl.is_signature_valid(public_key):
+                return root
+    return None
 
 
 class _UnreadableFile(Exception):
