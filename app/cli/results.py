@@ -78,7 +78,7 @@ def _verify(args: argparse.Namespace) -> int:
     from app.crypto.pki import load_trust_file
     from app.results import inspect_bundle
 
-    _, identity = _context(args)
+    _unused_roots, identity = _context(args)
     now = datetime.now(UTC)
     trust = load_trust_file(args.trust, now)
     report = inspect_bundle(
