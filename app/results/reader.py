@@ -391,7 +391,7 @@ class _Reader:
                 ),
                 f"report.pdf {len(report)} > {MAX_REPORT_SIZE}",
             )
-        checks.check_report_signatures(report, bundle, self.roots, self.now)
+        checks.check_report_signatures(report, bundle, self.roots, self.now, self.crls)
         rendering = checks.check_report_content(report, bundle)
         workbook = bundle.workbook_xlsx
         if workbook is None:
