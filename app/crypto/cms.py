@@ -348,7 +348,30 @@ class _PathOutcome:
         return self.not_before <= at <= self.not_after
 
 
-_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes], datetime | None]
+_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes]]
+
+
+def _within_crls(crls: Sequence[x509.CertificateRevocationList], at: datetime) -> bool:
+    """``at`` lies within every list's thisUpdate..nextUpdate (where certvalidator uses it)."""
+    for crl in crls:
+        until = crl.next_update_utc
+        if at < crl.last_update_utc or until is None or at > until:
+            return False
+    return True
+
+
+def _listed(
+    certificates: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList]
+) -> bool:
+    """Some certificate of the path appears in some list (revoked, perhaps only later)."""
+    return any(
+        crl.issuer == cert.issuer
+        and crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
+        for crl in crls
+        for cert in certificates
+    )
+
+
 _ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
 
 # pyHanko's key-usage rule for CMS signers (StandardCMSSignatureStatus: nonRepudiation),
@@ -360,10 +383,12 @@ class SignatureVerifier:
     """Verifies signatures, validating each distinct certificate's path once.
 
     A path validated by certvalidator is kept under the certificate, the trust roots and
-    the CRLs it was validated with (with CRLs, also under the moment: revocation data
-    speaks for a moment). A later check reuses it only when every certificate on the path
-    is valid at that check's own moment; otherwise the path is validated again at that
-    moment, so expiry is never cached away. Failures are not kept. Use one verifier per
+    the CRLs it was validated with. A later check reuses it only when every certificate on
+    the path is valid at that check's own moment and that moment lies within every CRL's
+    thisUpdate..nextUpdate; otherwise the path is validated again at that moment, so
+    expiry is never cached away. A path with a certificate that a CRL lists (revoked, or
+    to be revoked after the moment validated) is never kept: its verdict depends on the
+    moment. Failures are not kept. Use one verifier per
     file or per session; it is safe to share between threads. ``max_paths`` bounds what
     it keeps (the oldest entries go first).
     """
@@ -472,13 +497,13 @@ class SignatureVerifier:
     ) -> _PathOutcome:
         # certificates hash and compare by their DER; CRLs do not hash
         crl_key = frozenset(c.public_bytes(Encoding.DER) for c in crls)
-        key: _PathKey = (signer.der, frozenset(roots), crl_key, at if crls else None)
+        key: _PathKey = (signer.der, frozenset(roots), crl_key)
         with self._lock:
             cached = self._paths.get(key)
-        if cached is not None and cached.covers(at):
+        if cached is not None and cached.covers(at) and _within_crls(crls, at):
             return cached
         outcome = self._validate(signer, bag, roots, crls, at)
-        if outcome.valid and outcome.covers(at):
+        if outcome.valid and outcome.covers(at) and not _listed(outcome.certificates, crls):
             with self._lock:
                 self._paths[key] = outcome
                 _bound(self._paths, self._max)

@@ -197,3 +197,36 @@ def test_openssl_agrees_the_crl_revokes_the_signer(pkiset: PkiFixture, tmp_path:
 
     assert openssl_accepts(kept)
     assert not openssl_accepts(revoked)
+
+
+def test_a_path_checked_with_crls_is_reused_within_their_window_only(
+    pkiset: PkiFixture, tmp_path: Path
+) -> None:
+    kept = in_memory_identity(pkiset.ca, Role.EXPERT, "未撤销")
+    later = in_memory_identity(pkiset.ca, Role.EXPERT, "稍后撤销")
+    # revoked a day after the list's thisUpdate: accepted before that moment, refused after
+    pki.revoke(pkiset.ca, tmp_path, later.certificate, NOW + timedelta(days=1))
+    crl = pki.sign_crl(pkiset.ca, tmp_path, NOW, validity=timedelta(days=3))
+    verifier = SignatureVerifier()
+
+    def check(person: object, at: object) -> cms.SignerInfo:
+        return verifier.verify(
+            DATA,
+            cms.sign_detached(DATA, person),  # type: ignore[arg-type]
+            [pkiset.ca.certificate],
+            roles={Role.EXPERT},
+            at=at,  # type: ignore[arg-type]
+            crls=[crl],
+        )
+
+    for hours in (1, 5, 30, 70):
+        check(kept, NOW + timedelta(hours=hours))
+    assert verifier.path_validations == 1
+    with pytest.raises(cms.SignerUntrustedError):  # past nextUpdate: the list vouches no more
+        check(kept, NOW + timedelta(days=3, hours=1))
+    assert verifier.path_validations == 2
+    check(later, NOW + timedelta(hours=1))
+    check(later, NOW + timedelta(hours=2))
+    assert verifier.path_validations == 4  # a listed certificate's path is never kept
+    with pytest.raises(SignerRevokedError, match="revoked on 2026-03-03 09:00 UTC"):
+        check(later, NOW + timedelta(days=2))
