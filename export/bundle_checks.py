@@ -65,12 +65,14 @@ class DocumentChecks:
         bundle: VerifiedBundle,
         trust_roots: Sequence[x509.Certificate],
         now: datetime,
+        crls: Sequence[x509.CertificateRevocationList] = (),
     ) -> None:
         chair = bundle.meeting.chair
         chair_print = normalize_fingerprint(chair.fingerprint) if chair else None
         validation = validate_report(
             report,
             trust_roots,
+            crls,
             chair_fingerprint=chair_print or "-",
             secretary_fingerprint=bundle.manifest.secretary_fingerprint,
             moment=now,

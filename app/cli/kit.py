@@ -57,10 +57,12 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from app.crypto.pki import load_trust_roots
+    from app.crypto.pki import load_trust_file
     from app.kit.reader import open_kit
 
-    with open_kit(args.file, load_trust_roots(args.trust), _now()) as kit:
+    now = _now()
+    trust = load_trust_file(args.trust, now)
+    with open_kit(args.file, trust.roots, now, crls=trust.crls) as kit:
         print(_("The meeting kit is intact and signed by {name}.", name=kit.signer.common_name))
         print(_("kit hash: {hash}", hash=kit.kit_hash))
         print(
@@ -76,12 +78,14 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from app.crypto.pki import load_trust_roots
+    from app.crypto.pki import load_trust_file
     from app.expert.kit_import import import_kit
     from storage.stores import SqliteStores
 
     directory = args.dir.expanduser().resolve()
-    outcome = import_kit(SqliteStores(), args.file, directory, load_trust_roots(args.trust), _now())
+    now = _now()
+    trust = load_trust_file(args.trust, now)
+    outcome = import_kit(SqliteStores(), args.file, directory, trust.roots, now, crls=trust.crls)
     print(str(outcome.message))
     print(_("kit hash: {hash}", hash=outcome.kit_hash))
     return 0

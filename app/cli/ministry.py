@@ -191,10 +191,12 @@ def _actor(args: argparse.Namespace) -> str:
 
 def _import(args: argparse.Namespace) -> int:
     from app.crypto.cms import SignatureVerifier
+    from app.crypto.pki import load_trust_file
     from app.ministry.intake import bundle_files, intake_bundle
     from storage.ministry.refusals import RefusalJournalFile
 
-    roots, identity = results.bundle_context(args)
+    _roots, identity = results.bundle_context(args)
+    trust = load_trust_file(args.trust, datetime.now(UTC))
     files = bundle_files(Path(p) for p in args.bundles)
     if not files:
         raise ValidationError(
@@ -215,12 +217,13 @@ def _import(args: argparse.Namespace) -> int:
             store,
             journal,
             path,
-            roots,
+            trust.roots,
             datetime.now(UTC),
             documents=checks,
             ministry_identity=identity,
             actor=actor,
             verifier=verifier,
+            crls=trust.crls,
         )
         if intake.inspection is not None:
             results.print_stages(intake.inspection)

@@ -262,12 +262,13 @@ def _identities(args: argparse.Namespace) -> list[Any]:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from app.crypto.pki import load_trust_roots
+    from app.crypto.pki import load_trust_file
     from app.package import open_package
 
     identities = _identities(args)
-    roots = load_trust_roots(args.trust)
-    opened = open_package(args.file, identities, roots, datetime.now(UTC))
+    now = datetime.now(UTC)
+    trust = load_trust_file(args.trust, now)
+    opened = open_package(args.file, identities, trust.roots, now, crls=trust.crls)
     print(_("OK  decrypted: header, key and final chunk authenticated"))
     print(
         _("OK  archive: {count} members, all stored, names unique", count=len(opened.member_names))

@@ -2,6 +2,9 @@
 
 * ``pki init-ca --dir DIR --name NAME`` creates a root CA (``ca.p12`` + ``ca.pem``);
 * ``pki issue --ca DIR --role ROLE --name NAME --out FILE.p12`` issues a person's identity;
+* ``pki revoke --ca DIR CERT.pem [--reason R]`` records a revocation in the CA folder;
+* ``pki crl --ca DIR --out FILE.crl.pem [--next-update-days N]`` signs the revocation list
+  (CRL) of every recorded revocation, to carry to the readers in their trust file;
 * ``pki show FILE`` prints a certificate's or an identity's subject, role, validity and
   fingerprint (the value to read aloud and pin).
 
@@ -20,6 +23,15 @@ from app.errors import UserFacingError
 from app.i18n import Msg, _
 
 _PERSON_ROLES = ("issuer", "secretary", "expert", "ministry")
+# the keys of app.crypto.pki.REVOCATION_REASONS (not imported here: the CLI starts fast)
+_REASONS = (
+    "unspecified",
+    "key-compromise",
+    "affiliation-changed",
+    "superseded",
+    "cessation-of-operation",
+    "privilege-withdrawn",
+)
 
 
 def register(subparsers: Any) -> None:
@@ -52,6 +64,30 @@ def register(subparsers: Any) -> None:
         "--passphrase-file", help=_("file holding the passphrase for the new identity")
     )
     issue.set_defaults(handler=_issue)
+
+    revoke = sub.add_parser("revoke", help=_("record that a certificate is revoked"))
+    revoke.add_argument("--ca", required=True, help=_("folder of the certificate authority"))
+    revoke.add_argument("certificate", help=_("the certificate to revoke (.pem or .der)"))
+    revoke.add_argument(
+        "--reason",
+        default="unspecified",
+        choices=tuple(_REASONS),
+        help=_("why it is revoked (default: unspecified)"),
+    )
+    revoke.add_argument("--ca-passphrase-file", help=_("file holding the CA passphrase"))
+    revoke.set_defaults(handler=_revoke)
+
+    crl = sub.add_parser("crl", help=_("sign the list of revoked certificates (CRL)"))
+    crl.add_argument("--ca", required=True, help=_("folder of the certificate authority"))
+    crl.add_argument("--out", required=True, help=_("the revocation list to write (.crl.pem)"))
+    crl.add_argument(
+        "--next-update-days",
+        type=int,
+        default=30,
+        help=_("days until readers need a newer list (default: 30)"),
+    )
+    crl.add_argument("--ca-passphrase-file", help=_("file holding the CA passphrase"))
+    crl.set_defaults(handler=_crl)
 
     show = sub.add_parser("show", help=_("show a certificate (.pem) or an identity (.p12)"))
     show.add_argument("file", help=_("a .p12 identity or a .pem certificate file"))
@@ -131,6 +167,84 @@ def _issue(args: argparse.Namespace) -> int:
     )
     print(_("Fingerprint: {fingerprint}", fingerprint=pki.fingerprint(cert)))
     return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from app.crypto import pki
+
+    cert = _one_certificate(args.certificate)
+    ca_passphrase = read_passphrase(args.ca_passphrase_file, prompt=_("CA passphrase: "))
+    ca = pki.load_ca(args.ca, ca_passphrase)
+    entry = pki.revoke(ca, args.ca, cert, datetime.now(UTC), reason=args.reason)
+    print(
+        _(
+            "Revoked {name} ({fingerprint}) on {date}.",
+            name=entry.name,
+            fingerprint=entry.fingerprint,
+            date=entry.revoked_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    )
+    print(
+        _(
+            "Readers refuse it only once they have the new revocation list: run pki crl "
+            "and add the list to the trust file you give them."
+        )
+    )
+    return 0
+
+
+def _crl(args: argparse.Namespace) -> int:
+    from app.crypto import pki
+
+    days = args.next_update_days
+    if not 1 <= days <= pki.MAX_CRL_VALIDITY_DAYS:
+        raise UserFacingError(
+            Msg.of(
+                "A revocation list must be valid for between 1 and {days} days.",
+                days=pki.MAX_CRL_VALIDITY_DAYS,
+            ),
+            Msg.of("Choose a validity with --next-update-days."),
+        )
+    ca_passphrase = read_passphrase(args.ca_passphrase_file, prompt=_("CA passphrase: "))
+    ca = pki.load_ca(args.ca, ca_passphrase)
+    crl = pki.sign_crl(ca, args.ca, datetime.now(UTC), validity=timedelta(days=days))
+    pki.write_crl(args.out, crl, args.ca)
+    next_update = crl.next_update_utc
+    assert next_update is not None
+    print(
+        _(
+            "Wrote the revocation list {path}: {count} revoked certificate(s), valid until {date}.",
+            path=args.out,
+            count=len(crl),
+            date=next_update.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    )
+    print(
+        _("Append it to the trust file you give to readers, and sign a new list before that date.")
+    )
+    return 0
+
+
+def _one_certificate(name: str) -> Any:
+    """The single certificate in the .pem or .der file ``name``."""
+    from cryptography import x509
+
+    from app.crypto.pki import read_certificate_file
+
+    data = read_certificate_file(name)
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            certs = x509.load_pem_x509_certificates(data)
+        else:
+            certs = [x509.load_der_x509_certificate(data)]
+    except ValueError as exc:
+        raise _not_a_certificate(name) from exc
+    if len(certs) != 1:
+        raise UserFacingError(
+            Msg.of("{path} holds {count} certificates.", path=name, count=len(certs)),
+            Msg.of("Revoke one certificate at a time, from a file that holds only it."),
+        )
+    return certs[0]
 
 
 def _show(args: argparse.Namespace) -> int:

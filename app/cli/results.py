@@ -75,15 +75,19 @@ def document_checks() -> Any:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from app.crypto.pki import load_trust_file
     from app.results import inspect_bundle
 
-    roots, identity = _context(args)
+    _roots, identity = _context(args)
+    now = datetime.now(UTC)
+    trust = load_trust_file(args.trust, now)
     report = inspect_bundle(
         Path(args.bundle),
-        roots,
-        datetime.now(UTC),
+        trust.roots,
+        now,
         ministry_identity=identity,
         documents=document_checks(),
+        crls=trust.crls,
     )
     print_stages(report)
     if report.bundle_hash:
@@ -143,19 +147,23 @@ bundle_context = _context
 
 
 def _import(args: argparse.Namespace) -> int:
+    from app.crypto.pki import load_trust_file
     from app.ministry.importing import import_bundle
     from app.ministry.replay import BundleReplayError
     from storage.ministry.database import MinistryDatabase
 
-    roots, identity = _context(args)
+    _roots, identity = _context(args)
+    now = datetime.now(UTC)
+    trust = load_trust_file(args.trust, now)
     try:
         outcome = import_bundle(
             MinistryDatabase(Path(args.db)),
             Path(args.bundle),
-            roots,
-            datetime.now(UTC),
+            trust.roots,
+            now,
             ministry_identity=identity,
             documents=document_checks(),
+            crls=trust.crls,
         )
     except BundleReplayError as exc:
         print(exc.message)

@@ -19,7 +19,8 @@ in this order:
 
 1. :class:`SignatureInvalidError` - malformed CMS, data changed, or a bad signature;
 2. :class:`SignerUntrustedError` - no certificate path to the roots (or the path fails
-   for a reason other than time);
+   for a reason other than time); its subclass :class:`SignerRevokedError` when the
+   offline CRLs given revoke a certificate on the path (with the revocation date);
 3. :class:`SignerExpiredError` - a certificate on the path is not valid at ``at``;
 4. :class:`SignerRoleError` - the signer's role is not one the caller accepts.
 
@@ -38,7 +39,7 @@ import threading
 import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
 from cryptography import x509
@@ -88,6 +89,17 @@ class SignatureInvalidError(SignatureError):
 
 class SignerUntrustedError(SignatureError):
     """No valid certificate path from the signer to the caller's trust roots."""
+
+
+class SignerRevokedError(SignerUntrustedError):
+    """The offline CRLs given revoke a certificate on the signer's path; ``revoked_at`` is
+    the revocation date they state. Revoked at the verification time means refused: our
+    signatures carry no trusted timestamp, so a signature made "before" the revocation
+    cannot be told from one made after it on a backdated clock."""
+
+    def __init__(self, message: Msg, advice: Msg, *, revoked_at: datetime) -> None:
+        super().__init__(message, advice)
+        self.revoked_at = revoked_at
 
 
 class SignerExpiredError(SignatureError):
@@ -153,6 +165,7 @@ CHECKS: Final = ("intact", "trusted", "time", "role")
 _CHECK_OF: Final[dict[type[SignatureError], str]] = {
     SignatureInvalidError: "intact",
     SignerUntrustedError: "trusted",
+    SignerRevokedError: "trusted",
     SignerExpiredError: "time",
     SignerRoleError: "role",
 }
@@ -183,6 +196,7 @@ def verify_detached(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignerInfo:
     """Verify ``signature`` over ``data`` against ``trust_roots`` at moment ``at``.
 
@@ -191,9 +205,14 @@ def verify_detached(
     :class:`SignatureError` subclasses (see the module docstring); returns the signer.
     ``verifier`` keeps the validated certificate paths of a file or session (a shared
     default one otherwise). Safe to call from any thread and from inside a running event
-    loop; async code may await :func:`averify_detached`.
+    loop; async code may await :func:`averify_detached`. ``crls`` are offline revocation
+    lists (from the trust file, :func:`app.crypto.pki.load_trust_file`): given, a
+    certificate they do not clear is refused, a revoked one with
+    :class:`SignerRevokedError`.
     """
-    return (verifier or _DEFAULT_VERIFIER).verify(data, signature, trust_roots, roles=roles, at=at)
+    return (verifier or _DEFAULT_VERIFIER).verify(
+        data, signature, trust_roots, roles=roles, at=at, crls=crls
+    )
 
 
 async def averify_detached(
@@ -204,10 +223,18 @@ async def averify_detached(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignerInfo:
     """:func:`verify_detached` for async code (the work runs on a worker thread)."""
     return await asyncio.to_thread(
-        verify_detached, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
+        verify_detached,
+        data,
+        signature,
+        trust_roots,
+        roles=roles,
+        at=at,
+        verifier=verifier,
+        crls=crls,
     )
 
 
@@ -219,9 +246,12 @@ def inspect_signature(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignatureReport:
     """Run every check of :func:`verify_detached` and report each, without raising."""
-    return (verifier or _DEFAULT_VERIFIER).inspect(data, signature, trust_roots, roles=roles, at=at)
+    return (verifier or _DEFAULT_VERIFIER).inspect(
+        data, signature, trust_roots, roles=roles, at=at, crls=crls
+    )
 
 
 async def ainspect_signature(
@@ -232,10 +262,18 @@ async def ainspect_signature(
     roles: Collection[Role] | None,
     at: datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignatureReport:
     """:func:`inspect_signature` for async code (the work runs on a worker thread)."""
     return await asyncio.to_thread(
-        inspect_signature, data, signature, trust_roots, roles=roles, at=at, verifier=verifier
+        inspect_signature,
+        data,
+        signature,
+        trust_roots,
+        roles=roles,
+        at=at,
+        verifier=verifier,
+        crls=crls,
     )
 
 
@@ -285,11 +323,15 @@ class _PathOutcome:
     ``certificates`` is the path (root first, the signer last), or the failed path when
     certvalidator names one, or just the signer. ``chain_found`` is ``False`` only when no
     chain to the roots exists at all (pyHanko's ``NO_CERTIFICATE_CHAIN_FOUND``).
+    ``revoked_at`` is the revocation date the CRLs state for the signer's certificate (with
+    ``ca_revoked``: for a CA on its path).
     """
 
     valid: bool
     chain_found: bool
     certificates: tuple[x509.Certificate, ...]
+    revoked_at: datetime | None = None
+    ca_revoked: bool = False
     not_before: datetime = field(init=False)
     """The latest start of validity on the path."""
     not_after: datetime = field(init=False)
@@ -306,7 +348,30 @@ class _PathOutcome:
         return self.not_before <= at <= self.not_after
 
 
-_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes], datetime | None]
+_PathKey = tuple[bytes, frozenset[x509.Certificate], frozenset[bytes]]
+
+
+def _within_crls(crls: Sequence[x509.CertificateRevocationList], at: datetime) -> bool:
+    """``at`` lies within every list's thisUpdate..nextUpdate (where certvalidator uses it)."""
+    for crl in crls:
+        until = crl.next_update_utc
+        if at < crl.last_update_utc or until is None or at > until:
+            return False
+    return True
+
+
+def _listed(
+    certificates: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList]
+) -> bool:
+    """Some certificate of the path appears in some list (revoked, perhaps only later)."""
+    return any(
+        crl.issuer == cert.issuer
+        and crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None
+        for crl in crls
+        for cert in certificates
+    )
+
+
 _ECDSA_SHA256: Final = ec.ECDSA(hashes.SHA256())
 
 # pyHanko's key-usage rule for CMS signers (StandardCMSSignatureStatus: nonRepudiation),
@@ -318,10 +383,12 @@ class SignatureVerifier:
     """Verifies signatures, validating each distinct certificate's path once.
 
     A path validated by certvalidator is kept under the certificate, the trust roots and
-    the CRLs it was validated with (with CRLs, also under the moment: revocation data
-    speaks for a moment). A later check reuses it only when every certificate on the path
-    is valid at that check's own moment; otherwise the path is validated again at that
-    moment, so expiry is never cached away. Failures are not kept. Use one verifier per
+    the CRLs it was validated with. A later check reuses it only when every certificate on
+    the path is valid at that check's own moment and that moment lies within every CRL's
+    thisUpdate..nextUpdate; otherwise the path is validated again at that moment, so
+    expiry is never cached away. A path with a certificate that a CRL lists (revoked, or
+    to be revoked after the moment validated) is never kept: its verdict depends on the
+    moment. Failures are not kept. Use one verifier per
     file or per session; it is safe to share between threads. ``max_paths`` bounds what
     it keeps (the oldest entries go first).
     """
@@ -430,13 +497,13 @@ class SignatureVerifier:
     ) -> _PathOutcome:
         # certificates hash and compare by their DER; CRLs do not hash
         crl_key = frozenset(c.public_bytes(Encoding.DER) for c in crls)
-        key: _PathKey = (signer.der, frozenset(roots), crl_key, at if crls else None)
+        key: _PathKey = (signer.der, frozenset(roots), crl_key)
         with self._lock:
             cached = self._paths.get(key)
-        if cached is not None and cached.covers(at):
+        if cached is not None and cached.covers(at) and _within_crls(crls, at):
             return cached
         outcome = self._validate(signer, bag, roots, crls, at)
-        if outcome.valid and outcome.covers(at):
+        if outcome.valid and outcome.covers(at) and not _listed(outcome.certificates, crls):
             with self._lock:
                 self._paths[key] = outcome
                 _bound(self._paths, self._max)
@@ -526,7 +593,9 @@ def _report(
     if not intact:
         problem = SignatureInvalidError()
     elif not trusted:
-        if path.chain_found and not time_ok:
+        if path.revoked_at is not None:
+            problem = _revoked_error(signer, path)
+        elif path.chain_found and not time_ok:
             problem = _expired_error(signer, path.certificates, at)
         else:
             problem = SignerUntrustedError(
@@ -550,6 +619,32 @@ def _report(
             Msg.of("Ask the person with the right role to sign the file."),
         )
     return SignatureReport(intact, trusted, time_ok, role_ok, signer, problem)
+
+
+def _revoked_error(signer: SignerInfo, path: _PathOutcome) -> SignerRevokedError:
+    assert path.revoked_at is not None
+    date = path.revoked_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if path.ca_revoked:
+        message = Msg.of(
+            "The signer {name} ({fingerprint}) is not trusted: the authority that issued "
+            "the certificate was revoked on {date}.",
+            name=signer.common_name,
+            fingerprint=signer.fingerprint,
+            date=date,
+        )
+    else:
+        message = Msg.of(
+            "The signer {name} ({fingerprint}) is not trusted: the certificate was revoked "
+            "on {date}.",
+            name=signer.common_name,
+            fingerprint=signer.fingerprint,
+            date=date,
+        )
+    return SignerRevokedError(
+        message,
+        Msg.of("Do not accept this file; ask the sender to sign it again with a valid identity."),
+        revoked_at=path.revoked_at,
+    )
 
 
 async def _validate_path(
@@ -602,10 +697,13 @@ async def _validate_path(
         certificates = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(True)]
     if signer not in certificates:
         certificates.append(signer)
+    revocation = result.revo_details
     return _PathOutcome(
         valid=result.success_result is not None and result.error_subindic is None,
         chain_found=result.error_subindic != AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
         certificates=tuple(certificates),
+        revoked_at=revocation.revocation_date if revocation is not None else None,
+        ca_revoked=revocation.ca_revoked if revocation is not None else False,
     )
 
 

@@ -11,16 +11,19 @@ pinning each expert's certificate fingerprint (``docs/formats/identity-v1.md``).
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.crypto import profile
@@ -46,9 +49,13 @@ from app.i18n import Msg
 __all__ = [
     "CA_CERT_FILE",
     "CA_KEY_FILE",
+    "CA_REVOCATIONS_FILE",
+    "REVOCATION_REASONS",
     "CertificateAuthority",
     "PkiError",
+    "Revocation",
     "Role",
+    "TrustFile",
     "TrustStoreError",
     "certificate_role",
     "fingerprint",
@@ -56,13 +63,21 @@ __all__ = [
     "init_ca",
     "issue",
     "load_ca",
+    "load_trust_file",
     "load_trust_roots",
     "normalize_fingerprint",
+    "revocations",
+    "revoke",
+    "sign_crl",
+    "write_crl",
     "write_trust_roots",
 ]
 
 CA_KEY_FILE: Final = "ca.p12"
 CA_CERT_FILE: Final = "ca.pem"
+CA_REVOCATIONS_FILE: Final = "revocations.json"
+"""The CA's record of revoked certificates and of the last CRL number (section 9 of
+``docs/formats/identity-v1.md``)."""
 DEFAULT_PERSON_VALIDITY: Final = timedelta(days=2 * 365)
 DEFAULT_CA_VALIDITY: Final = timedelta(days=10 * 365)
 #: Certificates start this much before "now", so a laptop whose clock runs a little behind
@@ -77,6 +92,20 @@ MAX_TRUST_FILE_SIZE: Final = 1024 * 1024
 """A trust-root bundle (PEM): a few roots of ~1 KB each; larger is refused unread."""
 MAX_CERTIFICATE_FILE_SIZE: Final = 256 * 1024
 """A certificate file (PEM or DER, possibly a few certificates); larger is refused unread."""
+MAX_REVOCATIONS_FILE_SIZE: Final = 4 * 1024 * 1024
+"""``revocations.json``: ~250 bytes a revocation; larger is refused unread."""
+MAX_CRL_VALIDITY_DAYS: Final = 366
+DEFAULT_CRL_VALIDITY_DAYS: Final = 30
+#: The reasons ``pki revoke`` accepts (RFC 5280 CRLReason, those that fit an end entity;
+#: ``certificateHold`` is left out: a revocation here is final).
+REVOCATION_REASONS: Final[dict[str, x509.ReasonFlags]] = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "key-compromise": x509.ReasonFlags.key_compromise,
+    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
+    "privilege-withdrawn": x509.ReasonFlags.privilege_withdrawn,
+}
 
 
 class PkiError(UserFacingError):
@@ -362,6 +391,253 @@ def _write_error(path: Path, exc: OSError) -> PkiError:
     )
 
 
+# --- revocation --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """One certificate the CA has revoked (an entry of ``revocations.json``)."""
+
+    serial: int
+    revoked_at: datetime
+    reason: str
+    """A key of :data:`REVOCATION_REASONS`."""
+    name: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class _Record:
+    crl_number: int
+    revoked: tuple[Revocation, ...]
+
+
+_RECORD_FORMAT: Final = "review-desk/ca-revocations"
+_RECORD_VERSION: Final = 1
+
+
+def revoke(
+    ca: CertificateAuthority,
+    ca_dir: str | os.PathLike[str],
+    certificate: x509.Certificate,
+    now: datetime,
+    *,
+    reason: str = "unspecified",
+) -> Revocation:
+    """Record in ``ca_dir`` that ``certificate`` (issued by ``ca``) is revoked as of ``now``.
+
+    The record takes effect for readers only once a CRL made by :func:`sign_crl` reaches
+    them. Refuses a certificate this CA did not issue, the CA's own certificate, an unknown
+    reason and a certificate already revoked (a revocation is final).
+    """
+    _check_now(now)
+    if reason not in REVOCATION_REASONS:
+        raise ValueError(f"unknown revocation reason {reason!r}")
+    name = profile.common_name(certificate)
+    if certificate == ca.certificate or not _issued_by(certificate, ca.certificate):
+        raise PkiError(
+            Msg.of(
+                "{name} ({fingerprint}) was not issued by this certificate authority.",
+                name=name,
+                fingerprint=fingerprint(certificate),
+            ),
+            Msg.of("Revoke a certificate with the authority that issued it."),
+        )
+    folder = Path(ca_dir)
+    record = _read_record(folder)
+    for known in record.revoked:
+        if known.serial == certificate.serial_number:
+            raise PkiError(
+                Msg.of(
+                    "{name} ({fingerprint}) was already revoked on {date}.",
+                    name=known.name,
+                    fingerprint=known.fingerprint,
+                    date=_stamp(known.revoked_at),
+                ),
+                Msg.of("Nothing to do: sign a new list with pki crl if readers lack it."),
+            )
+    entry = Revocation(
+        serial=certificate.serial_number,
+        revoked_at=now.replace(microsecond=0),
+        reason=reason,
+        name=name,
+        fingerprint=fingerprint(certificate),
+    )
+    _write_record(folder, _Record(record.crl_number, (*record.revoked, entry)))
+    return entry
+
+
+def revocations(ca_dir: str | os.PathLike[str]) -> tuple[Revocation, ...]:
+    """The revocations recorded in ``ca_dir``, oldest first (none when there is no record)."""
+    return _read_record(Path(ca_dir)).revoked
+
+
+def sign_crl(
+    ca: CertificateAuthority,
+    ca_dir: str | os.PathLike[str],
+    now: datetime,
+    *,
+    validity: timedelta = timedelta(days=DEFAULT_CRL_VALIDITY_DAYS),
+) -> x509.CertificateRevocationList:
+    """A new complete CRL (RFC 5280 v2) of every revocation recorded in ``ca_dir``.
+
+    thisUpdate is ``now`` minus :data:`BACKDATE`, nextUpdate ``now + validity`` (at most
+    :data:`MAX_CRL_VALIDITY_DAYS`); each CRL gets the next cRLNumber, recorded in ``ca_dir``
+    before the list is returned. Built with ``cryptography``'s
+    :class:`~cryptography.x509.CertificateRevocationListBuilder`, signed ECDSA-SHA256.
+    """
+    _check_now(now)
+    if not timedelta(days=1) <= validity <= timedelta(days=MAX_CRL_VALIDITY_DAYS):
+        raise PkiError(
+            Msg.of(
+                "A revocation list must be valid for between 1 and {days} days.",
+                days=MAX_CRL_VALIDITY_DAYS,
+            ),
+            Msg.of("Choose a validity with --next-update-days."),
+        )
+    folder = Path(ca_dir)
+    record = _read_record(folder)
+    number = record.crl_number + 1
+    ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.certificate.subject)
+        .last_update(now - BACKDATE)
+        .next_update(now + validity)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
+            critical=False,
+        )
+    )
+    for entry in record.revoked:
+        revoked = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(entry.serial)
+            .revocation_date(entry.revoked_at)
+        )
+        flag = REVOCATION_REASONS[entry.reason]
+        if flag is not x509.ReasonFlags.unspecified:  # RFC 5280 5.3.1: omit "unspecified"
+            revoked = revoked.add_extension(x509.CRLReason(flag), critical=False)
+        builder = builder.add_revoked_certificate(revoked.build())
+    crl = builder.sign(ca.private_key, hashes.SHA256())
+    _write_record(folder, _Record(number, record.revoked))
+    return crl
+
+
+def write_crl(
+    path: str | os.PathLike[str],
+    crl: x509.CertificateRevocationList,
+    ca_dir: str | os.PathLike[str],
+) -> None:
+    """Write ``crl`` as PEM (atomically, mode 0644); never over the CA's own files."""
+    target = Path(path)
+    folder = Path(ca_dir)
+    for own in (CA_KEY_FILE, CA_CERT_FILE, CA_REVOCATIONS_FILE):
+        if target.exists() and (folder / own).exists() and target.samefile(folder / own):
+            raise PkiError(
+                Msg.of("{path} is a file of the certificate authority.", path=str(target)),
+                Msg.of("Choose another file name for the revocation list."),
+            )
+    try:
+        atomic_write(target, crl.public_bytes(Encoding.PEM), mode=0o644)
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _read_record(folder: Path) -> _Record:
+    path = folder / CA_REVOCATIONS_FILE
+    if not path.exists():
+        return _Record(0, ())
+
+    def refuse(reason: Msg, detail: str) -> PkiError:
+        return PkiError(
+            Msg.of("Cannot read {file}: {reason}", file=str(path), reason=reason),
+            _CA_FOLDER_ADVICE,
+        )
+
+    data = read_bounded(path, MAX_REVOCATIONS_FILE_SIZE, refuse)
+    try:
+        return _parse_record(json.loads(data.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise PkiError(Msg.of("{file} is damaged.", file=str(path)), _CA_FOLDER_ADVICE) from exc
+
+
+def _parse_record(raw: object) -> _Record:
+    if (
+        not isinstance(raw, dict)
+        or raw.get("format") != _RECORD_FORMAT
+        or raw.get("version") != _RECORD_VERSION
+        or set(raw) != {"format", "version", "crl_number", "revoked"}
+    ):
+        raise ValueError("not a revocation record")
+    number = raw["crl_number"]
+    items = raw["revoked"]
+    if type(number) is not int or number < 0 or not isinstance(items, list):
+        raise ValueError("bad record fields")
+    entries: list[Revocation] = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {
+            "serial",
+            "revoked_at",
+            "reason",
+            "name",
+            "fingerprint",
+        }:
+            raise ValueError("bad revocation entry")
+        serial, at, reason, name, print_ = (
+            item["serial"],
+            item["revoked_at"],
+            item["reason"],
+            item["name"],
+            item["fingerprint"],
+        )
+        if not all(isinstance(v, str) for v in (serial, at, reason, name, print_)):
+            raise ValueError("bad revocation entry")
+        if reason not in REVOCATION_REASONS or not at.endswith("Z"):
+            raise ValueError("bad revocation entry")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError("bad revocation time")
+        entries.append(Revocation(int(serial, 16), moment, reason, name, print_))
+    return _Record(number, tuple(entries))
+
+
+def _write_record(folder: Path, record: _Record) -> None:
+    body = {
+        "format": _RECORD_FORMAT,
+        "version": _RECORD_VERSION,
+        "crl_number": record.crl_number,
+        "revoked": [
+            {
+                "serial": format(entry.serial, "x"),
+                "revoked_at": entry.revoked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "reason": entry.reason,
+                "name": entry.name,
+                "fingerprint": entry.fingerprint,
+            }
+            for entry in record.revoked
+        ],
+    }
+    data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    try:
+        atomic_write(folder / CA_REVOCATIONS_FILE, data, mode=0o644)
+    except OSError as exc:
+        raise _write_error(folder / CA_REVOCATIONS_FILE, exc) from exc
+
+
 # --- trust store -------------------------------------------------------------------------
 
 
@@ -373,14 +649,20 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
     certificate as a "root" would make its holder trusted for anything.
     """
     source = Path(path)
+    return _parse_roots(read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source)), source)
 
+
+def _trust_refusal(source: Path) -> Callable[[Msg, str], TrustStoreError]:
     def refuse(reason: Msg, detail: str) -> TrustStoreError:
         return TrustStoreError(
             Msg.of("Cannot read the trust roots {path}: {reason}", path=str(source), reason=reason),
             _TRUST_ADVICE,
         )
 
-    data = read_bounded(source, MAX_TRUST_FILE_SIZE, refuse)
+    return refuse
+
+
+def _parse_roots(data: bytes, source: Path) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates(data)
     except ValueError as exc:
@@ -404,6 +686,112 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
 
 
 _TRUST_ADVICE = Msg.of("Ask the ministry or the meeting secretary for the trust-root file.")
+_CRL_ADVICE = Msg.of(
+    "Ask the certificate authority for a new revocation list (pki crl) and put it in the "
+    "trust file in place of the old one."
+)
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_PEM_LABELS: Final = frozenset({b"CERTIFICATE", b"X509 CRL"})
+
+
+@dataclass(frozen=True)
+class TrustFile:
+    """A trust file (``docs/formats/trust-v1.md``): the roots, and the revocation lists
+    (CRLs) they signed, each checked to be current when the file was read."""
+
+    roots: tuple[x509.Certificate, ...]
+    crls: tuple[x509.CertificateRevocationList, ...]
+
+
+def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
+    """The roots and CRLs of the trust file ``path``, as of ``now``.
+
+    The roots as :func:`load_trust_roots` reads them; besides, every ``X509 CRL`` block
+    must be signed by one of those roots (at most one list per root) and current at
+    ``now`` (thisUpdate <= now <= nextUpdate: the verifier refuses every signer under a
+    list that is not, so the file is refused here, where the message can say what to do).
+    Any other PEM block (a private key, say) is refused. :class:`TrustStoreError` for all.
+    """
+    _check_now(now)
+    source = Path(path)
+    data = read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source))
+    roots = _parse_roots(data, source)
+    crls: dict[bytes, x509.CertificateRevocationList] = {}
+    for match in _PEM_BLOCK.finditer(data):
+        label = match.group(1)
+        if label not in _PEM_LABELS:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds a {label} block; a trust file holds only certificates "
+                    "and revocation lists.",
+                    path=str(source),
+                    label=label.decode("ascii"),
+                ),
+                _TRUST_ADVICE,
+            )
+        if label != b"X509 CRL":
+            continue
+        try:
+            crl = x509.load_pem_x509_crl(match.group(0))
+        except ValueError as exc:
+            raise TrustStoreError(
+                Msg.of("{path} holds a revocation list that cannot be read.", path=str(source)),
+                _CRL_ADVICE,
+            ) from exc
+        root = _crl_signer(crl, roots)
+        if root is None:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds a revocation list that none of its roots signed.",
+                    path=str(source),
+                ),
+                _CRL_ADVICE,
+            )
+        name = profile.common_name(root)
+        key = root.fingerprint(hashes.SHA256())
+        if key in crls:
+            raise TrustStoreError(
+                Msg.of(
+                    "{path} holds two revocation lists from {name}.", path=str(source), name=name
+                ),
+                Msg.of("Keep only the newest list of each authority in the trust file."),
+            )
+        next_update = crl.next_update_utc
+        if next_update is None or now > next_update:
+            raise TrustStoreError(
+                Msg.of(
+                    "The revocation list from {name} in {path} is out of date since {date}.",
+                    name=name,
+                    path=str(source),
+                    date=_stamp(next_update) if next_update else "-",
+                ),
+                _CRL_ADVICE,
+            )
+        if now < crl.last_update_utc:
+            raise TrustStoreError(
+                Msg.of(
+                    "The revocation list from {name} in {path} is valid only from {date}.",
+                    name=name,
+                    path=str(source),
+                    date=_stamp(crl.last_update_utc),
+                ),
+                Msg.of("Check this computer's date and time."),
+            )
+        crls[key] = crl
+    return TrustFile(roots=tuple(roots), crls=tuple(crls.values()))
+
+
+def _crl_signer(
+    crl: x509.CertificateRevocationList, roots: Sequence[x509.Certificate]
+) -> x509.Certificate | None:
+    for root in roots:
+        public_key = root.public_key()
+        if crl.issuer == root.subject and isinstance(
+            public_key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+        ):
+            if crl.is_signature_valid(public_key):
+                return root
+    return None
 
 
 class _UnreadableFile(Exception):

@@ -54,11 +54,13 @@ def import_kit(
     workspace_dir: Path,
     trust_roots: Sequence[x509.Certificate],
     now: datetime,
+    *,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> KitImport:
-    """Verify the kit at ``kit_path`` (all stages of :func:`app.kit.open_kit`) and create
-    the expert-side workspace in ``workspace_dir`` (in ``stores``). See the module doc for
-    repeats."""
-    with open_kit(kit_path, trust_roots, now) as kit:
+    """Verify the kit at ``kit_path`` (all stages of :func:`app.kit.open_kit`, ``crls``
+    applied) and create the expert-side workspace in ``workspace_dir`` (in ``stores``).
+    See the module doc for repeats."""
+    with open_kit(kit_path, trust_roots, now, crls=crls) as kit:
         workspace = Path(workspace_dir) / WORKSPACE_FILE
         packages = Path(workspace_dir) / PACKAGES_DIR
         if workspace.exists():

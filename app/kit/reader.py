@@ -186,19 +186,24 @@ class OpenedKit:
 
 
 def open_kit(
-    path: str | os.PathLike[str], trust_roots: Sequence[x509.Certificate], now: datetime
+    path: str | os.PathLike[str],
+    trust_roots: Sequence[x509.Certificate],
+    now: datetime,
+    *,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> OpenedKit:
     """Open and check a kit (the stages of the module doc) and return it.
 
     ``trust_roots`` are the reader's own roots (an expert's: the CA chain in their own
-    PKCS#12 file); ``now`` the moment of verification.
+    PKCS#12 file) and ``crls`` the revocation lists of the reader's trust file (a revoked
+    secretary is refused); ``now`` the moment of verification.
     """
     if not trust_roots:
         raise ValueError("at least one trust root is needed")
     source = Path(path)
     fh = _open_file(source)
     try:
-        return _open_stages(source, fh, trust_roots, now)
+        return _open_stages(source, fh, trust_roots, now, crls)
     except BaseException:
         fh.close()
         raise
@@ -223,7 +228,11 @@ def inspect_kit(path: str | os.PathLike[str]) -> KitInspection:
 
 
 def _open_stages(
-    path: Path, fh: BinaryIO, trust_roots: Sequence[x509.Certificate], now: datetime
+    path: Path,
+    fh: BinaryIO,
+    trust_roots: Sequence[x509.Certificate],
+    now: datetime,
+    crls: Sequence[x509.CertificateRevocationList],
 ) -> OpenedKit:
     size = fh.seek(0, io.SEEK_END)
     if size > MAX_KIT_SIZE:
@@ -232,7 +241,9 @@ def _open_stages(
     manifest_data = _read_bounded(fh, directory, MANIFEST_NAME, MAX_MANIFEST_SIZE)
     signature = _read_bounded(fh, directory, SIGNATURE_NAME, MAX_SIGNATURE_SIZE)
     try:
-        signer = verify_detached(manifest_data, signature, trust_roots, roles=_SECRETARY, at=now)
+        signer = verify_detached(
+            manifest_data, signature, trust_roots, roles=_SECRETARY, at=now, crls=crls
+        )
     except SignatureError as exc:
         raise KitSignatureError(exc) from exc
     manifest = parse_manifest(manifest_data)

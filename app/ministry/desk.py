@@ -105,6 +105,7 @@ def check_and_import(
     ministry_identity: Identity | None = None,
     verifier: SignatureVerifier | None = None,
     actor: str = "ministry",
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> BundleCheck:
     """Verify ``source`` stage by stage, then import it if every stage passed.
 
@@ -123,6 +124,7 @@ def check_and_import(
         ministry_identity=ministry_identity,
         actor=actor,
         verifier=verifier,
+        crls=crls,
     )
     stages = () if done.inspection is None else done.inspection.stages
     refusal = done.problem

@@ -54,9 +54,10 @@ def import_bundle(
     ministry_identity: Identity | None = None,
     actor: str = "ministry",
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> ImportOutcome:
     """Verify ``bundle`` and import it into ``store``; ``verifier`` keeps validated
-    certificate paths across the bundles of a session.
+    certificate paths across the bundles of a session; ``crls`` are those of the trust file.
 
     ``documents`` checks the report and the workbook; it has no default, so every caller
     says what it checks: the composition roots pass ``export.bundle_checks``; ``None``
@@ -75,6 +76,7 @@ def import_bundle(
         ministry_identity=ministry_identity,
         documents=documents,
         verifier=verifier,
+        crls=crls,
     )
     return import_verified(store, verified, now, actor=actor)
 

@@ -84,11 +84,13 @@ def intake_bundle(
     ministry_identity: Identity | None = None,
     actor: str = "ministry",
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> BundleIntake:
     """Verify the bundle file at ``path`` and import it, or journal why it is refused.
 
     ``documents`` as for :func:`app.ministry.importing.import_bundle` (``None``: the report
-    and workbook are not checked, and no report is kept). Raises
+    and workbook are not checked, and no report is kept); ``crls`` those of the ministry's
+    trust file (:func:`app.results.verify_bundle`). Raises
     :class:`~app.errors.StorageError` for a database that cannot be used.
     """
     digest = _sha256(path)
@@ -99,6 +101,7 @@ def intake_bundle(
         ministry_identity=ministry_identity,
         documents=documents,
         verifier=verifier,
+        crls=crls,
     )
     if inspection.problem is not None or inspection.verified is None:
         failed = next((s for s in inspection.stages if s.passed is False), None)

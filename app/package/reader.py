@@ -227,12 +227,15 @@ def open_package(
     identities: Sequence[Identity],
     trust_roots: Sequence[x509.Certificate],
     now: datetime,
+    *,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> OpenedPackage:
     """Open and check a package (stages 1-5 of the module doc) and return it.
 
     ``identities`` are age identities (an expert's via
     :func:`app.package.keys.decryption_identity`, or the unlocked meeting key);
-    ``trust_roots`` the reader's own roots; ``now`` the moment of verification.
+    ``trust_roots`` the reader's own roots and ``crls`` the revocation lists of its trust
+    file (a revoked issuer is refused); ``now`` the moment of verification.
     """
     if not trust_roots:
         raise ValueError("at least one trust root is needed")
@@ -250,7 +253,7 @@ def open_package(
         fh.close()
         raise
     try:
-        return _open_stages(fh, reader, trust_roots, now)
+        return _open_stages(fh, reader, trust_roots, now, crls)
     except BaseException:
         reader.close()
         fh.close()
@@ -258,13 +261,19 @@ def open_package(
 
 
 def _open_stages(
-    fh: BinaryIO, reader: AgeReader, trust_roots: Sequence[x509.Certificate], now: datetime
+    fh: BinaryIO,
+    reader: AgeReader,
+    trust_roots: Sequence[x509.Certificate],
+    now: datetime,
+    crls: Sequence[x509.CertificateRevocationList],
 ) -> OpenedPackage:
     directory = read_directory(reader, reader.size)
     manifest_data = _read_bounded(reader, directory, MANIFEST_NAME, MAX_MANIFEST_SIZE)
     signature = _read_bounded(reader, directory, SIGNATURE_NAME, MAX_SIGNATURE_SIZE)
     try:
-        issuer = verify_detached(manifest_data, signature, trust_roots, roles=_ISSUER, at=now)
+        issuer = verify_detached(
+            manifest_data, signature, trust_roots, roles=_ISSUER, at=now, crls=crls
+        )
     except SignatureError as exc:
         raise PackageSignatureError(exc) from exc
     manifest = parse_manifest(manifest_data)

@@ -61,9 +61,11 @@ class BundleDocumentChecks(Protocol):
         bundle: VerifiedBundle,
         trust_roots: Sequence[x509.Certificate],
         now: datetime,
+        crls: Sequence[x509.CertificateRevocationList] = (),
     ) -> None:
         """Exactly the roster chair's signature then the secretary's (the manifest's
-        signer), valid under ``trust_roots`` at ``now`` by the program's PDF policy."""
+        signer), valid under ``trust_roots`` (and not revoked by ``crls``) at ``now`` by
+        the program's PDF policy."""
 
     def check_report_content(self, report: bytes, bundle: VerifiedBundle) -> ReportRendering:
         """No active content; the results hash it states is the bundle's; its content is,

@@ -152,6 +152,7 @@ def verify_bundle(
     ministry_identity: Identity | None = None,
     documents: BundleDocumentChecks | None = None,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> VerifiedBundle:
     """Verify every stage; raise the failing stage's :class:`BundleError` subclass.
 
@@ -160,11 +161,13 @@ def verify_bundle(
     ``documents`` checks the report and the workbook (without it they are not checked:
     :attr:`VerifiedBundle.documents_checked` is ``False``). ``verifier`` keeps validated
     certificate paths across the bundles of a session (the shared default verifier of
-    :mod:`app.crypto.cms` otherwise).
+    :mod:`app.crypto.cms` otherwise). ``crls`` are the revocation lists of the reader's
+    trust file, applied to every CMS signature of the bundle (secretary, sheets, recusals,
+    opinions): a revoked signer is refused with the revocation date.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return _Reader(trust_roots, now, documents, verifier).run(source, ministry_identity)
+    return _Reader(trust_roots, now, documents, verifier, crls).run(source, ministry_identity)
 
 
 @dataclass(frozen=True)
@@ -242,10 +245,11 @@ def inspect_bundle(
     ministry_identity: Identity | None = None,
     documents: BundleDocumentChecks | None = None,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> BundleInspection:
     """Run :func:`verify_bundle`'s stages and report each instead of raising; without
     ``documents`` the report and workbook stages are reported as not checked."""
-    reader = _Reader(trust_roots, now, documents, verifier)
+    reader = _Reader(trust_roots, now, documents, verifier, crls)
     problem: BundleError | None = None
     verified: VerifiedBundle | None = None
     try:
@@ -295,8 +299,10 @@ class _Reader:
         now: datetime,
         documents: BundleDocumentChecks | None = None,
         verifier: SignatureVerifier | None = None,
+        crls: Sequence[x509.CertificateRevocationList] = (),
     ) -> None:
         self.roots = list(trust_roots)
+        self.crls = tuple(crls)
         self.now = now
         self.documents = documents
         self.verifier = verifier  # None: app.crypto.cms's shared default
@@ -385,7 +391,7 @@ class _Reader:
                 ),
                 f"report.pdf {len(report)} > {MAX_REPORT_SIZE}",
             )
-        checks.check_report_signatures(report, bundle, self.roots, self.now)
+        checks.check_report_signatures(report, bundle, self.roots, self.now, self.crls)
         rendering = checks.check_report_content(report, bundle)
         workbook = bundle.workbook_xlsx
         if workbook is None:
@@ -415,6 +421,7 @@ class _Reader:
                 roles={Role.SECRETARY},
                 at=self.now,
                 verifier=self.verifier,
+                crls=self.crls,
             )
         except SignatureError as exc:
             raise BundleSignatureError(
@@ -449,7 +456,7 @@ class _Reader:
             signed = SignedDocument(members[name], members[name + SIGNATURE_SUFFIX])
             try:
                 verified = open_signed_document(
-                    signed, self.roots, at=self.now, verifier=self.verifier
+                    signed, self.roots, at=self.now, verifier=self.verifier, crls=self.crls
                 )
                 content = verified.content
                 if isinstance(content, SheetDocument):
@@ -540,6 +547,7 @@ class _Reader:
                     roles={Role.EXPERT},
                     at=self.now,
                     verifier=self.verifier,
+                    crls=self.crls,
                 )
             except SignatureError as exc:
                 raise BundleSheetError(name, exc.msg, f"{type(exc).__name__}") from None

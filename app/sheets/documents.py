@@ -449,15 +449,16 @@ def open_signed_document(
     *,
     at: dt.datetime,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> VerifiedDocument:
-    """Verify (own trust roots, expert role, moment ``at``), then parse strictly, then bind
-    the document's ``expert_fingerprint`` to the signing certificate. ``verifier`` keeps
-    the validated certificate paths of the file or session being read.
+    """Verify (own trust roots and their ``crls``, expert role, moment ``at``), then parse
+    strictly, then bind the document's ``expert_fingerprint`` to the signing certificate.
+    ``verifier`` keeps the validated certificate paths of the file or session being read.
 
     Raises :class:`SheetFileSignatureError` or :class:`SheetFileFormatError`.
     """
     signer = verify_expert_signature(
-        signed.document, signed.signature, trust_roots, at, "document", verifier
+        signed.document, signed.signature, trust_roots, at, "document", verifier, crls
     )
     content = decode_document(signed.document)
     if content.context.expert_fingerprint != signer.fingerprint:
@@ -479,11 +480,18 @@ def verify_expert_signature(
     at: dt.datetime,
     what: str,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SignerInfo:
     """:func:`app.crypto.cms.verify_detached` with role *expert*, as a sheet-file error."""
     try:
         return cms.verify_detached(
-            data, signature, trust_roots, roles={Role.EXPERT}, at=at, verifier=verifier
+            data,
+            signature,
+            trust_roots,
+            roles={Role.EXPERT},
+            at=at,
+            verifier=verifier,
+            crls=crls,
         )
     except SignatureError as exc:
         raise SheetFileSignatureError.from_signature(exc, what) from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.identity import load_identity, read_identity_file
-from app.crypto.pki import TrustStoreError, load_trust_roots
+from app.crypto.pki import TrustStoreError, load_trust_file
 from app.crypto.profile import is_ca_certificate
 from app.errors import StorageError
 from app.expert.kit_import import PACKAGES_DIR, WORKSPACE_FILE, KitImport, import_kit
@@ -92,15 +92,17 @@ def run_kit_import(
 ) -> KitImport:
     """Resolve the trust, import the kit, and undo what was created if it fails or the
     expert cancels. The one call into the core from the window."""
+    crls: Sequence[x509.CertificateRevocationList] = ()
     if request.identity is not None:
         roots = identity_roots(request.identity, request.passphrase)
     else:
         assert request.trust_file is not None
-        roots = load_trust_roots(request.trust_file)
+        trust = load_trust_file(request.trust_file, now)
+        roots, crls = list(trust.roots), trust.crls
     progress.check_cancelled()
     before = _FolderState.of(request.folder)
     try:
-        outcome = import_kit(stores, request.kit, request.folder, roots, now)
+        outcome = import_kit(stores, request.kit, request.folder, roots, now, crls=crls)
         progress.check_cancelled()
     except BaseException:
         before.restore()

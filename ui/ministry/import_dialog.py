@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.identity import Identity, load_identity, read_identity_file
-from app.crypto.pki import load_trust_roots
+from app.crypto.pki import load_trust_file
 from app.errors import UserFacingError
 from app.i18n import _, ngettext
 from app.ministry.desk import BundleCheck, bundle_files, check_and_import
@@ -266,7 +266,7 @@ class ImportDialog(QDialog):
         now = ctx.now()
 
         def work(progress: Progress) -> Identity | None:
-            roots = load_trust_roots(roots_path)
+            trust = load_trust_file(roots_path, now)
             unlocked = identity
             if p12 is not None and unlocked is None:
                 assert secret is not None
@@ -290,11 +290,12 @@ class ImportDialog(QDialog):
                         ctx.store,
                         ctx.journal,
                         source,
-                        roots,
+                        trust.roots,
                         now,
                         documents=documents,
                         ministry_identity=unlocked,
                         verifier=ctx.verifier,
+                        crls=trust.crls,
                     )
                 )
             progress.report(total, total, _("Done."))

@@ -171,3 +171,33 @@ def test_platforms_add_list_remove_and_audit_verify(
     code = main(["--lang", "en", "audit", "verify", "--db", str(db)])
     out = capsys.readouterr().out
     assert code == 0 and "the ministry database" in out and "OK: 4 entries" in out
+
+
+def test_import_applies_the_crls_of_the_trust_file(
+    setup: tuple[Path, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.crypto import pki
+    from app.results import inspect_bundle
+    from tests.app.crypto.pki_fixtures import CA_PASSPHRASE
+
+    folder, _bad, root = setup
+    first = folder / f"{FIRST}.oibundle"
+    now = datetime.now(UTC)
+    roots = pki.load_trust_roots(root)
+    secretary = inspect_bundle(first, roots, now).secretary
+    assert secretary is not None
+    ca = pki.load_ca(Path(root).parent, CA_PASSPHRASE)
+    pki.revoke(ca, tmp_path, secretary.certificate, now)
+    trust = tmp_path / "roots.pem"
+    trust.write_bytes(
+        Path(root).read_bytes() + pki.sign_crl(ca, tmp_path, now).public_bytes(Encoding.PEM)
+    )
+    path = tmp_path / "ministry.db"
+    code, out = _run(capsys, "import", str(first), "--db", str(path), "--trust", str(trust))
+    assert code == 3
+    assert "REFUSED" in out and "the certificate was revoked on" in out
+    assert "0 imported or already imported, 1 refused" in out

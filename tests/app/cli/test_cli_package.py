@@ -237,3 +237,42 @@ def test_not_a_pdf_is_refused(
         ]
     )
     assert code == 2 and "is not a PDF" in capsys.readouterr().err
+
+
+def _trust_with_crl(pkix: PkiFixture, base: Path, name: str, revoked: list[object]) -> Path:
+    """The root and a CRL signed now (the CLI verifies at the real time)."""
+    from datetime import UTC, datetime
+
+    from app.crypto import pki
+
+    folder = base / f"{name}-ca"
+    folder.mkdir()
+    for cert in revoked:
+        pki.revoke(pkix.ca, folder, cert, datetime.now(UTC))  # type: ignore[arg-type]
+    crl = pki.sign_crl(pkix.ca, folder, datetime.now(UTC))
+    trust = base / f"{name}.pem"
+    trust.write_bytes(pkix.root_pem.read_bytes() + crl.public_bytes(Encoding.PEM))
+    return trust
+
+
+@pytest.mark.parametrize("revoked", [False, True])
+def test_verify_applies_the_crl_of_the_trust_file(
+    setup: tuple[PkiFixture, Path], capsys: pytest.CaptureFixture[str], revoked: bool
+) -> None:
+    pkix, base = setup
+    issuer = pkix.people[Role.ISSUER].certificate
+    trust = _trust_with_crl(pkix, base, f"crl-{revoked}", [issuer] if revoked else [])
+    code = main(
+        [
+            "package", "verify", str(base / "p.oipkg"), "--trust", str(trust),
+            "--meeting-key", str(base / "meeting.key"),
+            "--passphrase-file", str(base / "meeting.pass"),
+        ]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    if revoked:
+        assert code == 2
+        assert "the certificate was revoked on" in captured.err
+    else:
+        assert code == 0, captured.err
+        assert "OK  signature: issued by issuer 测试" in captured.out

@@ -267,3 +267,81 @@ def test_show_refuses_unreadable_files(workspace: Path, capsys: pytest.CaptureFi
     junk.write_bytes(b"junk")
     assert main(["pki", "show", str(junk)]) == 2
     assert "not a PKCS#12" in capsys.readouterr().err
+
+
+def test_revoke_then_crl_lists_the_revoked_certificate(
+    workspace: Path, ca_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.crypto import pki
+    from app.crypto.profile import fingerprint
+    from tests.app.crypto.pki_fixtures import in_memory_identity
+
+    ca = pki.load_ca(ca_dir, CA_SECRET.encode())
+    person = in_memory_identity(ca, Role.EXPERT, "赵敏").certificate
+    cert_file = workspace / "赵敏.pem"
+    cert_file.write_bytes(person.public_bytes(Encoding.PEM))
+    revoke = [
+        "pki",
+        "revoke",
+        "--ca",
+        str(ca_dir),
+        str(cert_file),
+        "--reason",
+        "key-compromise",
+        "--ca-passphrase-file",
+        str(workspace / "ca.pass"),
+    ]
+    assert main(revoke) == 0
+    out = capsys.readouterr().out
+    assert f"Revoked 赵敏 ({fingerprint(person)}) on " in out
+    assert "pki crl" in out
+    assert main(revoke) == 2
+    assert "already revoked" in capsys.readouterr().err
+
+    crl_file = workspace / "ca.crl.pem"
+    code = main(
+        [
+            "pki",
+            "crl",
+            "--ca",
+            str(ca_dir),
+            "--out",
+            str(crl_file),
+            "--next-update-days",
+            "7",
+            "--ca-passphrase-file",
+            str(workspace / "ca.pass"),
+        ]
+    )
+    assert code == 0
+    assert "1 revoked certificate(s)" in capsys.readouterr().out
+    crl = x509.load_pem_x509_crl(crl_file.read_bytes())
+    public_key = ca.certificate.public_key()
+    assert crl.is_signature_valid(public_key)  # type: ignore[arg-type]
+    entry = crl.get_revoked_certificate_by_serial_number(person.serial_number)
+    assert entry is not None
+    reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+    assert reason is x509.ReasonFlags.key_compromise
+
+
+def test_crl_refuses_a_validity_out_of_bounds(
+    workspace: Path, ca_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = workspace / "never.crl.pem"
+    code = main(["pki", "crl", "--ca", str(ca_dir), "--out", str(out), "--next-update-days", "0"])
+    assert code == 2
+    assert "between 1 and 366 days" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_revoke_refuses_a_file_of_several_certificates(
+    workspace: Path, ca_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two = workspace / "two.pem"
+    root = (ca_dir / "ca.pem").read_bytes()
+    two.write_bytes(root + root)
+    assert main(["pki", "revoke", "--ca", str(ca_dir), str(two)]) == 2
+    assert "holds 2 certificates" in capsys.readouterr().err

@@ -82,3 +82,24 @@ def test_import_replay_and_export(
     xlsx = str(tmp_path / "out.xlsx")
     assert main(["--lang", "en", "results", "export", "--db", db, "--xlsx", xlsx]) == 0
     assert "3 applications" in capsys.readouterr().out
+
+
+def test_verify_applies_the_crls_of_the_trust_file(
+    setup: tuple[Scenario, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.crypto import pki
+
+    scenario, base = setup
+    now = datetime.now(UTC)
+    pki.revoke(scenario.pki.ca, tmp_path, scenario.experts["e02"].certificate, now)
+    crl = pki.sign_crl(scenario.pki.ca, tmp_path, now)
+    trust = tmp_path / "roots.pem"
+    trust.write_bytes(scenario.pki.root_pem.read_bytes() + crl.public_bytes(Encoding.PEM))
+    bundle = str(base / "v1.oibundle")
+    assert main(["--lang", "en", "results", "verify", bundle, "--trust", str(trust)]) == 3
+    out = capsys.readouterr().out
+    assert "REFUSED" in out and "the certificate was revoked on" in out

@@ -279,3 +279,44 @@ def test_cli_kit_verify_and_import(
     out = capsys.readouterr().out
     assert demo.summary.kit_hash in out and "imported" in out
     shutil.rmtree(tmp_path / "w")
+
+
+def test_a_kit_signed_by_a_revoked_secretary_is_refused_with_the_date(
+    demo: Demo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.cli import main
+
+    ca = pki.load_ca(demo.summary.ca_dir, DEMO_CA_PASSPHRASE.encode())
+    with open_kit(demo.summary.kit, demo.roots, demo.now) as kit:
+        secretary = kit.signer.certificate
+    record = tmp_path / "ca-record"  # not the demo's CA folder: other tests share it
+    record.mkdir()
+    now = datetime.now(UTC)
+    clean = pki.sign_crl(ca, record, now)
+    with open_kit(demo.summary.kit, demo.roots, now, crls=[clean]) as kit:
+        assert kit.signer.certificate == secretary
+    pki.revoke(ca, record, secretary, now)
+    crl = pki.sign_crl(ca, record, now)
+    with pytest.raises(KitSignatureError, match="revoked on"):
+        open_kit(demo.summary.kit, demo.roots, now, crls=[crl])
+    trust = tmp_path / "roots.pem"
+    trust.write_bytes(demo.summary.trust_roots.read_bytes() + crl.public_bytes(Encoding.PEM))
+    assert main(["kit", "verify", str(demo.summary.kit), "--trust", str(trust)]) == 2
+    assert "the certificate was revoked on" in capsys.readouterr().err
+    code = main(
+        [
+            "kit",
+            "import",
+            str(demo.summary.kit),
+            "--dir",
+            str(tmp_path / "ws"),
+            "--trust",
+            str(trust),
+        ]
+    )
+    assert code == 2
+    assert not (tmp_path / "ws").exists()

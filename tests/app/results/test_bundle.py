@@ -390,3 +390,31 @@ def test_the_approval_bytes_are_those_the_secretary_workspace_signs(scenario: Sc
     chair = scenario.meeting.expert("e01")
     ours = panel_opinion_bytes(opinion, "5e" * 32, chair)
     assert ours == secretary_opinions.panel_opinion_document(opinion, "5e" * 32, chair)
+
+
+def test_the_trust_file_crls_refuse_a_revoked_secretary_or_expert(
+    scenario: Scenario, good: bytes, tmp_path: Path
+) -> None:
+    from app.crypto import pki
+
+    ca = scenario.pki.ca
+
+    def crl_revoking(name: str, *people: object) -> object:
+        folder = tmp_path / name
+        folder.mkdir()
+        for person in people:
+            revoked_at = VERIFY_AT - dt.timedelta(minutes=1)
+            pki.revoke(ca, folder, person.certificate, revoked_at)  # type: ignore[attr-defined]
+        return pki.sign_crl(ca, folder, VERIFY_AT)
+
+    clean = verify_bundle(good, scenario.roots, VERIFY_AT, crls=[crl_revoking("none")])
+    assert clean.sheets
+    secretary = crl_revoking("secretary", scenario.secretary)
+    with pytest.raises(BundleSignatureError, match="revoked on"):
+        verify_bundle(good, scenario.roots, VERIFY_AT, crls=[secretary])  # type: ignore[list-item]
+    expert = crl_revoking("expert", scenario.experts["e01"])
+    with pytest.raises(BundleSheetError) as caught:
+        verify_bundle(good, scenario.roots, VERIFY_AT, crls=[expert])  # type: ignore[list-item]
+    assert "revoked on" in caught.value.msg.in_language("en")
+    report = inspect_bundle(good, scenario.roots, VERIFY_AT, crls=[expert])  # type: ignore[list-item]
+    assert report.problem is not None and report.verified is None

@@ -505,3 +505,19 @@ def test_results_import_refuses_a_bad_bundle_with_the_reason(
         "--trust", str(published.world.trust),
     )  # fmt: skip
     assert code == 0, out
+
+
+def test_the_report_signatures_are_checked_against_the_crls(
+    published: Published, pkiset: PkiFixture, tmp_path: Path
+) -> None:
+    from app.crypto import pki
+
+    checks = DocumentChecks()
+    roots = published.roots
+    now = published.now
+    clean = pki.sign_crl(pkiset.ca, tmp_path, now)
+    checks.check_report_signatures(published.report, published.verified, roots, now, [clean])  # type: ignore[arg-type]
+    pki.revoke(pkiset.ca, tmp_path, published.chair.certificate, now - dt.timedelta(minutes=1))
+    revoked = pki.sign_crl(pkiset.ca, tmp_path, now)
+    with pytest.raises(BundleReportSignatureError, match="revoked"):
+        checks.check_report_signatures(published.report, published.verified, roots, now, [revoked])  # type: ignore[arg-type]

@@ -251,3 +251,33 @@ def test_a_trust_file_can_stand_in_for_the_identity(
     )
     assert not folder.exists()
     assert window.meeting is None
+
+
+def test_a_trust_file_with_a_crl_revoking_the_secretary_refuses_the_kit(
+    kit: Kit,
+    pkiset: PkiFixture,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app.crypto import pki
+    from app.kit.errors import KitSignatureError
+    from app.kit.reader import open_kit
+    from storage.stores import SqliteStores
+    from ui.common.tasks import Progress
+
+    now = NOW + MINUTE
+    with open_kit(kit.path, [pkiset.ca.certificate], now) as opened:
+        secretary = opened.signer.certificate
+    pki.revoke(pkiset.ca, tmp_path, secretary, now)
+    crl = pki.sign_crl(pkiset.ca, tmp_path, now)
+    trust = tmp_path / "roots.pem"
+    trust.write_bytes(pkiset.root_pem.read_bytes() + crl.public_bytes(Encoding.PEM))
+    request = kit_import_dialog.KitImportRequest(
+        kit=kit.path, folder=tmp_path / "ws", trust_file=trust
+    )
+    with pytest.raises(KitSignatureError, match="revoked on"):
+        kit_import_dialog.run_kit_import(
+            SqliteStores(), request, now + MINUTE, Progress(lambda *a: None)
+        )
+    assert not (tmp_path / "ws" / core_kit_import.WORKSPACE_FILE).exists()
