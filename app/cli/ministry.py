@@ -16,7 +16,9 @@
 * ``ministry overlap --db DB``: every flag of the checks across meetings;
 * ``ministry experts --db DB [FINGERPRINT]``: each expert as one person across meetings;
 * ``ministry platforms list|add|remove --db DB ...``: the approved-platform list, each change
-  with its reason in the audit log.
+  with its reason in the audit log; ``ministry platforms import [FILE] --db DB --reason R``
+  adds the entries of an approved-platform list file (default: the shipped one) not listed
+  yet.
 
 ``results verify|import|export`` stay as they are.
 """
@@ -143,6 +145,17 @@ def register(subparsers: Any) -> None:
     remove.add_argument("id", type=int, help=_("the entry's number (see platforms list)"))
     _change_options(remove)
     remove.set_defaults(handler=_platforms_remove)
+    imp_list = psub.add_parser(
+        "import", help=_("add the entries of an approved-platform list file not listed yet")
+    )
+    imp_list.add_argument(
+        "file",
+        nargs="?",
+        help=_("the approved-platform list (.json; default: the one shipped with the program)"),
+    )
+    _db_option(imp_list, created=True)
+    _change_options(imp_list)
+    imp_list.set_defaults(handler=_platforms_import)
 
     for name in EXTRA_REGISTRARS:
         importlib.import_module(name).register(sub)
@@ -553,14 +566,16 @@ def _platforms_list(args: argparse.Namespace) -> int:
 
 
 def _print_platform(e: ApprovedPlatformEntry) -> None:
+    from app.ministry.model import or_dash
+
     p = e.platform
     print(
         _(
             "{id}. {name} — {unit}; {sub_domain} [{tags}]; approved {year} ({reference}); {source}",
             id=e.id,
             name=p.platform_name,
-            unit=p.entrusted_unit,
-            sub_domain=p.sub_domain,
+            unit=or_dash(p.entrusted_unit),
+            sub_domain=or_dash(p.sub_domain),
             tags=", ".join(p.sub_domain_tags),
             year=p.approved_year,
             reference=p.reference,
@@ -611,6 +626,20 @@ def _platforms_remove(args: argparse.Namespace) -> int:
     entry = remove_platform(_store(args), args.id, args.reason, _actor(args), datetime.now(UTC))
     _print_platform(entry)
     print(_("Removed approved platform {id}.", id=entry.id))
+    return 0
+
+
+def _platforms_import(args: argparse.Namespace) -> int:
+    from app.ministry.platforms import SHIPPED_LIST, import_platform_list
+
+    source = Path(args.file) if args.file else SHIPPED_LIST
+    print(_("Approved-platform list: {path}", path=str(source)))
+    result = import_platform_list(
+        _store(args), source, args.reason, _actor(args), datetime.now(UTC)
+    )
+    for entry in result.added:
+        _print_platform(entry)
+    print(result.message)
     return 0
 
 

@@ -28,6 +28,7 @@ from app.ministry.model import (
     ApprovedPlatformEntry,
     ExpertAppearance,
     Outcome,
+    or_dash,
 )
 from app.secretary.overlap import ApprovedPlatform, OverlapKind, find_overlaps
 
@@ -110,7 +111,7 @@ class PlatformOverlap:
             name=self.application.platform_name,
             shared=_quoted(self.shared),
             platform=self.platform.platform.platform_name,
-            entrusted=self.platform.platform.entrusted_unit,
+            entrusted=or_dash(self.platform.platform.entrusted_unit),
             year=self.platform.platform.approved_year,
         )
 

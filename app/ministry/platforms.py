@@ -1,5 +1,6 @@
-"""The approved-platform list at the desk: checked drafts, and each change (add, remove) as
-one transaction of the store with the actor, the reason and an audit entry.
+"""The approved-platform list at the desk: checked drafts, and each change (add, remove,
+import of a list file) as one transaction of the store with the actor, the reason and an
+audit entry per platform.
 
 Tags follow the rule of the meeting and approved-platform files (lower-case ASCII words,
 single spaces or hyphens), so the overlap check compares them with the applications' tags
@@ -9,13 +10,23 @@ as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from app.errors import ValidationError
 from app.i18n import LocalizedText, Msg
 from app.ministry.model import ApprovedPlatformEntry, PlatformDraft, PlatformSource
 from app.ministry.ports import MinistryDesk
+from app.secretary.overlap import APPROVED_PLATFORMS, ApprovedPlatform, load_approved_platforms
+
+SHIPPED_LIST: Final = APPROVED_PLATFORMS
+"""The approved-platform list file shipped with the program (``review-desk/approved-platforms``
+v1), which :func:`import_platform_list` reads when given no other."""
+NOT_GIVEN: Final = LocalizedText("", "")
+"""A field version 1 of the list file does not have (entrusted unit, sub-domain name)."""
 
 _TAG: Final = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 MAX_TEXT: Final = 300
@@ -75,6 +86,75 @@ def remove_platform(
     reason = _reason(reason)
     with store.transaction(actor, now):
         return store.remove_platform(platform_id, reason)
+
+
+@dataclass(frozen=True)
+class PlatformImport:
+    """What :func:`import_platform_list` did: the entries ``added`` (in the file's order) and
+    the ids of the file's entries already in the list (in force or removed), left as they
+    are."""
+
+    added: tuple[ApprovedPlatformEntry, ...]
+    already_listed: tuple[str, ...]
+
+    @property
+    def message(self) -> Msg:
+        if not self.added:
+            return Msg.ngettext(
+                "Nothing was added: the list file's {count} entry is already in the "
+                "approved-platform list.",
+                "Nothing was added: the list file's {count} entries are already in the "
+                "approved-platform list.",
+                len(self.already_listed),
+                count=len(self.already_listed),
+            )
+        return Msg.ngettext(
+            "Added {count} approved platform from the list file ({already} already listed).",
+            "Added {count} approved platforms from the list file ({already} already listed).",
+            len(self.added),
+            count=len(self.added),
+            already=len(self.already_listed),
+        )
+
+
+def import_platform_list(
+    store: MinistryDesk,
+    entries_or_path: Sequence[ApprovedPlatform] | Path | None,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> PlatformImport:
+    """Add every entry of an approved-platform list (v1; a path is read strictly by the
+    secretary's loader, ``None`` is the shipped file) that the desk's list does not hold yet,
+    matched by the entry's id as the ``reference`` (removed entries included, so a removal
+    stands), with source ``RESOURCE``; the entrusted unit and sub-domain name, which version
+    1 lacks, stay empty. One transaction, one audit entry per added platform; a file that
+    cannot be read changes nothing."""
+    reason = _reason(reason)
+    if entries_or_path is None or isinstance(entries_or_path, Path):
+        entries = load_approved_platforms(entries_or_path)
+    else:
+        entries = tuple(entries_or_path)
+    added: list[ApprovedPlatformEntry] = []
+    already: list[str] = []
+    with store.transaction(actor, now):
+        listed = {e.platform.reference for e in store.approved_platforms(include_removed=True)}
+        for entry in entries:
+            if entry.id in listed:
+                already.append(entry.id)
+                continue
+            draft = PlatformDraft(
+                entry.name,
+                NOT_GIVEN,
+                NOT_GIVEN,
+                entry.sub_domain_tags,
+                entry.approved_year,
+                entry.id,
+                PlatformSource.RESOURCE,
+            )
+            added.append(store.add_platform(draft, reason))
+            listed.add(entry.id)
+    return PlatformImport(tuple(added), tuple(already))
 
 
 def _reason(reason: str) -> str:

@@ -1,7 +1,8 @@
 """The Flags page of the ministry desk: what the checks across meetings found
 (:func:`app.ministry.checks.all_flags` over the store's applications, experts and approved
-platforms), each flag with its explanation, and the approved-platform list with Add… and
-Remove… (each change with a reason, recorded by the store with its audit entry).
+platforms), each flag with its explanation, and the approved-platform list with Add…,
+Remove… and Import list… (a list file, the shipped one offered first; each change with a
+reason, recorded by the store with its audit entry).
 
 The store is read and changed off the GUI thread on the given pool; the flags are computed
 there too, so a large register does not stall the window.
@@ -36,15 +37,25 @@ from app.ministry.checks import (
     RepeatedUnit,
     all_flags,
 )
-from app.ministry.model import ApprovedPlatformEntry
-from app.ministry.platforms import add_platform, remove_platform
+from app.ministry.model import ApprovedPlatformEntry, or_dash
+from app.ministry.platforms import (
+    SHIPPED_LIST,
+    PlatformImport,
+    add_platform,
+    import_platform_list,
+    remove_platform,
+)
 from app.ministry.ports import MinistryDesk
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.table_model import ReadOnlyTableModel
 from ui.common.tasks import BackgroundTask, Progress
 from ui.ministry.officer import Clock, utc_now
-from ui.ministry.platform_dialogs import AddPlatformDialog, RemovePlatformDialog
+from ui.ministry.platform_dialogs import (
+    AddPlatformDialog,
+    ImportPlatformsDialog,
+    RemovePlatformDialog,
+)
 
 
 def flag_kind(flag: Flag) -> str:
@@ -122,8 +133,8 @@ class PlatformsModel(ReadOnlyTableModel[ApprovedPlatformEntry]):
         values = (
             row.id,
             p.platform_name.get(language),
-            p.entrusted_unit.get(language),
-            p.sub_domain.get(language),
+            or_dash(p.entrusted_unit).get(language),
+            or_dash(p.sub_domain).get(language),
             ", ".join(p.sub_domain_tags),
             p.approved_year,
             p.reference,
@@ -197,6 +208,9 @@ class FlagsPage(QWidget):
         self.add_button.clicked.connect(self.add)
         self.remove_button = QPushButton()
         self.remove_button.clicked.connect(self.remove)
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("importPlatforms")
+        self.import_button.clicked.connect(self.import_list)
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -213,6 +227,7 @@ class FlagsPage(QWidget):
         buttons.addWidget(self.show_removed)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.import_button)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -311,6 +326,7 @@ class FlagsPage(QWidget):
         idle = not self.busy
         self.reload_button.setEnabled(idle)
         self.add_button.setEnabled(idle)
+        self.import_button.setEnabled(idle)
         entry = self.selected_platform()
         self.remove_button.setEnabled(idle and entry is not None and entry.in_force)
 
@@ -342,6 +358,30 @@ class FlagsPage(QWidget):
             return
         store, reason, actor, now = self._store, dialog.reason_text, self._actor, self._now()
         self._run(lambda _p: remove_platform(store, entry.id, reason, actor, now), self._changed)
+
+    def import_list(self) -> None:
+        """Choose a list file (the shipped one's folder first), ask why, then add the
+        platforms it names that the list does not hold yet, and say what was added."""
+        if self.busy:
+            return
+        path = self._dialogs.open_file(
+            self,
+            _("Import an approved-platform list"),
+            _("Approved-platform lists (*.json)"),
+            str(SHIPPED_LIST.parent),
+        )
+        if path is None:
+            return
+        dialog = ImportPlatformsDialog(path, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        store, reason, actor, now = self._store, dialog.reason_text, self._actor, self._now()
+        self._run(lambda _p: import_platform_list(store, path, reason, actor, now), self._imported)
+
+    def _imported(self, result: object) -> None:
+        assert isinstance(result, PlatformImport)
+        self._dialogs.information(self, _("Import an approved-platform list"), str(result.message))
+        self._changed(result)
 
     def _changed(self, result: object) -> None:
         self.events.platform_changed.emit(result)
@@ -377,6 +417,7 @@ class FlagsPage(QWidget):
         self.show_removed.setText(_("Show re&moved"))
         self.add_button.setText(_("&Add…"))
         self.remove_button.setText(_("R&emove…"))
+        self.import_button.setText(_("&Import list…"))
         self.flags_model.retranslate()
         self.platforms_model.retranslate()
         self._summary()

@@ -1,8 +1,10 @@
 """The dialogs that change the approved-platform list: add an entry (every field, checked by
-:func:`app.ministry.platforms.platform_draft`) and remove one; both need a reason, which the
-store records with the change in its audit trail."""
+:func:`app.ministry.platforms.platform_draft`), remove one, import a list file; each needs a
+reason, which the store records with the change in its audit trail."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.i18n import LocalizedText, _, current_language
-from app.ministry.model import ApprovedPlatformEntry, PlatformDraft
+from app.ministry.model import ApprovedPlatformEntry, PlatformDraft, or_dash
 from app.ministry.platforms import platform_draft
 
 
@@ -202,8 +204,64 @@ class RemovePlatformDialog(QDialog):
                 "Remove {platform} ({unit}, {year}) from the approved-platform list? The entry "
                 "stays in the history, marked removed.",
                 platform=p.platform_name.get(language),
-                unit=p.entrusted_unit.get(language),
+                unit=or_dash(p.entrusted_unit).get(language),
                 year=p.approved_year,
+            )
+        )
+        self.reason_label.setText(_("&Reason (required):"))
+
+
+class ImportPlatformsDialog(QDialog):
+    """Which list file is imported, and why (the reason of every entry it adds)."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importPlatformsDialog")
+        self.path = path
+        self.what = QLabel()
+        self.what.setWordWrap(True)
+        self.what.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = _reason_edit()
+        self.reason_label = QLabel()
+        self.reason_label.setBuddy(self.reason)
+        self.problem = _problem_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.what)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+        self.retranslate()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    @property
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+    def accept(self) -> None:
+        if not self.reason_text:
+            self.problem.setText(_("Say why the list is imported: the reason is required."))
+            self.reason.setFocus()
+            return
+        super().accept()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Import an approved-platform list"))
+        self.what.setText(
+            _(
+                "Add every platform of {path} that the approved-platform list does not hold "
+                "yet (matched by its id)? The file gives no entrusted unit or sub-domain name; "
+                "they stay empty.",
+                path=str(self.path),
             )
         )
         self.reason_label.setText(_("&Reason (required):"))

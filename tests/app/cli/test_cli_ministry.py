@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,80 @@ def test_platforms_add_list_remove_and_audit_verify(
     code = main(["--lang", "en", "audit", "verify", "--db", str(db)])
     out = capsys.readouterr().out
     assert code == 0 and "the ministry database" in out and "OK: 4 entries" in out
+
+
+def test_platforms_import_of_the_shipped_list_flags_an_overlap_once(
+    imported: tuple[Path, int, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.ministry.model import Outcome, PlatformSource
+    from app.secretary.overlap import load_approved_platforms
+
+    path = tmp_path / "ministry.db"
+    shutil.copyfile(imported[0], path)
+    shipped = load_approved_platforms()
+    meets = [
+        (row, p)
+        for row in MinistryDatabase(path).application_rows()
+        if row.outcome is Outcome.RECOMMENDED
+        for p in shipped
+        if set(row.sub_domain_tags) & set(p.sub_domain_tags)
+    ]
+    assert meets, "the scenario's recommended applications share no tag with the shipped list"
+    code, out = _run(capsys, "overlap", "--db", str(path))
+    assert code == 0 and "already covers" not in out
+    logged = _audit_entries(capsys, path)
+    importing = ["platforms", "import", "--db", str(path), "--reason", "shipped list"]
+    code, out = _run(capsys, *importing, "--actor", "officer")
+    assert code == 0 and "approved_platforms.json" in out
+    assert f"Added {len(shipped)} approved platforms from the list file (0 already listed)." in out
+    assert f"{shipped[0].name.en} — —; — [" in out  # no entrusted unit, no sub-domain name
+    entries = MinistryDatabase(path).approved_platforms()
+    assert [e.platform.reference for e in entries] == [p.id for p in shipped]
+    assert {(e.platform.source, e.added_by, e.added_reason) for e in entries} == {
+        (PlatformSource.RESOURCE, "officer", "shipped list")
+    }
+    code, out = _run(capsys, "overlap", "--db", str(path))
+    for row, platform in meets:
+        assert (
+            f"{row.meeting_id}/{row.application_id} ({row.platform_name.en}) is recommended "
+            f"for a sub-domain"
+        ) in out
+        assert f"approved platform {platform.name.en} (—, {platform.approved_year})" in out
+    before = database_snapshot(path)
+    shipped_file = Path("resources/approved_platforms.json").resolve()
+    code, out = _run(capsys, "platforms", "import", str(shipped_file), *importing[2:])
+    assert code == 0 and database_snapshot(path) == before
+    assert f"Nothing was added: the list file's {len(shipped)} entries are already" in out
+    assert _audit_entries(capsys, path) == logged + len(shipped)
+
+
+def _audit_entries(capsys: pytest.CaptureFixture[str], path: Path) -> int:
+    """How many entries ``audit verify`` finds intact in the database's log."""
+    import re
+
+    code = main(["--lang", "en", "audit", "verify", "--db", str(path)])
+    found = re.search(r"OK: (\d+) entries", capsys.readouterr().out)
+    assert code == 0 and found is not None
+    return int(found.group(1))
+
+
+def test_platforms_import_refuses_a_bad_list_and_changes_nothing(
+    imported: tuple[Path, int, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ministry.db"
+    shutil.copyfile(imported[0], path)
+    shipped = Path("resources/approved_platforms.json").read_text(encoding="utf-8")
+    bad = tmp_path / "platforms.json"
+    bad.write_text(shipped.replace('"autonomous driving"', '"Autonomous Driving"'), "utf-8")
+    before = database_snapshot(path)
+    importing = ["platforms", "import", "--db", str(path), "--reason", "r"]
+    code, out = _run(capsys, *importing[:2], str(bad), *importing[2:])
+    assert code == 2 and database_snapshot(path) == before
+    assert "Approved-platform list, platforms[0].sub_domain_tags: must be 1 to 12" in out
+    code, out = _run(capsys, *importing[:2], str(tmp_path / "absent.json"), *importing[2:])
+    assert code == 2 and database_snapshot(path) == before and "Approved-platform list" in out
+    code, out = _run(capsys, *importing[:-1], "  ")
+    assert code == 2 and database_snapshot(path) == before and "needs a reason" in out
 
 
 def test_import_applies_the_crls_of_the_trust_file(
