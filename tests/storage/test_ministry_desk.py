@@ -179,6 +179,34 @@ def test_a_platform_source_is_kept(db: Path) -> None:
     assert entry.platform.source is PlatformSource.RESOURCE
 
 
+def test_a_list_import_adds_what_is_not_listed_and_a_removal_stands(tmp_path: Path) -> None:
+    from app.ministry.platforms import NOT_GIVEN, import_platform_list
+    from app.secretary.overlap import ApprovedPlatform
+
+    path = tmp_path / "ministry.db"  # a desk that has imported no meeting yet
+    store = MinistryDatabase(path)
+    first = ApprovedPlatform("p-1", LocalizedText("One", "一"), 2019, ("medical imaging",))
+    second = ApprovedPlatform("p-2", LocalizedText("Two", "二"), 2020, ("smart city", "maps"))
+    done = import_platform_list(store, [first], "list of 2019", "officer", AT)
+    (entry,) = done.added
+    assert done.already_listed == () and entry.platform == PlatformDraft(
+        first.name, NOT_GIVEN, NOT_GIVEN, first.sub_domain_tags, 2019, "p-1",
+        PlatformSource.RESOURCE,
+    )  # fmt: skip
+    remove_platform(store, entry.id, "withdrawn", "officer", AT)
+    again = import_platform_list(store, (first, second), "list of 2020", "officer", AT)
+    assert again.already_listed == ("p-1",) and [e.platform.reference for e in again.added] == [
+        "p-2"
+    ]
+    assert [e.platform.reference for e in store.approved_platforms()] == ["p-2"]
+    assert (
+        again.message.in_language("en")
+        == "Added 1 approved platform from the list file (1 already listed)."
+    )
+    result = verify_workspace_file(path)
+    assert result.ok and result.count == 3  # one entry per platform added, one per removal
+
+
 # --- audit verify on the ministry database --------------------------------------------------
 
 

@@ -1,17 +1,22 @@
 """The Flags page on a real ministry database: an approved platform added through the
 dialog with its reason (refused without one) makes the meeting's recommended application an
 overlap flag with its explanation; removing it with a reason clears the flag; both changes are
-in the store's history with who and why."""
+in the store's history with who and why. Import list… adds the shipped list file's entries
+(chosen from the shipped file's folder, with a reason), once."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.ministry.checks import PlatformOverlap
+from app.ministry.model import PlatformSource
+from app.ministry.platforms import SHIPPED_LIST
+from app.secretary.overlap import load_approved_platforms
 from storage.ministry.database import MinistryDatabase
 from tests.app.crypto.pki_fixtures import shared_pki
 from tests.app.results.factory import Scenario, make_scenario
@@ -20,7 +25,11 @@ from tests.ui.ministry.desk_material import imported_database as _imported
 from tests.ui.mnemonics import clashes
 from ui.common.i18n import switch_language
 from ui.ministry.flags_page import FlagsPage
-from ui.ministry.platform_dialogs import AddPlatformDialog, RemovePlatformDialog
+from ui.ministry.platform_dialogs import (
+    AddPlatformDialog,
+    ImportPlatformsDialog,
+    RemovePlatformDialog,
+)
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +153,71 @@ def test_the_page_and_its_dialog_read_in_chinese_with_unique_mnemonics(qtbot, db
         assert clashes(page, language) == [] and clashes(dialog, language) == []
     assert page.add_button.text() != "&Add…"
     assert page.minimumSizeHint().width() <= 1280 and dialog.width() <= 1280
+
+
+@dataclass
+class PickingDialogs(SavingDialogs):
+    """:class:`SavingDialogs` that also keep the folder each open picker started in."""
+
+    started_in: list[str] = field(default_factory=list)
+
+    def open_file(
+        self, parent: QWidget | None, title: str, name_filter: str = "", directory: str = ""
+    ) -> Path | None:
+        self.started_in.append(directory)
+        return super().open_file(parent, title, name_filter, directory)
+
+
+def test_import_list_adds_the_shipped_entries_once_with_a_reason(qtbot, db: Path) -> None:  # type: ignore[no-untyped-def]
+    shipped = load_approved_platforms()
+    dialogs = PickingDialogs(chosen_paths=[SHIPPED_LIST, SHIPPED_LIST, None])
+    page = _page(qtbot, db, dialogs)
+    problems: list[str] = []
+
+    def give_reason(dialog: ImportPlatformsDialog) -> None:
+        assert dialog.path == SHIPPED_LIST and "approved_platforms.json" in dialog.what.text()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # no reason yet
+        problems.append(dialog.problem.text())
+        qtbot.keyClicks(dialog.reason, "The ministry's list of 2026")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    _when_open(ImportPlatformsDialog, give_reason)
+    with qtbot.waitSignal(page.events.platform_changed) as done:
+        qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and page.platforms_model.rowCount() == len(shipped))
+    assert dialogs.started_in == [str(SHIPPED_LIST.parent)]
+    assert "reason is required" in problems[0]
+    assert len(done.args[0].added) == len(shipped)
+    assert dialogs.messages[-1][1] == (
+        f"Added {len(shipped)} approved platforms from the list file (0 already listed)."
+    )
+    stored = MinistryDatabase(db).approved_platforms()
+    assert [e.platform.reference for e in stored] == [p.id for p in shipped]
+    assert {(e.platform.source, e.added_by, e.added_reason) for e in stored} == {
+        (PlatformSource.RESOURCE, "desk-officer", "The ministry's list of 2026")
+    }
+    model = page.platforms_model
+    assert [model.index(0, c).data() for c in (2, 3, 6)] == ["—", "—", shipped[0].id]
+    covered = {
+        (r.meeting_id, r.application_id)
+        for r in MinistryDatabase(db).application_rows()
+        for p in shipped
+        if r.passed and set(r.sub_domain_tags) & set(p.sub_domain_tags)
+    }
+    flagged = {
+        (f.application.meeting_id, f.application.application_id)
+        for f in page.flags_model.rows()
+        if isinstance(f, PlatformOverlap)
+    }
+    assert covered and flagged == covered
+
+    _when_open(ImportPlatformsDialog, lambda d: (qtbot.keyClicks(d.reason, "again"), d.accept()))
+    with qtbot.waitSignal(page.events.platform_changed) as again:
+        qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy)
+    assert again.args[0].added == () and len(MinistryDatabase(db).approved_platforms()) == len(
+        shipped
+    )
+    assert dialogs.messages[-1][1].startswith("Nothing was added")
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)  # the picker cancelled
+    assert not page.busy and dialogs.errors == []
