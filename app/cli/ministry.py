@@ -566,7 +566,7 @@ def _platforms_list(args: argparse.Namespace) -> int:
 
 
 def _print_platform(e: ApprovedPlatformEntry) -> None:
-    from app.ministry.model import or_dash
+    from app.ministry.platforms import or_dash
 
     p = e.platform
     print(

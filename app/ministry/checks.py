@@ -28,8 +28,8 @@ from app.ministry.model import (
     ApprovedPlatformEntry,
     ExpertAppearance,
     Outcome,
-    or_dash,
 )
+from app.ministry.platforms import or_dash
 from app.secretary.overlap import ApprovedPlatform, OverlapKind, find_overlaps
 
 _SPACE = re.compile(r"\s+")

@@ -337,15 +337,6 @@ class PlatformDraft:
     source: PlatformSource = PlatformSource.DESK
 
 
-def or_dash(text: LocalizedText) -> LocalizedText:
-    """``text`` as a list shows it: a blank language from the other, "—" where both are
-    blank (an entry imported from a list file has no entrusted unit or sub-domain name)."""
-    en, zh = text.en.strip(), text.zh_CN.strip()
-    if en and zh:
-        return text
-    return LocalizedText(en or zh or "—", zh or en or "—")
-
-
 @dataclass(frozen=True)
 class ApprovedPlatformEntry:
     """One entry of the ministry's approved-platform list, with who added (and removed) it,

@@ -157,6 +157,15 @@ def import_platform_list(
     return PlatformImport(tuple(added), tuple(already))
 
 
+def or_dash(text: LocalizedText) -> LocalizedText:
+    """``text`` as a list shows it: a blank language from the other, "—" where both are
+    blank (an entry imported from a list file has no entrusted unit or sub-domain name)."""
+    en, zh = text.en.strip(), text.zh_CN.strip()
+    if en and zh:
+        return text
+    return LocalizedText(en or zh or "—", zh or en or "—")
+
+
 def _reason(reason: str) -> str:
     text = reason.strip()
     if not text or len(text) > 2000:

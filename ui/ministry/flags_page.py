@@ -37,12 +37,13 @@ from app.ministry.checks import (
     RepeatedUnit,
     all_flags,
 )
-from app.ministry.model import ApprovedPlatformEntry, or_dash
+from app.ministry.model import ApprovedPlatformEntry
 from app.ministry.platforms import (
     SHIPPED_LIST,
     PlatformImport,
     add_platform,
     import_platform_list,
+    or_dash,
     remove_platform,
 )
 from app.ministry.ports import MinistryDesk

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.i18n import LocalizedText, _, current_language
-from app.ministry.model import ApprovedPlatformEntry, PlatformDraft, or_dash
-from app.ministry.platforms import platform_draft
+from app.ministry.model import ApprovedPlatformEntry, PlatformDraft
+from app.ministry.platforms import or_dash, platform_draft
 
 
 def _reason_edit() -> QPlainTextEdit:
