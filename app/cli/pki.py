@@ -20,7 +20,7 @@ from typing import Any
 
 from app.cli.passphrases import read_passphrase
 from app.errors import UserFacingError
-from app.i18n import Msg, _
+from app.i18n import Msg, _, ngettext
 
 _PERSON_ROLES = ("issuer", "secretary", "expert", "ministry")
 # the keys of app.crypto.pki.REVOCATION_REASONS (not imported here: the CLI starts fast)
@@ -212,8 +212,10 @@ def _crl(args: argparse.Namespace) -> int:
     next_update = crl.next_update_utc
     assert next_update is not None
     print(
-        _(
-            "Wrote the revocation list {path}: {count} revoked certificate(s), valid until {date}.",
+        ngettext(
+            "Wrote the revocation list {path}: {count} revoked certificate, valid until {date}.",
+            "Wrote the revocation list {path}: {count} revoked certificates, valid until {date}.",
+            len(crl),
             path=args.out,
             count=len(crl),
             date=next_update.strftime("%Y-%m-%d %H:%M UTC"),
