@@ -31,10 +31,7 @@ from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import language_actions
-from ui.common.tasks import BackgroundTask
-from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
-from ui.shell.folders import start_folder
 
 if TYPE_CHECKING:
     from app.domain.meeting import Meeting
@@ -325,6 +322,8 @@ class MainWindow(QMainWindow):
         loader = self._demo_loader
         if loader is None:
             return
+        from ui.common.tasks import BackgroundTask
+
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
             _("Opening the demo meeting… The first time, the demo material is built first.")
         ).success(self._demo_opened).run()
@@ -336,6 +335,7 @@ class MainWindow(QMainWindow):
     def choose_workspace(self) -> None:
         """Ask for a workspace file and open it."""
         from app.workspaces import default_data_dir, default_demo_dir
+        from ui.shell.folders import start_folder
 
         start = start_folder(self.workspace_path, default_demo_dir(), default_data_dir())
         chosen = self.dialogs.open_file(
@@ -350,6 +350,8 @@ class MainWindow(QMainWindow):
         loader = self._workspace_loader
         if loader is None:
             return
+        from ui.common.tasks import BackgroundTask
+
         BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
             _("Opening the workspace…")
         ).success(lambda loaded: self._workspace_opened(path, loaded, note)).run()
@@ -399,6 +401,8 @@ class MainWindow(QMainWindow):
         self.user_guide.raise_()
 
     def show_about(self) -> None:
+        from ui.shell.about import about_text
+
         self.dialogs.about(self, _("About Expert Review Desk"), about_text())
 
     # -- language -------------------------------------------------------------------------
