@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, Final, cast
 
 import rfc8785
@@ -295,8 +295,9 @@ def _check_bracket_depth(text: str, max_depth: int) -> None:
     else:  # no escapes: every quote opens or closes a string, for the scanner as here
         outside = "".join(text.split('"')[::2])
     brackets = outside.translate(_NOT_BRACKET)
-    # The running depth after each bracket, its maximum taken in C (no Python-level loop).
-    deepest = max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+    # The running depth after each character left (non-ASCII ones count 0: the translation
+    # table covers ASCII only), its maximum taken in C (no Python-level loop).
+    deepest = max(accumulate(map(_DEPTH_STEP.get, brackets, repeat(0))), default=0)
     if deepest <= max_depth:
         return
     depth = 0  # too deep: find where, for the message
