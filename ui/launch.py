@@ -22,8 +22,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.domain.meeting import Meeting
-from app.domain.rubric import Rubric
 from app.errors import UserFacingError
 from app.i18n import detect_language
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
@@ -36,6 +34,8 @@ from ui.common.pyside_fixes import keep_none_alive
 from ui.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from app.domain.meeting import Meeting
+    from app.domain.rubric import Rubric
     from app.results import BundleDocumentChecks
     from app.secretary.publish_prepare import Exporters
     from ui.ministry.window import MinistryWindow

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate, repeat
 from typing import Any, Final, cast
 
 import rfc8785
@@ -222,6 +223,7 @@ _FAST_DECODER: Final = json.JSONDecoder(
 )
 
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_DEPTH_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 _NOT_BRACKET: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
 
 # Strings (so brackets inside them do not count) or one bracket.
@@ -288,14 +290,14 @@ def loads_strict(
 def _check_bracket_depth(text: str, max_depth: int) -> None:
     """Refuse deep nesting *before* the recursive C scanner sees it."""
     # Fast exact bound: the brackets left once every string is removed, in order.
-    brackets = _STRING.sub("", text).translate(_NOT_BRACKET)
-    depth = deepest = 0
-    for char in brackets:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
+    if "\\" in text:
+        outside = _STRING.sub("", text)
+    else:  # no escapes: every quote opens or closes a string, for the scanner as here
+        outside = "".join(text.split('"')[::2])
+    brackets = outside.translate(_NOT_BRACKET)
+    # The running depth after each character left (non-ASCII ones count 0: the translation
+    # table covers ASCII only), its maximum taken in C (no Python-level loop).
+    deepest = max(accumulate(map(_DEPTH_STEP.get, brackets, repeat(0))), default=0)
     if deepest <= max_depth:
         return
     depth = 0  # too deep: find where, for the message

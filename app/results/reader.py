@@ -661,6 +661,24 @@ def _check_complete(
     raise BundleCompletenessError(reason, f"{len(gaps)} gaps, first {gap}")
 
 
+def _canonical_result(document: dict[str, Any], stated: bytes) -> bytes:
+    """The canonical bytes of the recomputed ``document``, to compare with ``stated``.
+
+    The standard encoder's bytes are tried first: when they equal ``stated`` (the
+    canonical bytes of a strictly parsed value), ``document`` holds exactly what those
+    bytes hold, so :func:`dumps_canonical`'s walk could refuse nothing in it. Otherwise
+    (or when the encoder refuses the value) the walk gives the canonical bytes or names
+    the refused value.
+    """
+    try:
+        quick = canonical_of_parsed(document)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        quick = None
+    if quick == stated:
+        return quick
+    return dumps_canonical(document, max_depth=MAX_DEPTH)
+
+
 def _recompute(
     results: Results, sheets: Sequence[VerifiedDocument], recusals: Sequence[VerifiedDocument]
 ) -> tuple[MeetingResult, dict[str, Any]]:
@@ -674,8 +692,8 @@ def _recompute(
             results.round,
         )
         document = result_to_document(result)
-        mine = dumps_canonical(document, max_depth=MAX_DEPTH)
         stated = canonical_of_parsed(results.result)  # strictly parsed: no walk needed
+        mine = _canonical_result(document, stated)
     except (ConsolidationInputError, RuleError, JsonFormatError) as exc:
         raise BundleRecomputeError(exc.msg, "consolidation refused the signed inputs") from None
     if mine != stated:

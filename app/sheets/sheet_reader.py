@@ -403,34 +403,37 @@ def _item(
 
 
 def _check_item_context(item: DocumentContext, envelope: DocumentContext, index: int) -> None:
-    """Every context member of an item equals the envelope's (no mix-and-match)."""
-    where = f"items[{index}]"
-    number = index + 1
+    """Every context member of an item equals the envelope's (no mix-and-match); the
+    message of a mismatch is made only when there is one."""
     pairs = (
-        (Msg.of("meeting"), envelope.meeting_id, item.meeting_id, "meeting_id"),
-        (Msg.of("meeting kit hash"), envelope.kit_hash, item.kit_hash, "kit_hash"),
-        (Msg.of("expert"), envelope.expert_id, item.expert_id, "expert_id"),
-        (
-            Msg.of("signer fingerprint"),
-            envelope.expert_fingerprint,
-            item.expert_fingerprint,
-            "expert_fingerprint",
-        ),
-        (Msg.of("round"), str(envelope.round), str(item.round), "round"),
-        (
-            Msg.of("recipient (secretary)"),
-            envelope.recipient_fingerprint,
-            item.recipient_fingerprint,
-            "recipient",
-        ),
+        ("meeting_id", envelope.meeting_id, item.meeting_id),
+        ("kit_hash", envelope.kit_hash, item.kit_hash),
+        ("expert_id", envelope.expert_id, item.expert_id),
+        ("expert_fingerprint", envelope.expert_fingerprint, item.expert_fingerprint),
+        ("round", str(envelope.round), str(item.round)),
+        ("recipient", envelope.recipient_fingerprint, item.recipient_fingerprint),
     )
-    for field, wanted, found, name in pairs:
-        check_equal(
-            Msg.of("item {number}: {field}", number=number, field=field),
-            wanted,
-            found,
-            f"{where}.{name}",
-        )
+    for name, wanted, found in pairs:
+        if wanted is not None and wanted != found:
+            check_equal(
+                Msg.of("item {number}: {field}", number=index + 1, field=_context_label(name)),
+                wanted,
+                found,
+                f"items[{index}].{name}",
+            )
+
+
+def _context_label(name: str) -> Msg:
+    """The label of a context member, for the message of a mismatch."""
+    labels = {
+        "meeting_id": Msg.of("meeting"),
+        "kit_hash": Msg.of("meeting kit hash"),
+        "expert_id": Msg.of("expert"),
+        "expert_fingerprint": Msg.of("signer fingerprint"),
+        "round": Msg.of("round"),
+        "recipient": Msg.of("recipient (secretary)"),
+    }
+    return labels[name]
 
 
 def _check_set(

@@ -32,7 +32,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,29 +92,66 @@ def append(
     action: str,
     subject: str,
     state: Any,
+    after: AuditEntry | None = None,
 ) -> AuditEntry:
     """Append one entry. The caller must be inside the ``db.atomic()`` block of the change it
-    records, so the change and its entry commit (or vanish) together."""
+    records, so the change and its entry commit (or vanish) together. ``after``: see
+    :func:`append_many`."""
+    return append_many(db, at=at, actor=actor, changes=((action, subject, state),), after=after)[-1]
+
+
+def append_many(
+    db: sqlite_utils.Database,
+    *,
+    at: dt.datetime,
+    actor: str,
+    changes: Sequence[tuple[str, str, Any]],
+    after: AuditEntry | None = None,
+) -> tuple[AuditEntry, ...]:
+    """Append one entry per ``(action, subject, state)`` of ``changes``, in order, with one
+    statement, inside the change's transaction (as :func:`append`).
+
+    ``after`` is the entry this same transaction appended last, when the caller knows it (it
+    then saves reading the chain's head); nothing else may have appended since. Were it stale
+    anyway, the insert would fail on the taken ``seq`` (the primary key) rather than fork the
+    chain.
+    """
     if not db.conn.in_transaction:
         raise RuntimeError("audit.append must run inside the change's transaction")
-    last = db.execute(f"SELECT seq, entry_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (1, GENESIS) if last is None else (int(last[0]) + 1, str(last[1]))
-    when, digest = at.isoformat(), digest_of(state)
-    content = {
-        "seq": seq,
-        "at": when,
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "digest": digest,
-    }
-    values = (seq, when, actor, action, subject, digest, prev, entry_hash(prev, content))
-    db.execute(
+    if after is None:
+        last = db.execute(
+            f"SELECT seq, entry_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+    else:
+        seq, prev = after.seq, after.entry_hash
+    when = at.isoformat()
+    appended: list[AuditEntry] = []
+    for action, subject, state in changes:
+        seq += 1
+        digest = digest_of(state)
+        content = {
+            "seq": seq,
+            "at": when,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "digest": digest,
+        }
+        entry = AuditEntry(
+            seq, when, actor, action, subject, digest, prev, entry_hash(prev, content)
+        )
+        appended.append(entry)
+        prev = entry.entry_hash
+    db.conn.executemany(
         f"INSERT INTO {TABLE} (seq, at, actor, action, subject, digest, prev_hash, entry_hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
+        [
+            (e.seq, e.at, e.actor, e.action, e.subject, e.digest, e.prev_hash, e.entry_hash)
+            for e in appended
+        ],
     )
-    return AuditEntry(*values)
+    return tuple(appended)
 
 
 def entries(db: sqlite_utils.Database) -> list[AuditEntry]:

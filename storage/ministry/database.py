@@ -442,10 +442,11 @@ def _store(
             record.rule_document,
         ],
     )
-    for position, expert in enumerate(meeting.experts, start=1):
-        db.execute(
-            "INSERT INTO experts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+    conn = db.conn  # one executemany per table: the same rows, in the same transaction
+    conn.executemany(
+        "INSERT INTO experts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
                 meeting.id,
                 expert.id,
                 position,
@@ -454,15 +455,43 @@ def _store(
                 *_pair(expert.organisation),
                 int(expert.is_chair),
                 expert.fingerprint,
-            ],
-        )
-    for application in record.applications:
-        _store_application(db, meeting.id, application)
-        for position, tag in enumerate(application.application.sub_domain_tags):
-            db.execute(
-                "INSERT INTO application_tags VALUES (?, ?, ?, ?)",
-                [meeting.id, application.application.id, position, tag],
             )
+            for position, expert in enumerate(meeting.experts, start=1)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?)",
+        [_application_row(meeting.id, a) for a in record.applications],
+    )
+    conn.executemany(
+        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                meeting.id,
+                a.application.id,
+                position,
+                f.subject,
+                f.exact,
+                f.presented,
+                f.method_applied,
+                int(f.fell_back),
+                f.spread,
+                f.spread_limit,
+                int(f.flagged),
+            )
+            for a in record.applications
+            for position, f in enumerate(a.figures)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO application_tags VALUES (?, ?, ?, ?)",
+        [
+            (meeting.id, a.application.id, position, tag)
+            for a in record.applications
+            for position, tag in enumerate(a.application.sub_domain_tags)
+        ],
+    )
     if record.report_pdf is not None:
         db.execute(
             "INSERT INTO reports VALUES (?, ?, ?, ?)",
@@ -473,10 +502,10 @@ def _store(
                 hashlib.sha256(record.report_pdf).hexdigest(),
             ],
         )
-    for o in record.opinions:
-        db.execute(
-            "INSERT INTO opinions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+    conn.executemany(
+        "INSERT INTO opinions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
                 meeting.id,
                 o.application_id,
                 o.round,
@@ -485,17 +514,18 @@ def _store(
                 o.minority_opinion,
                 o.approved_by,
                 None if o.approved_at is None else o.approved_at.isoformat(),
-            ],
-        )
-    for absence in record.absences:
-        db.execute(
-            "INSERT INTO absences VALUES (?, ?, ?, ?)",
-            [meeting.id, absence.expert_id, absence.application_id, absence.note],
-        )
-    for d in record.documents:
-        db.execute(
-            "INSERT INTO signed_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+            )
+            for o in record.opinions
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO absences VALUES (?, ?, ?, ?)",
+        [(meeting.id, a.expert_id, a.application_id, a.note) for a in record.absences],
+    )
+    conn.executemany(
+        "INSERT INTO signed_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
                 meeting.id,
                 d.name,
                 d.kind.value,
@@ -505,8 +535,10 @@ def _store(
                 d.version,
                 d.sha256,
                 d.signer_fingerprint,
-            ],
-        )
+            )
+            for d in record.documents
+        ],
+    )
     audit.append(
         db,
         at=now,
@@ -517,55 +549,32 @@ def _store(
     )
 
 
-def _store_application(
-    db: sqlite_utils.Database, meeting_id: str, recorded: RecordedApplication
-) -> None:
+def _application_row(meeting_id: str, recorded: RecordedApplication) -> tuple[Any, ...]:
     application = recorded.application
     total = recorded.total
     vote = recorded.vote
-    db.execute(
-        "INSERT INTO applications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?)",
-        [
-            meeting_id,
-            application.id,
-            recorded.hearing_position,
-            *_pair(application.applicant_unit),
-            *_pair(application.platform_name),
-            *_pair(application.sub_domain),
-            recorded.status,
-            recorded.counted_sheets,
-            None if total is None else total.exact,
-            None if total is None else total.presented,
-            recorded.rank,
-            vote.votes_for,
-            vote.eligible,
-            vote.needed,
-            int(vote.passed),
-            vote.recommend,
-            vote.recommend_with_conditions,
-            vote.do_not_recommend,
-            vote.recused,
-            vote.absent,
-        ],
+    return (
+        meeting_id,
+        application.id,
+        recorded.hearing_position,
+        *_pair(application.applicant_unit),
+        *_pair(application.platform_name),
+        *_pair(application.sub_domain),
+        recorded.status,
+        recorded.counted_sheets,
+        None if total is None else total.exact,
+        None if total is None else total.presented,
+        recorded.rank,
+        vote.votes_for,
+        vote.eligible,
+        vote.needed,
+        int(vote.passed),
+        vote.recommend,
+        vote.recommend_with_conditions,
+        vote.do_not_recommend,
+        vote.recused,
+        vote.absent,
     )
-    for position, f in enumerate(recorded.figures):
-        db.execute(
-            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                meeting_id,
-                application.id,
-                position,
-                f.subject,
-                f.exact,
-                f.presented,
-                f.method_applied,
-                int(f.fell_back),
-                f.spread,
-                f.spread_limit,
-                int(f.flagged),
-            ],
-        )
 
 
 def _pair(text: LocalizedText) -> tuple[str, str]:

@@ -233,11 +233,15 @@ class SecretaryWorkspace(Workspace):
         self._active()
         collected.insert_signed_sheet(self._db, stored, source_file_sha256)
         sheet_id = stored.sheet.id
-        self._record("sheet.collect", subj.subject(subj.SHEET, sheet_id), sheet_state(stored.sheet))
-        self._record(
-            "sheet.collect.signed",
-            subj.subject(SIGNED_SHEET, sheet_id),
-            collected.signed_state(stored),
+        self._record_many(
+            (
+                ("sheet.collect", subj.subject(subj.SHEET, sheet_id), sheet_state(stored.sheet)),
+                (
+                    "sheet.collect.signed",
+                    subj.subject(SIGNED_SHEET, sheet_id),
+                    collected.signed_state(stored),
+                ),
+            )
         )
 
     def supersede_collected(self, stored: StoredSheet) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +74,12 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Change:
     actor: str
     at: dt.datetime
+    head: AuditEntry | None = None
+    """The audit entry this transaction appended last (none yet: read from the log)."""
 
 
 class Workspace:
@@ -195,15 +197,17 @@ class Workspace:
             self._change = None
 
     def _record(self, action: str, subject: str, state: Any) -> AuditEntry:
+        return self._record_many(((action, subject, state),))[-1]
+
+    def _record_many(self, changes: Sequence[tuple[str, str, Any]]) -> tuple[AuditEntry, ...]:
+        """Audit entries for ``(action, subject, state)`` changes, in order, in one statement;
+        the chain's head is read once per transaction (all its entries are written here)."""
         change = self._active()
-        return audit.append(
-            self._db,
-            at=change.at,
-            actor=change.actor,
-            action=action,
-            subject=subject,
-            state=state,
+        entries = audit.append_many(
+            self._db, at=change.at, actor=change.actor, changes=changes, after=change.head
         )
+        change.head = entries[-1]
+        return entries
 
     def _active(self) -> _Change:
         if self._change is None:

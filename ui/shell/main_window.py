@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.meeting import Meeting
-from app.domain.rubric import Rubric
 from app.errors import UserFacingError
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
@@ -32,18 +31,19 @@ from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import language_actions
-from ui.common.tasks import BackgroundTask
-from ui.shell.about import about_text
 from ui.shell.empty_state import EmptyState
-from ui.shell.folders import start_folder
-from ui.shell.header import MeetingHeader
-from ui.shell.models import AgendaModel, RosterModel, agenda_rows
-from ui.shell.next_steps import NextSteps
-from ui.shell.rubric_page import RubricPage
-from ui.shell.table_view import ReadOnlyTableView
 
-DemoLoader = Callable[[], tuple[Meeting, Rubric]]
-WorkspaceLoader = Callable[[Path], tuple[Meeting, Rubric]]
+if TYPE_CHECKING:
+    from app.domain.meeting import Meeting
+    from app.domain.rubric import Rubric
+    from ui.shell.header import MeetingHeader
+    from ui.shell.models import AgendaModel, RosterModel
+    from ui.shell.next_steps import NextSteps
+    from ui.shell.rubric_page import RubricPage
+    from ui.shell.table_view import ReadOnlyTableView
+
+DemoLoader = Callable[[], "tuple[Meeting, Rubric]"]
+WorkspaceLoader = Callable[[Path], "tuple[Meeting, Rubric]"]
 ExpertSignIn = Callable[["MainWindow"], object]
 SecretaryConsole = Callable[["MainWindow"], object]
 KitImporter = Callable[["MainWindow"], object]
@@ -52,9 +52,36 @@ MinistryDesk = Callable[["MainWindow"], object]
 the dialog it opened, or ``None``."""
 
 WINDOW_KEY = "main"
+_MEETING_PAGE = frozenset(
+    {
+        "header",
+        "agenda_model",
+        "agenda_view",
+        "roster_model",
+        "roster_view",
+        "rubric_page",
+        "tabs",
+        "tab_pages",
+        "next_steps",
+        "meeting_page",
+    }
+)
+"""The meeting page's parts: built when a meeting is first shown (or one of them is asked
+for), so the start window (the empty state) does not wait for them."""
 
 
 class MainWindow(QMainWindow):
+    header: MeetingHeader
+    agenda_model: AgendaModel
+    agenda_view: ReadOnlyTableView
+    roster_model: RosterModel
+    roster_view: ReadOnlyTableView
+    rubric_page: RubricPage
+    tabs: QTabWidget
+    tab_pages: list[QWidget]
+    next_steps: NextSteps
+    meeting_page: QWidget
+
     def __init__(
         self,
         meeting: Meeting | None = None,
@@ -88,6 +115,7 @@ class MainWindow(QMainWindow):
         self.kit_import_dialog: QDialog | None = None
         """The open File › Import meeting kit… dialog, if any."""
         self.user_guide: QDialog | None = None
+        self._meeting_page_built = False
 
         self._build_actions()
         self._build_menus()
@@ -96,8 +124,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary)
 
         place_window(self, WINDOW_KEY, QSize(1180, 740))
-        restore_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
         self.set_meeting(meeting, rubric)
+
+    def __getattr__(self, name: str) -> Any:
+        """A part of the meeting page, built on first use (see ``_MEETING_PAGE``)."""
+        if name in _MEETING_PAGE and not self.__dict__.get("_meeting_page_built", True):
+            self._build_meeting_page()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     # -- construction ---------------------------------------------------------------------
     def _action(
@@ -182,6 +216,25 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_qt_action)
 
     def _build_pages(self) -> None:
+        with_workspaces = self._workspace_loader is not None
+        self.empty_state = EmptyState(
+            self.open_demo_action if self._demo_loader is not None else None,
+            import_kit=self.import_kit_action if with_workspaces else None,
+            open_workspace=self.open_workspace_action if with_workspaces else None,
+        )
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_state)
+        self.setCentralWidget(self.pages)
+
+    def _build_meeting_page(self) -> None:
+        """The header band, the next steps and the Agenda / Roster / Rubric tabs."""
+        from ui.shell.header import MeetingHeader
+        from ui.shell.models import AgendaModel, RosterModel
+        from ui.shell.next_steps import NextSteps
+        from ui.shell.rubric_page import RubricPage
+        from ui.shell.table_view import ReadOnlyTableView
+
+        self._meeting_page_built = True
         self.header = MeetingHeader()
         self.agenda_model = AgendaModel()
         self.agenda_view = ReadOnlyTableView(self.agenda_model, stretch=(2, 3, 4))
@@ -191,7 +244,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_pages: list[QWidget] = []
+        self.tab_pages = []
         for page in (self.agenda_view, self.roster_view, self.rubric_page):
             holder = QWidget()
             self.tab_pages.append(holder)
@@ -214,17 +267,10 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(16, 10, 16, 0)  # tabs line up with the header and the tables
         body.addWidget(self.tabs)
         layout.addLayout(body, 1)
-
-        with_workspaces = self._workspace_loader is not None
-        self.empty_state = EmptyState(
-            self.open_demo_action if self._demo_loader is not None else None,
-            import_kit=self.import_kit_action if with_workspaces else None,
-            open_workspace=self.open_workspace_action if with_workspaces else None,
-        )
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.empty_state)
         self.pages.addWidget(self.meeting_page)
-        self.setCentralWidget(self.pages)
+        restore_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
+        self._show_meeting_page_content()
+        self._retranslate_meeting_page()
 
     # -- content --------------------------------------------------------------------------
     @property
@@ -235,21 +281,31 @@ class MainWindow(QMainWindow):
     @workspace_path.setter
     def workspace_path(self, path: Path | None) -> None:
         self._workspace_path = path
-        self.next_steps.set_meeting(self.meeting, self._demo_folder(self.meeting))
+        if self._meeting_page_built:
+            self.next_steps.set_meeting(self.meeting, self._demo_folder(self.meeting))
 
     def set_meeting(self, meeting: Meeting | None, rubric: Rubric | None) -> None:
         """Show ``meeting`` (or the empty state for None) with its ``rubric``."""
         self.meeting, self.rubric = meeting, rubric
-        self.header.set_meeting(meeting)
-        self.next_steps.set_meeting(meeting, self._demo_folder(meeting))
-        self.agenda_model.set_rows(agenda_rows(meeting) if meeting else [])
-        self.roster_model.set_rows(meeting.experts if meeting else [])
-        self.rubric_page.set_rubric(rubric)
+        if meeting is not None and not self._meeting_page_built:
+            self._build_meeting_page()  # shows this meeting
+        elif self._meeting_page_built:
+            self._show_meeting_page_content()
         self.pages.setCurrentWidget(self.meeting_page if meeting else self.empty_state)
         for action in self.tab_actions:
             action.setEnabled(meeting is not None)
         self.expert_sign_in_action.setEnabled(meeting is not None)
         self.retranslate()
+
+    def _show_meeting_page_content(self) -> None:
+        from ui.shell.models import agenda_rows
+
+        meeting = self.meeting
+        self.header.set_meeting(meeting)
+        self.next_steps.set_meeting(meeting, self._demo_folder(meeting))
+        self.agenda_model.set_rows(agenda_rows(meeting) if meeting else [])
+        self.roster_model.set_rows(meeting.experts if meeting else [])
+        self.rubric_page.set_rubric(self.rubric)
 
     def _demo_folder(self, meeting: Meeting | None) -> Path | None:
         """Where a demo meeting's material is: beside its workspace, or the default demo."""
@@ -266,6 +322,8 @@ class MainWindow(QMainWindow):
         loader = self._demo_loader
         if loader is None:
             return
+        from ui.common.tasks import BackgroundTask
+
         BackgroundTask(self, lambda _progress: loader(), dialogs=self.dialogs).with_progress(
             _("Opening the demo meeting… The first time, the demo material is built first.")
         ).success(self._demo_opened).run()
@@ -277,6 +335,7 @@ class MainWindow(QMainWindow):
     def choose_workspace(self) -> None:
         """Ask for a workspace file and open it."""
         from app.workspaces import default_data_dir, default_demo_dir
+        from ui.shell.folders import start_folder
 
         start = start_folder(self.workspace_path, default_demo_dir(), default_data_dir())
         chosen = self.dialogs.open_file(
@@ -291,6 +350,8 @@ class MainWindow(QMainWindow):
         loader = self._workspace_loader
         if loader is None:
             return
+        from ui.common.tasks import BackgroundTask
+
         BackgroundTask(self, lambda _progress: loader(path), dialogs=self.dialogs).with_progress(
             _("Opening the workspace…")
         ).success(lambda loaded: self._workspace_opened(path, loaded, note)).run()
@@ -340,6 +401,8 @@ class MainWindow(QMainWindow):
         self.user_guide.raise_()
 
     def show_about(self) -> None:
+        from ui.shell.about import about_text
+
         self.dialogs.about(self, _("About Expert Review Desk"), about_text())
 
     # -- language -------------------------------------------------------------------------
@@ -370,25 +433,30 @@ class MainWindow(QMainWindow):
         self.user_guide_action.setText(_("&User guide"))
         self.about_action.setText(_("&About Expert Review Desk"))
         self.about_qt_action.setText(_("About &Qt"))
+        for action, title in zip(
+            self.tab_actions, (_("&Agenda"), _("&Roster"), _("R&ubric")), strict=True
+        ):
+            action.setText(title)
+        if self._meeting_page_built:
+            self._retranslate_meeting_page()
+        self.empty_state.retranslate()
+        self._update_summary()
 
+    def _retranslate_meeting_page(self) -> None:
         titles = (_("&Agenda"), _("&Roster"), _("R&ubric"))
         names = (_("Agenda"), _("Expert roster"), _("Rubric"))
         for i, (title, name) in enumerate(zip(titles, names, strict=True)):
             self.tabs.setTabText(i, title)
-            self.tab_actions[i].setText(title)
             self.tab_pages[i].setAccessibleName(name)
         self.tabs.setAccessibleName(_("Meeting views"))
         self.agenda_view.setAccessibleName(_("Agenda"))
         self.agenda_view.setAccessibleDescription(_("Applications in hearing order"))
         self.roster_view.setAccessibleName(_("Expert roster"))
-
         self.header.retranslate()
         self.next_steps.retranslate()
-        self.empty_state.retranslate()
         self.agenda_model.retranslate()
         self.roster_model.retranslate()
         self.rubric_page.retranslate()
-        self._update_summary()
 
     def _update_summary(self) -> None:
         if self.meeting is None:
@@ -408,5 +476,6 @@ class MainWindow(QMainWindow):
     # -- lifecycle ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self, WINDOW_KEY)
-        save_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
+        if self._meeting_page_built:
+            save_splitter(self.rubric_page.splitter, WINDOW_KEY, "rubric")
         super().closeEvent(event)

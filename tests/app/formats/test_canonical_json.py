@@ -141,6 +141,14 @@ def test_depth_limit_without_recursion_error() -> None:
     assert loads_strict(b"[[[1]]]", max_depth=3) == [[[1]]]
     with pytest.raises(JsonFormatError):
         loads_strict(b"[[[1]]]", max_depth=2)
+    # with and without escapes (two ways of skipping strings); text outside strings that
+    # is not ASCII is a syntax error, never a crash of the depth check
+    assert loads_strict('["因[[", "[[\\"[["]'.encode(), max_depth=1) == ["因[[", '[["[[']
+    assert loads_strict('{"因": ["[[[["]}'.encode(), max_depth=2) == {"因": ["[[[["]}
+    with pytest.raises(JsonFormatError, match="syntax error"):
+        loads_strict("[1, 因 [[1]]]".encode(), max_depth=3)
+    with pytest.raises(JsonFormatError, match="deeper than 2"):
+        loads_strict("[1, 因 [[1]]]".encode(), max_depth=2)
 
 
 def test_size_limit() -> None:
