@@ -51,7 +51,13 @@ def _canary_pdfs(application: Application) -> list[tuple[str, LocalizedText, byt
     return [("canary.pdf", LocalizedText("Canary", "金丝雀"), body)]
 
 
-def test_no_plaintext_lands_on_disk(tmp_path: Path) -> None:
+def test_no_plaintext_lands_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the program's temporary files go to a folder of this test's own, so the scan sees
+    # what this test wrote and nothing the other tests of the run write meanwhile
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     started = time.time()
     now = datetime.now(UTC)
     summary = build_demo(SqliteStores(), tmp_path / "canary-demo", now, _canary_pdfs)
@@ -62,9 +68,7 @@ def test_no_plaintext_lands_on_disk(tmp_path: Path) -> None:
             data = materials.read_attachment(ApplicationId(f"a0{i}"), "canary.pdf")
             assert CANARY in data
         scanned = _scan(summary.directory, started, pdf_magic=True)
-        # Elsewhere in the temp folder other programs may write PDFs of their own; the
-        # canary is ours alone.
-        scanned += _scan(Path(tempfile.gettempdir()), started, pdf_magic=False)
+        scanned += _scan(temp, started, pdf_magic=True)
     assert scanned, "the scan looked at nothing"
 
 
