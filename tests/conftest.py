@@ -32,6 +32,26 @@ SHARED = REPO.parent / "shared"
 AGE_VECTORS = SHARED / "vectors" / "age" / "testdata"
 
 
+# Under pytest-xdist (``--dist loadfile``, pyproject.toml) each test module runs whole in one
+# worker. The modules of these folders share an expensive session fixture (the proof suite's
+# canary meeting, the expert UI's demo material): they go to one worker together, so the
+# fixture is built once per run instead of once per worker.
+SHARED_SESSION_FOLDERS = ("tests/proof/", "tests/ui/expert/")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getoption("dist", None) != "loadfile":
+        return None  # another distribution was asked for: xdist's own
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFixtureScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            folder = next((f for f in SHARED_SESSION_FOLDERS if nodeid.startswith(f)), None)
+            return folder if folder is not None else super()._split_scope(nodeid)
+
+    return SharedFixtureScheduling(config, log)  # type: ignore[arg-type]
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked ``tool("age")`` fails (never skips) when the program is missing.
 
