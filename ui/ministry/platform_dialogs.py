@@ -152,13 +152,13 @@ class AddPlatformDialog(QDialog):
             label.setText(text)
 
 
-class RemovePlatformDialog(QDialog):
-    """Which entry is removed, and why."""
+class _ReasonDialog(QDialog):
+    """What a change does, in a sentence, and the reason it needs (required): the common
+    shape of removing an entry and importing a list."""
 
-    def __init__(self, entry: ApprovedPlatformEntry, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, width: int, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setObjectName("removePlatformDialog")
-        self.entry = entry
+        self.setObjectName(name)
         self.what = QLabel()
         self.what.setWordWrap(True)
         self.what.setTextFormat(Qt.TextFormat.PlainText)
@@ -177,8 +177,7 @@ class RemovePlatformDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.resize(520, self.sizeHint().height())
-        self.retranslate()
+        self.resize(width, self.sizeHint().height())
 
     @property
     def ok_button(self) -> QPushButton:
@@ -188,14 +187,33 @@ class RemovePlatformDialog(QDialog):
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
 
+    def _reason_missing(self) -> str:
+        raise NotImplementedError
+
     def accept(self) -> None:
         if not self.reason_text:
-            self.problem.setText(_("Say why the platform is removed: the reason is required."))
+            self.problem.setText(self._reason_missing())
             self.reason.setFocus()
             return
         super().accept()
 
     def retranslate(self) -> None:
+        self.reason_label.setText(_("&Reason (required):"))
+
+
+class RemovePlatformDialog(_ReasonDialog):
+    """Which entry is removed, and why."""
+
+    def __init__(self, entry: ApprovedPlatformEntry, parent: QWidget | None = None) -> None:
+        self.entry = entry
+        super().__init__("removePlatformDialog", 520, parent)
+        self.retranslate()
+
+    def _reason_missing(self) -> str:
+        return _("Say why the platform is removed: the reason is required.")
+
+    def retranslate(self) -> None:
+        super().retranslate()
         self.setWindowTitle(_("Remove an approved platform"))
         p = self.entry.platform
         language = current_language()
@@ -208,53 +226,21 @@ class RemovePlatformDialog(QDialog):
                 year=p.approved_year,
             )
         )
-        self.reason_label.setText(_("&Reason (required):"))
 
 
-class ImportPlatformsDialog(QDialog):
+class ImportPlatformsDialog(_ReasonDialog):
     """Which list file is imported, and why (the reason of every entry it adds)."""
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("importPlatformsDialog")
         self.path = path
-        self.what = QLabel()
-        self.what.setWordWrap(True)
-        self.what.setTextFormat(Qt.TextFormat.PlainText)
-        self.reason = _reason_edit()
-        self.reason_label = QLabel()
-        self.reason_label.setBuddy(self.reason)
-        self.problem = _problem_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.what)
-        layout.addWidget(self.reason_label)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        super().__init__("importPlatformsDialog", 560, parent)
         self.retranslate()
 
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-    @property
-    def reason_text(self) -> str:
-        return self.reason.toPlainText().strip()
-
-    def accept(self) -> None:
-        if not self.reason_text:
-            self.problem.setText(_("Say why the list is imported: the reason is required."))
-            self.reason.setFocus()
-            return
-        super().accept()
+    def _reason_missing(self) -> str:
+        return _("Say why the list is imported: the reason is required.")
 
     def retranslate(self) -> None:
+        super().retranslate()
         self.setWindowTitle(_("Import an approved-platform list"))
         self.what.setText(
             _(
@@ -264,4 +250,3 @@ class ImportPlatformsDialog(QDialog):
                 path=str(self.path),
             )
         )
-        self.reason_label.setText(_("&Reason (required):"))
