@@ -162,7 +162,7 @@ def recipient_of(cert: x509.Certificate, role: Role) -> X25519Recipient:
     if profile.certificate_role(cert) is not role or bound is None:
         raise ReportToSignError(
             Msg.of(
-                "the certificate of {name} is not a {role} certificate with an encryption key.",
+                "the certificate of {name} does not carry the role {role} and an encryption key.",
                 name=profile.common_name(cert)[:80],
                 role=profile.role_label(role),
             ),

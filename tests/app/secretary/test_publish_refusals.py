@@ -585,3 +585,38 @@ def test_a_report_to_sign_of_an_unknown_version_is_refused_naming_it(
     code, out = _sign(world, oireport)
     assert code == 2 and "it is report-to-sign version 1, whose content travels" in out, out
     assert "reads only version 2" in out, out
+
+
+def test_the_report_to_sign_is_only_written_to_the_rosters_chair(
+    world: World, tmp_path: Path
+) -> None:
+    """The writer's recipients: the roster's chair certificate (an expert's, with its bound
+    key) - a roster without it, or a certificate of another role, writes nothing."""
+    from app.crypto.profile import Role
+    from app.secretary.publish import PublishError
+    from app.secretary.publish_chair import chair_certificate
+    from app.secretary.report_to_sign import ReportToSignError, recipient_of
+    from app.secretary.setup import open_workspace
+
+    folder = world.copy(world.ready, tmp_path)
+    with open_workspace(SqliteStores(), folder) as ws:
+        meeting = ws.meeting(ws.setup().header.meeting_id)
+        cert = chair_certificate(ws, meeting)
+        roster = ws.roster()
+    chair = world.identity(world.chair_p12)
+    assert cert == chair.certificate
+    assert recipient_of(cert, Role.EXPERT).public_key == chair.x25519_public_bytes
+
+    class WithoutTheChair:
+        """The workspace's roster with the chair's entry left out."""
+
+        def roster(self) -> tuple[object, ...]:
+            return tuple(e for e in roster if e.expert.id != meeting.chair.id)  # type: ignore[union-attr]
+
+    with pytest.raises(PublishError) as missing:
+        chair_certificate(WithoutTheChair(), meeting)  # type: ignore[arg-type]
+    assert "The roster holds no certificate of the panel chair" in missing.value.message
+    secretary = world.identity(world.secretary_p12).certificate
+    with pytest.raises(ReportToSignError) as wrong:
+        recipient_of(secretary, Role.EXPERT)
+    assert "does not carry the role" in wrong.value.message
