@@ -166,7 +166,7 @@ def recipient_of(cert: x509.Certificate, role: Role) -> X25519Recipient:
                 name=profile.common_name(cert)[:80],
                 role=profile.role_label(role),
             ),
-            Msg.of("Check the roster: the chair's certificate must be the one the CA issued."),
+            Msg.of("Use the certificate the meeting's CA issued to that person."),
         )
     return X25519Recipient(bound)
 
