@@ -4,6 +4,7 @@
 # machines" in README.md). Needs the network the first time (the build venv), not after.
 #
 #   bash installers/build-onefolder.sh            # -> dist/review-desk/
+#   bash installers/build-onefolder.sh --dist DIR # -> DIR/review-desk/
 #   PYTHON=python3.12 bash installers/build-onefolder.sh
 #
 # The build venv (build/onefolder-venv) is made from requirements/build.txt (the runtime
@@ -21,6 +22,11 @@ PY="${PYTHON:-python3}"
 venv="$repo/build/onefolder-venv"
 work="$repo/build/onefolder"
 dist="$repo/dist"
+case "${1:-}" in
+  --dist) mkdir -p "$2"; dist="$(cd "$2" && pwd)" ;;
+  "") ;;
+  *) echo "usage: bash installers/build-onefolder.sh [--dist DIR]" >&2; exit 64 ;;
+esac
 out="$dist/review-desk"
 
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || {

@@ -11,20 +11,34 @@
 #     frontend), and Qt must load it.
 # Not part of the test suite (a build takes minutes here); run it before a release:
 #
-#   sudo bash installers/test-onefolder.sh [--keep DIR]
+#   sudo bash installers/test-onefolder.sh [--keep DIR] [--dist DIR]
 #
+# --dist builds into DIR/review-desk instead of dist/review-desk (leaves that one alone).
 # It prints the build time, the start-up and demo times, and the folder's size and files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 PY="${PYTHON:-python3}"
-app="$repo/dist/review-desk"
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/review-desk-onefolder.XXXXXX")"
-if [ "${1:-}" = "--keep" ]; then work="$2"; mkdir -p "$work"; else trap 'rm -rf "$work"' EXIT; fi
+dist="$repo/dist"
+work=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) work="$2"; mkdir -p "$work"; shift ;;
+    --dist) mkdir -p "$2"; dist="$(cd "$2" && pwd)"; shift ;;
+    *) echo "usage: sudo bash installers/test-onefolder.sh [--keep DIR] [--dist DIR]" >&2; exit 64 ;;
+  esac
+  shift
+done
+app="$dist/review-desk"
+keep=1
+if [ -z "$work" ]; then
+  keep=""
+  work="$(mktemp -d "${TMPDIR:-/tmp}/review-desk-onefolder.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+fi
 
 t0=$(date +%s)
-bash installers/build-onefolder.sh
+bash installers/build-onefolder.sh --dist "$dist"
 t1=$(date +%s)
 
 cat > "$work/offline.sh" <<INNER
@@ -111,4 +125,4 @@ echo "  build: $((t1 - t0)) s (bash installers/build-onefolder.sh); offline part
 echo "  folder: $(du -sh "$app" | cut -f1), $(find "$app" -type f | wc -l) files," \
   "$(find "$app" -type l | wc -l) links; $(grep '^needs' "$app/BUILD-INFO.txt")"
 echo "  pictures of the window: $work/window-offscreen.png, $work/window-xcb.png" \
-  "$([ "${1:-}" = "--keep" ] || echo '(removed; keep them with --keep DIR)')"
+  "$([ -n "$keep" ] || echo '(removed; keep them with --keep DIR)')"
