@@ -8,7 +8,8 @@
 # The locks are universal (one set of pins for Linux, Windows and macOS, x86_64 and arm64,
 # Python 3.11+) and carry the hash of every published file of each pinned release, so the
 # offline wheelhouse for any target installs from them with --require-hashes.
-# test.txt (test and dev tools) is constrained by runtime.txt: the shared pins are the same.
+# test.txt (test and dev tools) and build.txt (the runtime set plus PyInstaller, for
+# installers/build-onefolder.sh) are constrained by runtime.txt: the shared pins are the same.
 # Note: sqlite-utils depends on pip, so pip is part of the runtime set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,7 @@ mkdir -p requirements
 "${uv[@]}" "${common[@]}" -o requirements/runtime.txt
 "${uv[@]}" "${common[@]}" --extra test --extra dev -c requirements/runtime.txt \
   -o requirements/test.txt
+"${uv[@]}" "${common[@]}" --extra build -c requirements/runtime.txt -o requirements/build.txt
 echo "lock: wrote requirements/runtime.txt ($(grep -c '^[a-z]' requirements/runtime.txt) pins)" \
-  "and requirements/test.txt ($(grep -c '^[a-z]' requirements/test.txt) pins)"
+  "requirements/test.txt ($(grep -c '^[a-z]' requirements/test.txt) pins)" \
+  "and requirements/build.txt ($(grep -c '^[a-z]' requirements/build.txt) pins)"

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -204,6 +204,17 @@ def build_main_window(
     return window
 
 
+SMOKE_SHOT = "REVIEW_DESK_SMOKE_SHOT"
+"""Set to a PNG file name: the window saves what it first draws there and quits (the start-up
+check of a packaged build, installers/test-onefolder.sh, which has no Python to drive it)."""
+
+
+def _smoke_exit(window: MainWindow, shot: Path) -> None:
+    """Once the event loop runs with the window shown: save its picture and quit (exit code
+    1 when the picture cannot be written)."""
+    QApplication.exit(0 if window.grab().save(str(shot), "PNG") else 1)
+
+
 def run(language: str | None, demo: bool, workspace: str | None) -> int:
     """Show the window until it closes; the process then ends with the window's exit code.
 
@@ -216,6 +227,9 @@ def run(language: str | None, demo: bool, workspace: str | None) -> int:
     try:
         window = build_main_window(demo=demo, workspace=workspace, zoom=zoom)
         window.show()
+        shot = os.environ.get(SMOKE_SHOT)
+        if shot:
+            QTimer.singleShot(0, partial(_smoke_exit, window, Path(shot)))
         code = app.exec()
         window.close()
         QSettings().sync()

@@ -133,3 +133,40 @@ def test_start_up_does_not_import_heavy_libraries() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_smoke_shot_saves_the_first_picture_and_quits(tmp_path: Path) -> None:
+    # The start-up check of a packaged build (installers/test-onefolder.sh) has no Python to
+    # drive the window: REVIEW_DESK_SMOKE_SHOT makes the real start-up save and quit.
+    import os
+
+    from PySide6.QtGui import QImage
+
+    shot = tmp_path / "window.png"
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        QT_QPA_PLATFORM="offscreen",
+        **{launch.SMOKE_SHOT: str(shot)},
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--lang", "zh_CN"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert not image.isNull() and image.width() > 200 and image.height() > 200
+    unwritable = subprocess.run(
+        [sys.executable, "-m", "app"],
+        cwd=REPO,
+        env={**env, launch.SMOKE_SHOT: str(tmp_path / "missing" / "window.png")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert unwritable.returncode == 1
