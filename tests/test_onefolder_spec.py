@@ -19,7 +19,6 @@ from tests.test_lock import RUNTIME, _lock
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "installers" / "pyinstaller"))
 import onefolder  # noqa: E402
-import review_desk_main  # noqa: E402
 
 BUILD = REPO / "requirements" / "build.txt"
 
@@ -206,66 +205,6 @@ def test_a_library_stays_only_while_something_kept_links_it() -> None:
     kept, dropped = onefolder.reachable(binaries, imports)
     assert dropped == {"PySide6/Qt/lib/libQt6Quick.so.6", "libgtk-3.so.0"}
     assert "PySide6/Qt/lib/libQt6XcbQpa.so.6" in kept
-
-
-def _plugins(tmp_path: Path, *names: str) -> Path:
-    folder = tmp_path / "plugins" / "platforminputcontexts"
-    folder.mkdir(parents=True)
-    for name in names:
-        (folder / name).write_bytes(b"")
-    return tmp_path / "plugins"
-
-
-IBUS = "libibusplatforminputcontextplugin.so"
-COMPOSE = "libcomposeplatforminputcontextplugin.so"
-FCITX5 = "libfcitx5platforminputcontextplugin.so"
-
-
-@pytest.mark.parametrize("wanted", ["fcitx", "fcitx5", "FCITX"])
-def test_fcitx_without_a_fcitx_plugin_goes_to_fcitx5s_ibus_frontend(
-    tmp_path: Path, wanted: str
-) -> None:
-    plugins = _plugins(tmp_path, IBUS, COMPOSE)
-    changes = review_desk_main.input_method_environment({"QT_IM_MODULE": wanted}, plugins)
-    assert changes["QT_IM_MODULES"] == f"{wanted.lower()};ibus"
-    assert changes["IBUS_USE_PORTAL"] == "1"
-
-
-def test_a_fcitx_plugin_in_the_bundle_is_tried_first_then_ibus(tmp_path: Path) -> None:
-    plugins = _plugins(tmp_path, IBUS, COMPOSE, FCITX5)
-    changes = review_desk_main.input_method_environment({"QT_IM_MODULE": "fcitx"}, plugins)
-    assert changes["QT_IM_MODULES"] == "fcitx;ibus"
-
-
-def test_fcitx_named_only_by_xmodifiers_goes_to_ibus(tmp_path: Path) -> None:
-    plugins = _plugins(tmp_path, IBUS, COMPOSE)
-    env = {"XMODIFIERS": "@im=fcitx"}
-    assert review_desk_main.input_method_environment(env, plugins)["QT_IM_MODULES"] == "fcitx;ibus"
-
-
-@pytest.mark.parametrize(
-    ("environ", "names"),
-    [
-        ({"QT_IM_MODULE": "fcitx"}, (COMPOSE,)),  # no ibus plugin: nothing to gain
-        ({"QT_IM_MODULE": "ibus"}, (IBUS, COMPOSE)),
-        ({"QT_IM_MODULE": "compose"}, (IBUS, COMPOSE)),
-        ({"QT_IM_MODULES": "fcitx;ibus", "QT_IM_MODULE": "fcitx"}, (IBUS, COMPOSE)),
-        ({}, (IBUS, COMPOSE)),
-        ({"XMODIFIERS": "@im=ibus"}, (IBUS, COMPOSE)),
-    ],
-)
-def test_other_input_method_settings_are_left_alone(
-    tmp_path: Path, environ: dict[str, str], names: tuple[str, ...]
-) -> None:
-    assert review_desk_main.input_method_environment(environ, _plugins(tmp_path, *names)) == {}
-
-
-def test_prepare_changes_the_environment_it_is_given(tmp_path: Path) -> None:
-    _plugins(tmp_path / "PySide6" / "Qt", IBUS)
-    environ = {"QT_IM_MODULE": "fcitx"}
-    review_desk_main.prepare(environ, tmp_path)
-    assert environ["QT_IM_MODULES"] == "fcitx;ibus"
-    assert environ["QT_IM_MODULE"] == "fcitx"  # left as the desktop set it
 
 
 def test_build_lock_is_the_runtime_lock_plus_the_pinned_pyinstaller() -> None:

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QLibraryInfo, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -30,6 +30,7 @@ from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
+from ui.common.input_method import prepare_input_method
 from ui.common.pyside_fixes import keep_none_alive
 from ui.shell.main_window import MainWindow
 
@@ -63,6 +64,8 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     keep_none_alive()  # PySide6 6.12 drops a reference to None per invalid QVariant
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
+        prepare_input_method(os.environ, Path(plugins))  # before Qt reads QT_IM_MODULE(S)
         app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)

@@ -86,7 +86,7 @@ QT_PLUGINS: dict[str, tuple[str, ...]] = {
     "platforms": ("libqxcb.so", "libqwayland*.so", "libqoffscreen.so", "libqminimal.so"),
     "xcbglintegrations": ("*.so",),
     # Qt's compose (dead keys) and ibus input methods; fcitx5 serves the ibus protocol too
-    # (see review_desk_main.py and docs/user-guide.md, "Typing Chinese").
+    # (see ui/common/input_method.py and docs/user-guide.md, "Typing Chinese").
     "platforminputcontexts": (
         "libcomposeplatforminputcontextplugin.so",
         "libibusplatforminputcontextplugin.so",
