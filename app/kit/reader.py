@@ -7,7 +7,8 @@
 3. Strict manifest parse, format/version, members reconciled with the ZIP directory.
 4. Every member's SHA-256 checked (packages streamed) before any of it is used.
 5. Content: meeting and rubric parsed strictly and matched; every roster expert has a
-   fingerprint; ``trust-roots.pem`` holds the root the secretary chains to;
+   fingerprint; ``trust-roots.pem`` holds the root the secretary chains to, and its
+   revocation lists pass the trust-file rules (kit-v1 §4.1) and do not revoke the secretary;
    ``secretary.pem`` is the signer's certificate with its X25519 binding; the meeting key
    is a sealed meeting key; exactly one package per application, each a binary age file to
    keys. Packages stay encrypted: an expert opens them later (:mod:`app.expert.package_materials`).
