@@ -25,6 +25,7 @@ from app.crypto.cms import sign_detached
 from app.crypto.identity import Identity
 from app.crypto.pki import TrustStoreError, trust_bytes, trust_data
 from app.crypto.profile import Role, role_label
+from app.crypto.revocation import listed_revocation
 from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
@@ -113,7 +114,7 @@ def build_kit(
     existing ``out`` unless ``overwrite``; ``crls`` (the secretary's trust file's, carried in
     ``trust-roots.pem`` for the experts, kit-v1 §4) that the trust-file rules refuse
     (trust-v1: not signed by one of ``trust_roots``, two from one root, not current at
-    ``now``) or that do not fit the member's 64 KiB.
+    ``now``) or that do not fit the member's 64 KiB, or that revoke the secretary.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -135,6 +136,16 @@ def build_kit(
             "output exists",
         )
     roots_pem = _trust_member(trust_roots, crls, now)
+    revoked_at = listed_revocation(secretary_identity.certificate, crls, now)
+    if revoked_at is not None:
+        raise KitBuildError(
+            Msg.of(
+                "Your certificate was revoked on {date}: the experts would refuse the kit.",
+                date=revoked_at.strftime("%Y-%m-%d %H:%M UTC"),
+            ),
+            Msg.of("Sign the kit with a valid secretary identity."),
+            "secretary listed in the kit's revocation lists",
+        )
     members = [
         _from_bytes(MEETING_NAME, dumps_canonical(meeting_to_document(meeting))),
         _from_bytes(RUBRIC_NAME, dumps_canonical(rubric_to_document(rubric))),

@@ -55,7 +55,9 @@ def test_openssl_verify_crl_check_agrees_about_the_kits_secretary(
     secretary_revoked: bool,
 ) -> None:
     who = cast.secretary if secretary_revoked else cast.stranger
-    crl = revocation_list(cast, tmp_path / "ca", [(who.certificate, NOW - HOUR)], NOW)
+    # revoked a minute after the kit was issued (a writer refuses to sign with a revoked key)
+    minute = dt.timedelta(minutes=1)
+    crl = revocation_list(cast, tmp_path / "ca", [(who.certificate, NOW + minute)], NOW)
     world = issued_meeting(tmp_path, cast, crl)
     world.ws.close()
     with zipfile.ZipFile(world.kit_path) as zf:
@@ -78,10 +80,19 @@ def test_openssl_verify_crl_check_agrees_about_the_kits_secretary(
     assert (run.returncode != 0) is secretary_revoked
     assert ("certificate revoked" in run.stdout + run.stderr) is secretary_revoked
     if secretary_revoked:
-        with pytest.raises(KitSignatureError, match="revoked on 2026-03-02 08:00 UTC"):
+        with pytest.raises(KitSignatureError, match="revoked on 2026-03-02 09:01 UTC"):
             open_kit(world.kit_path, cast.roots, NOW + HOUR)
     else:
         open_kit(world.kit_path, cast.roots, NOW + HOUR).close()
+
+
+def test_the_builder_refuses_a_list_that_revokes_its_secretary(
+    tmp_path: Path,
+    cast: Cast,  # noqa: F811
+) -> None:
+    crl = revocation_list(cast, tmp_path / "ca", [(cast.secretary.certificate, NOW - HOUR)], NOW)
+    with pytest.raises(KitBuildError, match="Your certificate was revoked on 2026-03-02 08:00"):
+        issued_meeting(tmp_path, cast, crl)
 
 
 def test_a_list_from_an_authority_the_reader_does_not_trust_is_ignored(
