@@ -159,8 +159,10 @@ class SetupPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.passphrase_button)
         row.addWidget(self.key_label, 1)
-        row.addWidget(self.trust_button)  # stays enabled after the kit: lists age
-        row.addWidget(self.kit_button)
+        actions = QVBoxLayout()  # stacked: the page must fit a small screen
+        actions.addWidget(self.trust_button)  # stays enabled after the kit: lists age
+        actions.addWidget(self.kit_button)
+        row.addLayout(actions)
         return row
 
     def _build_grid(self, roster_buttons: QHBoxLayout, agenda_buttons: QHBoxLayout) -> QGridLayout:
@@ -410,7 +412,11 @@ class SetupPage(QWidget):
         self.overlap_list.setAccessibleName(_("Sub-domain overlaps"))
         self.passphrase_button.setText(_("Create meeting &passphrase"))
         self.kit_button.setText(_("Issue &kit…"))
-        self.trust_button.setText(_("Update &trust file…"))
+        self.trust_button.setText(_("&Trust file…"))  # short: the page fits a small screen
+        self.trust_button.setToolTip(
+            _("Replace the meeting's trust file: newer revocation lists from the authority")
+        )
+        self.trust_button.setAccessibleName(_("Update the trust file"))
         self.roster_model.refresh()
         self.packages_model.refresh()
         if hasattr(self, "_agenda_ids"):

@@ -1,6 +1,6 @@
-"""Setup page › Update trust file…: a newer trust file (its revocation lists) is checked and
-stored in one audited step, even after the kit; one that would drop the meeting's authority is
-refused with the reason and changes nothing."""
+"""Setup page › Trust file… ("Update the trust file"): a newer trust file (its revocation
+lists) is checked and stored in one audited step, even after the kit; one that would drop the
+meeting's authority is refused with the reason and changes nothing."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def test_a_new_trust_file_is_stored_and_a_weaker_one_refused(
     qtbot.waitExposed(window)
     page = window.setup_page
     assert page.trust_button.isEnabled() and not page.kit_button.isEnabled()  # frozen setup
-    assert page.trust_button.text() == "Update &trust file…"
+    assert page.trust_button.text() == "&Trust file…"
+    assert page.trust_button.accessibleName() == "Update the trust file"
 
     console_dialogs.chosen_paths.append(newer)
     qtbot.mouseClick(page.trust_button, Qt.MouseButton.LeftButton)
