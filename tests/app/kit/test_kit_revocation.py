@@ -165,3 +165,28 @@ def test_a_list_out_of_date_when_the_kit_is_opened_refuses_the_kit(
     with pytest.raises(KitContentError, match="out of date since 2026-03-03 09:00 UTC"):
         open_kit(world.kit_path, cast.roots, NOW + 2 * DAY)
     assert short.public_bytes(Encoding.PEM) in (world.kit_path.read_bytes())
+
+
+def test_kit_verify_names_the_lists_the_kit_carries_and_refuses_a_lapsed_one(
+    tmp_path: Path,
+    cast: Cast,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+
+    now = dt.datetime.now(dt.UTC)  # the CLI's clock; the test certificates are valid then
+    crl = revocation_list(cast, tmp_path / "ca", [(cast.stranger.certificate, now - HOUR)], now)
+    fresh = issued_meeting(tmp_path / "fresh", cast, crl, at=now)
+    fresh.ws.close()
+    roots = str(cast.pki.root_pem)
+    assert main(["kit", "verify", str(fresh.kit_path), "--trust", roots]) == 0
+    until = now + dt.timedelta(days=pki.DEFAULT_CRL_VALIDITY_DAYS)
+    assert (
+        f"revocation list from 评审测试根CA: 1 revoked, valid until "
+        f"{until.strftime('%Y-%m-%d %H:%M UTC')}" in capsys.readouterr().out
+    )
+    old = revocation_list(cast, tmp_path / "ca-old", [], NOW)  # lapsed by now
+    stale = issued_meeting(tmp_path / "stale", cast, old)
+    stale.ws.close()
+    assert main(["kit", "verify", str(stale.kit_path), "--trust", roots]) == 2
+    assert "out of date since 2026-04-01 09:00 UTC" in capsys.readouterr().err

@@ -53,14 +53,17 @@ class Issued:
     kit_hash: str
 
 
-def issued_meeting(base: Path, cast: Cast, crl: x509.CertificateRevocationList | None) -> Issued:
-    """Packages imported, then (with ``crl``) the trust file replaced, then the kit issued."""
+def issued_meeting(
+    base: Path, cast: Cast, crl: x509.CertificateRevocationList | None, at: dt.datetime = NOW
+) -> Issued:
+    """Packages imported, then (with ``crl``) the trust file replaced, then the kit issued
+    (these two at ``at``)."""
     rubric = make_rubric()
     ws, packages, kit_path, key = setup_meeting_with_key(base, cast, rubric)
     import_packages(ws, cast.secretary, packages[:-1], meeting_key=key.key, actor="s", now=NOW)
     if crl is not None:
-        update_trust(ws, TrustFile(tuple(cast.roots), (crl,)), actor="s", now=NOW)
-    kit = issue_kit(ws, cast.secretary, kit_path, actor="s", now=NOW)
+        update_trust(ws, TrustFile(tuple(cast.roots), (crl,)), actor="s", now=at)
+    kit = issue_kit(ws, cast.secretary, kit_path, actor="s", now=at)
     meeting = ws.meeting(MeetingId("sec-2026-04"))
     return Issued(base, ws, meeting, rubric, kit_path, kit.kit_hash)
 
