@@ -57,7 +57,8 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from app.crypto.pki import load_trust_file
+    from app.crypto.pki import crl_signer, load_trust_file
+    from app.crypto.profile import common_name
     from app.kit.reader import open_kit
 
     now = _now()
@@ -74,6 +75,17 @@ def run_verify(args: argparse.Namespace) -> int:
                 rubric=kit.rubric.id,
             )
         )
+        for crl in kit.crls:  # what the experts' machines will apply (kit-v1 §4.1)
+            root = crl_signer(crl, trust.roots)
+            until = crl.next_update_utc
+            print(
+                _(
+                    "revocation list from {name}: {count} revoked, valid until {date}",
+                    name=common_name(root) if root is not None else "?",
+                    count=len(crl),
+                    date=until.strftime("%Y-%m-%d %H:%M UTC") if until is not None else "-",
+                )
+            )
     return 0
 
 

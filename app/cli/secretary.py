@@ -1,6 +1,7 @@
 """``review-desk secretary``: run a meeting from the command line.
 
     secretary init --dir DIR --meeting MEETING.json --identity SECRETARY.p12 --trust ROOTS.pem
+    secretary trust --dir DIR --trust ROOTS.pem   (a new trust file: newer revocation lists)
     secretary add-expert --dir DIR --cert EXPERT.pem --role overall|domain [--chair]
     secretary roster --dir DIR
     secretary meeting-key --dir DIR          (prints the passphrase once)
@@ -64,6 +65,13 @@ def register(subparsers: Any) -> None:
     init.add_argument("--rubric", help=_("a rubric file (default: the shipped rubric)"))
     init.add_argument(
         "--anonymise", action="store_true", help=_("name experts by number in the report")
+    )
+
+    trust = command(
+        "trust", _("replace the meeting's trust file (roots and revocation lists)"), _trust
+    )
+    trust.add_argument(
+        "--trust", required=True, help=_("the trust file: root certificates and their CRLs (.pem)")
     )
 
     add = command("add-expert", _("put an expert on the roster from their certificate"), _add)
@@ -150,7 +158,7 @@ def _ids(text: str) -> list[str]:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from app.crypto.pki import load_trust_roots
+    from app.crypto.pki import load_trust_file
     from app.formats.meeting_file import check_rubric, load_meeting_file
     from app.formats.rubric_file import load_default_rubric, load_rubric_file
     from app.secretary.model import MeetingHeader
@@ -161,21 +169,45 @@ def _init(args: argparse.Namespace) -> int:
     rubric = load_rubric_file(Path(args.rubric)) if args.rubric else load_default_rubric()
     check_rubric(meeting, rubric)
     header = MeetingHeader(meeting.id, meeting.title, meeting.date, meeting.venue, meeting.is_demo)
+    now = _now()
+    trust = load_trust_file(args.trust, now)
     ws = create_workspace(
         SqliteStores(),
         Path(args.dir),
         header,
         rubric,
         _identity(args),
-        load_trust_roots(args.trust),
+        trust.roots,
         actor=ACTOR,
-        now=_now(),
+        now=now,
         anonymise_experts=args.anonymise,
+        crls=trust.crls,
     )
     ws.close()
     print(
         _("Created the secretary folder {path} for {meeting}.", path=args.dir, meeting=meeting.id)
     )
+    return 0
+
+
+def _trust(args: argparse.Namespace) -> int:
+    from app.crypto.pki import load_trust_file
+    from app.secretary.trust import update_trust
+
+    now = _now()
+    trust = load_trust_file(args.trust, now)
+    with _open(args) as ws:
+        outcome = update_trust(ws, trust, actor=ACTOR, now=now)
+    print(outcome.message)
+    for name, revoked, until in outcome.lists:
+        print(
+            _(
+                "  {name}: {count} revoked, valid until {date}",
+                name=name,
+                count=revoked,
+                date=until.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )
     return 0
 
 

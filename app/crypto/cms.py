@@ -676,9 +676,11 @@ async def _validate_path(
         allow_fetching=False,
         moment=at,
         time_tolerance=timedelta(0),  # exact: the per-call time check agrees with it
-        # with CRLs given, a certificate they do not clear is refused; without, there is no
-        # revocation information to apply offline
-        revocation_mode="hard-fail" if crl_list else "soft-fail",
+        # with a CRL from the signer's issuer, a certificate the lists do not clear is
+        # refused; without one (no list at all, or lists of other roots only: trust-v1 "a
+        # root without a CRL is used without revocation checking") there is no revocation
+        # information to apply offline
+        revocation_mode="hard-fail" if _covers_issuer(crls, signer) else "soft-fail",
     )
     context.certificate_registry.register_multiple([asn1(c) for c in others])
     usage = KeyUsageConstraints(key_usage=set(_KEY_USAGE), match_all_key_usages=True)
@@ -705,6 +707,13 @@ async def _validate_path(
         revoked_at=revocation.revocation_date if revocation is not None else None,
         ca_revoked=revocation.ca_revoked if revocation is not None else False,
     )
+
+
+def _covers_issuer(
+    crls: Sequence[x509.CertificateRevocationList], signer: x509.Certificate
+) -> bool:
+    """Some list comes from the authority that issued ``signer`` (profile v1: its root)."""
+    return any(crl.issuer == signer.issuer for crl in crls)
 
 
 def _quiet_pyhanko_logging() -> None:

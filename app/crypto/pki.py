@@ -58,6 +58,8 @@ __all__ = [
     "TrustFile",
     "TrustStoreError",
     "certificate_role",
+    "crl_signer",
+    "crls_in",
     "fingerprint",
     "fingerprint_sha256",
     "init_ca",
@@ -69,6 +71,8 @@ __all__ = [
     "revocations",
     "revoke",
     "sign_crl",
+    "trust_bytes",
+    "trust_data",
     "write_crl",
     "write_trust_roots",
 ]
@@ -649,7 +653,8 @@ def load_trust_roots(path: str | os.PathLike[str]) -> list[x509.Certificate]:
     certificate as a "root" would make its holder trusted for anything.
     """
     source = Path(path)
-    return _parse_roots(read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source)), source)
+    data = read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source))
+    return _parse_roots(data, str(source))
 
 
 def _trust_refusal(source: Path) -> Callable[[Msg, str], TrustStoreError]:
@@ -662,12 +667,12 @@ def _trust_refusal(source: Path) -> Callable[[Msg, str], TrustStoreError]:
     return refuse
 
 
-def _parse_roots(data: bytes, source: Path) -> list[x509.Certificate]:
+def _parse_roots(data: bytes, source: str | Msg) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates(data)
     except ValueError as exc:
         raise TrustStoreError(
-            Msg.of("{path} contains no readable PEM certificates.", path=str(source)),
+            Msg.of("{path} contains no readable PEM certificates.", path=source),
             _TRUST_ADVICE,
         ) from exc
     unique: dict[bytes, x509.Certificate] = {}
@@ -677,7 +682,7 @@ def _parse_roots(data: bytes, source: Path) -> list[x509.Certificate]:
                 Msg.of(
                     "{name} in {path} is not a certificate authority.",
                     name=profile.common_name(cert),
-                    path=str(source),
+                    path=source,
                 ),
                 _TRUST_ADVICE,
             )
@@ -715,6 +720,14 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
     _check_now(now)
     source = Path(path)
     data = read_bounded(source, MAX_TRUST_FILE_SIZE, _trust_refusal(source))
+    return trust_data(data, now, str(source))
+
+
+def trust_data(data: bytes, now: datetime, source: str | Msg) -> TrustFile:
+    """:func:`load_trust_file` over trust-file bytes already read (at most
+    :data:`MAX_TRUST_FILE_SIZE`): a trust file kept in a workspace, or the ``trust-roots.pem``
+    a meeting kit carries. ``source`` names it in the messages. Same checks, same errors."""
+    _check_now(now)
     roots = _parse_roots(data, source)
     crls: dict[bytes, x509.CertificateRevocationList] = {}
     for match in _PEM_BLOCK.finditer(data):
@@ -724,7 +737,7 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
                 Msg.of(
                     "{path} holds a {label} block; a trust file holds only certificates "
                     "and revocation lists.",
-                    path=str(source),
+                    path=source,
                     label=label.decode("ascii"),
                 ),
                 _TRUST_ADVICE,
@@ -735,15 +748,15 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
             crl = x509.load_pem_x509_crl(match.group(0))
         except ValueError as exc:
             raise TrustStoreError(
-                Msg.of("{path} holds a revocation list that cannot be read.", path=str(source)),
+                Msg.of("{path} holds a revocation list that cannot be read.", path=source),
                 _CRL_ADVICE,
             ) from exc
-        root = _crl_signer(crl, roots)
+        root = crl_signer(crl, roots)
         if root is None:
             raise TrustStoreError(
                 Msg.of(
                     "{path} holds a revocation list that none of its roots signed.",
-                    path=str(source),
+                    path=source,
                 ),
                 _CRL_ADVICE,
             )
@@ -751,9 +764,7 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
         key = root.fingerprint(hashes.SHA256())
         if key in crls:
             raise TrustStoreError(
-                Msg.of(
-                    "{path} holds two revocation lists from {name}.", path=str(source), name=name
-                ),
+                Msg.of("{path} holds two revocation lists from {name}.", path=source, name=name),
                 Msg.of("Keep only the newest list of each authority in the trust file."),
             )
         next_update = crl.next_update_utc
@@ -762,7 +773,7 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
                 Msg.of(
                     "The revocation list from {name} in {path} is out of date since {date}.",
                     name=name,
-                    path=str(source),
+                    path=source,
                     date=_stamp(next_update) if next_update else "-",
                 ),
                 _CRL_ADVICE,
@@ -772,7 +783,7 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
                 Msg.of(
                     "The revocation list from {name} in {path} is valid only from {date}.",
                     name=name,
-                    path=str(source),
+                    path=source,
                     date=_stamp(crl.last_update_utc),
                 ),
                 Msg.of("Check this computer's date and time."),
@@ -781,9 +792,34 @@ def load_trust_file(path: str | os.PathLike[str], now: datetime) -> TrustFile:
     return TrustFile(roots=tuple(roots), crls=tuple(crls.values()))
 
 
-def _crl_signer(
+def crls_in(data: bytes) -> list[x509.CertificateRevocationList]:
+    """Every ``X509 CRL`` block of PEM text, unchecked (unreadable blocks skipped): for text
+    that :func:`trust_data` accepted once and is read again, each list then checked by the
+    caller against its own roots (:func:`crl_signer`)."""
+    found = []
+    for match in _PEM_BLOCK.finditer(data):
+        if match.group(1) == b"X509 CRL":
+            try:
+                found.append(x509.load_pem_x509_crl(match.group(0)))
+            except ValueError:
+                continue
+    return found
+
+
+def trust_bytes(
+    roots: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList] = ()
+) -> bytes:
+    """A trust file's text (trust-v1): the roots, then the lists, as PEM."""
+    return b"".join(c.public_bytes(Encoding.PEM) for c in roots) + b"".join(
+        c.public_bytes(Encoding.PEM) for c in crls
+    )
+
+
+def crl_signer(
     crl: x509.CertificateRevocationList, roots: Sequence[x509.Certificate]
 ) -> x509.Certificate | None:
+    """The root in ``roots`` that signed ``crl`` (its subject is the list's issuer and the
+    signature verifies under its key), or ``None``."""
     for root in roots:
         public_key = root.public_key()
         if crl.issuer == root.subject and isinstance(

@@ -20,12 +20,15 @@ from pathlib import Path
 from cryptography import x509
 
 from app.crypto.age_keys import Identity as AgeIdentity
+from app.crypto.cms import SignatureError
+from app.crypto.revocation import RevocationLists
 from app.domain.ids import ApplicationId
 from app.domain.meeting import FormPart
 from app.expert.materials import AttachmentInfo, IssuerSignature
 from app.formats.signed_manifest import format_time
 from app.i18n import LocalizedText, Msg
 from app.package import OpenedPackage, PackageFormError, open_package
+from app.package.errors import PackageSignatureError
 from app.package.manifest import ATTACHMENT_PREFIX
 
 PACKAGE_SUFFIX = ".oipkg"
@@ -35,7 +38,9 @@ class PackageMaterials:
     """A :class:`~app.expert.materials.MaterialsSource` reading encrypted packages in place.
 
     ``identities`` are age identities: the expert's own
-    (:func:`app.package.decryption_identity`) or the unlocked meeting key.
+    (:func:`app.package.decryption_identity`) or the unlocked meeting key. ``revocations``
+    are the lists the meeting kit carried (:meth:`app.kit.record.KitRecord.revocations`): a
+    revoked issuer's package is refused with the date.
     """
 
     def __init__(
@@ -44,6 +49,7 @@ class PackageMaterials:
         identities: Sequence[AgeIdentity],
         trust_roots: Sequence[x509.Certificate],
         now: datetime,
+        revocations: RevocationLists | None = None,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -51,6 +57,7 @@ class PackageMaterials:
         self._identities = tuple(identities)
         self._roots = tuple(trust_roots)
         self._now = now
+        self._revocations = revocations if revocations is not None else RevocationLists()
         self._opened: dict[str, OpenedPackage] = {}
         self._lock = threading.Lock()
 
@@ -61,8 +68,17 @@ class PackageMaterials:
             found = self._opened.get(key)
             if found is None:
                 found = open_package(
-                    self._dir / f"{key}{PACKAGE_SUFFIX}", self._identities, self._roots, self._now
+                    self._dir / f"{key}{PACKAGE_SUFFIX}",
+                    self._identities,
+                    self._roots,
+                    self._now,
+                    crls=self._revocations.current,
                 )
+                try:
+                    self._revocations.check(found.issuer.certificate, self._now)
+                except SignatureError as exc:
+                    found.close()
+                    raise PackageSignatureError(exc) from exc
                 if str(found.application.id) != key:
                     found.close()
                     raise PackageFormError(

@@ -2,7 +2,8 @@
 knowing, per application, which round the desk works in.
 
 A notice (``docs/formats/round-notice-v1.md``) is verified against the workspace's own kit
-record - its trust roots and its secretary certificate - on any thread
+record - its trust roots, the revocation lists it carried and its secretary certificate - on
+any thread
 (:func:`verify_round_notice`, pure: no database), then recorded in one audited transaction on
 the database's thread (:func:`record_round_notice`). Importing the same notice again changes
 nothing; an older, conflicting or foreign notice is refused with a typed error and changes
@@ -114,7 +115,7 @@ def verify_round_notice(
             ),
             Msg.of("Import the meeting kit the secretary handed out, then the round notice."),
         )
-    expected = NoticeExpectations.from_kit(kit, meeting, rounds.held())
+    expected = NoticeExpectations.from_kit(kit, meeting, rounds.held(), now=now)
     return read_round_notice(source, expected, now)
 
 

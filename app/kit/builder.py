@@ -23,7 +23,9 @@ from app.crypto import profile
 from app.crypto.age_errors import AgeError
 from app.crypto.cms import sign_detached
 from app.crypto.identity import Identity
+from app.crypto.pki import TrustStoreError, trust_bytes, trust_data
 from app.crypto.profile import Role, role_label
+from app.crypto.revocation import listed_revocation
 from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId
 from app.domain.meeting import Meeting
@@ -39,6 +41,7 @@ from app.kit.manifest import (
     MAX_SIGNATURE_SIZE,
     MEETING_KEY_NAME,
     MEETING_NAME,
+    MEMBER_LIMITS,
     RUBRIC_NAME,
     SECRETARY_NAME,
     SIGNATURE_NAME,
@@ -99,6 +102,7 @@ def build_kit(
     now: datetime,
     *,
     overwrite: bool = False,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> KitSummary:
     """Write the kit for ``meeting`` to ``out``; return its summary (with the kit hash).
 
@@ -107,7 +111,10 @@ def build_kit(
     expert without a certificate fingerprint; a rubric other than the meeting's; a package
     missing for an application, or one for an application the meeting does not have, or
     one that is not a package (age, to keys); a sealed meeting key that is not one; an
-    existing ``out`` unless ``overwrite``.
+    existing ``out`` unless ``overwrite``; ``crls`` (the secretary's trust file's, carried in
+    ``trust-roots.pem`` for the experts, kit-v1 §4) that the trust-file rules refuse
+    (trust-v1: not signed by one of ``trust_roots``, two from one root, not current at
+    ``now``) or that do not fit the member's 64 KiB, or that revoke the secretary.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -128,7 +135,17 @@ def build_kit(
             Msg.of("Choose another file name, or remove the old kit first."),
             "output exists",
         )
-    roots_pem = b"".join(root.public_bytes(Encoding.PEM) for root in trust_roots)
+    roots_pem = _trust_member(trust_roots, crls, now)
+    revoked_at = listed_revocation(secretary_identity.certificate, crls, now)
+    if revoked_at is not None:
+        raise KitBuildError(
+            Msg.of(
+                "Your certificate was revoked on {date}: the experts would refuse the kit.",
+                date=revoked_at.strftime("%Y-%m-%d %H:%M UTC"),
+            ),
+            Msg.of("Sign the kit with a valid secretary identity."),
+            "secretary listed in the kit's revocation lists",
+        )
     members = [
         _from_bytes(MEETING_NAME, dumps_canonical(meeting_to_document(meeting))),
         _from_bytes(RUBRIC_NAME, dumps_canonical(rubric_to_document(rubric))),
@@ -205,6 +222,32 @@ def _check_secretary(
             Msg.of("Issue the secretary a certificate from the meeting's certificate authority."),
             "no X25519 binding",
         )
+
+
+def _trust_member(
+    trust_roots: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    now: datetime,
+) -> bytes:
+    """``trust-roots.pem``: the roots, then their current lists (a trust-v1 text)."""
+    data = trust_bytes(trust_roots, crls)
+    try:
+        trust_data(data, now, Msg.of("the meeting's trust file"))
+    except TrustStoreError as exc:
+        raise KitBuildError(exc.msg, exc.rec or exc.msg, "trust-roots.pem refused") from exc
+    limit = MEMBER_LIMITS[TRUST_ROOTS_NAME]
+    if len(data) > limit:
+        raise KitBuildError(
+            Msg.of(
+                "The trust roots and revocation lists take {size} bytes; a meeting kit holds "
+                "at most {limit}.",
+                size=len(data),
+                limit=limit,
+            ),
+            Msg.of("Keep only the meeting's certificate authority in the trust file."),
+            f"trust-roots.pem of {len(data)} bytes",
+        )
+    return data
 
 
 def _check_meeting(meeting: Meeting, rubric: Rubric) -> None:

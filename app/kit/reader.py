@@ -7,7 +7,8 @@
 3. Strict manifest parse, format/version, members reconciled with the ZIP directory.
 4. Every member's SHA-256 checked (packages streamed) before any of it is used.
 5. Content: meeting and rubric parsed strictly and matched; every roster expert has a
-   fingerprint; ``trust-roots.pem`` holds the root the secretary chains to;
+   fingerprint; ``trust-roots.pem`` holds the root the secretary chains to, and its
+   revocation lists pass the trust-file rules (kit-v1 §4.1) and do not revoke the secretary;
    ``secretary.pem`` is the signer's certificate with its X25519 binding; the meeting key
    is a sealed meeting key; exactly one package per application, each a binary age file to
    keys. Packages stay encrypted: an expert opens them later (:mod:`app.expert.package_materials`).
@@ -34,7 +35,9 @@ from app.crypto import profile
 from app.crypto.age_errors import AgeError
 from app.crypto.age_file import inspect_header
 from app.crypto.cms import SignatureError, SignerInfo, verify_detached
+from app.crypto.pki import TrustStoreError, trust_data
 from app.crypto.profile import Role
+from app.crypto.revocation import RevocationLists, listed_revocation, revoked_error
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.errors import RubricError
@@ -115,6 +118,7 @@ class OpenedKit:
         trust_roots_pem: bytes,
         secretary_pem: bytes,
         sealed_meeting_key: bytes,
+        crls: tuple[x509.CertificateRevocationList, ...] = (),
     ) -> None:
         self.path = path
         self._file = file
@@ -127,6 +131,9 @@ class OpenedKit:
         self.trust_roots_pem = trust_roots_pem
         self.secretary_pem = secretary_pem
         self.sealed_meeting_key = sealed_meeting_key
+        self.crls = crls
+        """The revocation lists ``trust-roots.pem`` carries that the reader's roots signed
+        (checked current when the kit was opened; kit-v1 §4)."""
 
     @property
     def kit_hash(self) -> str:
@@ -256,6 +263,10 @@ def _open_stages(
             pass
     meeting, rubric = _meeting_and_rubric(manifest, small[MEETING_NAME], small[RUBRIC_NAME])
     _check_trust_roots(small[TRUST_ROOTS_NAME], signer.certificate, trust_roots)
+    kit_crls = _kit_crls(small[TRUST_ROOTS_NAME], trust_roots, now)
+    revoked_at = listed_revocation(signer.certificate, kit_crls, now)
+    if revoked_at is not None:  # the kit's own lists apply to its signer as well
+        raise KitSignatureError(revoked_error(signer.certificate, revoked_at))
     _check_secretary(small[SECRETARY_NAME], signer.certificate)
     problem = sealed_key_problem(small[MEETING_KEY_NAME])
     if problem is not None:
@@ -275,6 +286,7 @@ def _open_stages(
         small[TRUST_ROOTS_NAME],
         small[SECRETARY_NAME],
         small[MEETING_KEY_NAME],
+        kit_crls,
     )
 
 
@@ -420,6 +432,19 @@ def _check_trust_roots(
             ),
             "reader's anchoring root not among the kit's trust roots",
         )
+
+
+def _kit_crls(
+    data: bytes, reader_roots: Sequence[x509.Certificate], now: datetime
+) -> tuple[x509.CertificateRevocationList, ...]:
+    """The lists of ``trust-roots.pem``, checked by the trust-file rules against the roots
+    the kit announces (trust-v1: signed by one of them, one per root, current at ``now``),
+    then those a root of the reader's own signed: the others concern no signer it accepts."""
+    try:
+        announced = trust_data(data, now, Msg.of("the meeting kit's {name}", name=TRUST_ROOTS_NAME))
+    except TrustStoreError as exc:
+        raise KitContentError(exc.msg, f"trust-roots.pem: {exc.msg.in_language('en')}") from exc
+    return RevocationLists.of(announced.crls, reader_roots, now).current
 
 
 def _check_secretary(data: bytes, signer: x509.Certificate) -> None:

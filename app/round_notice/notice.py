@@ -25,6 +25,7 @@ from app.crypto import cms
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, fingerprint
+from app.crypto.revocation import RevocationLists
 from app.crypto.signer import require_signer
 from app.domain.meeting import Meeting
 from app.domain.signed import SignedDocument
@@ -73,20 +74,30 @@ class NoticeExpectations:
     secretary_certificate: x509.Certificate
     trust_roots: tuple[x509.Certificate, ...]
     held: Mapping[int, str] = field(default_factory=dict)
+    revocations: RevocationLists = field(default_factory=RevocationLists)
+    """The revocation lists the reader applies (an expert's: those its kit carried)."""
 
     @classmethod
     def from_kit(
-        cls, kit: KitRecord, meeting: Meeting, held: Mapping[int, str] | None = None
+        cls,
+        kit: KitRecord,
+        meeting: Meeting,
+        held: Mapping[int, str] | None = None,
+        *,
+        now: dt.datetime | None = None,
     ) -> NoticeExpectations:
-        """An expert workspace's expectations: the kit it was created from."""
+        """An expert workspace's expectations: the kit it was created from, with the
+        revocation lists it carried as they stand at ``now`` (none without ``now``)."""
+        roots = tuple(x509.load_pem_x509_certificates(kit.trust_roots_pem.encode("ascii")))
         return cls(
             meeting=meeting,
             kit_hash=kit.kit_hash,
             secretary_certificate=x509.load_pem_x509_certificate(
                 kit.secretary_certificate_pem.encode("ascii")
             ),
-            trust_roots=tuple(x509.load_pem_x509_certificates(kit.trust_roots_pem.encode("ascii"))),
+            trust_roots=roots,
             held=dict(held or {}),
+            revocations=RevocationLists() if now is None else kit.revocations(roots, now),
         )
 
     @property
@@ -258,11 +269,18 @@ def _container(data: bytes) -> tuple[bytes, bytes]:
 def _verify(
     document: bytes, signature: bytes, expected: NoticeExpectations, now: dt.datetime
 ) -> SignerInfo:
-    """Stage 3: own trust roots, secretary role, and the kit's very secretary certificate."""
+    """Stage 3: own trust roots and revocation lists, secretary role, and the kit's very
+    secretary certificate."""
     try:
         signer = cms.verify_detached(
-            document, signature, expected.trust_roots, roles={Role.SECRETARY}, at=now
+            document,
+            signature,
+            expected.trust_roots,
+            roles={Role.SECRETARY},
+            at=now,
+            crls=expected.revocations.current,
         )
+        expected.revocations.check(signer.certificate, now)
     except SignatureError as exc:
         raise RoundNoticeSignatureError.from_signature(exc) from None
     wanted = fingerprint(expected.secretary_certificate)

@@ -42,6 +42,7 @@ from app.secretary.ports import SecretaryReader, SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.rounds import round_info
 from app.secretary.setup import require_secretary
+from app.secretary.trust import meeting_crls
 from app.sheets import SheetFileContents, SheetFileDecryptError, SheetFileError, read_sheet_file
 from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE_SIZE
 
@@ -177,6 +178,7 @@ def import_sheet_file(
             {setup.current_round},
             now,
             verifier=verifier,
+            crls=meeting_crls(setup, now),
         )
     except SheetFileError as exc:
         raise SheetImportRefused(name, exc.msg) from exc

@@ -20,6 +20,7 @@ from app.secretary.errors import SetupFrozenError, SetupIncompleteError
 from app.secretary.model import IssuedKit, PackageStatus, RoundInfo
 from app.secretary.ports import SecretaryStore
 from app.secretary.setup import packages_folder, ready_meeting, require_secretary
+from app.secretary.trust import meeting_crls
 
 
 def issue_kit(
@@ -65,6 +66,7 @@ def issue_kit(
         Path(out),
         now,
         overwrite=overwrite,
+        crls=meeting_crls(setup, now),  # the experts carry them (kit-v1 §4)
     )
     kit = IssuedKit(summary.kit_hash, summary.kit_id, now, Path(out).name)
     frozen = dataclasses.replace(setup, kit=kit, current_round=1)

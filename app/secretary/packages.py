@@ -51,6 +51,7 @@ from app.secretary.model import (
 from app.secretary.ports import SecretaryStore
 from app.secretary.progress import Cancel, Progress, check_cancel, report
 from app.secretary.setup import packages_folder, require_secretary
+from app.secretary.trust import meeting_crls
 
 _BLOCK = 1 << 20
 MAX_PACKAGE_FILE_SIZE: Final = (
@@ -107,6 +108,7 @@ def import_packages(
     if str(meeting_key.recipient) != setup.meeting_key_recipient:
         raise not_this_meeting_key()
     roots = setup.trust_roots()
+    crls = meeting_crls(setup, now)
     sizes = [_size(Path(p)) for p in paths]
     total = sum(sizes)
     base = 0
@@ -117,7 +119,7 @@ def import_packages(
             _import_one(
                 ws,
                 (identity, meeting_key),
-                roots,
+                (roots, crls),
                 Path(path),
                 base,
                 total,
@@ -135,7 +137,7 @@ def import_packages(
 def _import_one(
     ws: SecretaryStore,
     keys: tuple[Identity, X25519Identity],
-    roots: Sequence[x509.Certificate],
+    trust: tuple[Sequence[x509.Certificate], Sequence[x509.CertificateRevocationList]],
     path: Path,
     base: int,
     total: int,
@@ -176,7 +178,7 @@ def _import_one(
         )
     try:
         application, issuer, package_id = _verify(
-            incoming, keys, roots, now, base, total, path.name, progress, cancel
+            incoming, keys, trust, now, base, total, path.name, progress, cancel
         )
     except UserFacingError as exc:
         _remove(incoming)
@@ -236,7 +238,7 @@ def _import_one(
 def _verify(
     path: Path,
     keys: tuple[Identity, X25519Identity],
-    roots: Sequence[x509.Certificate],
+    trust: tuple[Sequence[x509.Certificate], Sequence[x509.CertificateRevocationList]],
     now: dt.datetime,
     base: int,
     total: int,
@@ -246,7 +248,8 @@ def _verify(
 ) -> tuple[Application, SignerInfo, str]:
     identity, meeting_key = keys
     own = decryption_identity(identity)
-    with open_package(path, [own], roots, now) as opened:
+    roots, crls = trust
+    with open_package(path, [own], roots, now, crls=crls) as opened:
         # After the signature (the issuer is known), before hashing every member.
         _require_meeting_key(path, own, meeting_key)
 

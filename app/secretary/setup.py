@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from app.consolidation.errors import RuleError
 from app.consolidation.rule import TOTAL, ConsolidationRule, check_rule_for_rubric
 from app.crypto.identity import Identity, check_certificate_valid_at
+from app.crypto.pki import trust_bytes
 from app.crypto.profile import Role, certificate_role, common_name, fingerprint, organisation
 from app.crypto.signer import require_signer
 from app.domain.ids import ApplicationId, ExpertId
@@ -75,12 +76,16 @@ def create_workspace(
     now: dt.datetime,
     rule: ConsolidationRule | None = None,
     anonymise_experts: bool = False,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SecretaryStore:
     """Create ``folder/secretary.sqlite`` (and ``packages/``) for a new meeting in ``stores``.
 
     ``secretary`` must hold the secretary role, be valid at ``now`` and be issued by one of
     ``trust_roots`` (the roots experts' certificates must chain to, carried in the kit).
     Only the secretary's *certificate* is stored; the key stays in the identity file.
+    ``crls`` are the revocation lists of the trust file (:func:`app.crypto.pki.load_trust_file`),
+    stored with the roots and applied to every signature the workspace verifies
+    (:mod:`app.secretary.trust`).
     """
     if not trust_roots:
         raise ValidationError(
@@ -90,7 +95,7 @@ def create_workspace(
     check_secretary_identity(secretary, trust_roots, now)
     chosen = rule if rule is not None else default_rule_for(rubric)
     _check_rule(chosen, rubric)
-    roots_pem = b"".join(r.public_bytes(Encoding.PEM) for r in trust_roots).decode("ascii")
+    roots_pem = trust_bytes(trust_roots, crls).decode("ascii")
     setup = SecretarySetup(
         header=header,
         rubric=rubric,

@@ -136,11 +136,13 @@ def read_sheet_file(
     now: dt.datetime,
     *,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SheetFileContents:
     """Open a sheet file as the meeting's secretary, in the stages of the spec (§4.4).
 
     ``verifier`` keeps validated certificate paths across the files of an import (the
-    shared default verifier of :mod:`app.crypto.cms` otherwise).
+    shared default verifier of :mod:`app.crypto.cms` otherwise); ``crls`` are the revocation
+    lists of the secretary's trust file (a revoked expert's file is refused with the date).
 
     Raises :class:`SheetFileDecryptError`, :class:`SheetFileFormatError`,
     :class:`SheetFileSignatureError`, :class:`SheetFileContextError` or
@@ -158,7 +160,7 @@ def read_sheet_file(
         rounds=frozenset(allowed_rounds),
         recipient=secretary_identity.fingerprint,
     )
-    return open_plaintext(plaintext, expected, trust_roots, now, verifier=verifier)
+    return open_plaintext(plaintext, expected, trust_roots, now, verifier=verifier, crls=crls)
 
 
 def _read_bounded(source: str | os.PathLike[str] | bytes) -> bytes:
@@ -194,12 +196,13 @@ def open_plaintext(
     now: dt.datetime,
     *,
     verifier: SignatureVerifier | None = None,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> SheetFileContents:
     """Stages 2–10 over the decrypted bytes (the writer runs them over its own output,
     :mod:`app.sheets.sheet_writer`)."""
     envelope_bytes, signature = _container(plaintext)
     signer = verify_expert_signature(
-        envelope_bytes, signature, trust_roots, now, "envelope", verifier
+        envelope_bytes, signature, trust_roots, now, "envelope", verifier, crls
     )
     env, ctx = _envelope(envelope_bytes)
     check_equal(Msg.of("meeting"), expected.meeting_id, ctx.meeting_id, "meeting_id")
@@ -224,7 +227,7 @@ def open_plaintext(
         raw_notes = codec.array(env["notes"], "notes", MAX_NOTES)
     except FieldError as exc:
         raise format_error(exc, "envelope") from None
-    verified = _Verified(signer, ctx, trust_roots, now, verifier)
+    verified = _Verified(signer, ctx, trust_roots, now, verifier, tuple(crls))
     sheets: list[tuple[ScoreSheet, SignedDocument]] = []
     recusals: list[tuple[ConflictDeclaration, SignedDocument]] = []
     for index, raw in enumerate(raw_items):
@@ -352,7 +355,13 @@ def _item(
     except FieldError as exc:
         raise format_error(exc, "envelope") from None
     item_signer = verify_expert_signature(
-        document, signature, envelope.trust_roots, envelope.now, where, envelope.verifier
+        document,
+        signature,
+        envelope.trust_roots,
+        envelope.now,
+        where,
+        envelope.verifier,
+        envelope.crls,
     )
     if item_signer.certificate != envelope.signer.certificate:
         raise SheetFileSignatureError(
@@ -533,3 +542,4 @@ class _Verified:
     trust_roots: Sequence[x509.Certificate]
     now: dt.datetime
     verifier: SignatureVerifier | None
+    crls: tuple[x509.CertificateRevocationList, ...] = ()

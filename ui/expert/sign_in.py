@@ -20,6 +20,7 @@ from app.expert.materials import MaterialsSource, NoMaterials
 from app.expert.session import ExpertSession
 from app.expert.unlock import open_expert_drafts
 from app.expert.view_state import ExpertPlaces, ViewStateRepository
+from app.kit.record import KitRecord
 from app.ports import ExpertStores, WorkspaceStore
 from app.secretary.publish_prepare import Exporters
 from app.workspaces import open_workspace, read_meeting
@@ -66,7 +67,7 @@ def open_expert_window(
             drafts, meeting, repo.rubric(meeting.rubric_id), session.expert, now=now, kit=kit
         )
         if materials is None:
-            materials = materials_for(workspace, session, now())
+            materials = materials_for(workspace, session, now(), kit)
         places = ExpertPlaces(stores.view_states(repo), meeting, session.expert.id, now=now)
     except BaseException:
         repo.close()
@@ -95,11 +96,14 @@ def open_expert_window(
     return window
 
 
-def materials_for(workspace: Path, session: ExpertSession, now: dt.datetime) -> MaterialsSource:
+def materials_for(
+    workspace: Path, session: ExpertSession, now: dt.datetime, kit: KitRecord | None = None
+) -> MaterialsSource:
     """The packages that came with the workspace's kit, opened with the expert's own key.
 
     Packages are verified against the CA that issued the expert's certificate, never
-    against roots found in the kit. Without a packages folder there are no attachments.
+    against roots found in the kit, and with the revocation lists the kit carried that this
+    CA signed (kit-v1 §4). Without a packages folder there are no attachments.
     """
     packages = workspace.parent / PACKAGES_DIR
     if not packages.is_dir():
@@ -108,7 +112,11 @@ def materials_for(workspace: Path, session: ExpertSession, now: dt.datetime) -> 
     from app.package.keys import decryption_identity
 
     identity = session.identity
-    return PackageMaterials(packages, [decryption_identity(identity)], list(identity.chain), now)
+    roots = list(identity.chain)
+    revocations = kit.revocations(roots, now) if kit is not None else None
+    return PackageMaterials(
+        packages, [decryption_identity(identity)], roots, now, revocations=revocations
+    )
 
 
 def sign_in(

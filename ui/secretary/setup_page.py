@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.age_keys import X25519Identity
-from app.crypto.pki import read_certificate_file
+from app.crypto.pki import load_trust_file, read_certificate_file
 from app.errors import UserFacingError
 from app.formats.text import visible
 from app.i18n import _
@@ -31,6 +31,7 @@ from app.secretary.kit import issue_kit
 from app.secretary.model import PackageRecord, PackageStatus, RosterEntry
 from app.secretary.packages import PackageImport, import_packages
 from app.secretary.ports import SecretaryStore
+from app.secretary.trust import TrustUpdate, update_trust
 from ui.common.errors import show_error
 from ui.common.table_model import add_list_line
 from ui.common.tasks import BackgroundTask, Progress
@@ -146,6 +147,9 @@ class SetupPage(QWidget):
         self.passphrase_button.clicked.connect(self.create_passphrase)
         self.kit_button = QPushButton()
         self.kit_button.clicked.connect(self.choose_kit)
+        self.trust_button = QPushButton()
+        self.trust_button.setObjectName("updateTrustButton")
+        self.trust_button.clicked.connect(self.choose_trust_file)
         self.key_label = QLabel()
         self.key_label.setWordWrap(True)
         self.key_label.setTextInteractionFlags(
@@ -155,7 +159,10 @@ class SetupPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.passphrase_button)
         row.addWidget(self.key_label, 1)
-        row.addWidget(self.kit_button)
+        actions = QVBoxLayout()  # stacked: the page must fit a small screen
+        actions.addWidget(self.trust_button)  # stays enabled after the kit: lists age
+        actions.addWidget(self.kit_button)
+        row.addLayout(actions)
         return row
 
     def _build_grid(self, roster_buttons: QHBoxLayout, agenda_buttons: QHBoxLayout) -> QGridLayout:
@@ -359,6 +366,28 @@ class SetupPage(QWidget):
 
         self.task = ctx.run_on_workspace(self, work, _("Issuing the meeting kit…"), self._issued)
 
+    def choose_trust_file(self) -> None:
+        """A new trust file for the meeting (newer revocation lists): checked, then stored
+        in one audited step; refused with the reason if it would weaken the meeting's trust."""
+        path = self.ctx.dialogs.open_file(
+            self, _("Choose the new trust file"), _("Trust files (*.pem);;All files (*)")
+        )
+        if path is None:
+            return
+        ctx = self.ctx
+
+        def work(ws: SecretaryStore, progress: Progress) -> TrustUpdate:
+            progress.report(0, 1, _("Checking the trust file…"))
+            now = ctx.now()
+            return update_trust(ws, load_trust_file(path, now), actor=ctx.actor, now=now)
+
+        self.task = ctx.run_on_workspace(
+            self, work, _("Updating the trust file…"), self._trust_updated
+        )
+
+    def _trust_updated(self, outcome: TrustUpdate) -> None:
+        self.ctx.dialogs.information(self, _("Trust file"), str(outcome.message))
+
     def _issued(self, _kit: object) -> None:
         self.ctx.dialogs.information(
             self,
@@ -383,6 +412,11 @@ class SetupPage(QWidget):
         self.overlap_list.setAccessibleName(_("Sub-domain overlaps"))
         self.passphrase_button.setText(_("Create meeting &passphrase"))
         self.kit_button.setText(_("Issue &kit…"))
+        self.trust_button.setText(_("&Trust file…"))  # short: the page fits a small screen
+        self.trust_button.setToolTip(
+            _("Replace the meeting's trust file: newer revocation lists from the authority")
+        )
+        self.trust_button.setAccessibleName(_("Update the trust file"))
         self.roster_model.refresh()
         self.packages_model.refresh()
         if hasattr(self, "_agenda_ids"):

@@ -145,6 +145,14 @@ def _cases(w: World, big: str) -> dict[str, tuple[list[str], int]]:
             [*init, "--meeting", "resources/demo/meeting.json", "--rubric", big, *trust, *s],
             MAX_RUBRIC_FILE_SIZE,
         ),
+        "secretary init --trust": (
+            [*init, "--meeting", "resources/demo/meeting.json", "--trust", big, *s],
+            MAX_TRUST_FILE_SIZE,
+        ),
+        "secretary trust --trust": (
+            ["secretary", "trust", *d, "--trust", big],
+            MAX_TRUST_FILE_SIZE,
+        ),
         "secretary --identity": (
             ["secretary", "import-sheets", *d, "--identity", big, *s[2:], pkg],
             0,
@@ -175,6 +183,8 @@ NAMES = (
     "kit --trust",
     "secretary init --meeting",
     "secretary init --rubric",
+    "secretary init --trust",
+    "secretary trust --trust",
     "secretary --identity",
     "secretary import-sheets",
     "secretary add-expert --cert",

@@ -230,3 +230,32 @@ def test_a_path_checked_with_crls_is_reused_within_their_window_only(
     assert verifier.path_validations == 4  # a listed certificate's path is never kept
     with pytest.raises(SignerRevokedError, match="revoked on 2026-03-03 09:00 UTC"):
         check(later, NOW + timedelta(days=2))
+
+
+def test_a_list_from_one_root_neither_refuses_nor_clears_the_signers_of_another(
+    pkiset: PkiFixture, tmp_path: Path
+) -> None:
+    """trust-v1: a root without a CRL is used without revocation checking, even when the
+    file has a list from another root (before issue 12 the other root's signers were
+    refused as untrusted: hard-fail applied to every certificate)."""
+    ours = in_memory_identity(pkiset.ca, Role.EXPERT, "本CA")
+    theirs = in_memory_identity(pkiset.other_ca, Role.EXPERT, "他CA")
+    pki.revoke(pkiset.ca, tmp_path, ours.certificate, NOW)
+    crl = pki.sign_crl(pkiset.ca, tmp_path, NOW)
+    roots = [pkiset.ca.certificate, pkiset.other_ca.certificate]
+    at = NOW + timedelta(minutes=5)
+
+    def check(person: object) -> cms.SignerInfo:
+        return cms.verify_detached(
+            DATA,
+            cms.sign_detached(DATA, person),  # type: ignore[arg-type]
+            roots,
+            roles={Role.EXPERT},
+            at=at,
+            crls=[crl],
+            verifier=SignatureVerifier(),
+        )
+
+    assert check(theirs).common_name == "他CA"
+    with pytest.raises(SignerRevokedError, match="revoked on 2026-03-02 09:00 UTC"):
+        check(ours)

@@ -281,3 +281,47 @@ def test_a_trust_file_with_a_crl_revoking_the_secretary_refuses_the_kit(
             SqliteStores(), request, now + MINUTE, Progress(lambda *a: None)
         )
     assert not (tmp_path / "ws" / core_kit_import.WORKSPACE_FILE).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_kits_own_list_refuses_a_revoked_secretary_in_the_window(
+    qtbot: QtBot,
+    window: MainWindow,
+    dialogs: RecordingDialogs,
+    cast: Cast,  # noqa: F811
+    pkiset: PkiFixture,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+) -> None:
+    """The expert checks the kit with their identity only (no trust file): the revocation
+    list the kit carries refuses its secretary, revoked since yesterday, with the date, in the
+    expert's language; nothing is created."""
+    import datetime as dt
+
+    from tests.app.secretary.revocation_world import issued_meeting, revocation_list
+
+    day = dt.timedelta(days=1)
+    people = cast_with_p12_expert(cast, pkiset)
+    secretary = people.secretary.certificate
+    crl = revocation_list(people, tmp_path / "ca", [(secretary, NOW + day)], NOW)
+    world = issued_meeting(tmp_path / "meeting", people, crl)
+    world.ws.close()
+    monkeypatch.setattr(kit_import_dialog, "utc_now", lambda: NOW + 2 * day)
+    switch_language(language)
+    folder = tmp_path / "new" / "workspace"
+    dialog = start_import(qtbot, window, dialogs, world.kit_path, pkiset, folder)
+
+    qtbot.waitUntil(lambda: bool(dialogs.errors) and dialog.task is None)
+    message = dialogs.errors[0]["message"]
+    expected = {
+        "en": "The meeting kit's secretary signature is not accepted: The signer ",
+        "zh_CN": "会议材料包的秘书签名未被接受：签名人 ",
+    }
+    assert message.startswith(expected[language])
+    assert {
+        "en": "the certificate was revoked on 2026-03-03 09:00 UTC.",
+        "zh_CN": "其证书已于 2026-03-03 09:00 UTC 被吊销。",
+    }[language] in message
+    assert not (tmp_path / "new").exists()
+    assert window.meeting is None
