@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.passphrases import read_passphrase
-from app.errors import UserFacingError, ValidationError
+from app.errors import ValidationError
 from app.i18n import Msg, _
 
 PUBLISH_STATE = "publish"
@@ -130,29 +130,21 @@ def _now() -> dt.datetime:
 
 
 def _identity(path: str, passphrase_file: str | None, prompt: str) -> Any:
-    from app.crypto.identity import load_identity
+    from app.crypto.identity import load_identity, read_identity_file
 
-    data = _read(path)
+    data = read_identity_file(path)  # bounded before it is read
     return load_identity(data, read_passphrase(passphrase_file, prompt=prompt))
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise UserFacingError(
-            Msg.of("Cannot read {path}.", path=path),
-            Msg.of("Check the file name and its permissions."),
-        ) from exc
 
 
 def _certificate(path: str | None) -> Any:
     from cryptography import x509
 
+    from app.crypto.pki import read_certificate_file
+
     if path is None:
         return None
     try:
-        return x509.load_pem_x509_certificate(_read(path))
+        return x509.load_pem_x509_certificate(read_certificate_file(path))
     except ValueError as exc:
         raise ValidationError(
             Msg.of("{path} is not a PEM certificate.", path=path),
@@ -311,6 +303,7 @@ def _bundle(args: argparse.Namespace) -> int:
         secretary_signs_and_writes,
     )
     from app.secretary.report_to_sign import read_report_to_sign
+    from app.secretary.trust import meeting_revocations
 
     secretary = _identity(args.identity, args.passphrase_file, _("Passphrase of your identity: "))
     records = _records(args)
@@ -327,7 +320,10 @@ def _bundle(args: argparse.Namespace) -> int:
     _warn_unencrypted(args)
     with _open(args) as ws:
         now = _now()
-        report = read_report_to_sign(data, secretary, ws.setup().trust_roots(), now)
+        setup = ws.setup()
+        report = read_report_to_sign(
+            data, secretary, setup.trust_roots(), now, revocations=meeting_revocations(setup, now)
+        )
         prepared, chair_signed = prepared_from_signed_report(ws, report, exporters, now)
         done = secretary_signs_and_writes(
             ws,

@@ -2,8 +2,9 @@
 
 The file is the secretary's *report to sign* (``docs/formats/report-to-sign-v2.md``), opened
 with the chair's identity (it is encrypted to the chair and the secretary). It is verified
-against the trust roots (``--trust``, by default the CA certificates in the chair's
-own identity file), the report is rendered again from its verified inputs and compared byte
+against the trust roots and the revocation lists of ``--trust`` (a trust file,
+``docs/formats/trust-v1.md``; by default the CA certificates in the chair's own identity
+file, with no lists), the report is rendered again from its verified inputs and compared byte
 for byte, the chair signs, and the file is written back (or to ``--out``) for the secretary
 to import with ``secretary import-signed-report``.
 """
@@ -16,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.passphrases import read_passphrase
-from app.errors import UserFacingError
-from app.i18n import Msg, _
+from app.i18n import _
 
 
 def register(subparsers: Any) -> None:
@@ -36,20 +36,18 @@ def register(subparsers: Any) -> None:
 
 def _sign(args: argparse.Namespace) -> int:
     from app.cli import publish_exporters
-    from app.crypto.identity import load_identity
-    from app.crypto.pki import load_trust_roots
+    from app.crypto.identity import load_identity, read_identity_file
+    from app.crypto.pki import load_trust_file
+    from app.crypto.revocation import RevocationLists
     from app.secretary.publish import sign_report_to_sign
 
-    try:
-        data = Path(args.identity).read_bytes()
-    except OSError as exc:
-        raise UserFacingError(
-            Msg.of("Cannot read {path}.", path=args.identity),
-            Msg.of("Check the file name and its permissions."),
-        ) from exc
+    data = read_identity_file(args.identity)  # bounded before it is read
     identity = load_identity(data, read_passphrase(args.passphrase_file, prompt=_("Passphrase: ")))
+    now = dt.datetime.now(dt.UTC)
+    revocations = RevocationLists()
     if args.trust:
-        roots = load_trust_roots(args.trust)
+        trust = load_trust_file(args.trust, now)  # roots and their lists (trust-v1)
+        roots, revocations = list(trust.roots), RevocationLists(current=trust.crls)
     else:
         roots = [c for c in identity.chain if c.issuer == c.subject]
     report = sign_report_to_sign(
@@ -57,8 +55,9 @@ def _sign(args: argparse.Namespace) -> int:
         identity,
         roots,
         publish_exporters(),
-        dt.datetime.now(dt.UTC),
+        now,
         out=Path(args.out) if args.out else None,
+        revocations=revocations,
     )
     meeting = report.verified.meeting
     print(

@@ -21,6 +21,7 @@ from cryptography import x509
 
 from app.crypto.identity import Identity
 from app.crypto.profile import Role, fingerprint, normalize_fingerprint, role_label
+from app.crypto.revocation import RevocationLists
 from app.domain.meeting import Meeting
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
@@ -41,6 +42,7 @@ from app.secretary.publish_prepare import (
 )
 from app.secretary.report_to_sign import (
     MAX_FILE_SIZE,
+    NO_REVOCATIONS,
     ReportToSign,
     ReportToSignError,
     read_report_to_sign,
@@ -48,6 +50,7 @@ from app.secretary.report_to_sign import (
     with_chair_signature,
 )
 from app.secretary.setup import require_secretary
+from app.secretary.trust import meeting_revocations
 
 CHAIR_REASON: Final = "主持评审 Chair"
 
@@ -126,11 +129,13 @@ def sign_report_to_sign(
     now: datetime,
     *,
     out: Path | None = None,
+    revocations: RevocationLists = NO_REVOCATIONS,
 ) -> ReportToSign:
-    """The chair's machine: verify the file against ``trust_roots``, render the report
-    again from its verified inputs and compare, sign, and write the file back (to ``out``,
-    by default over ``path``). Returns the file as read (for showing the report)."""
-    report = read_report_to_sign(path, chair, trust_roots, now)
+    """The chair's machine: verify the file against ``trust_roots`` and ``revocations``
+    (the lists of the chair's trust file or of the kit), render the report again from its
+    verified inputs and compare, sign, and write the file back (to ``out``, by default over
+    ``path``). Returns the file as read (for showing the report)."""
+    report = read_report_to_sign(path, chair, trust_roots, now, revocations=revocations)
     check_chair(chair, report.verified.meeting, trust_roots, now)
     check_regenerated(report.prepared_pdf, report.verified, report.settings, exporters)
     signed = _chair_sign(report.prepared_pdf, report.verified.meeting, chair, exporters, now)
@@ -149,9 +154,11 @@ def import_signed_report(
     """The secretary takes the chair-signed report back (opened with ``secretary``'s
     identity): it must be the report this workspace prepared for the current results,
     signed (only) by the roster's chair. The file is kept as it came, still encrypted."""
-    roots = require_secretary(ws, secretary).trust_roots()
+    setup = require_secretary(ws, secretary)
     data = read_bounded(path, MAX_FILE_SIZE, lambda msg, _detail: ReportToSignError(msg))
-    report = read_report_to_sign(data, secretary, roots, now)
+    report = read_report_to_sign(
+        data, secretary, setup.trust_roots(), now, revocations=meeting_revocations(setup, now)
+    )
     signed = report.chair_signed_pdf
     if signed is None:
         raise ReportToSignError(

@@ -35,6 +35,7 @@ from app.crypto.age_keys import X25519Identity, X25519Recipient
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
+from app.crypto.revocation import RevocationLists
 from app.errors import ValidationError
 from app.formats.bounded_read import read_bounded
 from app.formats.canonical_json import JsonFormatError, dumps_canonical, loads_strict
@@ -214,21 +215,37 @@ def _own(identity: Identity) -> X25519Recipient:
     return X25519Recipient(identity.x25519_public_bytes)
 
 
+NO_REVOCATIONS: Final = RevocationLists()
+
+
 def read_report_to_sign(
     source: Path | bytes,
     identity: Identity,
     trust_roots: list[x509.Certificate],
     now: datetime,
+    *,
+    revocations: RevocationLists = NO_REVOCATIONS,
 ) -> ReportToSign:
     """Open a report-to-sign file with ``identity`` (the chair's or the secretary's) and
-    verify it in stages; raises :class:`ReportToSignError`."""
+    verify it in stages; raises :class:`ReportToSignError`.
+
+    ``revocations`` are the reader's lists (the secretary's trust file; on the chair's
+    machine the lists the kit carried): the current ones apply to every signature, the
+    secretary's and each expert's in the inputs; a lapsed one still refuses the secretary it
+    lists (:mod:`app.crypto.revocation`)."""
     data = read_bounded(source, MAX_FILE_SIZE, lambda msg, _detail: ReportToSignError(msg))
     members = _members(decrypt(data, identity))
     header, signature, inputs = members[HEADER_NAME], members[SIGNATURE_NAME], members[INPUTS_NAME]
     try:
         secretary = cms.verify_detached(
-            header, signature, trust_roots, roles={Role.SECRETARY}, at=now
+            header,
+            signature,
+            trust_roots,
+            roles={Role.SECRETARY},
+            at=now,
+            crls=revocations.current,
         )
+        revocations.check(secretary.certificate, now)
     except SignatureError as exc:
         raise ReportToSignError(
             Msg.of("the secretary's signature does not verify ({problem}).", problem=exc.message)
@@ -237,7 +254,7 @@ def read_report_to_sign(
     if hashlib.sha256(inputs).hexdigest() != fields["inputs_sha256"]:
         raise ReportToSignError(Msg.of("its inputs are not those the secretary signed."))
     try:
-        verified = verify_bundle(inputs, trust_roots, now)
+        verified = verify_bundle(inputs, trust_roots, now, crls=revocations.current)
     except BundleError as exc:
         raise ReportToSignError(
             Msg.of("its signed inputs do not verify ({problem}).", problem=exc.message)

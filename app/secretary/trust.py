@@ -32,6 +32,7 @@ from app.crypto.pki import (
     trust_bytes,
     trust_data,
 )
+from app.crypto.revocation import RevocationLists
 from app.errors import ValidationError
 from app.i18n import Msg
 from app.kit.trust import issuing_root
@@ -61,6 +62,12 @@ def meeting_crls(
 ) -> tuple[x509.CertificateRevocationList, ...]:
     """The revocation lists every verification of the workspace applies at ``now``."""
     return meeting_trust(setup, now).crls
+
+
+def meeting_revocations(setup: SecretarySetup, now: dt.datetime) -> RevocationLists:
+    """:func:`meeting_crls` for a reader that takes :class:`RevocationLists` (all current:
+    the secretary's lists are refused once out of date, never lapsed)."""
+    return RevocationLists(current=meeting_crls(setup, now))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.crypto.identity import load_identity, read_identity_file
+from app.crypto.revocation import RevocationLists
 from app.errors import ValidationError
 from app.i18n import Msg, _, current_language
 from app.secretary.publish import check_chair, check_regenerated, sign_report_to_sign
@@ -142,6 +143,11 @@ class ReportSigner:
         identity = self.ctx.session.identity
         return [c for c in identity.chain if c.issuer == c.subject]
 
+    def _revocations(self, roots: list[x509.Certificate], at: dt.datetime) -> RevocationLists:
+        """The lists the meeting kit carried that the chair's own CA signed (kit-v1 §4.1)."""
+        kit = self.ctx.desk.kit
+        return kit.revocations(roots, at) if kit is not None else RevocationLists()
+
     def run(self) -> None:
         reason = self.blocked()
         if reason is not None or self.exporters is None:
@@ -158,13 +164,14 @@ class ReportSigner:
         roots = self._roots()
         identity = self.ctx.session.identity
         at = self.now()
+        revocations = self._revocations(roots, at)
         source: Path = path
 
         gc.collect()  # unreachable Qt wrappers are freed here, never by the worker's collector
 
         def verify(_progress: object) -> ReportToSign:
             exporters = exporters_of()
-            report = read_report_to_sign(source, identity, roots, at)
+            report = read_report_to_sign(source, identity, roots, at, revocations=revocations)
             check_chair(identity, report.verified.meeting, roots, at)
             check_regenerated(report.prepared_pdf, report.verified, report.settings, exporters)
             return report
@@ -193,6 +200,7 @@ class ReportSigner:
         if target is None:
             return
         exporters_of, roots, at = self.exporters, self._roots(), self.now()
+        revocations = self._revocations(roots, at)
         identity_path, fingerprint = self.ctx.identity_path, self.ctx.session.fingerprint
         out: Path = target
 
@@ -205,7 +213,9 @@ class ReportSigner:
                     Msg.of("The identity file changed since you signed in."),
                     Msg.of("Sign in again with your own identity file."),
                 )
-            sign_report_to_sign(source, chair, roots, exporters_of(), at, out=out)
+            sign_report_to_sign(
+                source, chair, roots, exporters_of(), at, out=out, revocations=revocations
+            )
             return out
 
         self.task = (

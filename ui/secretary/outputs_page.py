@@ -50,6 +50,7 @@ from app.secretary.publish import (
 )
 from app.secretary.publish_gates import Gate, GateProblem, gate_problems
 from app.secretary.report_to_sign import EXTENSION, read_report_to_sign
+from app.secretary.trust import meeting_revocations
 from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, heading
 from ui.secretary.outputs_dialogs import ChairSignDialog, WriteOutputsDialog
@@ -520,7 +521,14 @@ class OutputsPage(QWidget):
                         Msg.of("No chair-signed report has been imported."),
                         Msg.of("Have the chair sign the report first."),
                     )
-                report = read_report_to_sign(data, ctx.identity, ws.setup().trust_roots(), now)
+                setup = ws.setup()
+                report = read_report_to_sign(
+                    data,
+                    ctx.identity,
+                    setup.trust_roots(),
+                    now,
+                    revocations=meeting_revocations(setup, now),
+                )
                 prepared, signed = prepared_from_signed_report(pws, report, exporters, now)
             return secretary_signs_and_writes(
                 pws,

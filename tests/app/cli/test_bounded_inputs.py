@@ -25,6 +25,7 @@ from app.formats.rubric_file import MAX_RUBRIC_FILE_SIZE
 from app.kit.meeting_key import MAX_SEALED_SIZE
 from app.package.form import MAX_FORM_SIZE
 from app.secretary.overlap import MAX_PLATFORM_LIST_SIZE
+from app.secretary.report_to_sign import MAX_FILE_SIZE as MAX_REPORT_TO_SIGN_SIZE
 from app.sheets.sheet_reader import MAX_FILE_SIZE as MAX_SHEET_FILE
 from tests.app.crypto.pki_fixtures import EXPERT_PASSPHRASE
 from tests.app.secretary.helpers import Cast
@@ -166,6 +167,21 @@ def _cases(w: World, big: str) -> dict[str, tuple[list[str], int]]:
             ["secretary", "overlap", *d, "--platforms", big],
             MAX_PLATFORM_LIST_SIZE,
         ),
+        "secretary prepare-report --identity": (
+            ["secretary", "prepare-report", *d, "--identity", big, *s[2:], "--out", pkg],
+            0,
+        ),
+        "secretary import-signed-report": (
+            ["secretary", "import-signed-report", *d, *s, big],
+            MAX_REPORT_TO_SIGN_SIZE,
+        ),
+        "secretary ministry-recipient --cert": (
+            ["secretary", "ministry-recipient", *d, "--cert", big],
+            MAX_CERTIFICATE_FILE_SIZE,
+        ),
+        "report sign --identity": (["report", "sign", pkg, "--identity", big, *e[2:]], 0),
+        "report sign --trust": (["report", "sign", pkg, *e, "--trust", big], MAX_TRUST_FILE_SIZE),
+        "report sign": (["report", "sign", big, *e], MAX_REPORT_TO_SIGN_SIZE),
     }
 
 
@@ -189,6 +205,10 @@ NAMES = (
     "secretary import-sheets",
     "secretary add-expert --cert",
     "secretary overlap --platforms",
+    "secretary prepare-report --identity",
+    "secretary ministry-recipient --cert",
+    "report sign --identity",
+    "report sign --trust",
 )
 
 
@@ -232,6 +252,21 @@ def test_each_container_reader_refuses_cleanly(
     told = done.stdout + done.stderr
     assert done.returncode in (1, 2, 3), told  # 3: results verify's "refused"
     assert "Traceback" not in told and "MemoryError" not in told, told
+
+
+@pytest.mark.parametrize("source", ["sparse", "/dev/zero"])
+@pytest.mark.parametrize("name", ["secretary import-signed-report", "report sign"])
+def test_the_report_to_sign_readers_refuse_cleanly(world: World, name: str, source: str) -> None:
+    """A report to sign is a container read whole up to its limit, like a bundle: a huge
+    file is refused on its size, an endless one when the memory to hold the limit is not
+    there - either way with the limit named, never a traceback."""
+    big = str(world.sparse) if source == "sparse" else "/dev/zero"
+    args, limit = _cases(world, big)[name]
+    done = _run(args)
+    told = done.stdout + done.stderr
+    assert done.returncode in (1, 2), told
+    assert "Traceback" not in told and "MemoryError" not in told, told
+    assert f"limit of {limit} bytes" in told or f"its limit is {limit} bytes" in told, told
 
 
 @pytest.mark.parametrize("option", ["--identity", "--passphrase-file"])
