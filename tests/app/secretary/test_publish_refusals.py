@@ -18,7 +18,6 @@ import pytest
 
 from app.errors import UserFacingError
 from app.i18n import Msg
-from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, cli, publish_world
 
@@ -86,7 +85,9 @@ def test_the_stepwise_path_through_the_chairs_machine(world: World, tmp_path: Pa
     _prepare(world, folder, oireport, "--lang", "en")
     code, signed = _sign(world, oireport)
     assert code == 0 and "Signed the report of pub-2026-05 (round 1" in signed, signed
-    code, imported = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, imported = cli(
+        "secretary", "import-signed-report", "--dir", str(folder), *_secretary(world), str(oireport)
+    )
     assert code == 0, imported
     code, written = cli(
         "secretary", "bundle", "--dir", str(folder), *_secretary(world), "--out", str(out),
@@ -148,7 +149,9 @@ def test_a_chair_signed_report_other_than_the_prepared_one_is_refused(
     roots = [world.identity(world.chair_p12).chain[-1]]
     report = read_report_to_sign(first, roots, now)
     first.write_bytes(with_chair_signature(report, other, now))
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(first))
+    code, out = cli(
+        "secretary", "import-signed-report", "--dir", str(folder), *_secretary(world), str(first)
+    )
     assert code == 2 and "differs from the report prepared for signing" in out, out
     assert not (folder / "publish" / "chair-signed.oireport").exists()
 
@@ -157,7 +160,9 @@ def test_an_unsigned_report_to_sign_cannot_be_imported(world: World, tmp_path: P
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, out = cli(
+        "secretary", "import-signed-report", "--dir", str(folder), *_secretary(world), str(oireport)
+    )
     assert code == 2 and "the chair has not signed it yet" in out, out
 
 
@@ -169,11 +174,10 @@ def test_an_unapproved_opinion_is_refused_naming_the_application(
 ) -> None:
     from app.domain.sheet import Recommendation
     from app.secretary import opinions
-    from app.secretary.setup import open_workspace
 
     folder = world.copy(world.ready, tmp_path)
     out = _out(tmp_path)
-    with open_workspace(SqliteStores(), folder) as ws:
+    with world.open(folder) as ws:
         opinions.save_panel_opinion(
             ws, "a03", "Changed after approval.", Recommendation.RECOMMEND,
             actor="sec", now=dt.datetime.now(dt.UTC),
@@ -427,14 +431,13 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
 ) -> None:
     from app.domain.sheet import Recommendation
     from app.secretary import opinions
-    from app.secretary.setup import open_workspace
 
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
     assert _sign(world, oireport)[0] == 0
     now = dt.datetime.now(dt.UTC)
-    with open_workspace(SqliteStores(), folder) as ws:
+    with world.open(folder) as ws:
         opinions.save_panel_opinion(
             ws, "a01", "Edited after the chair signed.", Recommendation.RECOMMEND,
             actor="sec", now=now,
@@ -442,7 +445,9 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
         opinions.approve_panel_opinion(
             ws, world.identity(world.chair_p12), "a01", actor="e01", now=now
         )
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, out = cli(
+        "secretary", "import-signed-report", "--dir", str(folder), *_secretary(world), str(oireport)
+    )
     assert code == 2 and "results changed after the report was prepared" in out, out
 
 
