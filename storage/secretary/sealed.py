@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from app.domain.ids import ExpertId
+from app.domain.ids import ApplicationId, ExpertId, MeetingId
 from app.domain.sheet import PanelOpinion, Recommendation
 from app.domain.signed import SignedDocument
 from app.ports import WorkspaceSealer
@@ -23,7 +23,7 @@ from app.sealed_drafts.errors import secretary_record_damaged, workspace_locked
 from app.sealed_drafts.record import WorkspaceKeyRecord
 from storage.workspace import sealed_content
 from storage.workspace.documents import time_from, time_text
-from storage.workspace.sealed_content import _dumps, _object, _optional, _text
+from storage.workspace.sealed_content import canonical, members, optional_text, text
 from storage.workspace.sealed_rows import ConflictRow, NoteRow, SheetRow
 
 SHEET = sealed_content.SHEET
@@ -118,7 +118,7 @@ def approval_bound(
 
 
 def recusal_content(reason: str, signed: SignedDocument) -> bytes:
-    return _dumps(
+    return canonical(
         {
             "reason": reason,
             "document": _b64(signed.document),
@@ -128,15 +128,15 @@ def recusal_content(reason: str, signed: SignedDocument) -> bytes:
 
 
 def recusal_from(content: bytes) -> tuple[str, SignedDocument]:
-    doc = _object(content, {"reason", "document", "signature"})
+    doc = members(content, {"reason", "document", "signature"})
     signed = sealed_content.signed_from(
-        _dumps({"document": doc["document"], "signature": doc["signature"]})
+        canonical({"document": doc["document"], "signature": doc["signature"]})
     )
-    return _text(doc["reason"]), signed
+    return text(doc["reason"]), signed
 
 
 def opinion_content(p: PanelOpinion) -> bytes:
-    return _dumps(
+    return canonical(
         {
             "opinion": p.opinion,
             "recommendation": p.recommendation.value,
@@ -153,19 +153,17 @@ def opinion_from(
     approved_at: str | None,
     content: bytes,
 ) -> PanelOpinion:
-    from app.domain.ids import ApplicationId, MeetingId
-
-    doc = _object(content, {"opinion", "recommendation", "minority_opinion"})
-    recommendation = _optional(doc["recommendation"])
+    doc = members(content, {"opinion", "recommendation", "minority_opinion"})
+    recommendation = optional_text(doc["recommendation"])
     if recommendation is None:
         raise ValueError("a panel opinion has a recommendation")
     return PanelOpinion(
         meeting_id=MeetingId(meeting_id),
         application_id=ApplicationId(application_id),
         round=round,
-        opinion=_text(doc["opinion"]),
+        opinion=text(doc["opinion"]),
         recommendation=Recommendation(recommendation),
-        minority_opinion=_text(doc["minority_opinion"]),
+        minority_opinion=text(doc["minority_opinion"]),
         approved_by=None if approved_by is None else ExpertId(approved_by),
         approved_at=time_from(approved_at),
     )

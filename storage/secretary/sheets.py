@@ -44,12 +44,11 @@ _SHEET_COLUMNS = (
     " g.document, g.signature, g.signer_fingerprint, g.imported_at, CAST(s.sealed AS BLOB),"
     " g.document_sha256, CAST(g.sealed AS BLOB)"
 )
-_SEALED_COLUMNS = "sealed"
-"""Tables without a ``sealed`` column (a file older than version 9 read without migrating)
-are read through :func:`_has_sealed`."""
 
 
 def _has_sealed(db: sqlite_utils.Database, table: str) -> bool:
+    """Whether ``table`` has its ``sealed`` column (not in a file older than version 9 that
+    ``audit verify`` reads without migrating)."""
     return any(c.name == "sealed" for c in db[table].columns)
 
 
