@@ -236,3 +236,17 @@ class DraftSealer(Protocol):
     def seal(self, kind: str, bound: Sequence[str], plaintext: bytes) -> bytes: ...
 
     def open(self, kind: str, bound: Sequence[str], sealed: bytes) -> bytes: ...
+
+
+class WorkspaceSealer(Protocol):
+    """Seals and opens the values of a meeting secretary's workspace under its workspace key
+    (``app.sealed_drafts.cipher.SecretaryCipher``; docs/formats/secretary-workspace-v1.md).
+    A value opens only with the same meeting, kind and bound columns it was sealed with,
+    otherwise :meth:`open` raises ``app.sealed_drafts.errors.SealedRecordError``."""
+
+    @property
+    def meeting_id(self) -> str: ...
+
+    def seal(self, kind: str, bound: Sequence[str], plaintext: bytes) -> bytes: ...
+
+    def open(self, kind: str, bound: Sequence[str], sealed: bytes) -> bytes: ...

@@ -1,7 +1,7 @@
 """The secretary's publish commands (registered under ``review-desk secretary``).
 
     secretary ministry-recipient --dir DIR --cert MINISTRY.pem
-    secretary outputs --dir DIR
+    secretary outputs --dir DIR --identity SECRETARY.p12
     secretary publish --dir DIR --identity SECRETARY.p12 --chair-identity CHAIR.p12 --out FOLDER
     secretary prepare-report --dir DIR --identity SECRETARY.p12 --out FILE.oireport
     secretary import-signed-report --dir DIR --identity SECRETARY.p12 FILE.oireport
@@ -37,7 +37,9 @@ def register_secretary_commands(command: Callable[..., Any]) -> None:
     )
     ministry.add_argument("--cert", required=True, help=_("the ministry's certificate (.pem)"))
 
-    command("outputs", _("show the publish gates and the outputs published"), _outputs)
+    command(
+        "outputs", _("show the publish gates and the outputs published"), _outputs, identity=True
+    )
 
     publish = command(
         "publish",
@@ -112,11 +114,19 @@ def _bundle_options(parser: argparse.ArgumentParser) -> None:
 # --- the workspace and its publish records (one place, for the composition root) -----------
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from app.secretary.setup import open_workspace
+def _open(args: argparse.Namespace, secretary: Any = None) -> Any:
+    """The workspace; unlocked with ``secretary`` (an identity) when given, so what the
+    experts wrote reads too (secretary-workspace-v1)."""
+    from app.secretary.setup import open_unlocked, open_workspace
     from storage.stores import SqliteStores
 
-    return open_workspace(SqliteStores(), Path(args.dir))
+    if secretary is None:
+        return open_workspace(SqliteStores(), Path(args.dir))
+    return open_unlocked(SqliteStores(), Path(args.dir), secretary, actor="secretary", now=_now())
+
+
+def _secretary(args: argparse.Namespace) -> Any:
+    return _identity(args.identity, args.passphrase_file, _("Passphrase of your identity: "))
 
 
 def _records(args: argparse.Namespace) -> Any:
@@ -206,7 +216,7 @@ def _outputs(args: argparse.Namespace) -> int:
     from app.secretary.publish import outcome_of
     from app.secretary.publish_gates import gate_problems
 
-    with _open(args) as ws:
+    with _open(args, _secretary(args)) as ws:
         problems = gate_problems(outcome_of(ws))
     for problem in problems:
         print(f"- {problem.message}\n  {problem.where}")
@@ -233,7 +243,7 @@ def _publish(args: argparse.Namespace) -> int:
         args.chair_identity, args.chair_passphrase_file, _("Passphrase of the chair's identity: ")
     )
     _warn_unencrypted(args)
-    with _open(args) as ws:
+    with _open(args, secretary) as ws:
         done = publish(
             ws,
             _records(args),
@@ -255,7 +265,7 @@ def _prepare(args: argparse.Namespace) -> int:
     from app.secretary.publish import next_bundle_version, prepare_report, write_report_to_sign
 
     secretary = _identity(args.identity, args.passphrase_file, _("Passphrase of your identity: "))
-    with _open(args) as ws:
+    with _open(args, secretary) as ws:
         now = _now()
         prepared = prepare_report(
             ws,
@@ -281,8 +291,8 @@ def _prepare(args: argparse.Namespace) -> int:
 def _import_signed(args: argparse.Namespace) -> int:
     from app.secretary.publish import import_signed_report
 
-    secretary = _identity(args.identity, args.passphrase_file, _("Passphrase of your identity: "))
-    with _open(args) as ws:
+    secretary = _secretary(args)
+    with _open(args, secretary) as ws:
         report = import_signed_report(
             ws, _records(args), Path(args.file), secretary, _exporters(), _now()
         )
@@ -318,7 +328,7 @@ def _bundle(args: argparse.Namespace) -> int:
         )
     exporters = _exporters()
     _warn_unencrypted(args)
-    with _open(args) as ws:
+    with _open(args, secretary) as ws:
         now = _now()
         setup = ws.setup()
         report = read_report_to_sign(

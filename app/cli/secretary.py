@@ -10,13 +10,13 @@
     secretary agenda --dir DIR --order a01,a02,... [--report MIN] [--qa MIN]
     secretary issue-kit --dir DIR --identity SECRETARY.p12 --out KIT.oikit
     secretary import-sheets --dir DIR --identity SECRETARY.p12 FILE...
-    secretary board --dir DIR [--round N]
-    secretary consolidate --dir DIR [--round N]
+    secretary board --dir DIR --identity SECRETARY.p12 [--round N]
+    secretary consolidate --dir DIR --identity SECRETARY.p12 [--round N]
     secretary open-round --dir DIR --applications a01,a02 [--reason TEXT]
     secretary round-notice --dir DIR --identity SECRETARY.p12 --out FOLDER [--round N]
     secretary overlap --dir DIR [--platforms FILE]
     secretary ministry-recipient --dir DIR --cert MINISTRY.pem   (the bundle is encrypted to it)
-    secretary outputs --dir DIR              (the publish gates and what was published)
+    secretary outputs --dir DIR --identity SECRETARY.p12   (the publish gates, what was published)
     secretary publish --dir DIR --identity SECRETARY.p12 --chair-identity CHAIR.p12 --out FOLDER
                       [--lang zh_CN|en] [--ministry-recipient MINISTRY.pem] [--unencrypted]
                       [--absent EXPERT:APPLICATION]... [--passphrase-file F]
@@ -24,6 +24,10 @@
     secretary prepare-report --dir DIR --identity SECRETARY.p12 --out FILE.oireport [--lang ..]
     secretary import-signed-report --dir DIR --identity SECRETARY.p12 FILE.oireport
     secretary bundle --dir DIR --identity SECRETARY.p12 --out FOLDER [--ministry-recipient ..]
+
+What the experts wrote is sealed in the workspace (docs/formats/secretary-workspace-v1.md):
+every command that reads or collects it takes the secretary's ``--identity`` and unlocks the
+workspace with it for the command's run (the key is never written in clear).
 
 Passphrases come from ``--passphrase-file`` or a no-echo prompt (app/cli/passphrases.py) and
 are never printed; only the *meeting* passphrase is printed, once, when it is created.
@@ -107,10 +111,12 @@ def register(subparsers: Any) -> None:
     )
     sheets.add_argument("files", nargs="+", help=_("sheet files (.oisheet)"))
 
-    board = command("board", _("show who has handed in what"), _board)
+    board = command("board", _("show who has handed in what"), _board, identity=True)
     board.add_argument("--round", type=int, help=_("the round (default: the current one)"))
 
-    cons = command("consolidate", _("consolidate a round and show the figures"), _consolidate)
+    cons = command(
+        "consolidate", _("consolidate a round and show the figures"), _consolidate, identity=True
+    )
     cons.add_argument("--round", type=int, help=_("the round (default: the current one)"))
 
     rnd = command("open-round", _("open a new scoring round"), _open_round)
@@ -146,11 +152,15 @@ def _identity(args: argparse.Namespace) -> Any:
     return load_identity(p12, passphrase)
 
 
-def _open(args: argparse.Namespace) -> closing[SecretaryStore]:
-    from app.secretary.setup import open_workspace
+def _open(args: argparse.Namespace, identity: Any = None) -> closing[SecretaryStore]:
+    """The workspace; unlocked with ``identity`` when given (what the experts wrote is
+    sealed to the secretary, secretary-workspace-v1)."""
+    from app.secretary.setup import open_unlocked, open_workspace
     from storage.stores import SqliteStores
 
-    return closing(open_workspace(SqliteStores(), Path(args.dir)))
+    if identity is None:
+        return closing(open_workspace(SqliteStores(), Path(args.dir)))
+    return closing(open_unlocked(SqliteStores(), Path(args.dir), identity, actor=ACTOR, now=_now()))
 
 
 def _ids(text: str) -> list[str]:
@@ -270,7 +280,7 @@ def _packages(args: argparse.Namespace) -> int:
     from app.secretary.packages import PackageOutcome, import_packages
 
     identity = _identity(args)
-    with _open(args) as ws:
+    with _open(args, identity) as ws:
         meeting_key = open_meeting_key(ws, _meeting_passphrase(args.meeting_passphrase_file))
         results = import_packages(
             ws,
@@ -321,7 +331,7 @@ def _kit(args: argparse.Namespace) -> int:
     from app.secretary.kit import issue_kit
 
     identity = _identity(args)
-    with _open(args) as ws:
+    with _open(args, identity) as ws:
         kit = issue_kit(ws, identity, Path(args.out), actor=ACTOR, now=_now())
     print(_("Wrote the meeting kit {path}; kit hash {hash}.", path=args.out, hash=kit.kit_hash))
     return 0
@@ -331,7 +341,7 @@ def _sheets(args: argparse.Namespace) -> int:
     from app.secretary.collect import import_sheet_files
 
     identity = _identity(args)
-    with _open(args) as ws:
+    with _open(args, identity) as ws:
         results = import_sheet_files(
             ws, identity, [Path(f) for f in args.files], actor=ACTOR, now=_now()
         )
@@ -349,7 +359,7 @@ def _board(args: argparse.Namespace) -> int:
         CellState.DRAFT_REPORTED: "d",
         CellState.MISSING: ".",
     }
-    with _open(args) as ws:
+    with _open(args, _identity(args)) as ws:
         board = progress_board(ws, args.round)
     print(_("Round {round}", round=board.round))
     print("\t" + "\t".join(a.id for a in board.applications))
@@ -375,7 +385,7 @@ def _consolidate(args: argparse.Namespace) -> int:
     from app.secretary.rounds import consolidate_round
     from app.secretary.setup import current_meeting
 
-    with _open(args) as ws:
+    with _open(args, _identity(args)) as ws:
         result = consolidate_round(ws, args.round)
         rubric = ws.setup().rubric
         meeting = current_meeting(ws)
@@ -418,7 +428,7 @@ def _round_notice(args: argparse.Namespace) -> int:
     from app.secretary.notices import export_round_notice
 
     identity = _identity(args)
-    with _open(args) as ws:
+    with _open(args, identity) as ws:
         written = export_round_notice(ws, identity, Path(args.out), now=_now(), round=args.round)
     print(
         _(

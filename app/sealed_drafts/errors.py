@@ -62,3 +62,34 @@ def record_damaged(expert_id: str, kind: str) -> SealedRecordError:
     )
     error.kind = kind
     return error
+
+
+# -- the secretary's workspace (docs/formats/secretary-workspace-v1.md) -----------------------
+
+
+def workspace_locked() -> RecordsSealedError:
+    return RecordsSealedError(
+        Msg.of(
+            "The experts' work in this secretary workspace is sealed; it opens only with the "
+            "secretary's identity."
+        ),
+        Msg.of(
+            "Unlock the workspace with the secretary's identity file (on the command line: "
+            "--identity SECRETARY.p12)."
+        ),
+    )
+
+
+def secretary_record_damaged(kind: str) -> SealedRecordError:
+    error = SealedRecordError(
+        Msg.of(
+            "A record sealed in the secretary's workspace does not open: it was changed, "
+            "damaged, or copied here from another place."
+        ),
+        Msg.of(
+            "Nothing was changed. Run “review-desk audit verify” on the workspace to see what "
+            "was altered, and restore the workspace from its latest backup."
+        ),
+    )
+    error.kind = kind
+    return error

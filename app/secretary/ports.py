@@ -19,7 +19,8 @@ from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import AgendaItem, Meeting
 from app.domain.rubric import Rubric
 from app.domain.sheet import HearingNote, PanelOpinion
-from app.ports import MeetingReader
+from app.ports import MeetingReader, WorkspaceSealer
+from app.sealed_drafts.record import WorkspaceKeyRecord
 from app.secretary.model import (
     OpinionApproval,
     PackageRecord,
@@ -34,10 +35,29 @@ from app.secretary.model import (
 
 
 class SecretaryReader(Protocol):
-    """The reads: what the board, the outcome and the overlap check look at."""
+    """The reads: what the board, the outcome and the overlap check look at.
+
+    What the experts wrote (signed sheets, recusals, panel opinions, approvals) is sealed
+    (``docs/formats/secretary-workspace-v1.md``): those reads raise ``RecordsSealedError``
+    until :meth:`unlock` hands in the workspace key (``app/secretary/unlock.py``)."""
 
     @property
     def path(self) -> Path: ...
+
+    def unlock(self, sealer: WorkspaceSealer) -> None:
+        """Use the unwrapped workspace key for this store's session."""
+        ...
+
+    @property
+    def unlocked(self) -> bool: ...
+
+    def workspace_key(self) -> WorkspaceKeyRecord | None:
+        """The wrapped workspace key; ``None`` before it is made."""
+        ...
+
+    def plaintext_count(self) -> int:
+        """How many collected rows are still in plaintext (written before version 9)."""
+        ...
 
     def setup(self) -> SecretarySetup:
         """The setup; :class:`StorageError` if the file is no secretary's workspace."""
@@ -109,6 +129,18 @@ class SecretaryStore(SecretaryReader, Protocol):
         ...
 
     def save_setup(self, setup: SecretarySetup, action: str) -> None: ...
+
+    def save_workspace_key(self, record: WorkspaceKeyRecord) -> None:
+        """Store the workspace key; written once."""
+        ...
+
+    def seal_plaintext(self) -> int:
+        """Seal every collected row still in plaintext (after :meth:`unlock`)."""
+        ...
+
+    def scrub(self) -> None:
+        """Rewrite the file so deleted plaintext is gone (outside any transaction)."""
+        ...
 
     def save_roster(self, roster: tuple[RosterEntry, ...], action: str) -> None: ...
 

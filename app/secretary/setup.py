@@ -32,6 +32,7 @@ from app.domain.rubric import Rubric
 from app.errors import AppError, NotFoundError, ValidationError
 from app.formats.meeting_file import meeting_to_document, parse_meeting
 from app.i18n import LocalizedText, Msg
+from app.ports import WorkspaceSealer
 from app.secretary.errors import (
     RosterError,
     SetupFrozenError,
@@ -117,14 +118,44 @@ def create_workspace(
             Msg.of("The folder {path} cannot be created ({error}).", path=str(folder), error=exc),
             Msg.of("Choose a folder you may write to."),
         ) from exc
-    return stores.create_secretary_workspace(workspace_file(folder), setup, actor, now=now)
+    from app.secretary.unlock import unlock_workspace
+
+    ws = stores.create_secretary_workspace(workspace_file(folder), setup, actor, now=now)
+    try:
+        unlock_workspace(ws, secretary, actor=actor, now=now)  # makes the workspace key
+    except BaseException:
+        ws.close()
+        raise
+    return ws
 
 
-def open_workspace(stores: SecretaryStores, folder: Path) -> SecretaryStore:
-    """Open an existing secretary workspace (refuses anything else)."""
+def open_workspace(
+    stores: SecretaryStores, folder: Path, *, sealer: WorkspaceSealer | None = None
+) -> SecretaryStore:
+    """Open an existing secretary workspace (refuses anything else); with ``sealer`` (the
+    key a session unlocked, :func:`app.secretary.unlock.unlock_workspace`) what the experts
+    wrote reads too, without it only the rest."""
     ws = stores.open_secretary_workspace(workspace_file(Path(folder)))
     try:
         ws.setup()
+        if sealer is not None:
+            ws.unlock(sealer)
+    except BaseException:
+        ws.close()
+        raise
+    return ws
+
+
+def open_unlocked(
+    stores: SecretaryStores, folder: Path, identity: Identity, *, actor: str, now: dt.datetime
+) -> SecretaryStore:
+    """Open the workspace and unlock it with the secretary's ``identity``; refused (and
+    closed again, nothing changed) for any other identity."""
+    from app.secretary.unlock import unlock_workspace
+
+    ws = open_workspace(stores, folder)
+    try:
+        unlock_workspace(ws, identity, actor=actor, now=now)
     except BaseException:
         ws.close()
         raise

@@ -34,6 +34,8 @@ RECUSAL = "secretary-recusal"
 SHEET_FILE = "secretary-sheet-file"
 APPROVAL = "secretary-approval"
 DRAFT_REPORTS = "secretary-draft-reports"
+WORKSPACE_KEY = "secretary-workspace-key"
+"""The secretary workspace's key (secretary-workspace-v1 §2): one subject, no keys."""
 
 
 def subject(kind: str, *keys: object) -> str:

@@ -17,6 +17,7 @@ from storage.migrations.m005_view_state import m005_view_state
 from storage.migrations.m006_draft_reports import m006_draft_reports
 from storage.migrations.m007_round_notices import m007_round_notices
 from storage.migrations.m008_no_form_text import m008_no_form_text
+from storage.migrations.m009_sealed_secretary import m009_sealed_secretary
 
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
@@ -27,6 +28,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m006_draft_reports,
     m007_round_notices,
     m008_no_form_text,
+    m009_sealed_secretary,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCRUB_AFTER = 8

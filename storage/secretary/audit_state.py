@@ -13,7 +13,7 @@ import sqlite_utils
 from storage.audit import chain as audit
 from storage.audit import subjects as subj
 from storage.audit.chain import AuditReport, Checkpoint
-from storage.secretary import drafts, rows
+from storage.secretary import drafts, rows, sealed
 from storage.secretary import sheets as collected
 from storage.workspace.audit_state import (
     FORMLESS_SCHEMA,
@@ -65,8 +65,10 @@ def _secretary_state(
         found_round = [r for r in rows.load_rounds(db) if str(r.number) == keys[0]]
         return rows.round_state(found_round[0]) if found_round else None
     if kind == subj.SIGNED_SHEET and len(keys) == 1:
-        signed = [s for s in collected.load_signed_sheets(db) if s.sheet.id == keys[0]]
-        return collected.signed_state(signed[0]) if signed else None
+        return collected.stored_signed_state(db, keys[0])
+    if subject == subj.WORKSPACE_KEY:
+        record = sealed.load_workspace_key(db)
+        return None if record is None else sealed.workspace_key_state(record)
     if kind == subj.DRAFT_REPORTS and len(keys) == 2 and keys[1].isdigit():
         expert_id, round_ = keys[0], int(keys[1])
         return drafts.draft_reports_state(
@@ -81,14 +83,7 @@ def collected_digest(db: sqlite_utils.Database, subject: str) -> str | None:
     compare: recusals, sheet-file records, approvals (``None`` for another kind)."""
     kind, keys = subj.parse(subject)
     if kind == subj.RECUSAL and len(keys) == 2:
-        meeting = db.execute("SELECT meeting_id FROM secretary_setup").fetchone()
-        recusals = collected.load_recusals(db, str(meeting[0]) if meeting else "")
-        match = [
-            r
-            for r in recusals
-            if (r.declaration.expert_id, r.declaration.application_id) == (keys[0], keys[1])
-        ]
-        return audit.digest_of(collected.recusal_state(match[0]) if match else None)
+        return audit.digest_of(collected.stored_recusal_state(db, keys[0], keys[1]))
     if kind == subj.SHEET_FILE and len(keys) == 1:
         row = db.execute(
             "SELECT expert_id, round FROM secretary_sheet_files WHERE file_sha256 = ?", (keys[0],)
@@ -96,14 +91,5 @@ def collected_digest(db: sqlite_utils.Database, subject: str) -> str | None:
         state = None if row is None else {"expert_id": str(row[0]), "round": int(row[1])}
         return audit.digest_of(state)
     if kind == subj.APPROVAL and len(keys) == 2 and keys[1].isdigit():
-        approval = collected.load_approvals(db).get((keys[0], int(keys[1])))
-        return audit.digest_of(
-            None
-            if approval is None
-            else {
-                "chair_id": approval.chair_id,
-                "chair_fingerprint": approval.chair_fingerprint,
-                "document_sha256": approval.signed.sha256,
-            }
-        )
+        return audit.digest_of(collected.stored_approval_state(db, keys[0], int(keys[1])))
     return None

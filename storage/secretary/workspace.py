@@ -7,19 +7,32 @@ frozen values; failures surface as :class:`StorageError`. A secretary workspace 
 meeting, created *empty* (only the setup row) by :meth:`SecretaryWorkspace.create_setup`;
 the meeting proper (migration-1 tables) is written once, when the kit is issued
 (:meth:`freeze`).
+
+What the experts wrote (collected sheets and their signed bytes, recusals, notes, panel
+opinions and the chair's approvals) is sealed under the workspace key
+(``docs/formats/secretary-workspace-v1.md``): the session hands the unwrapped key in with
+:meth:`SecretaryWorkspace.unlock` (``app/secretary/unlock.py``); until then every read or
+write of that content raises ``RecordsSealedError``, and everything else (setup, roster,
+packages, agenda, rounds, the board's version index, the audit check) works without it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlite_utils
+
+from app.domain.ids import ApplicationId, MeetingId
 from app.domain.meeting import AgendaItem, Meeting
 from app.domain.rubric import Rubric
-from app.domain.sheet import HearingNote, PanelOpinion
+from app.domain.sheet import ConflictDeclaration, HearingNote, PanelOpinion
 from app.errors import StorageError
 from app.i18n import Msg
+from app.ports import WorkspaceSealer
+from app.sealed_drafts.record import WorkspaceKeyRecord
 from app.secretary.model import (
     IssuedKit,
     OpinionApproval,
@@ -46,12 +59,15 @@ from storage.audit.subjects import (
     SETUP,
     SHEET_FILE,
     SIGNED_SHEET,
+    WORKSPACE_KEY,
 )
-from storage.secretary import audit_state, drafts, rows
+from storage.secretary import audit_state, drafts, rows, sealed
 from storage.secretary import sheets as collected
-from storage.workspace import hearing
+from storage.secretary.sealed import Sealing
+from storage.workspace import hearing, sealed_content, sealed_rows, sheets
 from storage.workspace.core import Workspace, utc_now
-from storage.workspace.documents import note_state, sheet_state, time_text
+from storage.workspace.documents import sheet_state, time_text
+from storage.workspace.sealed_rows import ConflictRow, NoteRow, OpinionRow
 
 
 class SecretaryWorkspace(Workspace):
@@ -79,6 +95,33 @@ class SecretaryWorkspace(Workspace):
     @classmethod
     def open(cls, path: Path) -> SecretaryWorkspace:
         return cls(database.open_database(path), path)
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        super().__init__(db, path)
+        self._sealing = Sealing()
+
+    # -- the workspace key (secretary-workspace-v1 §2) -------------------------------------
+
+    def workspace_key(self) -> WorkspaceKeyRecord | None:
+        """The wrapped workspace key; ``None`` before it is made."""
+        with self._reading():
+            return sealed.load_workspace_key(self._db)
+
+    def save_workspace_key(self, record: WorkspaceKeyRecord) -> None:
+        """Store the workspace key (inside :meth:`transaction`); written once."""
+        self._active()
+        sealed.insert_workspace_key(self._db, record)
+        self._record("workspace_key.create", WORKSPACE_KEY, sealed.workspace_key_state(record))
+
+    def unlock(self, sealer: WorkspaceSealer) -> None:
+        """Use ``sealer`` (the unwrapped workspace key) for this connection's session."""
+        if sealer.meeting_id != self.setup().header.meeting_id:
+            raise ValueError("the sealer belongs to another meeting")
+        self._sealing.use(sealer)
+
+    @property
+    def unlocked(self) -> bool:
+        return self._sealing.unlocked
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -116,9 +159,11 @@ class SecretaryWorkspace(Workspace):
         application_id: str | None = None,
         current_only: bool = False,
     ) -> tuple[StoredSheet, ...]:
+        self._sealing.require()
         with self._reading():
             return collected.load_signed_sheets(
                 self._db,
+                self._sealing,
                 round=round,
                 expert_id=expert_id,
                 application_id=application_id,
@@ -145,9 +190,10 @@ class SecretaryWorkspace(Workspace):
             return drafts.latest_draft_file(self._db, expert_id, round)
 
     def recusals(self) -> tuple[StoredRecusal, ...]:
+        self._sealing.require()
         meeting_id = self.setup().header.meeting_id
         with self._reading():
-            return collected.load_recusals(self._db, meeting_id)
+            return collected.load_recusals(self._db, meeting_id, self._sealing)
 
     def sheet_file_seen(self, file_sha256: str) -> bool:
         with self._reading():
@@ -166,8 +212,34 @@ class SecretaryWorkspace(Workspace):
             return collected.note_counts(self._db)
 
     def approvals(self) -> dict[tuple[str, int], OpinionApproval]:
+        self._sealing.require()
         with self._reading():
-            return collected.load_approvals(self._db)
+            return collected.load_approvals(self._db, self._sealing)
+
+    def panel_opinion(
+        self, meeting_id: MeetingId, application_id: ApplicationId, round: int = 1
+    ) -> PanelOpinion | None:
+        self._sealing.require()
+        with self._reading():
+            row = sealed_rows.opinion_row(self._db, meeting_id, application_id, round)
+            if row is None or row.sealed is None:
+                return hearing.load_opinion(self._db, meeting_id, application_id, round)
+            return self._open_opinion(row, row.sealed)
+
+    def _open_opinion(self, row: OpinionRow, value: bytes) -> PanelOpinion:
+        return self._sealing.open(
+            sealed.OPINION,
+            sealed.opinion_bound(row.application_id, row.round, row.approved_by, row.approved_at),
+            value,
+            lambda data: sealed.opinion_from(
+                row.meeting_id,
+                row.application_id,
+                row.round,
+                row.approved_by,
+                row.approved_at,
+                data,
+            ),
+        )
 
     def opinion_keys(self) -> list[tuple[str, int]]:
         with self._reading():
@@ -231,40 +303,103 @@ class SecretaryWorkspace(Workspace):
 
     def add_signed_sheet(self, stored: StoredSheet, source_file_sha256: str) -> None:
         self._active()
-        collected.insert_signed_sheet(self._db, stored, source_file_sha256)
+        collected.insert_signed_sheet(self._db, stored, source_file_sha256, self._sealing)
         sheet_id = stored.sheet.id
         self._record_many(
             (
-                ("sheet.collect", subj.subject(subj.SHEET, sheet_id), sheet_state(stored.sheet)),
+                ("sheet.collect", subj.subject(subj.SHEET, sheet_id), self._sheet_state(sheet_id)),
                 (
                     "sheet.collect.signed",
                     subj.subject(SIGNED_SHEET, sheet_id),
-                    collected.signed_state(stored),
+                    collected.signed_state(stored, collected.signed_sealed(self._db, sheet_id)),
                 ),
             )
         )
 
+    def _sheet_state(self, sheet_id: str) -> object:
+        """The audited state of a collected sheet as stored (sealed: its clear columns and
+        sealed bytes)."""
+        row = sealed_rows.sheet_row(self._db, sheet_id)
+        assert row is not None
+        if row.sealed is not None:
+            return sealed_rows.sheet_state(row)
+        plain = sheets.load_sheet(self._db, sheet_id)
+        assert plain is not None
+        return sheet_state(plain)
+
     def supersede_collected(self, stored: StoredSheet) -> None:
         self._active()
         collected.supersede(self._db, stored.sheet)
-        loaded = self.sheet(stored.sheet.id)
-        self._record("sheet.supersede", subj.subject(subj.SHEET, loaded.id), sheet_state(loaded))
+        sheet_id = stored.sheet.id
+        self._record(
+            "sheet.supersede", subj.subject(subj.SHEET, sheet_id), self._sheet_state(sheet_id)
+        )
 
     def add_recusal(self, recusal: StoredRecusal, source_file_sha256: str) -> None:
         self._active()
-        collected.insert_recusal(self._db, recusal, source_file_sha256)
+        value = collected.insert_recusal(self._db, recusal, source_file_sha256, self._sealing)
         d = recusal.declaration
-        hearing.upsert_conflict(self._db, d)
+        self._write_conflict(d)
         self._record(
             "recusal.collect",
             subj.subject(RECUSAL, d.expert_id, d.application_id),
-            collected.recusal_state(recusal),
+            collected.recusal_state(recusal, value),
         )
+
+    def _write_conflict(self, d: ConflictDeclaration) -> None:
+        row = ConflictRow(
+            d.meeting_id, d.expert_id, d.application_id, d.has_conflict, _time(d.declared_at), None
+        )
+        value = self._sealing.seal(
+            sealed.CONFLICT, sealed.conflict_bound(row), sealed_content.conflict_content(d)
+        )
+        sealed_rows.upsert_conflict(self._db, dataclasses.replace(row, sealed=value))
 
     def add_collected_note(self, note: HearingNote) -> None:
         self._active()
-        hearing.insert_note(self._db, note)
-        self._record("note.collect", subj.subject(subj.NOTE, note.id), note_state(note))
+        row = NoteRow(
+            note.id,
+            note.meeting_id,
+            note.expert_id,
+            note.application_id,
+            _time(note.created_at),
+            None,
+        )
+        value = self._sealing.seal(
+            sealed.NOTE, sealed.note_bound(row), sealed_content.note_content(note)
+        )
+        sealed_rows.insert_note(self._db, dataclasses.replace(row, sealed=value))
+        self._record_note("note.collect", note.id)
+
+    def _record_note(self, action: str, note_id: str) -> None:
+        stored = sealed_rows.note_row(self._db, note_id)
+        assert stored is not None
+        self._record(action, subj.subject(subj.NOTE, note_id), sealed_rows.note_state(stored))
+
+    def save_panel_opinion(self, opinion: PanelOpinion) -> None:
+        """Store the panel opinion sealed (inside :meth:`transaction`)."""
+        self._active()
+        self._write_opinion(opinion, "opinion.save")
+
+    def _write_opinion(self, p: PanelOpinion, action: str) -> None:
+        row = OpinionRow(
+            p.meeting_id,
+            p.application_id,
+            p.round,
+            p.approved_by,
+            time_text(p.approved_at),
+            None,
+        )
+        bound = sealed.opinion_bound(p.application_id, p.round, row.approved_by, row.approved_at)
+        value = self._sealing.seal(sealed.OPINION, bound, sealed.opinion_content(p))
+        sealed_rows.upsert_sealed_opinion(self._db, dataclasses.replace(row, sealed=value))
+        stored = sealed_rows.opinion_row(self._db, p.meeting_id, p.application_id, p.round)
+        assert stored is not None
+        self._record(
+            action,
+            subj.subject(subj.OPINION, p.meeting_id, p.application_id, p.round),
+            sealed_rows.opinion_state(stored),
+        )
 
     def add_sheet_file(
         self, file_sha256: str, expert_id: str, round: int, created_at: dt.datetime
@@ -307,21 +442,105 @@ class SecretaryWorkspace(Workspace):
         )
 
     def save_approval(self, opinion: PanelOpinion, approval: OpinionApproval | None) -> None:
-        """Store the opinion and its approval (or its absence) together."""
+        """Store the opinion and its approval (or its absence) together, sealed."""
         self._active()
         self.save_panel_opinion(opinion)
-        collected.replace_approval(self._db, opinion.application_id, opinion.round, approval)
+        value = collected.replace_approval(
+            self._db, opinion.application_id, opinion.round, approval, self._sealing
+        )
         self._record(
             "opinion.approve" if approval is not None else "opinion.unapprove",
             subj.subject(APPROVAL, opinion.application_id, opinion.round),
-            None
-            if approval is None
-            else {
-                "chair_id": approval.chair_id,
-                "chair_fingerprint": approval.chair_fingerprint,
-                "document_sha256": approval.signed.sha256,
-            },
+            None if approval is None else collected.approval_state(approval, value),
         )
+
+    # -- rows written before schema version 9 ----------------------------------------------
+
+    def plaintext_count(self) -> int:
+        """How many rows of what the experts wrote are still in plaintext."""
+        with self._reading():
+            return sum(len(keys) for keys in collected.plaintext_rows(self._db).values())
+
+    def seal_plaintext(self) -> int:
+        """Seal every plaintext row of secretary-workspace-v1 §4 and empty its plaintext, each
+        with a ``*.seal`` audit entry (inside :meth:`transaction`, after :meth:`unlock`);
+        returns how many rows were sealed. The caller rewrites the file afterwards
+        (:meth:`scrub`)."""
+        self._active()
+        self._sealing.require()
+        db = self._db
+        plain = collected.plaintext_rows(db)
+        meeting_id = MeetingId(self.setup().header.meeting_id)
+        for (sheet_id,) in plain["sheets"]:
+            sheet = sheets.load_sheet(db, sheet_id)
+            row = sealed_rows.sheet_row(db, sheet_id)
+            assert sheet is not None and row is not None
+            value = self._sealing.seal(
+                sealed.SHEET, sealed.sheet_bound(row), sealed_content.sheet_content(sheet)
+            )
+            sealed_rows.seal_sheet(db, sheet_id, value, row.updated_at)
+            self._record(
+                "sheet.seal", subj.subject(subj.SHEET, sheet_id), self._sheet_state(sheet_id)
+            )
+        for stored in collected.load_signed_sheets(db, self._sealing, plaintext_only=True):
+            value = self._sealing.seal(
+                sealed.SIGNED_SHEET,
+                sealed.signed_bound(
+                    stored.sheet.id,
+                    stored.sheet.expert_id,
+                    stored.signed.sha256,
+                    stored.signer_fingerprint,
+                ),
+                sealed_content.signed_content(stored.signed),
+            )
+            collected.seal_signed_sheet(db, stored.sheet.id, value)
+            self._record(
+                "signed_sheet.seal",
+                subj.subject(SIGNED_SHEET, stored.sheet.id),
+                collected.signed_state(stored, value),
+            )
+        for recusal in collected.load_recusals(db, meeting_id, self._sealing, plaintext_only=True):
+            value = collected.seal_recusal(db, recusal, self._sealing)
+            d = recusal.declaration
+            self._record(
+                "recusal.seal",
+                subj.subject(RECUSAL, d.expert_id, d.application_id),
+                collected.recusal_state(recusal, value),
+            )
+        for m, e, a in plain["conflicts"]:
+            declaration = hearing.load_conflict(db, m, e, a)
+            assert declaration is not None
+            self._write_conflict(declaration)
+        for (note_id,) in plain["notes"]:
+            note = hearing.load_note(db, note_id)
+            note_row = sealed_rows.note_row(db, note_id)
+            assert note is not None and note_row is not None
+            value = self._sealing.seal(
+                sealed.NOTE, sealed.note_bound(note_row), sealed_content.note_content(note)
+            )
+            sealed_rows.seal_note(db, note_id, value)
+            self._record_note("note.seal", note_id)
+        for m, a, r in plain["opinions"]:
+            opinion = hearing.load_opinion(db, m, a, int(r))
+            assert opinion is not None
+            self._write_opinion(opinion, "opinion.seal")
+        approvals = collected.load_approvals(db, self._sealing, plaintext_only=True)
+        for (application_id, round_), approval in approvals.items():
+            resealed = collected.replace_approval(
+                db, application_id, round_, approval, self._sealing
+            )
+            self._record(
+                "approval.seal",
+                subj.subject(APPROVAL, application_id, round_),
+                collected.approval_state(approval, resealed),
+            )
+        return sum(len(keys) for keys in plain.values())
+
+
+def _time(value: dt.datetime) -> str:
+    text = time_text(value)
+    assert text is not None
+    return text
 
 
 # The subject kinds of the secretary's tables are defined with the others in

@@ -65,6 +65,9 @@ def current_digest(db: sqlite_utils.Database, subject: str) -> str | None:
 UNKNOWN = object()
 SEALED_SCHEMA = 4
 """The schema version that brought sealed rows (storage/migrations/m004_sealed_drafts.py)."""
+SEALED_SECRETARY_SCHEMA = 9
+"""The schema version that sealed the secretary's workspace (m009_sealed_secretary.py):
+panel opinions gained their ``sealed`` column."""
 FORMLESS_SCHEMA = 8
 """The schema version that removed the application forms (m008_no_form_text.py). A file
 older than that, read without migrating (``audit verify``), still holds them, and its
@@ -102,6 +105,10 @@ def _current_state(db: sqlite_utils.Database, kind: str, keys: tuple[str, ...]) 
     if kind == subj.SIGNED_COPY and len(keys) == 1:
         sealed = sealed_rows.signed_copy(db, keys[0])
         return None if sealed is None else sealed_rows.signed_copy_state(keys[0], sealed)
+    if kind == subj.OPINION and len(keys) == 3 and schema_version(db) >= SEALED_SECRETARY_SCHEMA:
+        opinion_row = sealed_rows.opinion_row(db, keys[0], keys[1], int(keys[2]))
+        if opinion_row is not None and opinion_row.sealed is not None:
+            return sealed_rows.opinion_state(opinion_row)
     if kind == subj.DRAFT_KEY and len(keys) == 2:
         record = draft_keys.load_draft_key(db, *keys)
         return None if record is None else draft_keys.draft_key_state(record)

@@ -13,8 +13,10 @@
   :mod:`storage.workspace.audit_state`.
 - What an expert records is sealed to that expert (migration 4, workspace-drafts-v1.md) and
   read and written through :class:`storage.workspace.expert.ExpertWorkspace`; this plain
-  repository refuses sealed rows (``RecordsSealedError``) and serves plaintext ones: a
-  secretary's collected sheets, and rows written before migration 4.
+  repository refuses sealed rows (``RecordsSealedError``) and serves plaintext ones (rows
+  written before migration 4). A secretary's collected rows are sealed under the workspace
+  key since migration 9 and read through :class:`storage.secretary.workspace.
+  SecretaryWorkspace` (``secretary-workspace-v1.md``).
 """
 
 from __future__ import annotations

@@ -36,27 +36,30 @@ CONFLICT = "conflict"
 SIGNED_SHEET = "signed-sheet"
 
 
-def _dumps(value: dict[str, Any]) -> bytes:
+def canonical(value: dict[str, Any]) -> bytes:
+    """A sealed value's content as §4 spells it: UTF-8 JSON, keys sorted, no spaces (shared
+    with the secretary's kinds, ``storage/secretary/sealed.py``)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
 
 
-def _object(data: bytes, keys: set[str]) -> dict[str, Any]:
+def members(data: bytes, keys: set[str]) -> dict[str, Any]:
+    """The object in ``data``, which must hold exactly ``keys`` (``ValueError`` otherwise)."""
     value = json.loads(data.decode("utf-8"))
     if not isinstance(value, dict) or set(value) != keys:
         raise ValueError("sealed value does not hold the fields of its kind")
     return value
 
 
-def _text(value: object) -> str:
+def text(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a string")
     return value
 
 
-def _optional(value: object) -> str | None:
-    return None if value is None else _text(value)
+def optional_text(value: object) -> str | None:
+    return None if value is None else text(value)
 
 
 # -- where each kind is bound ------------------------------------------------------------------
@@ -84,7 +87,7 @@ _SHEET_KEYS = {"scores", "criteria", "opinion", "recommendation", "conditions"}
 
 
 def sheet_content(s: ScoreSheet) -> bytes:
-    return _dumps(
+    return canonical(
         {
             "scores": [
                 {"factor": f.factor, "score": decimal_text(f.score), "comment": f.comment}
@@ -106,13 +109,13 @@ def sheet_content(s: ScoreSheet) -> bytes:
 
 
 def sheet_from(row: SheetRow, content: bytes) -> ScoreSheet:
-    doc = _object(content, _SHEET_KEYS)
+    doc = members(content, _SHEET_KEYS)
     try:
         scores = tuple(
             FactorScore(
-                FactorKey(_text(f["factor"])),
-                None if f["score"] is None else Decimal(_text(f["score"])),
-                _text(f["comment"]),
+                FactorKey(text(f["factor"])),
+                None if f["score"] is None else Decimal(text(f["score"])),
+                text(f["comment"]),
             )
             for f in doc["scores"]
         )
@@ -120,13 +123,13 @@ def sheet_from(row: SheetRow, content: bytes) -> ScoreSheet:
         raise ValueError("malformed score") from exc
     criteria = tuple(
         CriterionAnswer(
-            CriterionKey(_text(c["criterion"])),
+            CriterionKey(text(c["criterion"])),
             None if c["verdict"] is None else CriterionVerdict(c["verdict"]),
-            _text(c["note"]),
+            text(c["note"]),
         )
         for c in doc["criteria"]
     )
-    recommendation = _optional(doc["recommendation"])
+    recommendation = optional_text(doc["recommendation"])
     updated_at = time_from(row.updated_at)
     assert updated_at is not None
     return ScoreSheet(
@@ -139,9 +142,9 @@ def sheet_from(row: SheetRow, content: bytes) -> ScoreSheet:
         status=row.status,
         scores=scores,
         criteria=criteria,
-        opinion=_text(doc["opinion"]),
+        opinion=text(doc["opinion"]),
         recommendation=None if recommendation is None else Recommendation(recommendation),
-        conditions=_text(doc["conditions"]),
+        conditions=text(doc["conditions"]),
         updated_at=updated_at,
         submitted_at=time_from(row.submitted_at),
     )
@@ -151,12 +154,12 @@ def sheet_from(row: SheetRow, content: bytes) -> ScoreSheet:
 
 
 def note_content(n: HearingNote) -> bytes:
-    return _dumps({"kind": n.kind.value, "text": n.text, "factor": n.factor})
+    return canonical({"kind": n.kind.value, "text": n.text, "factor": n.factor})
 
 
 def note_from(row: NoteRow, content: bytes) -> HearingNote:
-    doc = _object(content, {"kind", "text", "factor"})
-    factor = _optional(doc["factor"])
+    doc = members(content, {"kind", "text", "factor"})
+    factor = optional_text(doc["factor"])
     created_at = time_from(row.created_at)
     assert created_at is not None
     return HearingNote(
@@ -165,7 +168,7 @@ def note_from(row: NoteRow, content: bytes) -> HearingNote:
         expert_id=row.expert_id,
         application_id=row.application_id,
         kind=NoteKind(doc["kind"]),
-        text=_text(doc["text"]),
+        text=text(doc["text"]),
         factor=None if factor is None else FactorKey(factor),
         created_at=created_at,
     )
@@ -175,11 +178,11 @@ def note_from(row: NoteRow, content: bytes) -> HearingNote:
 
 
 def conflict_content(c: ConflictDeclaration) -> bytes:
-    return _dumps({"reason": c.reason})
+    return canonical({"reason": c.reason})
 
 
 def conflict_from(row: ConflictRow, content: bytes) -> ConflictDeclaration:
-    doc = _object(content, {"reason"})
+    doc = members(content, {"reason"})
     declared_at = time_from(row.declared_at)
     assert declared_at is not None
     return ConflictDeclaration(
@@ -187,7 +190,7 @@ def conflict_from(row: ConflictRow, content: bytes) -> ConflictDeclaration:
         expert_id=row.expert_id,
         application_id=row.application_id,
         has_conflict=row.has_conflict,
-        reason=_text(doc["reason"]),
+        reason=text(doc["reason"]),
         declared_at=declared_at,
     )
 
@@ -196,7 +199,7 @@ def conflict_from(row: ConflictRow, content: bytes) -> ConflictDeclaration:
 
 
 def signed_content(signed: SignedDocument) -> bytes:
-    return _dumps(
+    return canonical(
         {
             "document": base64.b64encode(signed.document).decode("ascii"),
             "signature": base64.b64encode(signed.signature).decode("ascii"),
@@ -205,17 +208,17 @@ def signed_content(signed: SignedDocument) -> bytes:
 
 
 def signed_from(content: bytes) -> SignedDocument:
-    doc = _object(content, {"document", "signature"})
+    doc = members(content, {"document", "signature"})
     return SignedDocument(_base64(doc["document"]), _base64(doc["signature"]))
 
 
 def _base64(value: object) -> bytes:
     """Standard base64 that re-encodes to itself (sheet-v1 conventions)."""
-    text = _text(value)
+    encoded = text(value)
     try:
-        data = base64.b64decode(text, validate=True)
+        data = base64.b64decode(encoded, validate=True)
     except binascii.Error as exc:
         raise ValueError("malformed base64") from exc
-    if base64.b64encode(data).decode("ascii") != text:
+    if base64.b64encode(data).decode("ascii") != encoded:
         raise ValueError("non-canonical base64")
     return data

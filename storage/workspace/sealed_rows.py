@@ -301,6 +301,80 @@ def signed_copy_state(sheet_id: str, sealed: bytes) -> Json:
     return {"sheet_id": sheet_id, "sealed": _b64(sealed)}
 
 
+# -- panel opinions (a secretary's, sealed from migration 9) ---------------------------------
+
+
+@dataclass(frozen=True)
+class OpinionRow:
+    meeting_id: MeetingId
+    application_id: ApplicationId
+    round: int
+    approved_by: ExpertId | None
+    approved_at: str | None
+    sealed: bytes | None
+
+
+def opinion_row(
+    db: sqlite_utils.Database, meeting_id: str, application_id: str, round: int
+) -> OpinionRow | None:
+    r = db.execute(
+        f"SELECT approved_by, approved_at, {_SEALED} FROM panel_opinions"
+        " WHERE meeting_id = ? AND application_id = ? AND round = ?",
+        (meeting_id, application_id, round),
+    ).fetchone()
+    if r is None:
+        return None
+    return OpinionRow(
+        MeetingId(meeting_id),
+        ApplicationId(application_id),
+        round,
+        None if r[0] is None else ExpertId(str(r[0])),
+        None if r[1] is None else str(r[1]),
+        _blob(r[2]),
+    )
+
+
+def upsert_sealed_opinion(db: sqlite_utils.Database, row: OpinionRow) -> None:
+    """Insert or replace the opinion as sealed (its plaintext columns empty)."""
+    db.execute(
+        "INSERT INTO panel_opinions (meeting_id, application_id, round, opinion, recommendation,"
+        " minority_opinion, approved_by, approved_at, sealed)"
+        " VALUES (?, ?, ?, '', NULL, '', ?, ?, ?)"
+        " ON CONFLICT (meeting_id, application_id, round) DO UPDATE SET opinion = '',"
+        " recommendation = NULL, minority_opinion = '', approved_by = excluded.approved_by,"
+        " approved_at = excluded.approved_at, sealed = excluded.sealed",
+        (
+            row.meeting_id,
+            row.application_id,
+            row.round,
+            row.approved_by,
+            row.approved_at,
+            row.sealed,
+        ),
+    )
+
+
+def opinion_state(row: OpinionRow) -> Json:
+    return {
+        "meeting_id": row.meeting_id,
+        "application_id": row.application_id,
+        "round": row.round,
+        "approved_by": row.approved_by,
+        "approved_at": row.approved_at,
+        "sealed": _b64(row.sealed or b""),
+    }
+
+
+def plaintext_opinion_keys(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
+    return [
+        (str(r[0]), str(r[1]), int(r[2]))
+        for r in db.execute(
+            "SELECT meeting_id, application_id, round FROM panel_opinions WHERE sealed IS NULL"
+            " ORDER BY round, application_id"
+        )
+    ]
+
+
 # -- what is still plaintext -------------------------------------------------------------------
 
 

@@ -5,12 +5,13 @@ files, the stick: report-to-sign files, round notice, bundle, report, workbook; 
 isolated HOME and TMPDIR) is scanned for the canaries of :mod:`tests.proof.meeting`, through
 every layer readable without a key (:mod:`tests.proof.scan`).
 
-Allowed: the report PDF and the workbook the secretary chose to write. Known and marked
-(``xfail(strict=True)``, so it turns into a failure once fixed): the secretary's workspace
-(issue 12 item 2). The report-to-sign files (``report-to-sign-v2.md``) are age-encrypted to
-the chair and the secretary and hold no canary without a key. Limitation: text inside a PDF
-is drawn as glyph ids, so a PDF shows no canary as bytes whatever it says; the PDFs written
-are the report (allowed) and its copies inside the encrypted report-to-sign files and bundle.
+Allowed: the report PDF and the workbook the secretary chose to write.
+Nothing else: the secretary's workspace is sealed at rest (``secretary-workspace-v1.md``,
+issue 12 item 2) and the report-to-sign files (``report-to-sign-v2.md``) are age-encrypted to
+the chair and the secretary, so neither holds a canary without a key. Limitation: text inside
+a PDF is drawn as glyph ids, so a PDF shows no canary as bytes whatever it says; the PDFs
+written are the report (allowed) and its copies inside the encrypted report-to-sign files and
+bundle.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def test_the_canaries_went_through_the_meeting(proof_meeting: ProofMeeting) -> N
 def test_no_canary_outside_the_chosen_outputs(
     found: list[tuple[str, str, str, str]], proof_meeting: ProofMeeting
 ) -> None:
-    """0 hits in every file but the report, the workbook and the two marked cases below:
+    """0 hits in every file but the report, the workbook and the marked cases below:
     kits, packages, sheet files, the round notice, the encrypted bundle, the expert's
     workspace, HOME and TMPDIR."""
     assert [h for h in found if h[3] == "other"] == []
@@ -104,14 +105,11 @@ def test_no_form_text_anywhere(found: list[tuple[str, str, str, str]]) -> None:
     assert [h for h in found if h[2] == "form"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 item 2: the secretary's workspace is not sealed at rest yet "
-    "(comments, opinions, recusal reasons, panel opinions and signed scores in clear)",
-)
 def test_the_secretary_workspace_holds_no_expert_work_in_clear(
     found: list[tuple[str, str, str, str]],
 ) -> None:
+    """Issue 12 item 2 (secretary-workspace-v1): the secretary's workspace, with its log as
+    it was while open, holds none of the experts' work in clear."""
     assert [h for h in found if h[3] == "secretary workspace"] == []
 
 

@@ -6,6 +6,7 @@ the repositories, and with an audit chain that still verifies."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ import sqlite_utils
 
 from app.domain.sheet import SheetStatus
 from app.expert.model import ClockPhase, Page
+from app.sealed_drafts.cipher import SecretaryCipher
+from app.sealed_drafts.errors import RecordsSealedError, SealedRecordError
 from app.secretary.model import PackageStatus
 from storage.audit import chain as audit
 from storage.audit_verify import WorkspaceKind, verify_workspace_file
@@ -131,12 +134,25 @@ def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path:
         assert [a.application_id for a in ws.agenda()] == [APP, OTHER_APP]
         assert [r.number for r in ws.rounds()] == [1]
         assert [m.id for m in ws.meetings()] == [MEETING]
-        (stored,) = ws.signed_sheets()
-        assert (stored.sheet.expert_id, stored.sheet.status) == (EXPERT, SheetStatus.SUBMITTED)
-        assert stored.sheet.scores[0].comment == fx.FIRST_COMMENT
+        with pytest.raises(RecordsSealedError):
+            ws.signed_sheets()  # what the experts wrote needs the workspace key
+        # A key of the test's own: the fixture secretary's private key is not kept. It
+        # reads the plaintext rows of an older file (and opens nothing sealed to the other).
+        ws.unlock(SecretaryCipher(bytes(range(32)), MEETING))
+        if version >= fx.SEALED_SECRETARY_VERSION:
+            assert ws.plaintext_count() == 0
+            with pytest.raises(SealedRecordError):
+                ws.signed_sheets()
+        else:
+            (stored,) = ws.signed_sheets()
+            assert (stored.sheet.expert_id, stored.sheet.status) == (
+                EXPERT,
+                SheetStatus.SUBMITTED,
+            )
+            assert stored.sheet.scores[0].comment == fx.FIRST_COMMENT
+            (recusal,) = ws.recusals()
+            assert recusal.declaration.reason == fx.CONFLICT_REASON
         assert ws.sheet_file_seen(fx.SHEET_FILE_SHA256)
-        (recusal,) = ws.recusals()
-        assert recusal.declaration.reason == fx.CONFLICT_REASON
         reports = ws.draft_reports()
         assert [(r.expert_id, r.application_id) for r in reports] == (
             [(OTHER_EXPERT, APP)] if version >= 6 else []
@@ -146,6 +162,58 @@ def test_a_secretary_workspace_of_every_version_upgrades(version: int, tmp_path:
     assert _audit_count(path) == entries + (2 if version < 8 else 0)
     report = verify_workspace_file(path)
     assert report.kind is WorkspaceKind.SECRETARY
+    assert report.ok, report.parts
+
+
+SECRETARY_CANARIES = (fx.FIRST_COMMENT.encode(), fx.CONFLICT_REASON.encode(), b'"score":"20"')
+"""What the fixture's collected sheet and recusal say (the comment, the reason, a score as
+the signed sheet spells it)."""
+
+
+def _file_bytes(path: Path) -> bytes:
+    return b"".join(
+        p.read_bytes() if p.exists() else b""
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+    )
+
+
+@pytest.mark.parametrize("version", SECRETARY_VERSIONS)
+def test_the_secretarys_plaintext_is_sealed_and_gone_after_the_first_unlock(
+    version: int, tmp_path: Path
+) -> None:
+    """secretary-workspace-v1 §6: a file of an older version holds the experts' work in
+    clear; the first unlock seals every row in one transaction with ``*.seal`` entries and
+    rewrites the file, so none of it is left in the database, its free pages or its log; the
+    audit still verifies without the key, and the values read back through it."""
+    path = _copy(fx.secretary_path(version), tmp_path)
+    before = _file_bytes(path)
+    assert [c in before for c in SECRETARY_CANARIES] == [version < 9] * 3
+    key = SecretaryCipher(bytes(range(32)), MEETING)
+    with SecretaryWorkspace.open(path) as ws:
+        ws.unlock(key)
+        expected = (ws.signed_sheets(), ws.recusals()) if version < 9 else None
+        count = ws.audit_head().count
+        with ws.transaction("secretary", dt.datetime(2026, 5, 1, tzinfo=dt.UTC)):
+            sealed = ws.seal_plaintext()
+        ws.scrub()
+        actions = [e.action for e in audit.entries(ws._db)[count:]]
+        if version < 9:
+            assert sealed == 4  # the sheet, its signed bytes, the recusal and its conflict row
+            assert sorted(actions) == ["recusal.seal", "sheet.seal", "signed_sheet.seal"]
+            assert (ws.signed_sheets(), ws.recusals()) == expected
+        else:
+            assert (sealed, actions) == (0, [])
+        assert ws.plaintext_count() == 0
+        assert [c for c in SECRETARY_CANARIES if c in _file_bytes(path)] == []
+        assert ws.verify_audit().ok
+    assert [c for c in SECRETARY_CANARIES if c in _file_bytes(path)] == []
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT count(*) FROM sheet_scores").fetchone() == (0,)
+    assert raw.execute(
+        "SELECT count(*) FROM secretary_signed_sheets WHERE sealed IS NULL OR length(document)"
+    ).fetchone() == (0,)
+    raw.close()
+    report = verify_workspace_file(path)  # no key
     assert report.ok, report.parts
 
 

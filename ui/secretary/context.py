@@ -3,7 +3,9 @@ the dialog service, the clock, and the helpers that run long work off the GUI th
 
 SQLite connections stay on the thread that opened them, so background work opens its own
 :class:`SecretaryStore` on the same folder through ``stores`` (WAL lets both connections
-work) and closes it before returning; the GUI connection then simply re-reads.
+work) and closes it before returning; the GUI connection then simply re-reads. The
+workspace key the console unlocked (``sealer``, secretary-workspace-v1) goes to those
+connections too, in memory only.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from app.consolidation import MeetingResult
 from app.crypto.identity import Identity
+from app.ports import WorkspaceSealer
 from app.secretary import setup as sec_setup
 from app.secretary.ports import PublicationRecords, SecretaryStore, SecretaryStores
 from app.secretary.publish_prepare import Exporters
+from app.secretary.unlock import unlock_workspace
 from ui.common.dialogs import DialogService
 from ui.common.fonts import heading_font
 from ui.common.tasks import BackgroundTask, Progress
@@ -54,8 +58,13 @@ class ConsoleContext:
     exporters: Callable[[], Exporters] | None = None
     """The report, signature and workbook exporters, from the composition root
     (``ui.launch``); loaded only when the Outputs page needs them."""
+    sealer: WorkspaceSealer | None = None
+    """The workspace key, unlocked with ``identity`` (:func:`open_console` does it; a console
+    given a locked workspace unlocks it here)."""
 
     def __post_init__(self) -> None:
+        if self.sealer is None or not self.ws.unlocked:
+            self.sealer = unlock_workspace(self.ws, self.identity, actor=self.actor, now=self.now())
         self.changes.changed.connect(self._forget_result)
         if self.records is None:
             from app.secretary.publish_log import PUBLISH_FOLDER, FolderPublicationLog
@@ -73,10 +82,10 @@ class ConsoleContext:
         done: Callable[[T], object],
     ) -> BackgroundTask[T]:
         """Like :meth:`run_on_workspace` for reading only: no change is announced after it."""
-        folder, stores = self.folder, self.stores
+        folder, stores, sealer = self.folder, self.stores, self.sealer
 
         def work(progress: Progress) -> T:
-            ws = sec_setup.open_workspace(stores, folder)
+            ws = sec_setup.open_workspace(stores, folder, sealer=sealer)
             try:
                 return fn(ws, progress)
             finally:
@@ -97,10 +106,10 @@ class ConsoleContext:
         done: Callable[[T], object],
     ) -> BackgroundTask[T]:
         """Run ``fn`` on a second connection in a worker thread; ``done`` on the GUI thread."""
-        folder, stores = self.folder, self.stores
+        folder, stores, sealer = self.folder, self.stores, self.sealer
 
         def work(progress: Progress) -> T:
-            ws = sec_setup.open_workspace(stores, folder)
+            ws = sec_setup.open_workspace(stores, folder, sealer=sealer)
             try:
                 return fn(ws, progress)
             finally:

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWid
 from app.crypto.identity import Identity, load_identity, read_identity_file
 from app.errors import UserFacingError
 from app.i18n import _
+from app.ports import WorkspaceSealer
 from app.secretary import setup as sec_setup
 from app.secretary.ports import SecretaryStore, SecretaryStores
 from app.secretary.publish_gates import Gate, GateProblem
 from app.secretary.publish_prepare import Exporters
+from app.secretary.unlock import unlock_workspace
 from ui.common.busy import BusyState
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.errors import show_error
@@ -53,6 +55,7 @@ class SecretaryWindow(QMainWindow):
         dialogs: DialogService | None = None,
         now: Clock = _utc_now,
         exporters: Callable[[], Exporters] | None = None,
+        sealer: WorkspaceSealer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -65,6 +68,7 @@ class SecretaryWindow(QMainWindow):
             dialogs=dialogs if dialogs is not None else default_dialogs(),
             now=now,
             exporters=exporters,
+            sealer=sealer,
         )
         self.header = QLabel()
         self.header.setObjectName("secretaryHeader")
@@ -229,14 +233,23 @@ def open_console(
             show_error(parent, exc, service)
             return None
         try:
-            sec_setup.require_secretary(ws, identity)
+            # The secretary's identity unwraps the workspace key (secretary-workspace-v1);
+            # plaintext left by an older version is sealed here, once.
+            sealer = unlock_workspace(ws, identity, actor="secretary", now=now())
         except UserFacingError as exc:
             ws.close()  # a refused identity leaves no open database behind
             busy.stop()
             show_error(parent, exc, service)
             return None
         window = SecretaryWindow(
-            folder, ws, identity, stores=stores, dialogs=service, now=now, exporters=exporters
+            folder,
+            ws,
+            identity,
+            stores=stores,
+            dialogs=service,
+            now=now,
+            exporters=exporters,
+            sealer=sealer,
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         return window

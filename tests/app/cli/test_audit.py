@@ -287,7 +287,11 @@ def test_a_tampered_secretary_row_is_named(
 def test_the_meeting_tables_of_a_secretary_workspace_are_checked_too(
     secretary_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _sqlite3_cli(secretary_copy, "UPDATE panel_opinions SET recommendation = 'do_not_recommend'")
+    # the opinion's text and recommendation are sealed (secretary-workspace-v1); a clear
+    # column of it changed behind the program's back is found without the key
+    _sqlite3_cli(
+        secretary_copy, "UPDATE panel_opinions SET approved_at = '2020-01-01T00:00:00+00:00'"
+    )
     assert main(["audit", "verify", "--db", str(secretary_copy)]) == 1
     lines = _lines(capsys)
     assert lines[2].startswith(f"{MEETING_DATA}: BROKEN — entry ")

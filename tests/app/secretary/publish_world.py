@@ -30,7 +30,8 @@ from app.domain.sheet import Recommendation
 from app.formats.rubric_file import load_default_rubric
 from app.package import build_package, recipient_for_certificate
 from app.secretary import opinions
-from app.secretary.setup import open_workspace
+from app.secretary.ports import SecretaryStore
+from app.secretary.setup import open_unlocked
 from app.sheets import SheetContext, sign_sheet, write_sheet_file
 from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import CA_PASSPHRASE, PkiFixture
@@ -67,6 +68,16 @@ class World:
 
     def identity(self, p12: Path) -> Identity:
         return load_identity(p12.read_bytes(), self.passphrase.read_bytes())
+
+    def open(self, folder: Path) -> SecretaryStore:
+        """The secretary workspace in ``folder``, unlocked with the secretary's identity."""
+        return open_unlocked(
+            SqliteStores(),
+            folder,
+            self.identity(self.secretary_p12),
+            actor="secretary",
+            now=dt.datetime.now(dt.UTC),
+        )
 
     def copy(self, source: Path, into: Path) -> Path:
         target = into / "meeting"
@@ -204,7 +215,7 @@ def _build(base: Path, pkiset: PkiFixture) -> World:
     )
     _ok("secretary", "agenda", "--dir", d, "--order", ",".join(APPLICATIONS))
     _ok("secretary", "issue-kit", "--dir", d, *ident, "--out", str(base / "meeting.oikit"))
-    with open_workspace(SqliteStores(), Path(d)) as ws:
+    with open_unlocked(SqliteStores(), Path(d), secretary, actor="secretary", now=now) as ws:
         setup = ws.setup()
         assert setup.kit is not None
         meeting = ws.meeting(setup.header.meeting_id)
@@ -243,7 +254,7 @@ def _build(base: Path, pkiset: PkiFixture) -> World:
     missing = base / "missing-e04"
     shutil.copytree(d, missing)
     _ok("secretary", "import-sheets", "--dir", d, *ident, files["e04"])
-    with open_workspace(SqliteStores(), Path(d)) as ws:
+    with open_unlocked(SqliteStores(), Path(d), secretary, actor="secretary", now=now) as ws:
         for a in APPLICATIONS:
             opinions.save_panel_opinion(
                 ws, a, f"The panel recommends {a}.", Recommendation.RECOMMEND, actor="sec", now=now

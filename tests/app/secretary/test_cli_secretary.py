@@ -121,9 +121,14 @@ def test_a_meeting_from_the_command_line(
     repo.close()
     capsys.readouterr()
     assert main(["secretary", "import-sheets", "--dir", d, *ident, *sheets]) == 0
-    assert main(["secretary", "board", "--dir", d]) == 0
+    # what the experts wrote is sealed to the secretary: the board needs their identity
+    with pytest.raises(SystemExit) as exited:
+        main(["secretary", "board", "--dir", d])
+    assert exited.value.code == 2
+    assert "--identity" in capsys.readouterr().err
+    assert main(["secretary", "board", "--dir", d, *ident]) == 0
     assert "6 submitted, 0 recused, 0 missing." in capsys.readouterr().out
-    assert main(["secretary", "consolidate", "--dir", d]) == 0
+    assert main(["secretary", "consolidate", "--dir", d, *ident]) == 0
     out = capsys.readouterr().out
     assert "80.00" in out
     # the rule and the inputs, as the user guide promises: every expert's score per factor
@@ -137,6 +142,6 @@ def test_a_meeting_from_the_command_line(
     assert main(["secretary", "overlap", "--dir", d]) == 0
     assert "a02 overlaps application a06" in capsys.readouterr().out
     assert main(["secretary", "open-round", "--dir", d, "--applications", "a02"]) == 0
-    assert main(["secretary", "board", "--dir", d]) == 0
+    assert main(["secretary", "board", "--dir", d, *ident]) == 0
     assert "0 submitted, 0 recused, 3 missing." in capsys.readouterr().out
     assert main(["secretary", "open-round", "--dir", d, "--applications", "zz"]) == 2

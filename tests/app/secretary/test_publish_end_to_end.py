@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from storage.stores import SqliteStores
 from tests.app.crypto.pki_fixtures import PkiFixture
 from tests.app.secretary.publish_world import World, cli, publish_world
 
@@ -135,12 +134,11 @@ def test_publishing_again_after_an_edited_opinion_writes_version_2_and_keeps_ver
     from app.crypto.identity import load_identity
     from app.domain.sheet import Recommendation
     from app.secretary import opinions
-    from app.secretary.setup import open_workspace
 
     before = {p.name: p.read_bytes() for p in run.out.iterdir()}
     chair = load_identity(world.chair_p12.read_bytes(), world.passphrase.read_bytes())
     now = dt.datetime.now(dt.UTC)
-    with open_workspace(SqliteStores(), run.folder) as ws:
+    with world.open(run.folder) as ws:
         opinions.save_panel_opinion(
             ws, "a02", "Edited: the panel recommends a02.", Recommendation.RECOMMEND,
             actor="sec", now=now,
@@ -153,5 +151,14 @@ def test_publishing_again_after_an_edited_opinion_writes_version_2_and_keeps_ver
     assert {"pub-2026-05-v2-report.pdf", "pub-2026-05-v2.oibundle"} <= names
     for name, data in before.items():
         assert (run.out / name).read_bytes() == data
-    code, listed = cli("secretary", "outputs", "--dir", str(run.folder))
+    code, listed = cli(
+        "secretary",
+        "outputs",
+        "--dir",
+        str(run.folder),
+        "--identity",
+        str(world.secretary_p12),
+        "--passphrase-file",
+        str(world.passphrase),
+    )
     assert code == 0 and "Bundle version 2 (round 1)" in listed, listed

@@ -272,11 +272,10 @@ def test_an_unapproved_opinion_is_refused_naming_the_application(
 ) -> None:
     from app.domain.sheet import Recommendation
     from app.secretary import opinions
-    from app.secretary.setup import open_workspace
 
     folder = world.copy(world.ready, tmp_path)
     out = _out(tmp_path)
-    with open_workspace(SqliteStores(), folder) as ws:
+    with world.open(folder) as ws:
         opinions.save_panel_opinion(
             ws, "a03", "Changed after approval.", Recommendation.RECOMMEND,
             actor="sec", now=dt.datetime.now(dt.UTC),
@@ -530,14 +529,13 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
 ) -> None:
     from app.domain.sheet import Recommendation
     from app.secretary import opinions
-    from app.secretary.setup import open_workspace
 
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
     assert _sign(world, oireport)[0] == 0
     now = dt.datetime.now(dt.UTC)
-    with open_workspace(SqliteStores(), folder) as ws:
+    with world.open(folder) as ws:
         opinions.save_panel_opinion(
             ws, "a01", "Edited after the chair signed.", Recommendation.RECOMMEND,
             actor="sec", now=now,

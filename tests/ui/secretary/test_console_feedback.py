@@ -63,8 +63,8 @@ def _opinion_page(
     return window
 
 
-def _approved(folder: Path) -> bool:
-    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+def _approved(folder: Path, world: World) -> bool:
+    with world.open(folder) as ws:
         view = opinions.panel_opinion(ws, "a01")
         return view is not None and view.approved
 
@@ -91,15 +91,15 @@ def test_saving_an_approved_opinion_asks_first_and_no_keeps_the_approval(
     assert title == "Remove the chair's approval?"
     assert "The chair 周明远 approved this opinion on" in text
     assert "Saving your changes removes that approval" in text
-    assert _approved(folder)
+    assert _approved(folder, world)
     assert page.opinion.toPlainText() == stored + " Revised."  # the edit stays on screen
-    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+    with world.open(folder) as ws:
         view = opinions.panel_opinion(ws, "a01")
         assert view is not None and view.opinion.opinion == stored
 
     console_dialogs.confirm_answer = True
     _click(qtbot, page.save_button)
-    assert not _approved(folder)
+    assert not _approved(folder, world)
     assert page.state.text() == "Round 1: saved, waiting for the chair's approval."
     assert page.approve_button.isEnabled()
     asked = len(console_dialogs.messages)

@@ -73,3 +73,38 @@ def test_a_reopened_console_shows_the_board_and_the_room(
     shown = window.room_page.room.applicant.text()
     assert "Medical Imaging" in shown, shown
     window.room_page.close_room()
+
+
+def test_the_console_opens_only_with_the_secretarys_identity(
+    finished: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    """The console unlocks the sealed workspace (secretary-workspace-v1) with the identity
+    chosen; an expert's identity is refused with its reason and opens nothing, and the file
+    is left as it was."""
+    from app.demo.build import expert_passphrase
+    from ui.secretary.window import open_console
+
+    folder = finished / "complete-meeting" / "secretary"
+    identities = finished / "identities"
+    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+        before = ws.dump()  # type: ignore[attr-defined]
+    opened: list[SecretaryWindow] = []
+    console_dialogs.chosen_paths = [folder, identities / "expert-e01.p12"]
+    console_dialogs.passphrases = [expert_passphrase("e01").encode()]
+    task = open_console(None, console_dialogs, stores=SqliteStores(), opened=opened.append)
+    assert task is not None
+    qtbot.waitUntil(lambda: bool(console_dialogs.errors))
+    assert opened == []
+    assert "is not this meeting's secretary" in console_dialogs.errors[0]["message"]
+    with sec_setup.open_workspace(SqliteStores(), folder) as ws:
+        assert ws.dump() == before  # type: ignore[attr-defined]
+
+    console_dialogs.chosen_paths = [folder, identities / "secretary.p12"]
+    console_dialogs.passphrases = [b"demo-secretary"]
+    open_console(None, console_dialogs, stores=SqliteStores(), opened=opened.append)
+    qtbot.waitUntil(lambda: bool(opened))
+    window = opened[0]
+    qtbot.addWidget(window)
+    assert window.ctx.ws.unlocked and window.ctx.sealer is not None
+    assert len(window.ctx.ws.signed_sheets()) > 0
+    assert len(console_dialogs.errors) == 1
