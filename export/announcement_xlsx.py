@@ -16,8 +16,10 @@ from app.i18n import Msg
 from export.announcement_pdf import AnnouncementInput, long_date
 from export.text import clean
 from export.workbook_file import saved_workbook
-from export.workbook_print import WRAP, print_setup, style_header
-from export.xlsx import text_cell
+from export.workbook_layout import SheetDress, dress, put_header, put_row, set_widths
+
+HEADER_ROW = 2
+"""Row 1 is the title, row 2 the table's header."""
 
 
 def render_announcement_workbook(inp: AnnouncementInput) -> bytes:
@@ -35,25 +37,24 @@ def render_announcement_workbook(inp: AnnouncementInput) -> bytes:
         Msg.of("Meeting"),
         Msg.of("Application"),
     )
-    for col, header in enumerate(headers, start=1):
-        text_cell(ws, 1, col, inp.tr(header))
-    style_header(ws, 1, [6, 48, 36, 32, 18, 12])
+    put_header(ws, HEADER_ROW, [inp.tr(h) for h in headers])
+    set_widths(ws, [6, 48, 36, 32, 18, 12])
     lang = inp.language
-    for r, e in enumerate(inp.entries, start=2):
-        ws.cell(r, 1, r - 1)
-        for col, value in enumerate(
-            (
+    for number, e in enumerate(inp.entries, start=1):
+        put_row(
+            ws,
+            HEADER_ROW + number,
+            [
+                number,
                 e.platform_name.in_language(lang),
                 e.applicant_unit.in_language(lang),
                 e.sub_domain.in_language(lang),
                 e.meeting_id,
                 e.application_id,
-            ),
-            start=2,
-        ):
-            text_cell(ws, r, col, value).alignment = WRAP
+            ],
+        )
+    table_end = HEADER_ROW + len(inp.entries)
     issued = inp.issued_at.astimezone(dt.UTC).date()
-    after = len(inp.entries) + 3
     for offset, (label, value) in enumerate(
         (
             (Msg.of("Issued by"), inp.issuer),
@@ -64,12 +65,25 @@ def render_announcement_workbook(inp: AnnouncementInput) -> bytes:
                     "{days} day", "{days} days", inp.objection_days, days=inp.objection_days
                 ).in_language(lang),
             ),
-            (Msg.of("Batch"), f"{inp.batch_id} · {inp.batch_sha256}"),
-        )
+            (Msg.of("Batch"), f"{inp.batch_id}\nSHA-256 {inp.batch_sha256}"),
+        ),
+        start=table_end + 2,
     ):
-        text_cell(ws, after + offset, 1, inp.tr(label))
-        text_cell(ws, after + offset, 2, value)
-    print_setup(ws, title, lang)
+        put_row(ws, offset, [None, inp.tr(label), value])  # beside the list, not in "No."
+    dress(
+        ws,
+        SheetDress(
+            language=lang,
+            title=clean(title),
+            footer_left=inp.tr(
+                Msg.of(
+                    "Batch {batch} · SHA-256 {sha256}", batch=inp.batch_id, sha256=inp.batch_sha256
+                )
+            ),
+            header_row=HEADER_ROW,
+            last_table_row=table_end,
+        ),
+    )
     wb.properties.creator = "Expert Review Desk"
     wb.properties.title = clean(title)
     wb.properties.created = inp.issued_at.astimezone(dt.UTC).replace(tzinfo=None)

@@ -5,9 +5,9 @@ Written from the ministry database (the current figures as
 :class:`app.ministry.deciding.DecisionState` and every signed version), never from a
 bundle's own workbook. Four sheets: the register (one row per application of every
 meeting's current bundle, its figures, outcome and current decision), every decision
-version, the closed batches, and the meetings. Each sheet is set up for printing
-(:func:`export.workbook_print.print_setup`). Text is always a string cell (threat M12);
-equal input gives equal bytes.
+version, the closed batches, and the meetings. Each sheet is dressed and set up for printing
+as every workbook of ours (:func:`export.workbook_layout.dress`: title row, header in row 2).
+Text is always a string cell (threat M12); equal input gives equal bytes.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from app.ministry.decisions import Decision, RecordedBatch, RecordedDecision
 from app.ministry.model import ApplicationRow
 from export.text import clean
 from export.workbook_file import saved_workbook
-from export.workbook_print import WRAP, print_setup, style_header
-from export.xlsx import text_cell
+from export.workbook_layout import SheetDress, dress, put_header, put_row, set_widths
 
 Value = str | int | None
+HEADER_ROW = 2
+"""Row 1 is the sheet's title, row 2 the table's header."""
+FIRST_ROW = HEADER_ROW + 1
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ def _register(ws: Worksheet, inp: RegisterInput, title: str) -> None:
             Msg.of("Batch"),
         )
     ]
-    _headers(ws, headers)
-    for r, row in enumerate(inp.rows, start=2):
+    put_header(ws, HEADER_ROW, headers)
+    for r, row in enumerate(inp.rows, start=FIRST_ROW):
         figures = dict(row.figures)
         state = states.get((row.meeting_id, row.application_id))
         latest = state.latest if state is not None else None
@@ -148,15 +150,15 @@ def _register(ws: Worksheet, inp: RegisterInput, title: str) -> None:
             None if latest is None else _time(latest.record.decided_at),
             None if latest is None else batched.get(latest.sha256),
         ]
-        _row(ws, r, values)
-    style_header(
+        put_row(ws, r, values)
+    _finish(
         ws,
-        1,
+        inp,
+        title,
         [16, 30, 11, 8, 8, 10, 28, 32, 24, 10, 6, 7, 7, 7, 7]
         + [9] * len(subjects)
         + [16, 14, 8, 40, 16, 18, 7],
     )
-    print_setup(ws, title, lang)
 
 
 def _decisions(ws: Worksheet, inp: RegisterInput, title: str) -> None:
@@ -177,10 +179,10 @@ def _decisions(ws: Worksheet, inp: RegisterInput, title: str) -> None:
             Msg.of("Previous version SHA-256"),
         )
     ]
-    _headers(ws, headers)
-    for r, d in enumerate(inp.decisions, start=2):
+    put_header(ws, HEADER_ROW, headers)
+    for r, d in enumerate(inp.decisions, start=FIRST_ROW):
         rec = d.record
-        _row(
+        put_row(
             ws,
             r,
             [
@@ -198,8 +200,7 @@ def _decisions(ws: Worksheet, inp: RegisterInput, title: str) -> None:
                 rec.previous_sha256,
             ],
         )
-    style_header(ws, 1, [16, 10, 8, 14, 48, 8, 20, 16, 26, 18, 20, 20])
-    print_setup(ws, title, inp.language)
+    _finish(ws, inp, title, [16, 10, 8, 14, 48, 8, 20, 16, 26, 18, 20, 20])
 
 
 def _batches(ws: Worksheet, inp: RegisterInput, title: str) -> None:
@@ -215,11 +216,11 @@ def _batches(ws: Worksheet, inp: RegisterInput, title: str) -> None:
             Msg.of("Document SHA-256"),
         )
     ]
-    _headers(ws, headers)
-    for r, b in enumerate(inp.batches, start=2):
+    put_header(ws, HEADER_ROW, headers)
+    for r, b in enumerate(inp.batches, start=FIRST_ROW):
         rec = b.record
         confirmed = sum(1 for e in rec.entries if e.decision is Decision.CONFIRM)
-        _row(
+        put_row(
             ws,
             r,
             [
@@ -232,8 +233,7 @@ def _batches(ws: Worksheet, inp: RegisterInput, title: str) -> None:
                 b.sha256,
             ],
         )
-    style_header(ws, 1, [8, 18, 18, 26, 10, 10, 66])
-    print_setup(ws, title, inp.language)
+    _finish(ws, inp, title, [8, 18, 18, 26, 10, 10, 66])
 
 
 def _meetings(ws: Worksheet, inp: RegisterInput, title: str) -> None:
@@ -251,13 +251,13 @@ def _meetings(ws: Worksheet, inp: RegisterInput, title: str) -> None:
             Msg.of("Imported at"),
         )
     ]
-    _headers(ws, headers)
+    put_header(ws, HEADER_ROW, headers)
     seen: dict[str, list[ApplicationRow]] = {}
     for row in inp.rows:
         seen.setdefault(row.meeting_id, []).append(row)
-    for r, rows in enumerate(seen.values(), start=2):
+    for r, rows in enumerate(seen.values(), start=FIRST_ROW):
         first = rows[0]
-        _row(
+        put_row(
             ws,
             r,
             [
@@ -272,8 +272,7 @@ def _meetings(ws: Worksheet, inp: RegisterInput, title: str) -> None:
                 first.imported_at,
             ],
         )
-    style_header(ws, 1, [16, 40, 11, 8, 6, 8, 66, 66, 24])
-    print_setup(ws, title, inp.language)
+    _finish(ws, inp, title, [16, 40, 11, 8, 6, 8, 66, 66, 24])
 
 
 def _batched(batches: Sequence[RecordedBatch]) -> dict[str, int]:
@@ -285,17 +284,17 @@ def _batched(batches: Sequence[RecordedBatch]) -> dict[str, int]:
     return found
 
 
-def _headers(ws: Worksheet, headers: list[str]) -> None:
-    for col, header in enumerate(headers, start=1):
-        text_cell(ws, 1, col, header)
-
-
-def _row(ws: Worksheet, r: int, values: Sequence[Value]) -> None:
-    for col, value in enumerate(values, start=1):
-        if isinstance(value, int):
-            ws.cell(r, col, value)
-        elif value is not None:
-            text_cell(ws, r, col, value).alignment = WRAP
+def _finish(ws: Worksheet, inp: RegisterInput, title: str, widths: Sequence[float]) -> None:
+    set_widths(ws, widths)
+    dress(
+        ws,
+        SheetDress(
+            language=inp.language,
+            title=clean(f"{title} · {ws.title}"),
+            footer_left=clean(f"{title} · {_time(inp.generated_at)}"),
+            header_row=HEADER_ROW,
+        ),
+    )
 
 
 def _time(moment: dt.datetime) -> str:

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
@@ -22,6 +21,10 @@ from app.i18n import Msg, _, current_language
 from app.ministry.model import ApplicationRow
 from export.text import clean
 from export.workbook_file import saved_workbook
+from export.workbook_layout import SheetDress, dress, put_header, put_row, set_widths
+
+HEADER_ROW = 2
+"""Row 1 is the title, row 2 the table's header."""
 
 
 def export_xlsx(
@@ -74,10 +77,9 @@ def workbook_bytes(rows: Sequence[ApplicationRow], generated_at: datetime | None
         _("Bundle hash"),
         _("Imported at"),
     ]
-    for col, header in enumerate(headers, start=1):
-        _text(ws, 1, col, header)
+    put_header(ws, HEADER_ROW, headers)
     yes, no = _("yes"), _("no")
-    for r, row in enumerate(rows, start=2):
+    for r, row in enumerate(rows, start=HEADER_ROW + 1):
         figures = dict(row.figures)
         values: list[str | int | None] = [
             row.meeting_id,
@@ -103,12 +105,17 @@ def workbook_bytes(rows: Sequence[ApplicationRow], generated_at: datetime | None
             row.bundle_sha256,
             row.imported_at,
         ]
-        for col, value in enumerate(values, start=1):
-            if isinstance(value, int):
-                ws.cell(r, col, value)
-            elif value is not None:
-                _text(ws, r, col, value)
-    ws.freeze_panes = "A2"
+        put_row(ws, r, values)
+    set_widths(ws, [16, 30, 11, 8, 6, 6, 8, 10, 28, 32, 10, 6, 7, 7, 7, 7])
+    dress(
+        ws,
+        SheetDress(
+            language=language,
+            title=clean(f"{_('Imported results')} · {ws.title}"),
+            footer_left=_("Imported results"),
+            header_row=HEADER_ROW,
+        ),
+    )
     if generated_at is None:
         buf = io.BytesIO()
         wb.save(buf)
@@ -116,9 +123,3 @@ def workbook_bytes(rows: Sequence[ApplicationRow], generated_at: datetime | None
     wb.properties.created = generated_at.replace(tzinfo=None)
     wb.properties.modified = generated_at.replace(tzinfo=None)
     return saved_workbook(wb, generated_at)
-
-
-def _text(ws: Worksheet, row: int, col: int, value: str) -> None:
-    cell = ws.cell(row, col)
-    cell.value = clean(value)
-    cell.data_type = "s"  # never a formula, whatever the text starts with

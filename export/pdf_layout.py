@@ -102,8 +102,18 @@ def styles(language: str) -> Styles:
 
 
 def number_style(style: ParagraphStyle) -> ParagraphStyle:
-    """``style`` right-aligned, for the figures of a table column."""
-    return ParagraphStyle(f"{style.name}_number", parent=style, alignment=TA_RIGHT)
+    """``style`` right-aligned, for the figures of a table column (made once per style
+    object: a report asks for it in every cell of a figure)."""
+    number = _number_styles.get(style)
+    if number is None:
+        number = ParagraphStyle(f"{style.name}_number", parent=style, alignment=TA_RIGHT)
+        _number_styles[style] = number
+    return number
+
+
+_number_styles: weakref.WeakKeyDictionary[ParagraphStyle, ParagraphStyle] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 TABLE_HEADER_FILL: Final = colors.HexColor("#e5e7eb")

@@ -37,6 +37,7 @@ from app.domain.meeting import Application, Expert
 from app.i18n import LocalizedText, Msg
 from export import labels
 from export.fonts import register_heading_font, register_song_font
+from export.line_cell import LineCell
 from export.pdf_layout import (
     FOOTER_Y,
     GRID,
@@ -226,22 +227,22 @@ def _table(
     return table
 
 
-def _cells(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> list[Paragraph]:
-    return [_p(v if isinstance(v, str) else inp.tr(v), st.cell) for v in values]
+def _cells(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> list[LineCell]:
+    return [LineCell(v if isinstance(v, str) else inp.tr(v), st.cell) for v in values]
 
 
-def _head(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> list[Paragraph]:
-    return [_p(v if isinstance(v, str) else inp.tr(v), st.cell_bold) for v in values]
+def _head(inp: ReportInput, st: Styles, *values: str | Msg | LocalizedText) -> list[LineCell]:
+    return [LineCell(v if isinstance(v, str) else inp.tr(v), st.cell_bold) for v in values]
 
 
-def _num(st: Styles, text: str) -> Paragraph:
+def _num(st: Styles, text: str) -> LineCell:
     """A figure in a table: right-aligned, so the digits of a column line up."""
-    return _p(text, number_style(st.cell))
+    return LineCell(text, number_style(st.cell))
 
 
-def _num_head(inp: ReportInput, st: Styles, value: Msg | LocalizedText) -> Paragraph:
+def _num_head(inp: ReportInput, st: Styles, value: Msg | LocalizedText) -> LineCell:
     """The head of a column of figures, right-aligned like them."""
-    return _p(inp.tr(value), number_style(st.cell_bold))
+    return LineCell(inp.tr(value), number_style(st.cell_bold))
 
 
 # --- cover --------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def _cover(inp: ReportInput, st: Styles) -> list[Flowable]:
     out.append(_p(inp.tr(Msg.of("Panel of experts")), st.h2))
     rows = [
         [
-            _p("#", number_style(st.cell_bold)),
+            LineCell("#", number_style(st.cell_bold)),
             *_head(inp, st, Msg.of("Name"), Msg.of("Role"), Msg.of("Title"), Msg.of("Unit")),
         ]
     ]

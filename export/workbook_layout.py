@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from app.i18n import Msg
+from export.text import clean
 
 CJK_FONT_NAME: Final = "SimSun"
 """宋体: see the module's note on why this name."""
@@ -54,6 +56,9 @@ class SheetDress:
     """The document's id, printed at the left of every page's foot."""
     demo_mark: str | None = None
     header_row: int = 2
+    last_table_row: int | None = None
+    """Rows below it (notes under the table) get the font and wrapping, no grid or fill;
+    ``None``: the table runs to the sheet's last row."""
 
 
 def font_for(
@@ -72,10 +77,38 @@ def text_width(text: str) -> float:
     return float(sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 0.9 for c in text))
 
 
+_BREAK_UNITS: Final = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]\s*|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+"
+)
+"""What a spreadsheet moves to the next line whole: a CJK character, or a run of other
+characters up to and with the spaces after it (a word)."""
+
+
+_EPSILON: Final = 1e-9
+"""Ten letters at 0.9 fill nine units exactly, however the floats add up."""
+
+
 def line_count(text: str, column_width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``column_width`` units wide."""
+    """How many lines ``text`` wraps to in a column ``column_width`` units wide.
+
+    As a spreadsheet wraps: a word that does not fit the rest of a line starts the next one,
+    and only a word longer than the whole line (a hash) is broken inside.
+    """
     room = max(column_width - 1.0, 1.0)
-    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0.0
+        for unit in _BREAK_UNITS.findall(part):
+            width = text_width(unit.rstrip())
+            if used and used + width > room + _EPSILON:
+                lines, used = lines + 1, 0.0
+            if width > room + _EPSILON:
+                extra = math.ceil(width / room - _EPSILON) - 1
+                lines, used = lines + extra, width - extra * room
+            else:
+                used += text_width(unit)
+        total += lines
+    return total
 
 
 def column_width(ws: Any, col: int) -> float:
@@ -100,6 +133,7 @@ def dress(ws: Any, how: SheetDress) -> None:
     """
     last_col = max(ws.max_column, 1)
     last_row = max(ws.max_row, how.header_row)
+    table_end = last_row if how.last_table_row is None else how.last_table_row
     letter = get_column_letter(last_col)
     # The title row, across the table: inside the print area and repeated on every page.
     title = ws.cell(1, 1)
@@ -123,14 +157,16 @@ def dress(ws: Any, how: SheetDress) -> None:
             if is_text:
                 lines = max(lines, line_count(cell.value, column_width(ws, cell.column)))
             before = tuple(cell._style) if cell._style is not None else ()
-            key = (before, is_text, cell.row == how.header_row)
+            in_table = cell.row <= table_end
+            key = (before, is_text, cell.row == how.header_row, in_table)
             known = dressed.get(key)
             if known is not None:
                 cell._style = copy.copy(known)
                 continue
             old = cell.font
             cell.font = font_for(how.language, bold=bool(old.b), color=_rgb(old.color))
-            cell.border = BORDER
+            if in_table:
+                cell.border = BORDER
             if cell.row == how.header_row:
                 cell.fill = HEADER_FILL
             if is_text:
@@ -150,6 +186,7 @@ def dress(ws: Any, how: SheetDress) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.print_title_rows = f"1:{how.header_row}"
+    ws.freeze_panes = ws.cell(how.header_row + 1, 1)
     ws.print_area = f"A1:{letter}{last_row}"
     face = CJK_FONT_NAME if how.language == "zh_CN" else LATIN_FONT_NAME
     for part, text in (
@@ -168,6 +205,25 @@ def dress(ws: Any, how: SheetDress) -> None:
 def _rgb(color: Any) -> str | None:
     rgb = getattr(color, "rgb", None)
     return rgb if isinstance(rgb, str) else None
+
+
+def put_header(ws: Any, row: int, headers: Sequence[str]) -> None:
+    """A table's header row from column A, in bold (:func:`dress` shades it)."""
+    put_row(ws, row, headers)
+    for col in range(1, len(headers) + 1):
+        ws.cell(row, col).font = Font(bold=True)
+
+
+def put_row(ws: Any, row: int, values: Sequence[str | int | None]) -> None:
+    """One row of a table from column A: integers as numbers, every text as a string cell
+    (``=HYPERLINK(…)`` from an applicant stays text, threat M12), ``None`` left empty."""
+    for col, value in enumerate(values, start=1):
+        if isinstance(value, int):
+            ws.cell(row, col, value)
+        elif value is not None:
+            cell = ws.cell(row, col)
+            cell.value = clean(value)
+            cell.data_type = "s"
 
 
 def set_widths(ws: Any, widths: Sequence[float]) -> None:

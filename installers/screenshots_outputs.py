@@ -155,7 +155,7 @@ def main() -> int:
         )
         roots = [c for c in chair_identity.chain if c.issuer == c.subject]
 
-        report = read_report_to_sign(report_file, roots, dt.datetime.now(dt.UTC))
+        report = read_report_to_sign(report_file, chair_identity, roots, dt.datetime.now(dt.UTC))
         dialog = ReportSignDialog(report)
         dialog.resize(WIDTH, 760)
         dialog.show()

@@ -4,7 +4,7 @@
     secretary outputs --dir DIR
     secretary publish --dir DIR --identity SECRETARY.p12 --chair-identity CHAIR.p12 --out FOLDER
     secretary prepare-report --dir DIR --identity SECRETARY.p12 --out FILE.oireport
-    secretary import-signed-report --dir DIR FILE.oireport
+    secretary import-signed-report --dir DIR --identity SECRETARY.p12 FILE.oireport
     secretary bundle --dir DIR --identity SECRETARY.p12 --out FOLDER
 
 All of them call :mod:`app.secretary.publish`; ``report sign`` (the chair's side) is in
@@ -63,7 +63,10 @@ def register_secretary_commands(command: Callable[..., Any]) -> None:
     _report_options(prepare)
 
     imp = command(
-        "import-signed-report", _("take back the report the chair signed"), _import_signed
+        "import-signed-report",
+        _("take back the report the chair signed"),
+        _import_signed,
+        identity=True,
     )
     imp.add_argument("file", help=_("the chair-signed report-to-sign file (.oireport)"))
 
@@ -271,7 +274,7 @@ def _prepare(args: argparse.Namespace) -> int:
             language=args.report_lang,
             absences=_absences(args.absent),
         )
-    write_report_to_sign(prepared, secretary, Path(args.out), now)
+        write_report_to_sign(ws, prepared, secretary, Path(args.out), now)
     print(
         _(
             "Wrote the report to sign {path} (results SHA-256 {hash}); the chair signs it with "
@@ -286,8 +289,11 @@ def _prepare(args: argparse.Namespace) -> int:
 def _import_signed(args: argparse.Namespace) -> int:
     from app.secretary.publish import import_signed_report
 
+    secretary = _identity(args.identity, args.passphrase_file, _("Passphrase of your identity: "))
     with _open(args) as ws:
-        report = import_signed_report(ws, _records(args), Path(args.file), _exporters(), _now())
+        report = import_signed_report(
+            ws, _records(args), Path(args.file), secretary, _exporters(), _now()
+        )
     print(
         _(
             "Imported the chair-signed report (results SHA-256 {hash}); write the outputs with "
@@ -321,7 +327,7 @@ def _bundle(args: argparse.Namespace) -> int:
     _warn_unencrypted(args)
     with _open(args) as ws:
         now = _now()
-        report = read_report_to_sign(data, ws.setup().trust_roots(), now)
+        report = read_report_to_sign(data, secretary, ws.setup().trust_roots(), now)
         prepared, chair_signed = prepared_from_signed_report(ws, report, exporters, now)
         done = secretary_signs_and_writes(
             ws,

@@ -1,7 +1,8 @@
 """``review-desk report sign FILE --identity CHAIR.p12``: the chair signs the meeting report.
 
-The file is the secretary's *report to sign* (``docs/formats/report-to-sign-v1.md``). It is
-verified against the trust roots (``--trust``, by default the CA certificates in the chair's
+The file is the secretary's *report to sign* (``docs/formats/report-to-sign-v2.md``), opened
+with the chair's identity (it is encrypted to the chair and the secretary). It is verified
+against the trust roots (``--trust``, by default the CA certificates in the chair's
 own identity file), the report is rendered again from its verified inputs and compared byte
 for byte, the chair signs, and the file is written back (or to ``--out``) for the secretary
 to import with ``secretary import-signed-report``.

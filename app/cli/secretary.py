@@ -21,7 +21,7 @@
                       [--absent EXPERT:APPLICATION]... [--passphrase-file F]
                       [--chair-passphrase-file F]
     secretary prepare-report --dir DIR --identity SECRETARY.p12 --out FILE.oireport [--lang ..]
-    secretary import-signed-report --dir DIR FILE.oireport
+    secretary import-signed-report --dir DIR --identity SECRETARY.p12 FILE.oireport
     secretary bundle --dir DIR --identity SECRETARY.p12 --out FOLDER [--ministry-recipient ..]
 
 Passphrases come from ``--passphrase-file`` or a no-echo prompt (app/cli/passphrases.py) and

@@ -11,7 +11,8 @@
    again from the verified inputs and compared byte for byte before the chair's key
    touches it) or on the chair's machine through a *report to sign* file
    (:func:`write_report_to_sign`, :func:`sign_report_to_sign`,
-   :func:`import_signed_report`; ``docs/formats/report-to-sign-v1.md``).
+   :func:`import_signed_report`; ``docs/formats/report-to-sign-v2.md``, encrypted to the
+   chair and the secretary).
 4. **The secretary signs second and writes** (:func:`secretary_signs_and_writes`): the
    report, the workbook and the result bundle, encrypted to the ministry; the bundle's
    archive is read back with the ministry's verifier before anything is written, and the

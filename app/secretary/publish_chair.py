@@ -2,7 +2,8 @@
 
 At the secretary's console (:func:`chair_signs_here`) or on the chair's own machine through
 a *report to sign* file (:func:`write_report_to_sign`, :func:`sign_report_to_sign`, then
-:func:`import_signed_report` at the secretary's; ``docs/formats/report-to-sign-v1.md``).
+:func:`import_signed_report` at the secretary's; ``docs/formats/report-to-sign-v2.md``:
+encrypted to the chair and the secretary, so only they can open it on the way).
 Either way the report is rendered again from the verified inputs and compared byte for byte
 before the chair's key touches it (the defence against shadow attacks).
 """
@@ -19,7 +20,7 @@ from typing import Final
 from cryptography import x509
 
 from app.crypto.identity import Identity
-from app.crypto.profile import Role, normalize_fingerprint, role_label
+from app.crypto.profile import Role, fingerprint, normalize_fingerprint, role_label
 from app.domain.meeting import Meeting
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
@@ -46,6 +47,7 @@ from app.secretary.report_to_sign import (
     report_to_sign_bytes,
     with_chair_signature,
 )
+from app.secretary.setup import require_secretary
 
 CHAIR_REASON: Final = "主持评审 Chair"
 
@@ -98,11 +100,19 @@ def chair_signs_here(
 
 
 def write_report_to_sign(
-    prepared: PreparedReport, secretary: Identity, path: Path, now: datetime
+    ws: PublishWorkspace, prepared: PreparedReport, secretary: Identity, path: Path, now: datetime
 ) -> Path:
-    """Write the *report to sign* file for the chair's machine (atomically)."""
+    """Write the *report to sign* file for the chair's machine (atomically), encrypted to
+    the roster's chair and to the secretary."""
+    require_secretary(ws, secretary)
     data = report_to_sign_bytes(
-        prepared.verified, prepared.inputs, prepared.prepared_pdf, prepared.settings, secretary, now
+        prepared.verified,
+        prepared.inputs,
+        prepared.prepared_pdf,
+        prepared.settings,
+        secretary,
+        chair_certificate(ws, prepared.verified.meeting),
+        now,
     )
     _write(Path(path), data)
     return Path(path)
@@ -120,11 +130,11 @@ def sign_report_to_sign(
     """The chair's machine: verify the file against ``trust_roots``, render the report
     again from its verified inputs and compare, sign, and write the file back (to ``out``,
     by default over ``path``). Returns the file as read (for showing the report)."""
-    report = read_report_to_sign(path, trust_roots, now)
+    report = read_report_to_sign(path, chair, trust_roots, now)
     check_chair(chair, report.verified.meeting, trust_roots, now)
     check_regenerated(report.prepared_pdf, report.verified, report.settings, exporters)
     signed = _chair_sign(report.prepared_pdf, report.verified.meeting, chair, exporters, now)
-    _write(Path(out or path), with_chair_signature(report, signed, now))
+    _write(Path(out or path), with_chair_signature(report, signed, chair, now))
     return replace(report, chair_signed_pdf=signed)
 
 
@@ -132,14 +142,16 @@ def import_signed_report(
     ws: PublishWorkspace,
     records: PublicationRecords,
     path: Path,
+    secretary: Identity,
     exporters: Exporters,
     now: datetime,
 ) -> ReportToSign:
-    """The secretary takes the chair-signed report back: it must be the report this
-    workspace prepared for the current results, signed (only) by the roster's chair."""
-    roots = ws.setup().trust_roots()
+    """The secretary takes the chair-signed report back (opened with ``secretary``'s
+    identity): it must be the report this workspace prepared for the current results,
+    signed (only) by the roster's chair. The file is kept as it came, still encrypted."""
+    roots = require_secretary(ws, secretary).trust_roots()
     data = read_bounded(path, MAX_FILE_SIZE, lambda msg, _detail: ReportToSignError(msg))
-    report = read_report_to_sign(data, roots, now)
+    report = read_report_to_sign(data, secretary, roots, now)
     signed = report.chair_signed_pdf
     if signed is None:
         raise ReportToSignError(
@@ -173,6 +185,32 @@ def prepared_from_signed_report(
         workbook=exporters.render_workbook(inp),
     )
     return prepared, report.chair_signed_pdf
+
+
+def chair_certificate(ws: PublishWorkspace, meeting: Meeting) -> x509.Certificate:
+    """The panel chair's certificate on the secretary's roster (the report to sign is
+    encrypted to the key bound in it); :class:`PublishError` if the roster has none."""
+    head = meeting.chair
+    assert head is not None  # a kit always names a chair
+    wanted = normalize_fingerprint(head.fingerprint)
+    for entry in ws.roster():
+        if normalize_fingerprint(entry.fingerprint) != wanted:
+            continue
+        try:
+            cert = x509.load_pem_x509_certificate(entry.certificate_pem.encode("ascii"))
+        except ValueError:
+            break
+        if wanted is not None and fingerprint(cert) == wanted:
+            return cert
+        break
+    raise PublishError(
+        Msg.of(
+            "The roster holds no certificate of the panel chair {name} ({fingerprint}).",
+            name=head.name,
+            fingerprint=head.fingerprint,
+        ),
+        Msg.of("Check the roster; the report to sign is encrypted to the chair's certificate."),
+    )
 
 
 def _chair_sign(
@@ -215,8 +253,6 @@ def _results_hash(bundle: BundleInput) -> str:
 
 
 def _secretary_fingerprint(ws: PublishWorkspace) -> str:
-    from app.crypto.profile import fingerprint
-
     return fingerprint(ws.setup().secretary_certificate())
 
 

@@ -11,7 +11,8 @@ A small folder next to the secretary's workspace (``publish/`` in the secretary 
   the secretary and waiting for the secretary's signature.
 
 Every file is written with :func:`app.formats.atomic_file.atomic_write`. The log holds no
-scores (the chair-signed report does, as the report itself does).
+scores (the chair-signed report does, encrypted to the secretary and the chair as
+``report-to-sign-v2.md`` writes it).
 """
 
 from __future__ import annotations

@@ -1,15 +1,20 @@
-"""The *report to sign* file (``*.oireport``, ``docs/formats/report-to-sign-v1.md``).
+"""The *report to sign* file (``*.oireport``, ``docs/formats/report-to-sign-v2.md``).
 
 The secretary writes it for the chair's own machine: the unsigned report and its signed
-inputs (an unencrypted result bundle whose ``report.pdf`` is the report prepared for
-signing), under a header signed by the secretary. The chair's machine verifies it, renders
-the report again from the verified inputs and compares it byte for byte (the defence
-against shadow attacks: the chair never signs a PDF the secretary prepared differently
-from the signed results), signs, and writes the file back with the chair-signed PDF added.
+inputs (a result bundle whose ``report.pdf`` is the report prepared for signing), under a
+header signed by the secretary, the whole archive then encrypted with age to the panel chair
+and the secretary (sign, then encrypt, as packages do: the stick carries the meeting's
+signed work, which nobody else may read). The chair's machine decrypts and verifies it,
+renders the report again from the verified inputs and compares it byte for byte (the defence
+against shadow attacks: the chair never signs a PDF the secretary prepared differently from
+the signed results), signs, and writes the file back with the chair-signed PDF added,
+encrypted to the secretary and the chair.
 
-Readers work in stages: bounded read -> ZIP directory -> the secretary's signature over the
-exact header bytes -> strict header parse -> the inputs' hash -> the inputs as a result
-bundle (every expert signature, completeness, recomputation) -> the report's hash.
+Readers work in stages: bounded read -> age layer (not version 1; exactly two X25519
+stanzas; the reader's own key; every chunk authenticated) -> ZIP directory -> the
+secretary's signature over the exact header bytes -> strict header parse -> the inputs'
+hash -> the inputs as a result bundle (every expert signature, completeness,
+recomputation) -> the report's hash. Version 1 (the same archive in clear) is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from app.crypto import cms
+from app.crypto import cms, profile
+from app.crypto.age_errors import AgeError, AgeNoMatchError
+from app.crypto.age_file import decrypt_bytes, encrypt_bytes, inspect_header
+from app.crypto.age_keys import X25519Identity, X25519Recipient
 from app.crypto.cms import SignatureError, SignerInfo
 from app.crypto.identity import Identity
 from app.crypto.profile import Role
@@ -37,7 +45,7 @@ from app.results import BundleError, VerifiedBundle, verify_bundle
 from app.results.container import zip_bytes
 
 FORMAT: Final = "review-desk-report-to-sign"
-VERSION: Final = 1
+VERSION: Final = 2
 EXTENSION: Final = ".oireport"
 HEADER_NAME: Final = "report-to-sign.json"
 SIGNATURE_NAME: Final = "report-to-sign.json.p7s"
@@ -46,6 +54,10 @@ CHAIR_SIGNED_NAME: Final = "report-chair-signed.pdf"
 MAX_FILE_SIZE: Final = 1024 * 1024 * 1024
 MAX_HEADER_SIZE: Final = 64 * 1024
 MAX_SIGNATURE_SIZE: Final = 64 * 1024
+STANZAS: Final = (("X25519", 2),)
+"""The age header of version 2: exactly two X25519 stanzas (the chair's and the secretary's)."""
+ZIP_MAGIC: Final = b"PK\x03\x04"
+"""How a version 1 file (the archive in clear) begins."""
 LANGUAGES: Final = ("zh_CN", "en")
 _KEYS: Final = frozenset(
     {
@@ -72,6 +84,22 @@ class ReportToSignError(ValidationError):
 
     def __init__(self, reason: Msg, advice: Msg = _NEW_COPY) -> None:
         super().__init__(Msg.of("The report to sign is refused: {reason}", reason=reason), advice)
+
+
+class ReportToSignKeyError(ReportToSignError):
+    """The file is not encrypted to the reader's identity (another expert's, say)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg.of(
+                "it is not encrypted to your identity: only the panel chair and the secretary "
+                "can open it."
+            ),
+            Msg.of(
+                "Open it with the panel chair's (or the secretary's) own identity; if that is "
+                "the one you used, ask the secretary to write the report to sign again."
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,27 +155,50 @@ def header_bytes(
     )
 
 
+def recipient_of(cert: x509.Certificate, role: Role) -> X25519Recipient:
+    """The age key bound in ``cert`` (``identity-v1.md``), which must hold ``role``;
+    :class:`ReportToSignError` otherwise (nothing is written)."""
+    bound = profile.x25519_public_bytes(cert)
+    if profile.certificate_role(cert) is not role or bound is None:
+        raise ReportToSignError(
+            Msg.of(
+                "the certificate of {name} does not carry the role {role} and an encryption key.",
+                name=profile.common_name(cert)[:80],
+                role=profile.role_label(role),
+            ),
+            Msg.of("Use the certificate the meeting's CA issued to that person."),
+        )
+    return X25519Recipient(bound)
+
+
 def report_to_sign_bytes(
     verified: VerifiedBundle,
     inputs: bytes,
     prepared_pdf: bytes,
     settings: ReportSettings,
     secretary: Identity,
+    chair_certificate: x509.Certificate,
     now: datetime,
 ) -> bytes:
     """The file the secretary writes (``inputs`` must be the bundle ``verified`` was read
-    from, with ``prepared_pdf`` as its report)."""
+    from, with ``prepared_pdf`` as its report), encrypted to the chair (``chair_certificate``,
+    the roster's) and to the secretary."""
+    chair = recipient_of(chair_certificate, Role.EXPERT)
     header = header_bytes(verified, inputs, prepared_pdf, settings)
     signature = cms.sign_detached(header, secretary)
-    return zip_bytes(
+    archive = zip_bytes(
         [(HEADER_NAME, header), (SIGNATURE_NAME, signature), (INPUTS_NAME, inputs)], now
     )
+    return encrypt_bytes(archive, [chair, _own(secretary)])
 
 
-def with_chair_signature(report: ReportToSign, chair_signed_pdf: bytes, now: datetime) -> bytes:
+def with_chair_signature(
+    report: ReportToSign, chair_signed_pdf: bytes, chair: Identity, now: datetime
+) -> bytes:
     """The file the chair writes back: the secretary's members unchanged, plus the
-    chair-signed PDF."""
-    return zip_bytes(
+    chair-signed PDF, encrypted to the secretary (who signed the header) and the chair."""
+    secretary = recipient_of(report.secretary.certificate, Role.SECRETARY)
+    archive = zip_bytes(
         [
             (HEADER_NAME, report.header),
             (SIGNATURE_NAME, report.signature),
@@ -156,14 +207,23 @@ def with_chair_signature(report: ReportToSign, chair_signed_pdf: bytes, now: dat
         ],
         now,
     )
+    return encrypt_bytes(archive, [secretary, _own(chair)])
+
+
+def _own(identity: Identity) -> X25519Recipient:
+    return X25519Recipient(identity.x25519_public_bytes)
 
 
 def read_report_to_sign(
-    source: Path | bytes, trust_roots: list[x509.Certificate], now: datetime
+    source: Path | bytes,
+    identity: Identity,
+    trust_roots: list[x509.Certificate],
+    now: datetime,
 ) -> ReportToSign:
-    """Verify a report-to-sign file in stages; raises :class:`ReportToSignError`."""
+    """Open a report-to-sign file with ``identity`` (the chair's or the secretary's) and
+    verify it in stages; raises :class:`ReportToSignError`."""
     data = read_bounded(source, MAX_FILE_SIZE, lambda msg, _detail: ReportToSignError(msg))
-    members = _members(data)
+    members = _members(decrypt(data, identity))
     header, signature, inputs = members[HEADER_NAME], members[SIGNATURE_NAME], members[INPUTS_NAME]
     try:
         secretary = cms.verify_detached(
@@ -220,6 +280,30 @@ def read_report_to_sign(
     )
 
 
+def decrypt(data: bytes, identity: Identity) -> bytes:
+    """The archive inside a version 2 file, for ``identity``; the whole payload is
+    authenticated before anything of it is returned."""
+    if data.startswith(ZIP_MAGIC):
+        raise ReportToSignError(
+            Msg.of(
+                "it is report-to-sign version 1, whose content travels unencrypted; this "
+                "program reads only version 2."
+            ),
+            Msg.of("Ask the secretary to write the report to sign again with this program."),
+        )
+    try:
+        info = inspect_header(io.BytesIO(data))
+        if info.armored or info.stanza_counts != STANZAS:
+            raise ReportToSignError(Msg.of("it is not encrypted as report-to-sign version 2 is."))
+        return decrypt_bytes(data, [X25519Identity(identity.x25519_private_key)])
+    except AgeNoMatchError:
+        raise ReportToSignKeyError() from None
+    except AgeError as exc:
+        raise ReportToSignError(
+            Msg.of("it is damaged or is not a report-to-sign file ({problem}).", problem=exc.msg)
+        ) from None
+
+
 def _members(data: bytes) -> dict[str, bytes]:
     try:
         directory = read_directory(io.BytesIO(data), len(data), max_entries=4)
@@ -227,7 +311,7 @@ def _members(data: bytes) -> dict[str, bytes]:
         expected = (HEADER_NAME, SIGNATURE_NAME, INPUTS_NAME)
         if names not in (expected, (*expected, CHAIR_SIGNED_NAME)):
             raise ReportToSignError(
-                Msg.of("it does not hold exactly the members of report-to-sign v1.")
+                Msg.of("it does not hold exactly the members of report-to-sign v2.")
             )
         limits = {HEADER_NAME: MAX_HEADER_SIZE, SIGNATURE_NAME: MAX_SIGNATURE_SIZE}
         members = {}
@@ -254,13 +338,13 @@ def _parse_header(header: bytes) -> dict[str, Any]:
     if fields.get("version") != VERSION:
         raise ReportToSignError(
             Msg.of(
-                "it is report-to-sign version {version}; this program reads version 1.",
+                "it is report-to-sign version {version}; this program reads version 2.",
                 version=str(fields.get("version"))[:20],
             ),
             Msg.of("Use the program version the secretary uses."),
         )
     if set(fields) != _KEYS or header != dumps_canonical(fields):
-        raise ReportToSignError(Msg.of("its header does not have the fields of version 1."))
+        raise ReportToSignError(Msg.of("its header does not have the fields of version 2."))
     typed = (
         all(isinstance(fields[k], str) for k in ("meeting_id", "kit_hash", "document_id"))
         and all(
@@ -275,5 +359,5 @@ def _parse_header(header: bytes) -> dict[str, Any]:
     except ValueError:
         moment = None
     if not typed or moment is None or moment.tzinfo is None:
-        raise ReportToSignError(Msg.of("its header does not have the fields of version 1."))
+        raise ReportToSignError(Msg.of("its header does not have the fields of version 2."))
     return fields

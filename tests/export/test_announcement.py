@@ -125,8 +125,10 @@ def test_the_announcement_workbook_holds_the_list_as_text() -> None:
     assert data == render_announcement_workbook(_input("zh_CN"))
     ws = load_workbook(io.BytesIO(data)).active
     assert ws is not None
-    assert [ws.cell(r, 2).value for r in (2, 3, 4)] == [e.platform_name.zh_CN for e in ENTRIES]
-    assert ws.cell(4, 3).value == FORMULA and ws.cell(4, 3).data_type == "s"
+    assert ws.cell(2, 2).value == "平台名称"  # the header, under the title row
+    assert [ws.cell(r, 2).value for r in (3, 4, 5)] == [e.platform_name.zh_CN for e in ENTRIES]
+    assert ws.cell(5, 3).value == FORMULA and ws.cell(5, 3).data_type == "s"
+    assert ws.cell(3, 2).font.name == "SimSun" and ws.cell(3, 2).border.left.style == "thin"
     values = [c.value for row in ws.iter_rows() for c in row]
     assert ISSUER_ZH in values and "2026年12月1日" in values
     _assert_printable(ws)
@@ -136,12 +138,13 @@ def _assert_printable(ws: object) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
     assert isinstance(ws, Worksheet)
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.orientation == "landscape"  # every one of these sheets is wide
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-    assert ws.print_title_rows == "$1:$1"
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert ws.print_title_rows == "$1:$2"  # the title and the header on every page
+    assert ws.cell(1, 1).value and ws.freeze_panes == "A3"
+    assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
 
 
 def _decision(subject: DecisionSubject, version: int, decision: Decision) -> RecordedDecision:
@@ -219,14 +222,14 @@ def test_the_register_holds_every_application_and_decision_and_prints() -> None:
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Register", "Decisions", "Batches", "Meetings"]
     register = wb["Register"]
-    header = [c.value for c in register[1]]
+    header = [c.value for c in register[2]]
     for name in ("Sub-domain", "concept_logic", "total", "Decision", "Reason", "Batch"):
         assert name in header
-    a1 = {h: register.cell(2, i + 1).value for i, h in enumerate(header)}
+    a1 = {h: register.cell(3, i + 1).value for i, h in enumerate(header)}
     assert a1["Decision"] == "confirmed" and a1["Decision version"] == 2
     assert a1["Batch"] == 1 and a1["total"] == "80.5" and a1["Sub-domain"] == "sub-domain 1"
-    assert register.cell(4, header.index("Applicant unit") + 1).data_type == "s"
-    assert register.max_row == 4
-    assert wb["Decisions"].max_row == 3 and wb["Meetings"].max_row == 2
+    assert register.cell(5, header.index("Applicant unit") + 1).data_type == "s"
+    assert register.max_row == 5
+    assert wb["Decisions"].max_row == 4 and wb["Meetings"].max_row == 3
     for ws in wb.worksheets:
         _assert_printable(ws)

@@ -240,3 +240,14 @@ def test_libreoffice_prints_the_workbook_with_its_figures(tmp_path: Path) -> Non
         assert f"{r.total.presented}" in text
     for _app, r in inp.in_hearing_order():
         assert f"{r.vote.votes_for}" in text
+
+
+def test_a_word_that_does_not_fit_the_line_starts_the_next() -> None:
+    """As LibreOffice wraps (seen on the announcement's batch line): the hash after "2 ·"
+    goes to the next line and is broken inside only because it is wider than the column."""
+    from export.workbook_layout import line_count
+
+    assert line_count("2 · " + "cd" * 32, 36) == 3
+    assert line_count("unit capability", 10) == 2  # two words, never "unit capab|ility"
+    assert line_count("依托单位具备开展平台建设所需的研究基础", 10) == 4  # any two CJK characters
+    assert line_count("a\nb", 10) == 2 and line_count("", 10) == 1

@@ -1,7 +1,7 @@
 """Every signed or encrypted format of the proof meeting, with its full reader (for M3/M4 and
 the M6 seeds): package (``.oipkg``), kit (``.oikit``), sheet file (``.oisheet``), round notice
 (``.oiround``), result bundle (``.oibundle``, encrypted to the ministry) and report to sign
-(``.oireport``)."""
+(``.oireport``, encrypted to the chair and the secretary; read with the secretary's key)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def formats(meeting: ProofMeeting, scratch: Path) -> list[Format]:
         verify_bundle(data, roots, now, ministry_identity=meeting.ministry)
 
     def report_to_sign(data: bytes) -> None:
-        read_report_to_sign(data, roots, now)
+        read_report_to_sign(data, meeting.secretary, roots, now)
 
     return [
         Format(
@@ -124,10 +124,9 @@ def formats(meeting: ProofMeeting, scratch: Path) -> list[Format]:
             meeting.report_to_sign.read_bytes(),
             report_to_sign,
             (ReportToSignError,),
-            zip_layout,
+            age_layout,
             stride=997,
             every=5,
-            unchecked=zip_metadata,
         ),
     ]
 

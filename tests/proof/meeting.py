@@ -294,10 +294,12 @@ def _publish_via_chair_machine(
         language=REPORT_LANGUAGE,
         document_id=f"PROOF-{setup.header.meeting_id}",
     )
-    to_sign = publish.write_report_to_sign(prepared, secretary, stick / "report.oireport", clock())
+    to_sign = publish.write_report_to_sign(
+        ws, prepared, secretary, stick / "report.oireport", clock()
+    )
     signed_file = stick / "report-chair-signed.oireport"
     publish.sign_report_to_sign(to_sign, chair, roots, exporters, clock(), out=signed_file)
-    report = publish.import_signed_report(ws, records, signed_file, exporters, clock())
+    report = publish.import_signed_report(ws, records, signed_file, secretary, exporters, clock())
     prepared, chair_pdf = publish.prepared_from_signed_report(ws, report, exporters, clock())
     published = publish.secretary_signs_and_writes(
         ws,

@@ -92,7 +92,9 @@ def parsers(meeting: ProofMeeting) -> list[Parser]:
         _members(meeting.kit.read_bytes()),
         _members(bundle_zip),
     )
-    report = _members(meeting.report_to_sign.read_bytes())
+    report = _members(
+        decrypt_bytes(meeting.report_to_sign.read_bytes(), [decryption_identity(meeting.secretary)])
+    )
     sheet = next(v for k, v in bundle.items() if k.startswith("sheets/") and k.endswith(".json"))
     notice_document = _notice_document(meeting.round_notice.read_bytes())
     manifest, signature = kit["manifest.json"], kit["manifest.json.p7s"]

@@ -6,11 +6,11 @@ isolated HOME and TMPDIR) is scanned for the canaries of :mod:`tests.proof.meeti
 every layer readable without a key (:mod:`tests.proof.scan`).
 
 Allowed: the report PDF and the workbook the secretary chose to write. Known and marked
-(``xfail(strict=True)``, so each turns into a failure once fixed): the secretary's workspace
-(issue 12 item 2) and the report-to-sign files (``report-to-sign-v1.md``: the inputs bundle
-travels unencrypted). Limitation: text inside a PDF is drawn as glyph ids, so a PDF shows no
-canary as bytes whatever it says; the PDFs written are the report (allowed) and its copies
-inside the report-to-sign files (already marked) and the encrypted bundle.
+(``xfail(strict=True)``, so it turns into a failure once fixed): the secretary's workspace
+(issue 12 item 2). The report-to-sign files (``report-to-sign-v2.md``) are age-encrypted to
+the chair and the secretary and hold no canary without a key. Limitation: text inside a PDF
+is drawn as glyph ids, so a PDF shows no canary as bytes whatever it says; the PDFs written
+are the report (allowed) and its copies inside the encrypted report-to-sign files and bundle.
 """
 
 from __future__ import annotations
@@ -76,6 +76,11 @@ def test_the_canaries_went_through_the_meeting(proof_meeting: ProofMeeting) -> N
         proof_meeting.bundle.read_bytes(), [X25519Identity.from_secret_bytes(secret)]
     )
     assert {c for _, _, c in hits({"bundle": archive}, CANARIES)} == set(EXPERT_WORK)
+    # the report to sign carries the same work to the chair (e01), who alone opens it
+    opened_report = decrypt_bytes(
+        proof_meeting.report_to_sign.read_bytes(), [decryption_identity(proof_meeting.expert)]
+    )
+    assert {c for _, _, c in hits({"report": opened_report}, CANARIES)} == set(EXPERT_WORK)
     with open_package(
         proof_meeting.package,
         [decryption_identity(proof_meeting.expert)],
@@ -110,11 +115,6 @@ def test_the_secretary_workspace_holds_no_expert_work_in_clear(
     assert [h for h in found if h[3] == "secretary workspace"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report-to-sign-v1: the report-to-sign file carries its inputs bundle (every "
-    "signed sheet, recusal and panel opinion) unencrypted on the way to the chair's machine",
-)
 def test_the_report_to_sign_holds_no_expert_work_in_clear(
     found: list[tuple[str, str, str, str]],
 ) -> None:

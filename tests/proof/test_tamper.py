@@ -55,7 +55,7 @@ def test_truncations_and_extensions_are_refused_typed(
     assert count > 100 and more == 2 and wrong + wrong_more == []
 
 
-@pytest.mark.parametrize("name", ["kit", "report to sign"])
+@pytest.mark.parametrize("name", ["kit"])  # report to sign v2: its ZIP lies inside age
 def test_zip_metadata_flips_are_refused(by_name: dict[str, Format], name: str) -> None:
     """Versions, flags, time and date, attributes: fields no signature covers, held to the
     one form our writer gives them (package v1 section 2), so a flip is refused, not read as

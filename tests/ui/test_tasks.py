@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.errors import UserFacingError
 from app.i18n import Msg
 from tests.ui.conftest import RecordingDialogs
-from ui.common.tasks import BackgroundTask, Progress
+from ui.common.tasks import BackgroundTask, Progress, run_step
 
 GUI_THREAD = threading.main_thread()
 
@@ -164,3 +164,29 @@ def test_many_quick_tasks_with_a_progress_dialog(qtbot: QtBot) -> None:
     from ui.common.tasks import _running
 
     qtbot.waitUntil(lambda: not _running)
+
+
+def test_a_step_keeps_the_page_busy_until_it_ends_either_way(qtbot: QtBot) -> None:
+    """run_step: busy(task) before the work, busy(None) before done or the error presenter."""
+    page = QPushButton()
+    qtbot.addWidget(page)
+    dialogs = RecordingDialogs()
+    seen: list[str] = []
+
+    def busy(task: BackgroundTask[int] | None) -> None:
+        page.setEnabled(task is None)
+        seen.append("idle" if task is None else "busy")
+
+    run_step(page, lambda _p: 7, lambda v: seen.append(f"done {v}"), busy=busy)
+    assert not page.isEnabled()
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert page.isEnabled() and seen == ["busy", "idle", "done 7"]
+
+    def refuse(_progress: Progress) -> int:
+        raise UserFacingError(Msg.of("The bundle is damaged."))
+
+    seen.clear()
+    run_step(page, refuse, lambda v: seen.append(f"done {v}"), busy=busy, dialogs=dialogs)
+    qtbot.waitUntil(lambda: bool(dialogs.errors))
+    assert page.isEnabled() and seen == ["busy", "idle"]
+    assert "The bundle is damaged." in str(dialogs.errors)

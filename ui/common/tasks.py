@@ -229,3 +229,38 @@ class BackgroundTask(Generic[T]):
             self.dialog.hide()
             self.dialog.deleteLater()
         self.dialog = None
+
+
+def run_step(
+    parent: QWidget,
+    work: Callable[[Progress], T],
+    done: Callable[[T], object],
+    *,
+    busy: Callable[[BackgroundTask[T] | None], object],
+    dialogs: DialogService | None = None,
+    pool: QThreadPool | None = None,
+    failed: Callable[[BaseException], object] | None = None,
+) -> BackgroundTask[T]:
+    """Run one step of a page off the GUI thread, the page busy while it runs.
+
+    ``busy(task)`` is called before the work starts (the page keeps the task and disables
+    what must wait), ``busy(None)`` when it has ended, before ``done(result)`` or
+    ``failed(exc)`` (by default the error presenter). So a page writes its busy state once,
+    not once per way a step can end.
+    """
+    task: BackgroundTask[T] = BackgroundTask(parent, work, dialogs=dialogs)
+
+    def succeeded(result: T) -> None:
+        busy(None)
+        done(result)
+
+    def failure(exc: BaseException) -> None:
+        busy(None)
+        if failed is not None:
+            failed(exc)
+        else:
+            show_error(parent, exc, dialogs)
+
+    task.success(succeeded).failure(failure)
+    busy(task)
+    return task.run(pool)

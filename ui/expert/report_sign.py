@@ -1,7 +1,8 @@
 """The chair's File › "Sign the meeting report…": the secretary's *report to sign* file
-(``docs/formats/report-to-sign-v1.md``) checked, shown, signed and written back.
+(``docs/formats/report-to-sign-v2.md``) opened, checked, shown, signed and written back.
 
-1. The chair chooses the ``.oireport``; off the GUI thread it is verified against the CA
+1. The chair chooses the ``.oireport``; off the GUI thread it is decrypted with the chair's
+   identity (it is encrypted to the chair and the secretary) and verified against the CA
    of the chair's own identity (the kit's CA, never roots found in the file), the report is
    rendered again from its verified inputs and compared byte for byte.
 2. :class:`ReportSignDialog` shows the report (the PDF viewer, from memory) with the
@@ -163,7 +164,7 @@ class ReportSigner:
 
         def verify(_progress: object) -> ReportToSign:
             exporters = exporters_of()
-            report = read_report_to_sign(source, roots, at)
+            report = read_report_to_sign(source, identity, roots, at)
             check_chair(identity, report.verified.meeting, roots, at)
             check_regenerated(report.prepared_pdf, report.verified, report.settings, exporters)
             return report

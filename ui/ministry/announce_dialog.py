@@ -43,7 +43,7 @@ from app.ministry.announcing import (
 from export.ministry_documents import write_notice, write_register
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
-from ui.common.tasks import BackgroundTask, Progress
+from ui.common.tasks import BackgroundTask, Progress, run_step
 from ui.ministry.officer import Clock, IdentityProvider, utc_now
 
 DEFAULT_OBJECTION_DAYS = 10
@@ -227,16 +227,22 @@ class AnnounceDialog(QDialog):
         self._run(work)
 
     def _run(self, work: Callable[[Progress], Written]) -> None:
-        task: BackgroundTask[Written] = BackgroundTask(self, work, dialogs=self._dialogs)
-        task.success(self._written).failure(self._failed)
+        run_step(
+            self,
+            work,
+            self._written,
+            busy=self._busy,
+            dialogs=self._dialogs,
+            pool=self._pool,
+            failed=self._failed,
+        )
+
+    def _busy(self, task: BackgroundTask[Written] | None) -> None:
         self._task = task
-        self.status.setText(_("Working…"))
+        self.status.setText("" if task is None else _("Working…"))
         self._update_buttons()
-        task.run(self._pool)
 
     def _written(self, result: Written) -> None:
-        self._task = None
-        self._update_buttons()
         files = ", ".join(str(p) for p in result.files)
         notice = result.notice
         if notice is None:
@@ -255,9 +261,6 @@ class AnnounceDialog(QDialog):
         self.events.written.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        self._task = None
-        self._update_buttons()
-        self.status.setText("")
         show_error(self, exc, self._dialogs)
         self.events.refused.emit(exc)
 

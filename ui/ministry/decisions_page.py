@@ -42,7 +42,7 @@ from app.ministry.ports import DecisionStore
 from ui.common.dialogs import DialogService
 from ui.common.errors import show_error
 from ui.common.table_model import ReadOnlyTableModel
-from ui.common.tasks import BackgroundTask, Progress
+from ui.common.tasks import BackgroundTask, Progress, run_step
 from ui.ministry.officer import Clock, IdentityProvider, utc_now
 
 _KEY = tuple[str, str]
@@ -493,32 +493,15 @@ class DecisionsPage(QWidget):
         done: Callable[[object], None],
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
-        task: BackgroundTask[object] = BackgroundTask(self, work, dialogs=self._dialogs)
+        run_step(
+            self, work, done, busy=self._busy, dialogs=self._dialogs, pool=self._pool, failed=failed
+        )
 
-        def succeeded(result: object) -> None:
-            self._idle()
-            done(result)
-
-        def failure(exc: BaseException) -> None:
-            self._idle()
-            if failed is not None:
-                failed(exc)
-            else:
-                show_error(self, exc, self._dialogs)
-
-        task.success(succeeded).failure(failure)
+    def _busy(self, task: BackgroundTask[object] | None) -> None:
         self._task = task
-        self.busy_label.setText(_("Working…"))
-        self.table.setEnabled(False)
-        self.decide_box.setEnabled(False)
-        self._update_buttons()
-        task.run(self._pool)
-
-    def _idle(self) -> None:
-        self._task = None
-        self.busy_label.setText("")
-        self.table.setEnabled(True)
-        self.decide_box.setEnabled(self.selected() is not None)
+        self.busy_label.setText("" if task is None else _("Working…"))
+        self.table.setEnabled(task is None)
+        self.decide_box.setEnabled(task is None and self.selected() is not None)
         self._update_buttons()
 
     def retranslate(self) -> None:

@@ -48,9 +48,8 @@ from app.ministry.platforms import (
 )
 from app.ministry.ports import MinistryDesk
 from ui.common.dialogs import DialogService
-from ui.common.errors import show_error
 from ui.common.table_model import ReadOnlyTableModel
-from ui.common.tasks import BackgroundTask, Progress
+from ui.common.tasks import BackgroundTask, Progress, run_step
 from ui.ministry.officer import Clock, utc_now
 from ui.ministry.platform_dialogs import (
     AddPlatformDialog,
@@ -392,23 +391,10 @@ class FlagsPage(QWidget):
     # --- the task -----------------------------------------------------------------------
 
     def _run(self, work: Callable[[Progress], object], done: Callable[[object], None]) -> None:
-        task: BackgroundTask[object] = BackgroundTask(self, work, dialogs=self._dialogs)
+        run_step(self, work, done, busy=self._busy, dialogs=self._dialogs, pool=self._pool)
 
-        def succeeded(result: object) -> None:
-            self._idle()
-            done(result)
-
-        def failed(exc: BaseException) -> None:
-            self._idle()
-            show_error(self, exc, self._dialogs)
-
-        task.success(succeeded).failure(failed)
+    def _busy(self, task: BackgroundTask[object] | None) -> None:
         self._task = task
-        self._update_buttons()
-        task.run(self._pool)
-
-    def _idle(self) -> None:
-        self._task = None
         self._update_buttons()
 
     def retranslate(self) -> None:

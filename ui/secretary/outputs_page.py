@@ -444,8 +444,8 @@ class OutputsPage(QWidget):
         ctx = self.ctx
         target: Path = path
 
-        def work(_ws: SecretaryStore, _progress: Progress) -> Path:
-            return write_report_to_sign(prepared, ctx.identity, target, ctx.now())
+        def work(ws: SecretaryStore, _progress: Progress) -> Path:
+            return write_report_to_sign(_publish_ws(ws), prepared, ctx.identity, target, ctx.now())
 
         def done(written: Path) -> None:
             ctx.dialogs.information(
@@ -473,7 +473,9 @@ class OutputsPage(QWidget):
         source: Path = path
 
         def work(ws: SecretaryStore, _progress: Progress) -> str:
-            report = import_signed_report(_publish_ws(ws), records, source, exporters, ctx.now())
+            report = import_signed_report(
+                _publish_ws(ws), records, source, ctx.identity, exporters, ctx.now()
+            )
             return report.results_hash
 
         def done(_hash: str) -> None:
@@ -518,7 +520,7 @@ class OutputsPage(QWidget):
                         Msg.of("No chair-signed report has been imported."),
                         Msg.of("Have the chair sign the report first."),
                     )
-                report = read_report_to_sign(data, ws.setup().trust_roots(), now)
+                report = read_report_to_sign(data, ctx.identity, ws.setup().trust_roots(), now)
                 prepared, signed = prepared_from_signed_report(pws, report, exporters, now)
             return secretary_signs_and_writes(
                 pws,

@@ -70,7 +70,7 @@ def test_decide_close_announce_export(
     assert "1 confirmed platforms of batch 1" in capsys.readouterr().out
     assert pdf.read_bytes().startswith(b"%PDF") and b"/ByteRange" in pdf.read_bytes()
     ws = load_workbook(io.BytesIO(xlsx.read_bytes())).active
-    assert ws is not None and ws.cell(1, 2).value == "平台名称"
+    assert ws is not None and ws.cell(2, 2).value == "平台名称"
 
     register = tmp_path / "register.xlsx"
     assert (

@@ -78,6 +78,25 @@ def _sign(world: World, oireport: Path, p12: Path | None = None) -> tuple[int, s
     )  # fmt: skip
 
 
+def _import(world: World, folder: Path, oireport: Path, p12: Path | None = None) -> tuple[int, str]:
+    return cli(
+        "secretary", "import-signed-report", "--dir", str(folder),
+        "--identity", str(p12 or world.secretary_p12), "--passphrase-file", str(world.passphrase),
+        str(oireport),
+    )  # fmt: skip
+
+
+def _age_key(world: World, p12: Path, into: Path) -> Path:
+    """The age identity file (``AGE-SECRET-KEY-1…``) of an identity's bound X25519 key."""
+    from app.crypto.age_keys import X25519Identity
+
+    secret = world.identity(p12).x25519_private_key.private_bytes_raw()
+    key = into / f"{p12.stem}.agekey"
+    key.write_text(X25519Identity.from_secret_bytes(secret).secret_text() + "\n")
+    key.chmod(0o600)
+    return key
+
+
 @pytest.mark.tool("pdfsig")
 def test_the_stepwise_path_through_the_chairs_machine(world: World, tmp_path: Path) -> None:
     folder = world.copy(world.ready, tmp_path)
@@ -86,7 +105,7 @@ def test_the_stepwise_path_through_the_chairs_machine(world: World, tmp_path: Pa
     _prepare(world, folder, oireport, "--lang", "en")
     code, signed = _sign(world, oireport)
     assert code == 0 and "Signed the report of pub-2026-05 (round 1" in signed, signed
-    code, imported = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, imported = _import(world, folder, oireport)
     assert code == 0, imported
     code, written = cli(
         "secretary", "bundle", "--dir", str(folder), *_secretary(world), "--out", str(out),
@@ -105,14 +124,87 @@ def test_the_stepwise_path_through_the_chairs_machine(world: World, tmp_path: Pa
     assert code == 2 and "No chair-signed report has been imported" in again
 
 
-def test_another_expert_cannot_sign_the_report_to_sign(world: World, tmp_path: Path) -> None:
+def test_another_expert_cannot_open_the_report_to_sign(world: World, tmp_path: Path) -> None:
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
     before = oireport.read_bytes()
     code, out = _sign(world, oireport, world.expert_p12["e02"])
-    assert code == 2 and "Only the panel chair" in out, out
+    assert code == 2 and "it is not encrypted to your identity" in out, out
+    assert "only the panel chair and the secretary can open it" in out, out
     assert oireport.read_bytes() == before
+
+
+def test_the_reader_refuses_another_experts_identity_typed(world: World, tmp_path: Path) -> None:
+    from app.secretary.report_to_sign import ReportToSignKeyError, read_report_to_sign
+
+    folder = world.copy(world.ready, tmp_path)
+    oireport = tmp_path / "report.oireport"
+    _prepare(world, folder, oireport)
+    chair = world.identity(world.chair_p12)
+    roots = [chair.chain[-1]]
+    now = dt.datetime.now(dt.UTC)
+    with pytest.raises(ReportToSignKeyError) as refused:
+        read_report_to_sign(oireport, world.identity(world.expert_p12["e02"]), roots, now)
+    assert "not encrypted to your identity" in refused.value.message
+    assert "只有" in refused.value.in_language("zh_CN")
+    # the chair opens it; the secretary reads back what it sent
+    for reader in (chair, world.identity(world.secretary_p12)):
+        report = read_report_to_sign(oireport, reader, roots, now)
+        assert report.chair_signed_pdf is None and report.prepared_pdf.startswith(b"%PDF")
+
+
+def test_the_report_to_sign_is_an_age_file_with_nothing_in_clear(
+    world: World, tmp_path: Path
+) -> None:
+    from app.crypto.age_file import inspect_header
+
+    folder = world.copy(world.ready, tmp_path)
+    oireport = tmp_path / "report.oireport"
+    _prepare(world, folder, oireport)
+    data = oireport.read_bytes()
+    assert data.startswith(b"age-encryption.org/v1\n")
+    info = inspect_header(io.BytesIO(data))
+    assert info.stanza_counts == (("X25519", 2),) and not info.armored
+    for clear in (b"PK\x03\x04", b"%PDF", b"report-to-sign", b"pub-2026-05", b"manifest"):
+        assert clear not in data
+
+
+@pytest.mark.tool("age")
+def test_the_outside_age_tool_opens_it_with_the_chairs_key_only(
+    world: World, tmp_path: Path
+) -> None:
+    """An outside judge: ``age -d`` decrypts both directions with the chair's key (and the
+    secretary's), and refuses another expert's."""
+    from app.secretary.report_to_sign import CHAIR_SIGNED_NAME, HEADER_NAME, INPUTS_NAME
+
+    folder = world.copy(world.ready, tmp_path)
+    oireport, signed = tmp_path / "report.oireport", tmp_path / "signed.oireport"
+    _prepare(world, folder, oireport)
+    code, out = cli(
+        "report", "sign", str(oireport), "--identity", str(world.chair_p12),
+        "--passphrase-file", str(world.passphrase), "--out", str(signed),
+    )  # fmt: skip
+    assert code == 0, out
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    chair_key = _age_key(world, world.chair_p12, keys)
+    secretary_key = _age_key(world, world.secretary_p12, keys)
+    other_key = _age_key(world, world.expert_p12["e02"], keys)
+    for path, members in (
+        (oireport, [HEADER_NAME, "report-to-sign.json.p7s", INPUTS_NAME]),
+        (signed, [HEADER_NAME, "report-to-sign.json.p7s", INPUTS_NAME, CHAIR_SIGNED_NAME]),
+    ):
+        for key in (chair_key, secretary_key):
+            run = subprocess.run(["age", "-d", "-i", str(key), str(path)], capture_output=True)
+            assert run.returncode == 0, run.stderr
+            with zipfile.ZipFile(io.BytesIO(run.stdout)) as z:
+                assert z.namelist() == members
+                assert b'"version":2' in z.read(HEADER_NAME)
+        refused = subprocess.run(
+            ["age", "-d", "-i", str(other_key), str(path)], capture_output=True
+        )
+        assert refused.returncode != 0 and refused.stdout == b""
 
 
 def test_a_tampered_report_to_sign_is_refused(world: World, tmp_path: Path) -> None:
@@ -120,22 +212,20 @@ def test_a_tampered_report_to_sign_is_refused(world: World, tmp_path: Path) -> N
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
     data = bytearray(oireport.read_bytes())
-    at = data.index(b"%PDF") + 200  # inside the prepared report, in the inputs bundle
-    data[at] ^= 0x01
+    data[len(data) // 2] ^= 0x01  # inside the encrypted payload
     oireport.write_bytes(bytes(data))
     code, out = _sign(world, oireport)
-    assert code == 2 and "The report to sign is refused" in out, out
+    assert code == 2 and "The report to sign is refused: it is damaged" in out, out
     assert oireport.read_bytes() == bytes(data)
+    oireport.write_bytes(bytes(data[: len(data) - 100]))  # truncated
+    code, out = _sign(world, oireport)
+    assert code == 2 and "The report to sign is refused: it is damaged" in out, out
 
 
 def test_a_chair_signed_report_other_than_the_prepared_one_is_refused(
     world: World, tmp_path: Path
 ) -> None:
-    from app.secretary.report_to_sign import (
-        CHAIR_SIGNED_NAME,
-        read_report_to_sign,
-        with_chair_signature,
-    )
+    from app.secretary.report_to_sign import read_report_to_sign, with_chair_signature
 
     folder = world.copy(world.ready, tmp_path)
     first, second = tmp_path / "zh.oireport", tmp_path / "en.oireport"
@@ -143,13 +233,26 @@ def test_a_chair_signed_report_other_than_the_prepared_one_is_refused(
     _prepare(world, folder, second, "--lang", "en")
     assert _sign(world, second)[0] == 0
     now = dt.datetime.now(dt.UTC)
-    with zipfile.ZipFile(second) as z:
-        other = z.read(CHAIR_SIGNED_NAME)  # the chair's signature over the English report
-    roots = [world.identity(world.chair_p12).chain[-1]]
-    report = read_report_to_sign(first, roots, now)
-    first.write_bytes(with_chair_signature(report, other, now))
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(first))
+    chair = world.identity(world.chair_p12)
+    roots = [chair.chain[-1]]
+    other = read_report_to_sign(second, chair, roots, now).chair_signed_pdf
+    assert other is not None  # the chair's signature over the English report
+    report = read_report_to_sign(first, chair, roots, now)
+    first.write_bytes(with_chair_signature(report, other, chair, now))
+    code, out = _import(world, folder, first)
     assert code == 2 and "differs from the report prepared for signing" in out, out
+    assert not (folder / "publish" / "chair-signed.oireport").exists()
+
+
+def test_only_the_workspaces_secretary_imports_the_signed_report(
+    world: World, tmp_path: Path
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    oireport = tmp_path / "report.oireport"
+    _prepare(world, folder, oireport)
+    assert _sign(world, oireport)[0] == 0
+    code, out = _import(world, folder, oireport, world.chair_p12)  # the chair can decrypt it
+    assert code == 2 and "is not this meeting's secretary" in out, out
     assert not (folder / "publish" / "chair-signed.oireport").exists()
 
 
@@ -157,7 +260,7 @@ def test_an_unsigned_report_to_sign_cannot_be_imported(world: World, tmp_path: P
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, out = _import(world, folder, oireport)
     assert code == 2 and "the chair has not signed it yet" in out, out
 
 
@@ -442,7 +545,7 @@ def test_a_report_signed_before_an_opinion_was_edited_is_stale(
         opinions.approve_panel_opinion(
             ws, world.identity(world.chair_p12), "a01", actor="e01", now=now
         )
-    code, out = cli("secretary", "import-signed-report", "--dir", str(folder), str(oireport))
+    code, out = _import(world, folder, oireport)
     assert code == 2 and "results changed after the report was prepared" in out, out
 
 
@@ -451,6 +554,8 @@ def test_a_report_to_sign_of_an_unknown_version_is_refused_naming_it(
 ) -> None:
     import json
 
+    from app.crypto.age_file import decrypt_bytes, encrypt_bytes
+    from app.crypto.age_keys import X25519Identity, X25519Recipient
     from app.crypto.cms import sign_detached
     from app.formats.canonical_json import dumps_canonical
     from app.results.container import zip_bytes
@@ -459,15 +564,59 @@ def test_a_report_to_sign_of_an_unknown_version_is_refused_naming_it(
     folder = world.copy(world.ready, tmp_path)
     oireport = tmp_path / "report.oireport"
     _prepare(world, folder, oireport)
-    with zipfile.ZipFile(oireport) as z:
+    chair, secretary = world.identity(world.chair_p12), world.identity(world.secretary_p12)
+    archive = decrypt_bytes(oireport.read_bytes(), [X25519Identity(chair.x25519_private_key)])
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
         header = json.loads(z.read(HEADER_NAME))
         inputs = z.read(INPUTS_NAME)
-    header["version"] = 2
-    data = dumps_canonical(header)
-    signature = sign_detached(data, world.identity(world.secretary_p12))
     now = dt.datetime.now(dt.UTC)
-    oireport.write_bytes(
-        zip_bytes([(HEADER_NAME, data), (SIGNATURE_NAME, signature), (INPUTS_NAME, inputs)], now)
-    )
+    recipients = [X25519Recipient(p.x25519_public_bytes) for p in (chair, secretary)]
+    for version in (3, 1):  # version 1 re-wrapped in age by a key holder: its signed header says so
+        header["version"] = version
+        data = dumps_canonical(header)
+        members = [(HEADER_NAME, data), (SIGNATURE_NAME, sign_detached(data, secretary))]
+        zipped = zip_bytes([*members, (INPUTS_NAME, inputs)], now)
+        oireport.write_bytes(encrypt_bytes(zipped, recipients))
+        code, out = _sign(world, oireport)
+        expected = f"report-to-sign version {version}; this program reads version 2"
+        assert code == 2 and expected in out, out
+    # a version 1 file as version 1 wrote it (the archive in clear)
+    oireport.write_bytes(zipped)
     code, out = _sign(world, oireport)
-    assert code == 2 and "report-to-sign version 2; this program reads version 1" in out, out
+    assert code == 2 and "it is report-to-sign version 1, whose content travels" in out, out
+    assert "reads only version 2" in out, out
+
+
+def test_the_report_to_sign_is_only_written_to_the_rosters_chair(
+    world: World, tmp_path: Path
+) -> None:
+    """The writer's recipients: the roster's chair certificate (an expert's, with its bound
+    key) - a roster without it, or a certificate of another role, writes nothing."""
+    from app.crypto.profile import Role
+    from app.secretary.publish import PublishError
+    from app.secretary.publish_chair import chair_certificate
+    from app.secretary.report_to_sign import ReportToSignError, recipient_of
+    from app.secretary.setup import open_workspace
+
+    folder = world.copy(world.ready, tmp_path)
+    with open_workspace(SqliteStores(), folder) as ws:
+        meeting = ws.meeting(ws.setup().header.meeting_id)
+        cert = chair_certificate(ws, meeting)
+        roster = ws.roster()
+    chair = world.identity(world.chair_p12)
+    assert cert == chair.certificate
+    assert recipient_of(cert, Role.EXPERT).public_key == chair.x25519_public_bytes
+
+    class WithoutTheChair:
+        """The workspace's roster with the chair's entry left out."""
+
+        def roster(self) -> tuple[object, ...]:
+            return tuple(e for e in roster if e.expert.id != meeting.chair.id)  # type: ignore[union-attr]
+
+    with pytest.raises(PublishError) as missing:
+        chair_certificate(WithoutTheChair(), meeting)  # type: ignore[arg-type]
+    assert "The roster holds no certificate of the panel chair" in missing.value.message
+    secretary = world.identity(world.secretary_p12).certificate
+    with pytest.raises(ReportToSignError) as wrong:
+        recipient_of(secretary, Role.EXPERT)
+    assert "does not carry the role" in wrong.value.message

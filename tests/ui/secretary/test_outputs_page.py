@@ -214,6 +214,7 @@ def test_the_chair_signs_the_report_file_in_their_expert_window(
     _click(qtbot, page.write_report_button)
     qtbot.waitUntil(lambda: report.exists() and not page.busy)
     assert not page.secretary_button.isEnabled()
+    assert _encrypted_to_two(report)  # report-to-sign v2: nothing in clear on the stick
 
     chair = _chair_window(world, folder, tmp_path, console_dialogs)
     qtbot.addWidget(chair)
@@ -231,12 +232,15 @@ def test_the_chair_signs_the_report_file_in_their_expert_window(
     _click(qtbot, shown.sign_button)
     qtbot.waitUntil(lambda: signer.signed == signed)
     chair.close()
+    assert _encrypted_to_two(signed)
 
     console_dialogs.chosen_paths.append(signed)
     _click(qtbot, page.import_button)
     qtbot.waitUntil(lambda: page.imported and not page.busy)
     assert "imported" in page.state.text()
     assert page.secretary_button.isEnabled()
+    # what the console keeps until it signs second is the file as it came, still encrypted
+    assert _encrypted_to_two(folder / PUBLISH_FOLDER / "chair-signed.oireport")
 
     out = tmp_path / "outputs"
     out.mkdir()
@@ -246,3 +250,36 @@ def test_the_chair_signs_the_report_file_in_their_expert_window(
     shown_sigs = _pdfsig(out / "pub-2026-05-v1-report.pdf")
     assert shown_sigs.count("Signature is Valid") == 2, shown_sigs
     assert console_dialogs.errors == []
+
+
+def _encrypted_to_two(path: Path) -> bool:
+    from app.crypto.age_file import inspect_header
+
+    with path.open("rb") as fh:
+        info = inspect_header(fh)
+    data = path.read_bytes()
+    return info.stanza_counts == (("X25519", 2),) and b"%PDF" not in data and b"PK\x03" not in data
+
+
+def test_the_chairs_window_refuses_a_damaged_report_file(
+    world: World, tmp_path: Path, qtbot: QtBot, console_dialogs: ConsoleDialogs
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    _window, page = _console(folder, world, qtbot, console_dialogs)
+    _prepare(qtbot, page)
+    report = tmp_path / "for-the-chair.oireport"
+    console_dialogs.saved_paths.append(report)
+    _click(qtbot, page.write_report_button)
+    qtbot.waitUntil(lambda: report.exists() and not page.busy)
+    data = report.read_bytes()
+    report.write_bytes(data[: len(data) - 1000])  # cut short on the stick
+
+    chair = _chair_window(world, folder, tmp_path, console_dialogs)
+    qtbot.addWidget(chair)
+    console_dialogs.chosen_paths.append(report)
+    chair.sign_report_action.trigger()
+    qtbot.waitUntil(lambda: console_dialogs.errors != [])
+    error = console_dialogs.errors[0]
+    assert "The report to sign is refused: it is damaged" in error["message"], error
+    assert chair.report_signer.dialog is None and chair.report_signer.signed is None
+    chair.close()
