@@ -7,8 +7,9 @@ temporary folder, learns how many units of work each export's writer has (report
 workbook, bundle, sheet file, kit; tests/proof/export_child.py), then runs ``--trials``
 kills, each export and unit drawn at random: the target must be the old file (or absent,
 for the publication's new names) or exactly the new one. Prints the trials per export, the
-states found (absent / old / new), the temporary files the kills left, and failures. Exit
-status 1 on any failure.
+states found (absent / old / new), the temporary files the kills left and how many of them
+the next write of the same target left (it sweeps them: 0), and failures. Exit status 1 on
+any failure.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> int:
     failures: list[str] = []
     states: Counter[tuple[str, str]] = Counter()
     leftovers = 0
+    swept_left = 0
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         started = time.perf_counter()
@@ -62,6 +64,12 @@ def main() -> int:
                 continue
             states[(trial.export, trial.state)] += 1
             leftovers += trial.leftovers
+            if trial.leftovers:
+                # The next write of the same target must sweep what the kill left.
+                again = run_trial(export, base / f"trial-{n}", 10**6)
+                swept_left += again.leftovers
+                if again.state != "new" or again.leftovers:
+                    failures.append(f"trial {n} ({export.name}): the next write left {again}")
             if n % 50 == 0:
                 print(f"... {n} trials", flush=True)
         elapsed = time.perf_counter() - started
@@ -70,6 +78,7 @@ def main() -> int:
     for (name, state), count in sorted(states.items()):
         print(f"  {name}: {state} {count}")
     print(f"temporary files left by kills: {leftovers}")
+    print(f"temporary files left after the next write of the same target: {swept_left}")
     print(f"failures (partial or wrong targets): {len(failures)}")
     for failure in failures:
         print(f"  {failure}")

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import io
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from app.crypto.identity import Identity as PersonIdentity
 from app.crypto.profile import Role, role_label
 from app.crypto.signer import require_signer
 from app.domain.meeting import Application
+from app.formats.atomic_file import create_temporary
 from app.formats.bounded_read import iter_bounded
 from app.i18n import LocalizedText, Msg
 from app.package.errors import PackageBuildError, PackageFormError
@@ -374,7 +374,7 @@ def _write_atomically(out: Path, write: Callable[[BinaryIO], None]) -> int:
     """
     directory = out.parent if str(out.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{out.name}.", suffix=".tmp")
+        fd, tmp_name = create_temporary(directory, out.name)
     except OSError as exc:
         raise _write_error(out, exc) from exc
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Final
 
+from app.formats.atomic_file import create_temporary
 from app.i18n import Msg
 from app.package.errors import PackageExtractError
 from app.package.reader import OpenedPackage
@@ -89,7 +89,7 @@ def extract(opened: OpenedPackage, to_dir: Path) -> tuple[Path, ...]:
 
 
 def _write_member(opened: OpenedPackage, name: str, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".extract.", suffix=".tmp")
+    fd, tmp = create_temporary(target.parent, "extract")
     try:
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):

@@ -13,7 +13,13 @@ reading only those structures - never member data - and refuses, with
 * entries that are compressed, encrypted, use data descriptors, carry extra fields or
   comments, or whose names break :func:`name_problem` or repeat;
 * local headers that disagree with the central directory, and any gap, overlap or
-  reordering: entries lie back to back from offset 0, then the central directory.
+  reordering: entries lie back to back from offset 0, then the central directory;
+* any header field that is not the one value :mod:`app.package.zipwrite` writes (package v1
+  section 2, "one form"): "version made by" and "version needed" 2.0, general-purpose flags
+  exactly bit 11 for a non-ASCII name and 0 otherwise, internal and external attributes 0,
+  and one modification time and date shared by every local and central header. These
+  fields hold no content and no signature covers them; left free, they would let one
+  content travel as many different files (different hashes for the same signed kit).
 
 CRC-32 needs the data, so it is checked when an entry is read (:func:`read_entry`,
 :func:`iter_entry`).
@@ -34,7 +40,8 @@ from app.package.errors import PackageContainerError
 MAX_ENTRIES: Final = 256
 MAX_NAME_BYTES: Final = 200
 FLAG_UTF8: Final = 0x0800
-MAX_VERSION_NEEDED: Final = 20
+ZIP_VERSION: Final = 20
+"""2.0, the only "version made by" (MS-DOS, upper byte 0) and "version needed" allowed."""
 LOCAL_SIGNATURE: Final = b"PK\x03\x04"
 CENTRAL_SIGNATURE: Final = b"PK\x01\x02"
 END_SIGNATURE: Final = b"PK\x05\x06"
@@ -178,9 +185,13 @@ def read_directory(
     seen: set[str] = set()
     position = 0
     expected_offset = 0
+    stamp: tuple[int, int] | None = None
     for index in range(entries):
-        entry, position = _central_entry(directory, position, index)
-        entry = _check_local(source, entry, expected_offset, cd_offset)
+        entry, position, entry_stamp = _central_entry(directory, position, index)
+        stamp = entry_stamp if stamp is None else stamp
+        if entry_stamp != stamp:
+            raise _not_canonical(entry.name, f"time/date {entry_stamp} != first entry's {stamp}")
+        entry = _check_local(source, entry, expected_offset, cd_offset, stamp)
         if entry.name in seen:
             raise _refuse(
                 Msg.of("the member name “{name}” appears twice.", name=entry.name[:80]),
@@ -198,18 +209,21 @@ def read_directory(
     return ZipDirectory(tuple(parsed), cd_offset)
 
 
-def _central_entry(directory: bytes, position: int, index: int) -> tuple[ZipEntry, int]:
+def _central_entry(
+    directory: bytes, position: int, index: int
+) -> tuple[ZipEntry, int, tuple[int, int]]:
+    """The entry at ``position``, the position after it, and its (time, date) stamp."""
     fixed = directory[position : position + CENTRAL_FORMAT.size]
     if len(fixed) != CENTRAL_FORMAT.size:
         raise _refuse(Msg.of("its directory is truncated."), f"entry {index} is cut short")
     (
         sig,
-        _made_by,
+        made_by,
         needed,
         flags,
         method,
-        _time,
-        _date,
+        time,
+        date,
         crc,
         csize,
         usize,
@@ -217,8 +231,8 @@ def _central_entry(directory: bytes, position: int, index: int) -> tuple[ZipEntr
         elen,
         clen,
         disk,
-        _iattr,
-        _eattr,
+        iattr,
+        eattr,
         offset,
     ) = CENTRAL_FORMAT.unpack(fixed)
     if sig != CENTRAL_SIGNATURE:
@@ -234,8 +248,28 @@ def _central_entry(directory: bytes, position: int, index: int) -> tuple[ZipEntr
             Msg.of("the member “{name}” has fields package v1 does not allow.", name=name[:80]),
             f"entry {name!r}: comment length {clen}, disk {disk}",
         )
+    if made_by != ZIP_VERSION or needed != ZIP_VERSION or iattr or eattr:
+        raise _not_canonical(
+            name, f"made by {made_by:#06x}, needs {needed}, attributes {iattr:#x}/{eattr:#x}"
+        )
     entry = ZipEntry(name, offset, -1, usize, crc)
-    return entry, start + nlen
+    return entry, start + nlen, (time, date)
+
+
+def canonical_flags(name: str) -> int:
+    """The general-purpose flags of ``name``'s headers: bit 11 exactly when it is not ASCII."""
+    return 0 if name.isascii() else FLAG_UTF8
+
+
+def _not_canonical(name: str, detail: str) -> PackageContainerError:
+    return _refuse(
+        Msg.of(
+            "the member “{name}” has ZIP header fields other than the one form package v1 "
+            "writes (versions, flags, time and date, attributes).",
+            name=name[:80],
+        ),
+        f"entry {name!r}: {detail}",
+    )
 
 
 def _check_entry_fields(
@@ -256,14 +290,18 @@ def _check_entry_fields(
             ),
             f"entry {name!r} has flags {flags:#06x}",
         )
-    if needed > MAX_VERSION_NEEDED or elen or csize != usize or usize == ZIP32_MAX:
+    if elen or csize != usize or usize == ZIP32_MAX:
         raise _refuse(
             Msg.of("the member “{name}” has fields package v1 does not allow.", name=name[:80]),
             f"entry {name!r}: version {needed}, extra {elen}, sizes {csize}/{usize}",
         )
+    if flags != canonical_flags(name):
+        raise _not_canonical(name, f"flags {flags:#06x} for this name")
 
 
-def _check_local(source: RandomAccess, entry: ZipEntry, expected: int, cd_offset: int) -> ZipEntry:
+def _check_local(
+    source: RandomAccess, entry: ZipEntry, expected: int, cd_offset: int, stamp: tuple[int, int]
+) -> ZipEntry:
     if entry.header_offset != expected:
         raise _refuse(
             Msg.of("its members are not stored one after another."),
@@ -276,19 +314,20 @@ def _check_local(source: RandomAccess, entry: ZipEntry, expected: int, cd_offset
             Msg.of("its members overlap its directory."), f"entry {entry.name!r} runs too far"
         )
     raw = _read_at(source, entry.header_offset, length)
-    (sig, needed, flags, method, _time, _date, crc, csize, usize, nlen, elen) = LOCAL_FORMAT.unpack(
+    (sig, needed, flags, method, time, date, crc, csize, usize, nlen, elen) = LOCAL_FORMAT.unpack(
         raw[: LOCAL_FORMAT.size]
     )
     same = (
         sig == LOCAL_SIGNATURE
-        and needed <= MAX_VERSION_NEEDED
+        and needed == ZIP_VERSION
+        and (time, date) == stamp
         and method == 0
         and elen == 0
         and crc == entry.crc32
         and csize == usize == entry.size
         and nlen == len(encoded)
         and raw[LOCAL_FORMAT.size :] == encoded
-        and flags & ~FLAG_UTF8 == 0
+        and flags == canonical_flags(entry.name)
     )
     if not same:
         raise _refuse(

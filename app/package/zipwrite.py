@@ -16,12 +16,13 @@ from app.package.zipcheck import (
     CENTRAL_SIGNATURE,
     END_FORMAT,
     END_SIGNATURE,
-    FLAG_UTF8,
     LOCAL_FORMAT,
     LOCAL_SIGNATURE,
+    ZIP_VERSION,
+    canonical_flags,
 )
 
-VERSION: Final = 20  # "2.0", what zipfile writes for STORED entries
+VERSION: Final = ZIP_VERSION  # "2.0", what zipfile writes for STORED entries
 MAX_ARCHIVE_SIZE: Final = 0xFFFFFFFF - 1  # no ZIP64 in package v1
 
 
@@ -39,7 +40,7 @@ class PlannedEntry:
 
     @property
     def flags(self) -> int:
-        return 0 if self.name.isascii() else FLAG_UTF8
+        return canonical_flags(self.name)
 
 
 def dos_timestamp(moment: datetime) -> tuple[int, int]:

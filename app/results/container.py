@@ -164,8 +164,9 @@ def open_archive(archive: bytes) -> OpenedArchive:
     members = [(e.name, archive[e.data_offset : e.end]) for e in directory.entries]
     crcs = [e.crc32 for e in directory.entries]  # CRC is judged with the hash, per member
     if _layout(members, (stamp[0], stamp[1]), crcs) != archive:
-        # Fields the strict directory parser does not judge (timestamps, "made by",
-        # attributes) would otherwise give one content several bundle hashes.
+        # The strict directory parser already holds versions, flags, the shared time and
+        # attributes to the one form (package v1 section 2); this re-layout is the bundle's
+        # own last word on it: one content, one bundle hash.
         raise BundleContainerError(
             Msg.of("the archive is not in the one form bundle v1 writes."),
             "archive differs from its canonical re-serialisation",

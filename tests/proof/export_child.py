@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +67,12 @@ class _SplitWrites:
 
 
 def _install_hooks() -> None:
-    mkstemp, fdopen, fsync, replace = tempfile.mkstemp, os.fdopen, os.fsync, os.replace
+    open_, fdopen, fsync, replace = os.open, os.fdopen, os.fsync, os.replace
 
-    def hooked_mkstemp(*args: Any, **kwargs: Any) -> Any:
-        made = mkstemp(*args, **kwargs)
-        _unit()
+    def hooked_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        made = open_(path, flags, *args, **kwargs)
+        if flags & os.O_EXCL:  # the temporary file (app.formats.atomic_file.create_temporary)
+            _unit()
         return made
 
     def hooked_fdopen(*args: Any, **kwargs: Any) -> Any:
@@ -86,7 +86,7 @@ def _install_hooks() -> None:
         replace(src, dst)
         _unit()
 
-    setattr(tempfile, "mkstemp", hooked_mkstemp)  # noqa: B010 - patched for this process
+    setattr(os, "open", hooked_open)  # noqa: B010 - patched for this process
     setattr(os, "fdopen", hooked_fdopen)  # noqa: B010
     setattr(os, "fsync", hooked_fsync)  # noqa: B010
     setattr(os, "replace", hooked_replace)  # noqa: B010

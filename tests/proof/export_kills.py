@@ -4,8 +4,10 @@
 there with SIGKILL and checks the target is exactly the old file (or absent, where the
 export writes a new name), or exactly the new one, never anything else.
 
-A kill cannot clean up: the hidden temporary file (``.NAME.*.tmp``) stays next to the
-target. Trials count those (they are not the target and no reader opens them).
+A kill cannot clean up: the hidden temporary file (``.NAME.HOST.PID.RANDOM.tmp``) stays next
+to the target until the next write of that target sweeps it (its writer's id is dead:
+:mod:`app.formats.atomic_file`). Trials count those (they are not the target and no reader
+opens them).
 """
 
 from __future__ import annotations

@@ -47,5 +47,17 @@ def test_a_kill_leaves_the_old_or_the_new_file(
     assert set(states) <= {before, "new"}
 
 
+@pytest.mark.parametrize("name", ["sheet file", "kit"])
+def test_the_next_write_sweeps_what_a_kill_left(
+    by_name: dict[str, Export], name: str, tmp_path: Path
+) -> None:
+    """A kill mid-write leaves its temporary file; the next write of the same target (a new
+    process: the killed writer's id is dead) removes it and leaves only the new file."""
+    killed = run_trial(by_name[name], tmp_path, 2)
+    assert killed.killed and killed.leftovers == 1
+    again = run_trial(by_name[name], tmp_path, 10**6)  # never paused: a whole write
+    assert not again.killed and again.state == "new" and again.leftovers == 0
+
+
 def test_the_trials_count_a_dozen() -> None:
     assert sum(len(units) for units in KILLS.values()) >= 12

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -85,7 +86,21 @@ def zip_with_zipfile(entries: Sequence[tuple[str, bytes, int]]) -> bytes:
                 zf.writestr(
                     zipfile.ZipInfo(name, (2026, 3, 2, 9, 0, 0)), data, compress_type=method
                 )
-    return out.getvalue()
+    return _our_made_by_and_attributes(out.getvalue())
+
+
+def _our_made_by_and_attributes(data: bytes) -> bytes:
+    """zipfile's archive with "made by" 2.0 and attributes 0 in every central header, as our
+    writer has them: zipfile always writes its own (3.20 on Unix, mode 0600), which package
+    v1 refuses first, and the tests using this helper are about another refusal."""
+    out = bytearray(data)
+    count, _size, at = struct.unpack_from("<HII", data, len(data) - 12)
+    for _ in range(count):
+        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
+        struct.pack_into("<H", out, at + 4, 20)
+        struct.pack_into("<HI", out, at + 36, 0, 0)
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 def member(

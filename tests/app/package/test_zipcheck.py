@@ -33,6 +33,7 @@ def test_our_layout_round_trips_and_zipfile_agrees() -> None:
 
 
 def test_zipfile_stored_output_is_accepted() -> None:
+    """zipfile's layout, with "made by" and attributes set to ours (the helper does)."""
     data = zip_with_zipfile([(n, d, zipfile.ZIP_STORED) for n, d in ENTRIES])
     assert _directory(data).names == tuple(n for n, _ in ENTRIES)
 
@@ -144,3 +145,70 @@ def test_mutated_archives_raise_only_typed_errors(edits: list[tuple[int, int]]) 
             read_entry(io.BytesIO(bytes(data)), entry)
     except PackageContainerError:
         pass
+
+
+def test_zipfile_unix_made_by_is_refused() -> None:
+    """zipfile on Unix writes "made by" 3.20 (0x0314): not the one form package v1 writes."""
+    out = io.BytesIO()
+    info = zipfile.ZipInfo("a", (2026, 3, 2, 9, 0, 0))
+    info.create_system = 3
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(info, b"1")
+    with pytest.raises(PackageContainerError, match="one form") as refused:
+        _directory(out.getvalue())
+    assert "made by 0x0314" in refused.value.detail
+
+
+# (offset in the archive of ENTRIES, what goes there, what the detail says)
+_LOCAL, _CENTRAL = 0, len(zip_stored(ENTRIES)) - 22 - sum(46 + len(n.encode()) for n, _ in ENTRIES)
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "match"),
+    [
+        (_CENTRAL + 4, b"\x14\x03", "one form"),  # version made by: Unix
+        (_CENTRAL + 4, b"\x0a\x00", "one form"),  # version made by: 1.0
+        (_CENTRAL + 6, b"\x0a\x00", "one form"),  # version needed: 1.0 (the old rule's <= 2.0)
+        (_CENTRAL + 8, b"\x00\x08", "one form"),  # UTF-8 flag on an ASCII name
+        (_CENTRAL + 12, b"\x01\x00", "contradicts"),  # time: the local header disagrees
+        (_CENTRAL + 14, b"\x22\x00", "contradicts"),  # date: the local header disagrees
+        (_CENTRAL + 36, b"\x01\x00", "one form"),  # internal attributes
+        (_CENTRAL + 38, b"\x00\x00\xa4\x81", "one form"),  # external: Unix 0o100644
+        (_LOCAL + 4, b"\x0a\x00", "contradicts"),  # local version needed 1.0
+        (_LOCAL + 6, b"\x00\x08", "contradicts"),  # local UTF-8 flag on an ASCII name
+        (_LOCAL + 10, b"\x01\x00", "contradicts"),  # local time
+        (_LOCAL + 12, b"\x22\x00", "contradicts"),  # local date
+    ],
+)
+def test_header_fields_other_than_our_writers_are_refused(
+    offset: int, value: bytes, match: str
+) -> None:
+    """Fields that hold no content are fixed, so one content has exactly one archive."""
+    data = zip_stored(ENTRIES)
+    assert _directory(data).directory_offset == _CENTRAL
+    with pytest.raises(PackageContainerError, match=match):
+        _directory(_patch(data, offset, value))
+
+
+def test_every_header_shares_the_first_stamp() -> None:
+    """Changing the time of one later entry, local and central alike, is still refused."""
+    data = zip_stored(ENTRIES)
+    directory = _directory(data)
+    second = directory.entries[1]
+    central = directory.directory_offset + 46 + len(ENTRIES[0][0])
+    forged = _patch(_patch(data, second.header_offset + 10, b"\x01\x00"), central + 12, b"\x01\x00")
+    with pytest.raises(PackageContainerError, match="one form") as refused:
+        _directory(forged)
+    assert "first entry" in refused.value.detail
+
+
+def test_non_ascii_name_needs_the_utf8_flag_in_both_headers() -> None:
+    data = zip_stored(ENTRIES)
+    directory = _directory(data)
+    third = directory.entries[2]  # attachments/文件.pdf: flag 0x0800
+    assert data[third.header_offset + 6 : third.header_offset + 8] == b"\x00\x08"
+    central = _CENTRAL + 2 * 46 + len("manifest.json") + len("form.json")
+    with pytest.raises(PackageContainerError, match="not valid text"):
+        _directory(_patch(data, central + 8, b"\x00\x00"))
+    with pytest.raises(PackageContainerError, match="contradicts"):
+        _directory(_patch(data, third.header_offset + 6, b"\x00\x00"))
