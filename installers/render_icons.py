@@ -78,9 +78,7 @@ def differing() -> list[Path]:
     for size in SIZES:
         path = png_path(size)
         shipped = QImage(str(path))
-        if shipped.isNull() or shipped.convertToFormat(QImage.Format.Format_ARGB32) != render(
-            size
-        ):
+        if shipped.isNull() or shipped.convertToFormat(QImage.Format.Format_ARGB32) != render(size):
             wrong.append(path)
     if not (ICONS / "review-desk.ico").is_file():
         wrong.append(ICONS / "review-desk.ico")
@@ -95,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         wrong = differing()
         for path in wrong:
-            print(f"render_icons: {path.relative_to(REPO)} is missing or out of date", file=sys.stderr)
+            print(
+                f"render_icons: {path.relative_to(REPO)} is missing or out of date", file=sys.stderr
+            )
         return 1 if wrong else 0
     for size in SIZES:
         path = png_path(size)
