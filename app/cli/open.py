@@ -1,7 +1,8 @@
 """``review-desk open FILE``: open one of the program's files in the window that uses it.
 
 This is what a double-click in the file manager runs (the .deb's desktop entry has
-``Exec=review-desk open %f``; the Windows installer's file associations the same): a meeting
+``Exec=review-desk open %f``, which is ``review-desk open`` alone when started from the menu;
+the Windows installer's file associations the same): a meeting
 kit opens in the expert's kit import, a result bundle in the ministry desk's import, and
 the other kinds open the start window, which says where that file is used
 (:mod:`app.file_kinds`). The file is checked here first, so a wrong one is refused with a
@@ -29,7 +30,13 @@ def register(sub: Any) -> None:
             "other files of the program the start window says where they are used."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help=_("the file to open"))
+    parser.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar="FILE",
+        help=_("the file to open (without it: the start window, as plain review-desk)"),
+    )
     parser.add_argument(
         "--lang",
         choices=("zh_CN", "en"),
@@ -56,9 +63,11 @@ def checked_file(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = checked_file(args.file)
+    """The window on the file; with no file (a menu entry whose ``%f`` was left empty), the
+    start window alone."""
+    path = None if args.file is None else str(checked_file(args.file))
     from app.cli import launch_gui
 
     return launch_gui(
-        language=getattr(args, "lang", None), demo=False, workspace=None, open_file=str(path)
+        language=getattr(args, "lang", None), demo=False, workspace=None, open_file=path
     )

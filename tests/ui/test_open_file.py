@@ -141,3 +141,18 @@ def test_review_desk_open_refuses_a_wrong_file_before_any_window(
         assert "Check the file name" in err
     else:
         assert "*.oikit" in err and "*.oibundle" in err
+
+
+def test_review_desk_open_without_a_file_is_the_start_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The menu entry's ``Exec=review-desk open %f`` with no file chosen."""
+    started: list[dict[str, object]] = []
+
+    def run(**kwargs: object) -> int:
+        started.append(kwargs)
+        return 0
+
+    monkeypatch.setattr(launch, "run", run)
+    assert main(["open"]) == 0
+    assert started == [{"language": None, "demo": False, "workspace": None, "open_file": None}]
