@@ -180,3 +180,21 @@ def test_build_deb_refuses_a_folder_without_the_executable(tmp_path: Path) -> No
     assert done.returncode == 64
     assert "must be a one-folder build holding the executable review-desk" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_windows_installer_associates_the_same_file_kinds() -> None:
+    """installers/windows/review-desk.iss (not compiled here: no iscc on Linux)."""
+    raw = (REPO / "installers" / "windows" / "review-desk.iss").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for the Chinese text
+    text = raw.decode("utf-8-sig")
+    associated = set(re.findall(r'Subkey: "Software\\Classes\\(\.oi[a-z]+)"', text))
+    assert associated == {kind.extension for kind in FileKind}
+    commands = re.findall(r'shell\\open\\command"; .*ValueData: "(.*?)"; Tasks', text)
+    assert commands == ['""{app}\\{#AppExe}"" open ""%1""'] * len(FileKind)
+    assert '#define AppExe "review-desk.exe"' in text
+    assert '#define AppNameZh "专家评审工作台"' in text
+    assert 'Name: "{autoprograms}\\{#AppNameZh} {#AppName}"' in text
+    for language in ("english", "chinesesimplified"):
+        messages = set(re.findall(rf"(?m)^{language}\.(\w+)=", text))
+        assert {"TypeKit", "TypeBundle", "MenuComment", "AssociateFiles"} <= messages
+    assert "SetupIconFile=..\\..\\resources\\icons\\review-desk.ico" in text
