@@ -18,8 +18,9 @@
 #   /usr/share/doc/review-desk/changelog.Debian.gz
 #   /usr/share/lintian/overrides/review-desk       what lintian flags by design (installers/deb/README.md)
 #
-# Depends: installers/deb/depends.txt, checked against the folder: every system library a
-# file of the folder links (ldd) must belong to a package named there, or the build stops;
+# Depends: installers/deb/depends.txt, Recommends: recommends.txt, checked against the
+# folder: every system library a file of the folder links (ldd) must belong to a package
+# named there (or one they depend on), or the build stops;
 # libc6 gets the newest GLIBC_x.y the folder's files need. The desktop database, MIME
 # database and icon cache are refreshed by dpkg's triggers (no maintainer scripts).
 set -euo pipefail
@@ -44,7 +45,7 @@ if [ -z "$folder" ] || [ ! -x "$folder/review-desk" ] || [ -L "$folder/review-de
     "(installers/build-onefolder.sh writes dist/review-desk)" >&2
   exit 64
 fi
-for tool in dpkg-deb fakeroot gzip python3 ldd objdump; do
+for tool in dpkg-deb gzip python3 ldd objdump; do
   command -v "$tool" >/dev/null || { echo "build-deb: $tool is needed" >&2; exit 1; }
 done
 folder="$(cd "$folder" && pwd)"
@@ -69,10 +70,10 @@ mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/application
 echo "build-deb: checking what $folder links from the system (ldd)"
 python3 "$deb/depends.py" "$folder" > "$stage/depends.found"
 glibc="$(sed -n 's/^glibc //p' "$stage/depends.found")"
-named="$(grep -v '^#' "$deb/depends.txt" | tr '|' '\n' | tr -d ' ' | sed '/^$/d')"
+named="$(cat "$deb/depends.txt" "$deb/recommends.txt" | grep -v '^#' | tr '|' '\n' | tr -d ' ' | sed '/^$/d')"
 # A library may come from a package that a named one depends on (libgl1 brings libglx0 and
 # libglvnd0): dpkg installs those too, so the whole Depends closure on this system counts.
-first="$(grep -v '^#' "$deb/depends.txt" | sed '/^ *$/d' | cut -d'|' -f1 | tr -d ' ')"
+first="$(cat "$deb/depends.txt" "$deb/recommends.txt" | grep -v '^#' | sed '/^ *$/d' | cut -d'|' -f1 | tr -d ' ')"
 # shellcheck disable=SC2086
 named="$named
 $(apt-cache depends --recurse --important $first 2>/dev/null | grep -v '^ ' | tr -d '<>')"
@@ -83,7 +84,7 @@ done < <(sed -n 's/^package //p' "$stage/depends.found")
 if [ ${#unnamed[@]} -gt 0 ]; then
   echo "build-deb: the folder links libraries of these packages, which" \
     "installers/deb/depends.txt does not name: ${unnamed[*]}" >&2
-  echo "  (bundle them in the one-folder build, or add them to depends.txt)" >&2
+  echo "  (bundle them in the one-folder build, or add them to depends.txt or recommends.txt)" >&2
   exit 1
 fi
 if grep -q '^missing ' "$stage/depends.found"; then
@@ -95,6 +96,7 @@ libc6="libc6"
 [ "$glibc" = "0.0" ] || libc6="libc6 (>= $glibc)"
 depends="$(grep -v '^#' "$deb/depends.txt" | sed '/^ *$/d' \
   | sed "s/^libc6\$/$libc6/" | paste -sd, | sed 's/,/, /g')"
+recommends="$(grep -v '^#' "$deb/recommends.txt" | sed '/^ *$/d' | paste -sd, | sed 's/,/, /g')"
 
 # --- the files ---------------------------------------------------------------------------
 cp -a "$folder" "$root/opt/review-desk"
@@ -105,6 +107,24 @@ find "$root/opt/review-desk" -type f -exec chmod 0644 {} +
 (cd "$folder" && find . -type f -perm /111 ! -name '*.so' ! -name '*.so.*' -print0) \
   | (cd "$root/opt/review-desk" && xargs -0 -r chmod 0755)
 ln -s /opt/review-desk/review-desk "$root/usr/bin/review-desk"
+# Library search paths of the build machine (a Python from pyenv leaves RUNPATH
+# /home/USER/.pyenv/.../lib in libpython and its extension modules): meaningless on the
+# target, and a folder another user might own there. Only $ORIGIN-relative entries stay.
+if command -v patchelf >/dev/null; then
+  cleaned=0
+  while IFS= read -r -d '' lib; do
+    runpath="$(patchelf --print-rpath "$lib" 2>/dev/null)" || continue
+    [ -n "$runpath" ] || continue
+    keep="$(tr ':' '\n' <<< "$runpath" | grep '^\$ORIGIN' | paste -sd: || true)"
+    [ "$keep" = "$runpath" ] && continue
+    if [ -n "$keep" ]; then patchelf --set-rpath "$keep" "$lib"; else patchelf --remove-rpath "$lib"; fi
+    cleaned=$((cleaned + 1))
+  done < <(find "$root/opt/review-desk" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
+  [ "$cleaned" = 0 ] || echo "build-deb: removed the build machine's RUNPATH from $cleaned libraries"
+else
+  echo "build-deb: warning: patchelf is not installed; the libraries keep the build machine's" \
+    "RUNPATH (lintian: custom-library-search-path)" >&2
+fi
 
 install -m 0644 "$deb/review-desk.desktop" "$root/usr/share/applications/review-desk.desktop"
 install -m 0644 "$deb/review-desk-mime.xml" "$root/usr/share/mime/packages/review-desk.xml"
@@ -122,7 +142,8 @@ find "$root/usr" -type f -exec chmod 0644 {} +
 
 installed="$(du -sk --apparent-size "$root" | cut -f1)"
 sed -e "s/@VERSION@/$version-$revision/" -e "s/@ARCH@/$arch/" -e "s/@MAINTAINER@/$maintainer/" \
-  -e "s/@INSTALLED_SIZE@/$installed/" -e "s/@DEPENDS@/$depends/" "$deb/control.in" \
+  -e "s/@INSTALLED_SIZE@/$installed/" -e "s/@DEPENDS@/$depends/" \
+  -e "s/@RECOMMENDS@/$recommends/" "$deb/control.in" \
   > "$root/DEBIAN/control"
 (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | LC_ALL=C sort -z \
   | xargs -0 md5sum) > "$root/DEBIAN/md5sums"

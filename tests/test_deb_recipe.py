@@ -103,7 +103,14 @@ def test_the_control_template_and_the_depends_list() -> None:
     control = (DEB / "control.in").read_text(encoding="utf-8")
     fields = dict(re.findall(r"(?m)^([A-Za-z-]+): (.*)$", control))
     assert fields["Package"] == "review-desk"
-    for placeholder in ("@VERSION@", "@ARCH@", "@MAINTAINER@", "@INSTALLED_SIZE@", "@DEPENDS@"):
+    for placeholder in (
+        "@VERSION@",
+        "@ARCH@",
+        "@MAINTAINER@",
+        "@INSTALLED_SIZE@",
+        "@DEPENDS@",
+        "@RECOMMENDS@",
+    ):
         assert placeholder in control
     assert len(fields["Description"]) <= 80
     depends = [
