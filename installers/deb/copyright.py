@@ -135,9 +135,13 @@ def existing(folder: Path, patterns: list[str], fallback: list[str]) -> list[str
     internal = folder / "_internal"
     kept = []
     for pattern in patterns:
-        for path in sorted(internal.glob(pattern)):
-            rel = f"{OPT}/{path.relative_to(folder)}"
-            kept.append(rel + "/*" if path.is_dir() else rel)
+        found = sorted(internal.glob(pattern))
+        if not found:
+            continue
+        if any(c in pattern for c in "*?["):
+            kept.append(f"{OPT}/_internal/{pattern}")  # the pattern itself, not every match
+        else:
+            kept.append(f"{OPT}/_internal/{pattern}" + ("/*" if found[0].is_dir() else ""))
     return sorted(set(kept)) or fallback
 
 
