@@ -24,8 +24,8 @@ APT_RUNTIME=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0
   libxcb-render-util0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libcups2
   libwayland-cursor0 python3-venv)
 # Outside tools the tests use as judges of our files (age, openssl, pdfsig/pdftoppm, Xvfb,
-# LibreOffice recomputing the workbook).
-APT_TEST=(age openssl poppler-utils xvfb libreoffice-calc-nogui)
+# LibreOffice recomputing the workbook, desktop-file-validate on the .deb's menu entry).
+APT_TEST=(age openssl poppler-utils xvfb libreoffice-calc-nogui desktop-file-utils)
 
 need_apt() {
   local missing=()

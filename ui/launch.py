@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.errors import UserFacingError
+from app.file_kinds import FileKind, kind_of, where_opened
 from app.i18n import detect_language
+from app.paths import RESOURCES
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService, default_dialogs
@@ -70,6 +73,8 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("review-desk")  # the .deb's desktop entry: Wayland's window icon
+    app.setWindowIcon(program_icon())
     install_gui_thread_collector(app)  # workers never run Python's collector over Qt objects
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     apply_app_font(load_cjk_font())
@@ -77,6 +82,14 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     zoom.restore()
     switch_language(language or detect_language())
     return app, zoom
+
+
+def program_icon() -> QIcon:
+    """The program's icon (resources/icons), at each size rendered for the installers."""
+    icon = QIcon()
+    for path in sorted((RESOURCES / "icons" / "hicolor").glob("*/apps/review-desk.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def expert_sign_in(stores: SqliteStores, main: MainWindow) -> object:
@@ -175,14 +188,41 @@ def ministry_desk(main: MainWindow) -> object:
     return window
 
 
+def open_in_window(stores: SqliteStores, main: MainWindow, path: Path) -> QWidget | None:
+    """``review-desk open FILE`` (a double-click in the file manager): a meeting kit goes
+    into the expert's kit import, a result bundle into the ministry desk's import; for the
+    other kinds the start window says where the file is used. Returns the dialog or desk
+    opened, if any."""
+    kind = kind_of(path)
+    if kind is FileKind.KIT:
+        from ui.expert.kit_import_dialog import KitImportDialog
+
+        dialog = KitImportDialog(path, main.dialogs, stores, parent=main)
+        dialog.imported.connect(lambda done: main.open_workspace(done.path, str(done.message)))
+        dialog.open()
+        return dialog
+    if kind is FileKind.BUNDLE:
+        desk = ministry_window(None, main.dialogs)
+        main.secretary_consoles.append(desk)
+        desk.open_import()
+        if desk.import_dialog is not None:
+            desk.import_dialog.add_bundles([path])
+        return desk
+    if kind is not None:
+        main.dialogs.information(main, path.name, str(where_opened(kind)))
+    return None
+
+
 def build_main_window(
     *,
     demo: bool,
     workspace: str | None,
     zoom: FontZoom | None = None,
     dialogs: DialogService | None = None,
+    file: Path | None = None,
 ) -> MainWindow:
-    """The main window on ``workspace`` (or the demo), or the empty state."""
+    """The main window on ``workspace`` (or the demo), or the empty state; with ``file``,
+    that file is opened in it once the event loop runs (:func:`open_in_window`)."""
     stores = SqliteStores()
     window = MainWindow(
         None,
@@ -204,6 +244,8 @@ def build_main_window(
             window.open_demo()  # off the GUI thread: the window shows progress at once
     except UserFacingError as exc:
         show_error(window, exc, dialogs)
+    if file is not None:
+        QTimer.singleShot(0, window, partial(open_in_window, stores, window, file))
     return window
 
 
@@ -218,7 +260,9 @@ def _smoke_exit(window: MainWindow, shot: Path) -> None:
     QApplication.exit(0 if window.grab().save(str(shot), "PNG") else 1)
 
 
-def run(language: str | None, demo: bool, workspace: str | None) -> int:
+def run(
+    language: str | None, demo: bool, workspace: str | None, open_file: str | None = None
+) -> int:
     """Show the window until it closes; the process then ends with the window's exit code.
 
     Everything is saved by then (every edit commits when made, settings are synced), so the
@@ -228,7 +272,8 @@ def run(language: str | None, demo: bool, workspace: str | None) -> int:
     app, zoom = prepare_application(language)
     hook = ExceptionHook(default_dialogs()).install()
     try:
-        window = build_main_window(demo=demo, workspace=workspace, zoom=zoom)
+        file = None if open_file is None else Path(open_file)
+        window = build_main_window(demo=demo, workspace=workspace, zoom=zoom, file=file)
         window.show()
         shot = os.environ.get(SMOKE_SHOT)
         if shot:

@@ -38,6 +38,7 @@ SUBCOMMAND_MODULES = (
     "ministry",
     "secretary",
     "report",
+    "open",
 )
 
 
@@ -211,10 +212,13 @@ def _pre_parse_lang(argv: list[str]) -> str | None:
     return None
 
 
-def launch_gui(*, language: str | None, demo: bool, workspace: str | None) -> int:
-    """Start the window. ``app`` never imports Qt; the window module is loaded only here."""
+def launch_gui(
+    *, language: str | None, demo: bool, workspace: str | None, open_file: str | None = None
+) -> int:
+    """Start the window (and open ``open_file`` in it: ``review-desk open``). ``app`` never
+    imports Qt; the window module is loaded only here."""
     launch = importlib.import_module("ui.launch")
-    return int(launch.run(language=language, demo=demo, workspace=workspace))
+    return int(launch.run(language=language, demo=demo, workspace=workspace, open_file=open_file))
 
 
 if __name__ == "__main__":
