@@ -107,24 +107,9 @@ find "$root/opt/review-desk" -type f -exec chmod 0644 {} +
 (cd "$folder" && find . -type f -perm /111 ! -name '*.so' ! -name '*.so.*' -print0) \
   | (cd "$root/opt/review-desk" && xargs -0 -r chmod 0755)
 ln -s /opt/review-desk/review-desk "$root/usr/bin/review-desk"
-# Library search paths of the build machine (a Python from pyenv leaves RUNPATH
-# /home/USER/.pyenv/.../lib in libpython and its extension modules): meaningless on the
-# target, and a folder another user might own there. Only $ORIGIN-relative entries stay.
-if command -v patchelf >/dev/null; then
-  cleaned=0
-  while IFS= read -r -d '' lib; do
-    runpath="$(patchelf --print-rpath "$lib" 2>/dev/null)" || continue
-    [ -n "$runpath" ] || continue
-    keep="$(tr ':' '\n' <<< "$runpath" | grep '^\$ORIGIN' | paste -sd: || true)"
-    [ "$keep" = "$runpath" ] && continue
-    if [ -n "$keep" ]; then patchelf --set-rpath "$keep" "$lib"; else patchelf --remove-rpath "$lib"; fi
-    cleaned=$((cleaned + 1))
-  done < <(find "$root/opt/review-desk" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
-  [ "$cleaned" = 0 ] || echo "build-deb: removed the build machine's RUNPATH from $cleaned libraries"
-else
-  echo "build-deb: warning: patchelf is not installed; the libraries keep the build machine's" \
-    "RUNPATH (lintian: custom-library-search-path)" >&2
-fi
+# The build machine's library search paths (build-onefolder.sh removes them; a folder built
+# before it did still has them).
+bash installers/clean-runpath.sh "$root/opt/review-desk"
 
 install -m 0644 "$deb/review-desk.desktop" "$root/usr/share/applications/review-desk.desktop"
 install -m 0644 "$deb/review-desk-mime.xml" "$root/usr/share/mime/packages/review-desk.xml"

@@ -61,6 +61,7 @@ echo "build-onefolder: PyInstaller $("$venv/bin/python" -m PyInstaller --version
 "$venv/bin/python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$dist" --workpath "$work" installers/pyinstaller/review-desk.spec
 "$venv/bin/python" installers/pyinstaller/licences.py "$out"
+bash installers/clean-runpath.sh "$out"
 built=$(date +%s)
 
 glibc="$(find "$out" -type f \( -name '*.so*' -o -name review-desk \) -print0 \
