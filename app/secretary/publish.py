@@ -73,6 +73,7 @@ from app.secretary.publish_prepare import (
     report_input_for,
     verify_archive,
 )
+from app.secretary.trust import meeting_crls
 
 __all__ = [
     "CHAIR_REASON",
@@ -164,7 +165,7 @@ def secretary_signs_and_writes(
     (a demo bundle may stay plaintext).
     """
     setup = ws.setup()
-    roots = setup.trust_roots()
+    roots, crls = setup.trust_roots(), meeting_crls(setup, now)
     _check_encryption(ministry, allow_unencrypted or setup.header.is_demo)
     recipient = None if ministry is None else ministry_recipient_for(ministry)
     meeting = prepared.verified.meeting
@@ -195,13 +196,14 @@ def secretary_signs_and_writes(
     exporters.verify_report(
         signed,
         roots,
+        crls=crls,
         chair_fingerprint=normalize_fingerprint(head.fingerprint),
         secretary_fingerprint=secretary.fingerprint,
     )
     archive = bundle_archive(
         replace(prepared.bundle, pdf_bytes=signed, xlsx_bytes=prepared.workbook), secretary, now
     )
-    verified = verify_archive(archive, roots, now)
+    verified = verify_archive(archive, roots, now, crls)
     if verified.results_hash != prepared.results_hash or verified.report_pdf != signed:
         raise PublishError(Msg.of("The bundle does not verify as written."), BUG)
     data = archive if recipient is None else seal(archive, recipient)

@@ -50,7 +50,7 @@ from app.secretary.report_to_sign import (
     with_chair_signature,
 )
 from app.secretary.setup import require_secretary
-from app.secretary.trust import meeting_revocations
+from app.secretary.trust import meeting_crls, meeting_revocations
 
 CHAIR_REASON: Final = "主持评审 Chair"
 
@@ -95,8 +95,9 @@ def chair_signs_here(
 ) -> bytes:
     """The chair signs at the secretary's console: the inputs are verified again, the report
     rendered again from them and compared, then signed. Returns the chair-signed PDF."""
-    roots = ws.setup().trust_roots()
-    verified = verify_archive(prepared.inputs, roots, now)
+    setup = ws.setup()
+    roots = setup.trust_roots()
+    verified = verify_archive(prepared.inputs, roots, now, meeting_crls(setup, now))
     check_chair(chair, verified.meeting, roots, now)
     check_regenerated(prepared.prepared_pdf, verified, prepared.settings, exporters)
     return _chair_sign(prepared.prepared_pdf, verified.meeting, chair, exporters, now)

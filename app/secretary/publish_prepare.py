@@ -31,12 +31,14 @@ from app.results import (
     report_fields,
 )
 from app.results import verify_bundle as ministry_verify
+from app.results.errors import BundleSheetError, BundleSignatureError
 from app.secretary.outcome import MeetingOutcome, meeting_outcome
 from app.secretary.ports import PublicationRecords, PublishWorkspace
 from app.secretary.publish_gates import bundle_input, check_gates
 from app.secretary.report_to_sign import (
     ReportSettings,
 )
+from app.secretary.trust import meeting_crls
 
 DEFAULT_LANGUAGE: Final = "zh_CN"
 BUG: Final = Msg.of("Report this as a bug; do not use these outputs.")
@@ -120,7 +122,8 @@ def prepare_report(
     outcome = outcome_of(ws)
     check_gates(outcome, absences)
     base = bundle_input(outcome, absences, bundle_version)
-    roots = ws.setup().trust_roots()
+    setup = ws.setup()
+    roots, crls = setup.trust_roots(), meeting_crls(setup, now)
     settings = ReportSettings(
         language=language,
         document_id=document_id or f"{outcome.meeting.id}-R{outcome.round}-V{bundle_version}",
@@ -129,11 +132,11 @@ def prepare_report(
     )
     # The report's content comes from the signed results: render from the verified bundle.
     plain = bundle_archive(base, secretary, now)
-    verified = verify_archive(plain, roots, now)
+    verified = verify_archive(plain, roots, now, crls)
     inp = report_input_for(verified, settings, exporters)
     prepared = exporters.prepare_for_signing(exporters.render_report(inp))
     inputs = bundle_archive(replace(base, pdf_bytes=prepared), secretary, now)
-    verified = verify_archive(inputs, roots, now)
+    verified = verify_archive(inputs, roots, now, crls)
     return PreparedReport(
         bundle=base,
         inputs=inputs,
@@ -183,10 +186,27 @@ def bundle_archive(bundle: BundleInput, secretary: Identity, now: datetime) -> b
 
 
 def verify_archive(
-    archive: bytes, roots: Sequence[x509.Certificate], now: datetime
+    archive: bytes,
+    roots: Sequence[x509.Certificate],
+    now: datetime,
+    crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> VerifiedBundle:
+    """The ministry's verifier over what we built, with the meeting's trust (``roots`` and
+    the lists ``crls``): a signer revoked after their documents were collected stops the
+    publication here, with the date, rather than at the ministry."""
     try:
-        return ministry_verify(archive, roots, now)
+        return ministry_verify(archive, roots, now, crls=crls)
+    except (BundleSheetError, BundleSignatureError) as exc:
+        raise PublishError(
+            Msg.of(
+                "A signed document of the meeting is not accepted: {problem}", problem=exc.message
+            ),
+            Msg.of(
+                "Nothing was published. A document whose signer's certificate was revoked or "
+                "has expired cannot go into the outputs; settle it with the panel and the "
+                "certificate authority."
+            ),
+        ) from exc
     except BundleError as exc:
         raise PublishError(
             Msg.of("The result bundle does not verify: {problem}", problem=exc.message), BUG

@@ -71,3 +71,19 @@ def test_the_secretary_refuses_the_signed_file_once_its_trust_file_revokes_an_ex
         "--out", str(tmp_path),
     )  # fmt: skip
     assert code == 2 and "No chair-signed report has been imported" in out
+
+
+def test_publishing_stops_when_an_experts_certificate_was_revoked_after_collection(
+    world: World, pkiset: PkiFixture, tmp_path: Path
+) -> None:
+    folder = world.copy(world.ready, tmp_path)
+    trust = _trust_revoking(world, pkiset, "e02", tmp_path)
+    code, out = cli("secretary", "trust", "--dir", str(folder), "--trust", str(trust))
+    assert code == 0, out
+    oireport = tmp_path / "report.oireport"
+    code, out = cli(
+        "secretary", "prepare-report", "--dir", str(folder), *_secretary(world),
+        "--out", str(oireport),
+    )  # fmt: skip
+    assert code == 2 and "is not accepted" in out and "revoked on" in out, out
+    assert "Nothing was published" in out and not oireport.exists()
