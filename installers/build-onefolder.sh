@@ -58,7 +58,9 @@ shared="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_config_va
 venv_done=$(date +%s)
 
 echo "build-onefolder: PyInstaller $("$venv/bin/python" -m PyInstaller --version)"
-"$venv/bin/python" -m PyInstaller --noconfirm --log-level WARN \
+# --clean: a release is built from the sources as they are, never from PyInstaller's cache
+# (a module compiled by an earlier build was once bundled after its source had changed).
+"$venv/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$dist" --workpath "$work" installers/pyinstaller/review-desk.spec
 "$venv/bin/python" installers/pyinstaller/licences.py "$out"
 bash installers/clean-runpath.sh "$out"
