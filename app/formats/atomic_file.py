@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -22,6 +21,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o600) -
     meant to be shared (certificates, trust bundles). The target directory must exist.
     Raises :class:`OSError` as the operating system reports it; callers translate it.
     """
+    import tempfile  # here, not at the top: reading commands import this module and never write
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
