@@ -140,7 +140,11 @@ class MainWindow(QMainWindow):
         action = QAction(self)
         action.triggered.connect(slot)
         if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            # QKeySequence(a QKeySequence) would try the Qt.Key overloads and load PySide6's
+            # whole Qt namespace (~20 ms at start-up; see ui/shell/empty_state._centred)
+            action.setShortcuts(
+                [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
+            )
         self.addAction(action)  # shortcuts work even while the menu bar is hidden
         return action
 
