@@ -14,31 +14,50 @@ entry or on placeholders that differ from the source.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import marshal
 import os
 import re
-import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from app.paths import LOCALE
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    LOCALE: Path
+    """The folder of the catalogs (:data:`app.paths.LOCALE`; tests point it elsewhere)."""
 
 DOMAIN = "review_desk"
 SUPPORTED = ("en", "zh_CN")
 DEFAULT = "en"
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # threading.Lock, without importing threading
 _language = DEFAULT
 _catalogs: dict[str, dict[str | tuple[str, str], str | tuple[str, ...]]] = {}
 _listeners: list[Callable[[str], None]] = []
 
 
 def po_path(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _locale() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _locale() -> Path:
+    patched: Path | None = globals().get("LOCALE")
+    if patched is not None:
+        return patched
+    from app import paths
+
+    return paths.LOCALE
+
+
+def __getattr__(name: str) -> Any:
+    """``LOCALE``, looked up on first use: :mod:`app.paths` (``pathlib``) is not imported
+    by a start that needs no catalog (``review-desk --version``, an English start)."""
+    if name == "LOCALE":
+        return _locale()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _ESCAPE = re.compile(r'\\([\\trn"])')
@@ -123,6 +142,8 @@ def catalog_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or (
         os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
     )
+    from pathlib import Path
+
     return Path(base or Path.home() / ".cache") / "review-desk"
 
 
@@ -284,16 +305,68 @@ class Localizable(Protocol):
     def in_language(self, language: str) -> str: ...
 
 
-@dataclass(frozen=True)
-class Msg:
+class _Value:
+    """What ``@dataclass(frozen=True)`` gives a value, for the fields named in ``_fields``:
+    ``==`` and ``hash`` by the fields (between instances of the same class), a ``repr``,
+    no assignment after ``__init__``; pickling and copying work as for a dataclass.
+
+    Written out rather than ``@dataclass`` because every start imports this module
+    (``review-desk --version`` included) and :mod:`dataclasses` brings :mod:`inspect`,
+    :mod:`ast`, :mod:`dis` and :mod:`tokenize` with it: most of what that command took beyond a
+    bare argparse script. ``tests/app/test_i18n.py`` checks the two behave alike.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+class Msg(_Value):
     """A message translated when shown, so it follows later language switches."""
 
     source: str
-    params: tuple[tuple[str, object], ...] = ()
-    plural: str | None = None
+    params: tuple[tuple[str, object], ...]
+    plural: str | None
     """The plural form of ``source``, for a message that counts (:meth:`ngettext`)."""
-    count: int = 1
+    count: int
     """What chooses between ``source`` and ``plural``."""
+
+    _fields = ("source", "params", "plural", "count")
+    __match_args__ = ("source", "params", "plural", "count")
+
+    def __init__(
+        self,
+        source: str,
+        params: tuple[tuple[str, object], ...] = (),
+        plural: str | None = None,
+        count: int = 1,
+    ) -> None:
+        set_field = object.__setattr__
+        set_field(self, "source", source)
+        set_field(self, "params", params)
+        set_field(self, "plural", plural)
+        set_field(self, "count", count)
 
     @classmethod
     def of(cls, source: str, /, **params: object) -> Msg:
@@ -323,12 +396,18 @@ class Msg:
         return text.format(**values)
 
 
-@dataclass(frozen=True)
-class LocalizedText:
+class LocalizedText(_Value):
     """Bilingual data text (rubric, demo material): English and Simplified Chinese."""
 
     en: str
     zh_CN: str  # noqa: N815 - the locale name, as in the data files
+
+    _fields = ("en", "zh_CN")
+    __match_args__ = ("en", "zh_CN")
+
+    def __init__(self, en: str, zh_CN: str) -> None:  # noqa: N803 - as the field
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "zh_CN", zh_CN)
 
     def __str__(self) -> str:
         return self.get(_language)

@@ -283,3 +283,74 @@ def test_an_unwritable_cache_folder_only_costs_the_parsing(
     data = 'msgid "Yes"\nmsgstr "是"\n'.encode()
     assert i18n.read_catalog_cached(data) == {"Yes": "是"}
     assert blocker.read_text() == "a file where the cache folder would be"
+
+
+def test_messages_and_texts_behave_as_frozen_dataclasses() -> None:
+    """Msg and LocalizedText are written out (``app.i18n._Value``) to keep ``dataclasses`` out
+    of every start; they compare, hash, print, copy, pickle and refuse changes as the frozen
+    dataclasses they were."""
+    import copy
+    import dataclasses
+    import pickle
+
+    @dataclasses.dataclass(frozen=True)
+    class Msg:
+        source: str
+        params: tuple[tuple[str, object], ...] = ()
+        plural: str | None = None
+        count: int = 1
+
+    @dataclasses.dataclass(frozen=True)
+    class LocalizedText:
+        en: str
+        zh_CN: str  # noqa: N815
+
+    text = i18n.LocalizedText("Unit", "单位")
+    ours = i18n.Msg("{n} sheet", (("n", 2), ("who", text)), "{n} sheets", 2)
+    theirs = Msg("{n} sheet", (("n", 2), ("who", LocalizedText("Unit", "单位"))), "{n} sheets", 2)
+    assert repr(ours) == repr(theirs).replace(
+        "test_messages_and_texts_behave_as_frozen_dataclasses.<locals>.", ""
+    )
+    assert repr(i18n.LocalizedText(en="a", zh_CN="甲")) == "LocalizedText(en='a', zh_CN='甲')"
+    assert ours == i18n.Msg.ngettext("{n} sheet", "{n} sheets", 2, n=2, who=text)
+    assert hash(ours) == hash(i18n.Msg.ngettext("{n} sheet", "{n} sheets", 2, who=text, n=2))
+    assert ours != i18n.Msg("{n} sheet", (("n", 2), ("who", text)), "{n} sheets", 3)
+    assert i18n.Msg("x") != "x" and i18n.Msg("x") != theirs and i18n.Msg("x") == i18n.Msg("x", ())
+    assert text == i18n.LocalizedText(zh_CN="单位", en="Unit") and text != LocalizedText(
+        "Unit", "单位"
+    )
+    assert len({text, i18n.LocalizedText("Unit", "单位"), i18n.LocalizedText("Unit", "")}) == 2
+    for value in (ours, text):
+        assert copy.copy(value) == value and copy.deepcopy(value) == value
+        assert pickle.loads(pickle.dumps(value)) == value
+        with pytest.raises(AttributeError, match="cannot assign to field"):
+            value.en = "changed"  # type: ignore[misc, union-attr]
+        with pytest.raises(AttributeError, match="cannot delete field"):
+            del value.en  # type: ignore[misc, union-attr]
+    assert str(pickle.loads(pickle.dumps(ours))) == "2 sheets"
+    match text:
+        case i18n.LocalizedText(en, zh):
+            assert (en, zh) == ("Unit", "单位")
+        case _:
+            raise AssertionError("no match")
+
+
+def test_the_command_line_starts_without_dataclasses_and_pathlib() -> None:
+    """``review-desk --version`` (and every start in English) needs neither (see ``_Value``)."""
+    import subprocess
+
+    code = (
+        "import sys; from app.cli import main\n"
+        "try: main(['--version'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('dataclasses', 'pathlib', 'threading') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": str(REPO)},
+    )
+    assert result.stdout.splitlines()[-1] == "[]", result.stdout + result.stderr
