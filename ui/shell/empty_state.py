@@ -63,7 +63,10 @@ class EmptyState(QWidget):
         button.setMinimumWidth(260)
         if action is not None:
             button.clicked.connect(action.trigger)
-        button.setVisible(action is not None)
+        else:
+            # hidden only when it has nothing to do: setVisible(True) on a widget without a
+            # parent yet would open it as a window of its own (~4 ms each at start-up)
+            button.hide()
         return button
 
     def changeEvent(self, event: QEvent) -> None:
