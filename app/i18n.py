@@ -4,7 +4,8 @@ English source strings, a complete ``zh_CN`` translation in
 ``resources/locale/zh_CN/LC_MESSAGES/review_desk.po``. The ``.po`` file is read directly
 (a small reader of the PO syntax the catalog uses, checked against Babel's by
 ``tests/app/test_i18n.py``) so no generated ``.mo`` file is committed or needed, and a
-Chinese start-up does not import Babel.
+Chinese start-up does not import Babel. The parsed table is kept in the user's cache folder
+(:func:`read_catalog_cached`), so a start after the first loads it instead of parsing.
 
 Placeholders are always named (``{score}``), and filled with ``str.format`` *after*
 translation, so a translator can move them. ``tests/app/test_i18n.py`` fails on a missing
@@ -13,28 +14,50 @@ entry or on placeholders that differ from the source.
 
 from __future__ import annotations
 
+import _thread
+import contextlib
+import marshal
 import os
 import re
-import threading
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from app.paths import LOCALE
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    LOCALE: Path
+    """The folder of the catalogs (:data:`app.paths.LOCALE`; tests point it elsewhere)."""
 
 DOMAIN = "review_desk"
 SUPPORTED = ("en", "zh_CN")
 DEFAULT = "en"
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # threading.Lock, without importing threading
 _language = DEFAULT
 _catalogs: dict[str, dict[str | tuple[str, str], str | tuple[str, ...]]] = {}
 _listeners: list[Callable[[str], None]] = []
 
 
 def po_path(language: str) -> Path:
-    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _locale() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _locale() -> Path:
+    patched: Path | None = globals().get("LOCALE")
+    if patched is not None:
+        return patched
+    from app import paths
+
+    return paths.LOCALE
+
+
+def __getattr__(name: str) -> Any:
+    """``LOCALE``, looked up on first use: :mod:`app.paths` (``pathlib``) is not imported
+    by a start that needs no catalog (``review-desk --version``, an English start)."""
+    if name == "LOCALE":
+        return _locale()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _ESCAPE = re.compile(r'\\([\\trn"])')
@@ -103,9 +126,99 @@ def _load(language: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     if cached is not None:
         return cached
     path = po_path(language)
-    table = read_catalog(path.read_bytes()) if path.exists() else {}
+    table = read_catalog_cached(path.read_bytes()) if path.exists() else {}
     _catalogs[language] = table
     return table
+
+
+_Table = dict[str | tuple[str, str], str | tuple[str, ...]]
+_CACHE_FORMAT = b"review-desk catalog cache 1\n"
+"""Starts every cache file; a change of :func:`read_catalog`'s output changes it."""
+
+
+def catalog_cache_dir() -> Path:
+    """Where parsed catalogs are kept: ``$XDG_CACHE_HOME/review-desk`` (``~/.cache``;
+    ``%LOCALAPPDATA%`` on Windows)."""
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    )
+    from pathlib import Path
+
+    return Path(base or Path.home() / ".cache") / "review-desk"
+
+
+def read_catalog_cached(data: bytes) -> _Table:
+    """:func:`read_catalog` of ``data``, kept parsed in :func:`catalog_cache_dir`.
+
+    Parsing the shipped catalog (2,400 entries) is most of what a Chinese start adds to an
+    English one (~8 ms); loading its parsed table takes under 1 ms. The cache file is named
+    by the catalog's size and CRC-32, so an edited catalog is parsed afresh, and it carries
+    a CRC-32 of its own content, so a damaged one is noticed; one that cannot be read,
+    is damaged, or holds anything but the table's strings is ignored (and replaced), and
+    one that cannot be written is not needed: the catalog is then parsed on every start.
+    """
+    name = f"catalog-{len(data)}-{zlib.crc32(data):08x}.marshal"
+    cache = catalog_cache_dir() / name
+    try:
+        table = _load_cache(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        table = None
+    if table is not None:
+        return table
+    table = read_catalog(data)
+    _write_cache(cache, table)
+    return table
+
+
+def _load_cache(raw: bytes) -> _Table | None:
+    head = len(_CACHE_FORMAT)
+    if raw[:head] != _CACHE_FORMAT or len(raw) < head + 4:
+        return None
+    body = raw[head + 4 :]
+    if zlib.crc32(body) != int.from_bytes(raw[head : head + 4], "big"):
+        return None
+    table = marshal.loads(body)
+    if not isinstance(table, dict):
+        return None
+    for key, value in table.items():
+        if isinstance(key, str):
+            if not isinstance(value, str):
+                return None
+        elif not (
+            isinstance(key, tuple)
+            and len(key) == 2
+            and all(isinstance(k, str) for k in key)
+            and isinstance(value, tuple)
+            and all(isinstance(v, str) for v in value)
+        ):
+            return None
+    return table
+
+
+def _write_cache(cache: Path, table: _Table) -> None:
+    """Best effort, atomic (a file of its own renamed into place): two starts at once each
+    write a complete file, and a failure leaves no partial one. The files of earlier
+    catalogs are removed."""
+    import tempfile  # only when the cache is (re)made
+
+    body = marshal.dumps(table)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".catalog-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+            os.replace(tmp, cache)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return
+    for old in cache.parent.glob("catalog-*.marshal"):  # an earlier catalog's
+        if old.name != cache.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def normalize(language: str | None) -> str:
@@ -192,16 +305,68 @@ class Localizable(Protocol):
     def in_language(self, language: str) -> str: ...
 
 
-@dataclass(frozen=True)
-class Msg:
+class _Value:
+    """What ``@dataclass(frozen=True)`` gives a value, for the fields named in ``_fields``:
+    ``==`` and ``hash`` by the fields (between instances of the same class), a ``repr``,
+    no assignment after ``__init__``; pickling and copying work as for a dataclass.
+
+    Written out rather than ``@dataclass`` because every start imports this module
+    (``review-desk --version`` included) and :mod:`dataclasses` brings :mod:`inspect`,
+    :mod:`ast`, :mod:`dis` and :mod:`tokenize` with it: most of what that command took beyond a
+    bare argparse script. ``tests/app/test_i18n.py`` checks the two behave alike.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+class Msg(_Value):
     """A message translated when shown, so it follows later language switches."""
 
     source: str
-    params: tuple[tuple[str, object], ...] = ()
-    plural: str | None = None
+    params: tuple[tuple[str, object], ...]
+    plural: str | None
     """The plural form of ``source``, for a message that counts (:meth:`ngettext`)."""
-    count: int = 1
+    count: int
     """What chooses between ``source`` and ``plural``."""
+
+    _fields = ("source", "params", "plural", "count")
+    __match_args__ = ("source", "params", "plural", "count")
+
+    def __init__(
+        self,
+        source: str,
+        params: tuple[tuple[str, object], ...] = (),
+        plural: str | None = None,
+        count: int = 1,
+    ) -> None:
+        set_field = object.__setattr__
+        set_field(self, "source", source)
+        set_field(self, "params", params)
+        set_field(self, "plural", plural)
+        set_field(self, "count", count)
 
     @classmethod
     def of(cls, source: str, /, **params: object) -> Msg:
@@ -231,12 +396,18 @@ class Msg:
         return text.format(**values)
 
 
-@dataclass(frozen=True)
-class LocalizedText:
+class LocalizedText(_Value):
     """Bilingual data text (rubric, demo material): English and Simplified Chinese."""
 
     en: str
     zh_CN: str  # noqa: N815 - the locale name, as in the data files
+
+    _fields = ("en", "zh_CN")
+    __match_args__ = ("en", "zh_CN")
+
+    def __init__(self, en: str, zh_CN: str) -> None:  # noqa: N803 - as the field
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "zh_CN", zh_CN)
 
     def __str__(self) -> str:
         return self.get(_language)

@@ -64,6 +64,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 pytest.fail(f"{name} is not installed; run: bash installers/setup.sh test")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The parsed-catalog cache (``app.i18n.catalog_cache_dir``) goes to the run's own
+    folder, not the user's; child processes inherit it."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     from app.i18n import set_language

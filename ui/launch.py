@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QSettings, Qt, QTimer
+from PySide6.QtCore import QLibraryInfo, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -294,6 +294,8 @@ def run_ministry_desk(language: str | None, database: str | None) -> int:
     hook = ExceptionHook(default_dialogs()).install()
     try:
         window = ministry_window(None if database is None else Path(database), default_dialogs())
+        from PySide6.QtCore import Qt  # not at start-up: see ui/shell/empty_state._centred
+
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         code = app.exec()
         QSettings().sync()

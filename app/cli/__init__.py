@@ -160,7 +160,7 @@ def escaped_output() -> Iterator[None]:
 def _compose() -> None:
     """Composition root: ``app`` may not import ``export``, so the CLI hands the demo
     builder its PDF maker (reportlab is imported only when a demo is really built)."""
-    from app.demo.build import use_attachment_maker
+    from app.demo.attachments import use_attachment_maker
 
     use_attachment_maker(demo_attachments)
 

@@ -244,10 +244,11 @@ def _inspect(args: argparse.Namespace) -> int:
 def _identities(args: argparse.Namespace) -> list[Any]:
     from app.crypto.age_keys import parse_identity_file
     from app.crypto.identity import load_identity, read_identity_file
-    from app.kit.meeting_key import read_meeting_key_file, unlock_meeting_key
     from app.package import decryption_identity
 
     if args.meeting_key:
+        from app.kit.meeting_key import read_meeting_key_file, unlock_meeting_key
+
         sealed = read_meeting_key_file(args.meeting_key)
         passphrase = read_passphrase(args.passphrase_file, prompt=_("Meeting passphrase: "))
         return [unlock_meeting_key(sealed, passphrase.decode("utf-8", "replace"))]

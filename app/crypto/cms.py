@@ -25,7 +25,8 @@ in this order:
 4. :class:`SignerRoleError` - the signer's role is not one the caller accepts.
 
 :func:`inspect_signature` evaluates the same checks without raising, for display.
-pyHanko is imported only when a path is validated (its import takes about 0.9 s).
+pyHanko's certvalidator is imported only when a path is validated, and never
+``pyhanko.sign`` (its signing stack takes most of a command's start-up).
 """
 
 from __future__ import annotations
@@ -654,14 +655,27 @@ async def _validate_path(
     crls: Sequence[x509.CertificateRevocationList],
     at: datetime,
 ) -> _PathOutcome:
-    """pyHanko's own trust step for a CMS signer (``validate_cert_usage``, as its
-    ``cms_basic_validation`` calls it), at ``at``, offline."""
+    """pyHanko's trust step for a CMS signer, at ``at``, offline, on certvalidator alone.
+
+    The steps of pyHanko's ``validate_cert_usage`` (as its ``cms_basic_validation`` calls
+    it), written against ``pyhanko_certvalidator`` directly, because importing
+    ``pyhanko.sign`` for it loads pyHanko's whole signing stack (aiohttp, the PDF
+    machinery: most of a command's start-up). In the same order: certvalidator's
+    ``find_valid_path`` over the lazily built paths; then, on a signer that is not itself
+    a trust root, pyHanko's key-usage rule (every usage of :data:`_KEY_USAGE`, no
+    extended-key-usage constraint); certvalidator's errors mapped as pyHanko maps them
+    (:func:`_refused_path`). A signer that is a trust root skips the key-usage rule, as
+    in pyHanko for a root without trust qualifiers (ours never carry any).
+    ``tests/app/crypto/test_cms_path.py`` checks the two agree on a corpus.
+    """
     from asn1crypto import crl as asn1_crl
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.ades.report import AdESIndeterminate
-    from pyhanko.sign.validation.generic_cms import validate_cert_usage
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator import ValidationContext, find_valid_path
+    from pyhanko_certvalidator.errors import (
+        InvalidCertificateError,
+        PathBuildingError,
+        ValidationError,
+    )
 
     _quiet_pyhanko_logging()
 
@@ -683,30 +697,56 @@ async def _validate_path(
         revocation_mode="hard-fail" if _covers_issuer(crls, signer) else "soft-fail",
     )
     context.certificate_registry.register_multiple([asn1(c) for c in others])
-    usage = KeyUsageConstraints(key_usage=set(_KEY_USAGE), match_all_key_usages=True)
     try:
-        result = await validate_cert_usage(
-            leaf,
-            context,
-            key_usage_settings=usage,
-            paths=context.path_builder.async_build_paths_lazy(leaf),
+        path = await find_valid_path(
+            leaf, context.path_builder.async_build_paths_lazy(leaf), validation_context=context
         )
-    except ValueError:  # what pyHanko maps to CERTIFICATE_CHAIN_GENERAL_FAILURE
+        if path.pkix_len > 0:
+            usage = leaf.key_usage_value
+            if not _KEY_USAGE <= (set(usage.native) if usage is not None else set()):
+                raise InvalidCertificateError(
+                    "The active key usage policy requires the key usage extensions "
+                    "digital signature, non repudiation to be present."
+                )
+    except (ValidationError, PathBuildingError) as exc:
+        return _refused_path(exc, signer)
+    except ValueError:  # outside certvalidator's errors: what pyHanko lets through
         return _PathOutcome(False, True, (signer,))
-    path = result.success_result or result.error_path
+    return _PathOutcome(True, True, _path_certificates(path, signer))
+
+
+def _refused_path(exc: Exception, signer: x509.Certificate) -> _PathOutcome:
+    """A refused path as pyHanko's ``handle_certvalidator_errors`` reads the error: no
+    chain at all (``NO_CERTIFICATE_CHAIN_FOUND``) for a path-building error; the failed
+    path where pyHanko keeps it (a path-validation error other than stale revocation
+    data); the revocation date for a revoked signer or CA (not in a side validation)."""
+    from pyhanko_certvalidator.errors import (
+        PathBuildingError,
+        PathValidationError,
+        RevokedError,
+        StaleRevinfoError,
+    )
+
+    if isinstance(exc, PathBuildingError):
+        return _PathOutcome(False, False, (signer,))
+    failed = None
+    if isinstance(exc, PathValidationError) and not isinstance(exc, StaleRevinfoError):
+        failed = exc.original_path
+    revoked_at: datetime | None = None
+    ca_revoked = False
+    if isinstance(exc, RevokedError) and not exc.is_side_validation:
+        revoked_at, ca_revoked = exc.revocation_dt, not exc.is_ee_cert
+    return _PathOutcome(False, True, _path_certificates(failed, signer), revoked_at, ca_revoked)
+
+
+def _path_certificates(path: Any, signer: x509.Certificate) -> tuple[x509.Certificate, ...]:
+    """The certificates of certvalidator's ``path`` (root first), the signer last."""
     certificates: list[x509.Certificate] = []
     if path is not None:
         certificates = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(True)]
     if signer not in certificates:
         certificates.append(signer)
-    revocation = result.revo_details
-    return _PathOutcome(
-        valid=result.success_result is not None and result.error_subindic is None,
-        chain_found=result.error_subindic != AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
-        certificates=tuple(certificates),
-        revoked_at=revocation.revocation_date if revocation is not None else None,
-        ca_revoked=revocation.ca_revoked if revocation is not None else False,
-    )
+    return tuple(certificates)
 
 
 def _covers_issuer(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from typing import Final
 
 from cryptography import x509
@@ -71,6 +72,9 @@ _CROCKFORD_ALIASES: Final = {"O": "0", "I": "1", "L": "1"}
 FINGERPRINT_GROUPS: Final = 5
 FINGERPRINT_GROUP_SIZE: Final = 4
 FINGERPRINT_BITS: Final = FINGERPRINT_GROUPS * FINGERPRINT_GROUP_SIZE * 5  # 100
+_GROUP: Final = f"[{_CROCKFORD}]{{{FINGERPRINT_GROUP_SIZE}}}"
+_CANONICAL_FINGERPRINT: Final = re.compile(f"{_GROUP}(?:-{_GROUP}){{{FINGERPRINT_GROUPS - 1}}}")
+"""What :func:`normalize_fingerprint` returns: checked first, it needs no rewriting."""
 
 
 def certificate_role(cert: x509.Certificate) -> Role | None:
@@ -184,6 +188,8 @@ def normalize_fingerprint(text: str) -> str | None:
     Case, spaces and hyphens are ignored and the Crockford look-alikes O→0, I/L→1 are
     mapped, so ``k3qf 9zpa …`` written down by hand compares equal.
     """
+    if _CANONICAL_FINGERPRINT.fullmatch(text):
+        return text  # already canonical (as every fingerprint the program writes)
     compact = "".join(ch for ch in text.upper() if ch not in " -\t")
     compact = "".join(_CROCKFORD_ALIASES.get(ch, ch) for ch in compact)
     if len(compact) != FINGERPRINT_GROUPS * FINGERPRINT_GROUP_SIZE or any(

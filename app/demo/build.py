@@ -28,20 +28,19 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from app.demo.attachments import AttachmentMaker as AttachmentMaker  # re-exported
+from app.demo.attachments import default_attachment_maker as default_attachment_maker
+from app.demo.attachments import no_attachments as no_attachments
+from app.demo.attachments import use_attachment_maker as use_attachment_maker
 from app.domain.ids import ApplicationId
-from app.domain.meeting import Application
 from app.errors import StorageError
-from app.i18n import LocalizedText, Msg
+from app.i18n import Msg
 from app.ports import ExpertStores
-
-AttachmentMaker = Callable[[Application], Sequence[tuple[str, LocalizedText, bytes]]]
-"""``maker(application) -> [(file name, bilingual title, PDF bytes), ...]``."""
 
 DEMO_CA_PASSPHRASE: Final = "demo-ca"
 DEMO_ISSUER_PASSPHRASE: Final = "demo-issuer"
@@ -61,24 +60,6 @@ _STAGING: Final = ".demo-build.partial"
 def expert_passphrase(expert_id: str) -> str:
     """The documented demo passphrase of expert ``expert_id`` (``demo-expert-e01``, ...)."""
     return DEMO_EXPERT_PASSPHRASE.format(expert_id=expert_id)
-
-
-def no_attachments(application: Application) -> Sequence[tuple[str, LocalizedText, bytes]]:
-    """The maker used when no PDF maker was given: packages carry the form only."""
-    return ()
-
-
-_registered: list[AttachmentMaker] = []
-
-
-def use_attachment_maker(maker: AttachmentMaker) -> None:
-    """Set the maker the demo uses when a caller names none (called by the composition
-    root, ``app.cli``, so the window's demo gets real PDFs without ``app`` importing them)."""
-    _registered[:] = [maker]
-
-
-def default_attachment_maker() -> AttachmentMaker:
-    return _registered[0] if _registered else no_attachments
 
 
 @dataclass(frozen=True)

@@ -205,3 +205,152 @@ def test_catalog_reader_reads_what_babel_reads() -> None:
     tricky = _TRICKY_PO.encode("utf-8")
     assert read_catalog(tricky) == _babel_table(tricky)
     assert read_catalog(tricky)["{count} sheet", "{count} sheets"] == ("{count} 份评分表",)
+
+
+def test_the_parsed_catalog_is_kept_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chinese start loads the parsed catalog from the cache instead of parsing the PO
+    file again; the cached table is the parsed one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    shipped = i18n.po_path("zh_CN").read_bytes()
+    parsed = i18n.read_catalog(shipped)
+    assert i18n.read_catalog_cached(shipped) == parsed
+    assert [p.parent for p in tmp_path.rglob("catalog-*.marshal")] == [i18n.catalog_cache_dir()]
+
+    def no_parsing(data: bytes) -> dict[str, str]:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(i18n, "read_catalog", no_parsing)
+    assert i18n.read_catalog_cached(shipped) == parsed
+
+
+def test_an_edited_catalog_is_parsed_again_and_replaces_the_old_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = b'msgid "Yes"\nmsgstr "\xe6\x98\xaf"\n'
+    second = b'msgid "Yes"\nmsgstr "\xe5\xaf\xb9"\n'
+    assert i18n.read_catalog_cached(first) == {"Yes": "是"}
+    assert i18n.read_catalog_cached(second) == {"Yes": "对"}
+    assert len(list(i18n.catalog_cache_dir().glob("catalog-*.marshal"))) == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[:-7],  # truncated
+        lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),  # one bit flipped
+        lambda raw: b"something else entirely",
+        lambda raw: raw[: len(i18n._CACHE_FORMAT)] + b"\0" * 4 + raw[len(i18n._CACHE_FORMAT) + 4 :],
+    ],
+)
+def test_a_damaged_cache_is_ignored_and_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    data = 'msgid "Yes"\nmsgstr "是"\n'.encode()
+    i18n.read_catalog_cached(data)
+    (cache,) = i18n.catalog_cache_dir().glob("catalog-*.marshal")
+    good = cache.read_bytes()
+    cache.write_bytes(damage(good))  # type: ignore[operator]
+    assert i18n.read_catalog_cached(data) == {"Yes": "是"}
+    assert cache.read_bytes() == good
+
+
+def test_a_cache_holding_other_values_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A well-formed cache file whose table is not strings (not one this program wrote)."""
+    import marshal
+    import zlib
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    data = 'msgid "Yes"\nmsgstr "是"\n'.encode()
+    i18n.read_catalog_cached(data)
+    (cache,) = i18n.catalog_cache_dir().glob("catalog-*.marshal")
+    body = marshal.dumps({"Yes": 1})
+    cache.write_bytes(i18n._CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+    assert i18n.read_catalog_cached(data) == {"Yes": "是"}
+
+
+def test_an_unwritable_cache_folder_only_costs_the_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    data = 'msgid "Yes"\nmsgstr "是"\n'.encode()
+    assert i18n.read_catalog_cached(data) == {"Yes": "是"}
+    assert blocker.read_text() == "a file where the cache folder would be"
+
+
+def test_messages_and_texts_behave_as_frozen_dataclasses() -> None:
+    """Msg and LocalizedText are written out (``app.i18n._Value``) to keep ``dataclasses`` out
+    of every start; they compare, hash, print, copy, pickle and refuse changes as the frozen
+    dataclasses they were."""
+    import copy
+    import dataclasses
+    import pickle
+
+    @dataclasses.dataclass(frozen=True)
+    class Msg:
+        source: str
+        params: tuple[tuple[str, object], ...] = ()
+        plural: str | None = None
+        count: int = 1
+
+    @dataclasses.dataclass(frozen=True)
+    class LocalizedText:
+        en: str
+        zh_CN: str  # noqa: N815
+
+    text = i18n.LocalizedText("Unit", "单位")
+    ours = i18n.Msg("{n} sheet", (("n", 2), ("who", text)), "{n} sheets", 2)
+    theirs = Msg("{n} sheet", (("n", 2), ("who", LocalizedText("Unit", "单位"))), "{n} sheets", 2)
+    assert repr(ours) == repr(theirs).replace(
+        "test_messages_and_texts_behave_as_frozen_dataclasses.<locals>.", ""
+    )
+    assert repr(i18n.LocalizedText(en="a", zh_CN="甲")) == "LocalizedText(en='a', zh_CN='甲')"
+    assert ours == i18n.Msg.ngettext("{n} sheet", "{n} sheets", 2, n=2, who=text)
+    assert hash(ours) == hash(i18n.Msg.ngettext("{n} sheet", "{n} sheets", 2, who=text, n=2))
+    assert ours != i18n.Msg("{n} sheet", (("n", 2), ("who", text)), "{n} sheets", 3)
+    assert i18n.Msg("x") != "x" and i18n.Msg("x") != theirs and i18n.Msg("x") == i18n.Msg("x", ())
+    assert text == i18n.LocalizedText(zh_CN="单位", en="Unit") and text != LocalizedText(
+        "Unit", "单位"
+    )
+    assert len({text, i18n.LocalizedText("Unit", "单位"), i18n.LocalizedText("Unit", "")}) == 2
+    for value in (ours, text):
+        assert copy.copy(value) == value and copy.deepcopy(value) == value
+        assert pickle.loads(pickle.dumps(value)) == value
+        with pytest.raises(AttributeError, match="cannot assign to field"):
+            value.en = "changed"  # type: ignore[misc, union-attr]
+        with pytest.raises(AttributeError, match="cannot delete field"):
+            del value.en  # type: ignore[misc, union-attr]
+    assert str(pickle.loads(pickle.dumps(ours))) == "2 sheets"
+    match text:
+        case i18n.LocalizedText(en, zh):
+            assert (en, zh) == ("Unit", "单位")
+        case _:
+            raise AssertionError("no match")
+
+
+def test_the_command_line_starts_without_dataclasses_and_pathlib() -> None:
+    """``review-desk --version`` (and every start in English) needs neither (see ``_Value``)."""
+    import subprocess
+
+    code = (
+        "import sys; from app.cli import main\n"
+        "try: main(['--version'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('dataclasses', 'pathlib', 'threading') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": str(REPO)},
+    )
+    assert result.stdout.splitlines()[-1] == "[]", result.stdout + result.stderr

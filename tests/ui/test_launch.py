@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -170,3 +171,40 @@ def test_the_smoke_shot_saves_the_first_picture_and_quits(tmp_path: Path) -> Non
         timeout=120,
     )
     assert unwritable.returncode == 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_first_screen_leaves_the_qt_namespace_unloaded(language: str, tmp_path: Path) -> None:
+    """PySide6 creates every enum of the ``Qt`` namespace on its first use (about 20 ms of a
+    window's start); the first screen (the empty state) uses none, so start-up does not pay
+    for them. The same check with a ``Qt.`` enum used on that screen fails."""
+    code = (
+        "import sys; from ui import launch; "
+        f"app, zoom = launch.prepare_application({language!r}); "
+        "w = launch.build_main_window(demo=False, workspace=None, zoom=zoom); "
+        "w.show(); app.processEvents(); "
+        "import PySide6.QtCore as core; print('Qt' in vars(core), w.isVisible()); "
+        "import os; sys.stdout.flush(); os._exit(0)"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_the_qt_namespace_check_sees_a_use(tmp_path: Path) -> None:
+    """The check above can fail: one ``Qt.`` enum loads the namespace."""
+    code = (
+        "import PySide6.QtCore as core; before = 'Qt' in vars(core); "
+        "core.Qt.AlignmentFlag.AlignCenter; print(before, 'Qt' in vars(core))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "True"], result.stderr

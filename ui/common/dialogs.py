@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+# QMessageBox and QFileDialog are imported where a dialog opens: PySide6 builds each class
+# (and its enums) on first use, and the first screen shows neither (~1.5 ms of start-up).
 
 
 class DialogService:
     """The real, modal dialogs. Every text passed in is already translated."""
 
     def information(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = _box(parent, QMessageBox.Icon.Information, title, text)
         box.exec()
 
@@ -37,12 +45,16 @@ class DialogService:
         ErrorDialog(parent, title, message, recommendation, details).exec()
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = _box(parent, QMessageBox.Icon.Question, title, text)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def about(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = _box(parent, QMessageBox.Icon.NoIcon, title, text)
         box.exec()
 
@@ -52,17 +64,23 @@ class DialogService:
     def open_file(
         self, parent: QWidget | None, title: str, name_filter: str = "", directory: str = ""
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _selected = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
         return Path(name) if name else None
 
     def open_files(self, parent: QWidget | None, title: str, name_filter: str = "") -> list[Path]:
         """Several files at once; an empty list when cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
         names, _selected = QFileDialog.getOpenFileNames(parent, title, "", name_filter)
         return [Path(name) for name in names]
 
     def save_file(
         self, parent: QWidget | None, title: str, name_filter: str = "", suggested: str = ""
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _selected = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
         return Path(name) if name else None
 
@@ -83,6 +101,8 @@ class DialogService:
     def open_directory(
         self, parent: QWidget | None, title: str, directory: str = ""
     ) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name = QFileDialog.getExistingDirectory(parent, title, directory)
         return Path(name) if name else None
 
@@ -112,6 +132,9 @@ class DialogService:
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    from PySide6.QtCore import Qt  # not at start-up: see ui/shell/empty_state._centred
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # data never turns into markup
     box.setAccessibleName(title or _("Message"))

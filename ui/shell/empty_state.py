@@ -6,14 +6,23 @@ handed out, open a workspace imported before, or look around in the demo meeting
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import _
 
 
 class EmptyState(QWidget):
+    """Part of the first screen: it uses no ``Qt.`` enum (see :func:`_centred`)."""
+
     def __init__(
         self,
         open_demo: QAction | None = None,
@@ -23,11 +32,9 @@ class EmptyState(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.heading = QLabel()
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading = _centred(QLabel())
         self._apply_fonts()
-        self.text = QLabel()
-        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = _centred(QLabel())
         self.text.setWordWrap(True)
         self.import_kit_button = self._button(import_kit)
         self.open_workspace_button = self._button(open_workspace)
@@ -42,7 +49,11 @@ class EmptyState(QWidget):
         layout.addWidget(self.text)
         layout.addSpacing(10)
         for button in (self.import_kit_button, self.open_workspace_button, self.open_demo_button):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+            row = QHBoxLayout()  # centred between two stretches, at its own width
+            row.addStretch(1)
+            row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addStretch(3)
         self.retranslate()
 
@@ -52,7 +63,10 @@ class EmptyState(QWidget):
         button.setMinimumWidth(260)
         if action is not None:
             button.clicked.connect(action.trigger)
-        button.setVisible(action is not None)
+        else:
+            # hidden only when it has nothing to do: setVisible(True) on a widget without a
+            # parent yet would open it as a window of its own (~4 ms each at start-up)
+            button.hide()
         return button
 
     def changeEvent(self, event: QEvent) -> None:
@@ -82,3 +96,15 @@ class EmptyState(QWidget):
         ):
             button.setText(text)
             button.setAccessibleName(text)
+
+
+def _centred(label: QLabel) -> QLabel:
+    """``label`` with its text centred, set through Qt's property system by the flag's name.
+
+    Not ``setAlignment(Qt.AlignmentFlag.AlignCenter)``: the first use of the ``Qt``
+    namespace makes PySide6 create every one of its enums at once (about 20 ms, the largest
+    single cost of showing the window), and this screen is the only one shown at start-up.
+    ``tests/ui/test_launch.py`` checks the first screen leaves the namespace unloaded.
+    """
+    label.setProperty("alignment", "AlignCenter")
+    return label

@@ -13,16 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMainWindow,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from app.errors import UserFacingError
 from app.i18n import _, current_language
@@ -34,6 +26,11 @@ from ui.common.i18n import language_actions
 from ui.shell.empty_state import EmptyState
 
 if TYPE_CHECKING:
+    # built by PySide6 on first use, with their enums: not before the meeting page or a
+    # dialog needs them (the start window shows neither)
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog, QTabWidget
+
     from app.domain.meeting import Meeting
     from app.domain.rubric import Rubric
     from ui.shell.header import MeetingHeader
@@ -140,7 +137,11 @@ class MainWindow(QMainWindow):
         action = QAction(self)
         action.triggered.connect(slot)
         if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            # QKeySequence(a QKeySequence) would try the Qt.Key overloads and load PySide6's
+            # whole Qt namespace (~20 ms at start-up; see ui/shell/empty_state._centred)
+            action.setShortcuts(
+                [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
+            )
         self.addAction(action)  # shortcuts work even while the menu bar is hidden
         return action
 
@@ -241,6 +242,8 @@ class MainWindow(QMainWindow):
         self.roster_model = RosterModel()
         self.roster_view = ReadOnlyTableView(self.roster_model, stretch=(3,))
         self.rubric_page = RubricPage()
+
+        from PySide6.QtWidgets import QTabWidget
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -365,6 +368,8 @@ class MainWindow(QMainWindow):
     def import_meeting_kit(self) -> None:
         """Choose a meeting kit, verify and import it (``ui.expert``), then open its workspace."""
         if self._kit_import is not None:
+            from PySide6.QtWidgets import QDialog
+
             dialog = self._kit_import(self)
             self.kit_import_dialog = dialog if isinstance(dialog, QDialog) else None
 

@@ -508,3 +508,30 @@ def test_trust_store_refuses_end_entities_and_junk(pkiset: PkiFixture, tmp_path:
         pki.load_trust_roots(tmp_path / "missing.pem")
     with pytest.raises(ValueError):
         pki.write_trust_roots(bundle, [])
+
+
+def _normalize_the_long_way(text: str) -> str | None:
+    """``profile.normalize_fingerprint`` without its fast path for canonical text."""
+    compact = "".join(ch for ch in text.upper() if ch not in " -\t")
+    compact = "".join({"O": "0", "I": "1", "L": "1"}.get(ch, ch) for ch in compact)
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    if len(compact) != 20 or any(ch not in alphabet for ch in compact):
+        return None
+    return "-".join(compact[i : i + 4] for i in range(0, 20, 4))
+
+
+def test_the_fingerprint_fast_path_gives_what_the_long_way_gives() -> None:
+    import random
+
+    rng = random.Random(16)
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ" + "abcxyzOIL" + " -\t\n"
+    samples = ["QCCV-N974-GS9J-RBQ3-MMRB", "QCCV-N974-GS9J-RBQ3-MMRO", "QCCV-N974-GS9J-RBQ3-MMRB\n"]
+    for _ in range(3000):
+        canonical = "-".join("".join(rng.choice(alphabet[:32]) for _ in range(4)) for _ in range(5))
+        samples.append(canonical)
+        chars = list(canonical)
+        chars[rng.randrange(len(chars))] = rng.choice(alphabet)  # one change anywhere
+        samples.append("".join(chars))
+        samples.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(30))))
+    for text in samples:
+        assert profile.normalize_fingerprint(text) == _normalize_the_long_way(text), text

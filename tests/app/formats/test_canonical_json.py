@@ -223,3 +223,23 @@ def test_same_bytes_as_the_reference_implementation(value: Any) -> None:
     # must be the reference's, with keys that sort differently in UTF-16 and code points.
     assert dumps_canonical(value) == rfc8785.dumps(value)
     assert loads_strict(dumps_canonical(value)) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": "专家", "a": [1, "x"]},
+        {"emoji": "评分 \U0001f600", "n": 2},
+        ["\U00010000", "\uffff"],
+        {"k": "\U0010ffff"},
+        "ascii only",
+    ],
+)
+def test_canonical_of_parsed_is_the_reference_canonical_form(value: object) -> None:
+    """The stdlib fast path is taken only where it writes RFC 8785's bytes (BMP text); a
+    character beyond the BMP goes through the reference implementation."""
+    import rfc8785
+
+    from app.formats.canonical_json import canonical_of_parsed
+
+    assert canonical_of_parsed(value) == rfc8785.dumps(value)
