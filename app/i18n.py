@@ -160,7 +160,9 @@ def read_catalog_cached(data: bytes) -> _Table:
     name = f"catalog-{len(data)}-{zlib.crc32(data):08x}.marshal"
     cache = catalog_cache_dir() / name
     try:
-        table = _load_cache(cache.read_bytes())
+        with cache.open("rb") as fh:  # bounded: never more than a table of this catalog needs
+            raw = fh.read(_cache_limit(data) + 1)
+        table = _load_cache(raw) if len(raw) <= _cache_limit(data) else None
     except (OSError, ValueError, EOFError, TypeError):
         table = None
     if table is not None:
@@ -168,6 +170,12 @@ def read_catalog_cached(data: bytes) -> _Table:
     table = read_catalog(data)
     _write_cache(cache, table)
     return table
+
+
+def _cache_limit(data: bytes) -> int:
+    """The most a cached table of catalog ``data`` can take (its strings, twice over for
+    marshal's framing, and room for the format header)."""
+    return 2 * len(data) + 65536
 
 
 def _load_cache(raw: bytes) -> _Table | None:

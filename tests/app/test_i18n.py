@@ -274,6 +274,19 @@ def test_a_cache_holding_other_values_is_ignored(
     assert i18n.read_catalog_cached(data) == {"Yes": "是"}
 
 
+def test_an_endless_cache_file_is_read_only_up_to_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is read bounded like every input: /dev/zero in its place is not read whole."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    data = 'msgid "Yes"\nmsgstr "是"\n'.encode()
+    i18n.read_catalog_cached(data)
+    (cache,) = i18n.catalog_cache_dir().glob("catalog-*.marshal")
+    cache.unlink()
+    cache.symlink_to("/dev/zero")
+    assert i18n.read_catalog_cached(data) == {"Yes": "是"}
+
+
 def test_an_unwritable_cache_folder_only_costs_the_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
