@@ -29,11 +29,14 @@ case "${1:-}" in
 esac
 out="$dist/review-desk"
 
-[ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || {
-  echo "build-onefolder: this recipe builds for Linux x86_64; on $(uname -s)-$(uname -m) see" \
-    "docs/user-guide.md (one-folder build, other targets)." >&2
-  exit 1
-}
+# Linux x86_64 (tested here) and aarch64 (the same recipe on a native arm64 builder, glibc
+# >= 2.39 for PySide6's wheels; not run here). Windows: installers/windows/README.md.
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64|Linux-aarch64) ;;
+  *) echo "build-onefolder: this recipe builds on Linux x86_64 or aarch64; for" \
+       "$(uname -s)-$(uname -m) see installers/windows/README.md." >&2
+     exit 1 ;;
+esac
 
 # Only PyPI, whatever this machine's pip configuration adds (local indexes, find-links), and
 # none of the caller's PYTHONPATH (an editable install of the project must not leak in).
@@ -70,7 +73,7 @@ glibc="$(find "$out" -type f \( -name '*.so*' -o -name review-desk \) -print0 \
   | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' | sort -t. -k2 -n -u | tail -1)"
 {
   echo "Expert Review Desk $("$venv/bin/python" -c 'import sys; sys.path.insert(0, "."); import app; print(app.__version__)')," \
-    "one-folder build for Linux x86_64"
+    "one-folder build for Linux $(uname -m)"
   echo "entry: review-desk"
   echo "python: $("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
   echo "qt: $("$venv/bin/python" -c 'from PySide6.QtCore import qVersion; print(qVersion())')"

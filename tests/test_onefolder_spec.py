@@ -150,6 +150,13 @@ def test_app_paths_finds_the_bundle_when_frozen(
         "babel/locale-data/en_GB.dat",
         "pyhanko/sign/validation/qualified/lotl-certs/latest.cert.pem",
         "resources/fonts/WenQuanYiMicroHei.ttf",
+        # the Windows wheel's layout (PySide6/plugins, no Qt/ level), as written on Windows
+        "PySide6/plugins/platforms/qwindows.dll",
+        "PySide6\\plugins\\platforms\\qoffscreen.dll",
+        "PySide6/plugins/styles/qmodernwindowsstyle.dll",
+        "PySide6/plugins/imageformats/qsvg.dll",
+        "PySide6/plugins/iconengines/qsvgicon.dll",
+        "PySide6/translations/qt_zh_CN.qm",
     ],
 )
 def test_kept(path: str) -> None:
@@ -175,6 +182,11 @@ def test_kept(path: str) -> None:
         "reportlab/fonts/_a______.pfb",
         "setuptools/__init__.pyc",
         "pkg_resources/__init__.pyc",
+        "PySide6/plugins/platforms/qdirect2d.dll",
+        "PySide6/plugins/qmltooling/qmldbg_tcp.dll",
+        "PySide6/plugins/tls/qschannelbackend.dll",
+        "PySide6/translations/qtbase_de.qm",
+        "PySide6/qml/QtQuick/qmldir",
     ],
 )
 def test_left_out(path: str) -> None:

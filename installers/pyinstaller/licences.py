@@ -103,8 +103,10 @@ def qt_licences(target: Path) -> None:
 
     folder = target / "Qt-PySide6"
     folder.mkdir(parents=True, exist_ok=True)
-    for text in ("LGPL-3", "GPL-3"):
-        shutil.copyfile(Path("/usr/share/common-licenses") / text, folder / f"{text}.txt")
+    common = Path("/usr/share/common-licenses")  # Debian's; on Windows the texts come from
+    for text in ("LGPL-3", "GPL-3"):  # PySide6's own wheel, copied under packages/ below
+        if (common / text).is_file():
+            shutil.copyfile(common / text, folder / f"{text}.txt")
     (folder / "README.txt").write_text(
         QT_SOURCES.format(version=pyside, qt=qVersion()), encoding="utf-8"
     )
@@ -118,8 +120,12 @@ def python_licence(target: Path) -> None:
 
 
 def debian_licences(bundle: Path, target: Path) -> list[str]:
-    """Copyright files of the Debian packages whose libraries sit at the bundle's top."""
-    missing = []
+    """Copyright files of the Debian packages whose libraries sit at the bundle's top (none
+    on a system without dpkg: Windows' bundle takes no library from the system but the MSVC
+    runtime that comes, redistributable, with Python and PySide6)."""
+    missing: list[str] = []
+    if shutil.which("dpkg") is None:
+        return missing
     folder = target / "debian"
     folder.mkdir(parents=True, exist_ok=True)
     packages: dict[str, list[str]] = {}

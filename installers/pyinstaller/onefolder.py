@@ -83,16 +83,36 @@ QT_PLUGINS: dict[str, tuple[str, ...]] = {
     # xcb for X11 (Kylin, UOS), wayland where a session runs one, offscreen for tests and
     # minimal for headless use; eglfs, linuxfb, vnc, vkkhrdisplay and minimalegl are for
     # embedded devices.
-    "platforms": ("libqxcb.so", "libqwayland*.so", "libqoffscreen.so", "libqminimal.so"),
+    # On Windows (PySide6's win_amd64 wheel): qwindows, offscreen and minimal.
+    "platforms": (
+        "libqxcb.so",
+        "libqwayland*.so",
+        "libqoffscreen.so",
+        "libqminimal.so",
+        "qwindows.dll",
+        "qoffscreen.dll",
+        "qminimal.dll",
+    ),
     "xcbglintegrations": ("*.so",),
+    # Windows only: the native look (Qt 6.7+ modernwindows; vista where a Qt still has it).
+    "styles": ("qmodernwindowsstyle.dll", "qwindowsvistastyle.dll"),
     # Qt's compose (dead keys) and ibus input methods; fcitx5 serves the ibus protocol too
     # (see ui/common/input_method.py and docs/user-guide.md, "Typing Chinese").
     "platforminputcontexts": (
         "libcomposeplatforminputcontextplugin.so",
         "libibusplatforminputcontextplugin.so",
     ),
-    "imageformats": ("libqsvg.so", "libqjpeg.so", "libqgif.so", "libqico.so"),
-    "iconengines": ("libqsvgicon.so",),
+    "imageformats": (
+        "libqsvg.so",
+        "libqjpeg.so",
+        "libqgif.so",
+        "libqico.so",
+        "qsvg.dll",
+        "qjpeg.dll",
+        "qgif.dll",
+        "qico.dll",
+    ),
+    "iconengines": ("libqsvgicon.so", "qsvgicon.dll"),
     "printsupport": ("libcupsprintersupport.so",),
     "wayland-shell-integration": ("libxdg-shell.so",),
     "wayland-decoration-client": ("libbradient.so",),
@@ -146,16 +166,20 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 
 def keep(destination: str) -> bool:
     """Whether a file PyInstaller collected (by its path inside the bundle) is kept."""
-    path = PurePosixPath(destination)
+    path = PurePosixPath(destination.replace("\\", "/"))
     parts = path.parts
     if parts[:2] == ("PySide6", "Qt") and len(parts) > 2:
         if any(str(path).startswith(tree + "/") for tree in QT_DROPPED_TREES):
             return False
-        if parts[2] == "plugins" and len(parts) > 4:
-            allowed = QT_PLUGINS.get(parts[3])
+        parts = ("PySide6", *parts[2:])  # the Linux wheel's Qt/ level; Windows has none
+    if parts[:1] == ("PySide6",) and len(parts) > 1:
+        if parts[1] == "plugins" and len(parts) > 3:
+            allowed = QT_PLUGINS.get(parts[2])
             return allowed is not None and _matches(path.name, allowed)
-        if parts[2] == "translations":
+        if parts[1] == "translations":
             return path.name in QT_TRANSLATIONS
+        if parts[1] == "qml":
+            return False
     if parts[:2] == ("babel", "locale-data"):
         return _matches(path.name, BABEL_LOCALES)
     if parts[:2] == ("reportlab", "fonts"):
