@@ -111,7 +111,24 @@ class CollectPage(QWidget):
 
     def _show_board(self) -> None:
         number = self.shown_round()
-        board = None if number is None else sec_board.progress_board(self.ctx.ws, number)
+        if number is None:
+            self._set_board(None)
+            return
+        # The board reads every sheet version of the round (and opens the sealed ones): at
+        # 200x30 that is 0.2 s, so off the GUI thread, on its own connection
+        # (bench/bench_secretary_ui.py measures the stall).
+        self.ctx.read_on_workspace(
+            self,
+            lambda ws, _progress: sec_board.progress_board(ws, number),
+            _("Reading the progress board…"),
+            self._board_read,
+        )
+
+    def _board_read(self, board: sec_board.ProgressBoard) -> None:
+        if board.round == self.shown_round():  # else another round was chosen meanwhile
+            self._set_board(board)
+
+    def _set_board(self, board: sec_board.ProgressBoard | None) -> None:
         self.board_model.set_board(board)
         self._footer()
         self._show_detail()

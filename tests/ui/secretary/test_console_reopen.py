@@ -56,6 +56,7 @@ def test_a_reopened_console_shows_the_board_and_the_room(
     assert page.import_button.isEnabled()
     assert not page.not_issued.isVisible()
     board = page.board_model
+    qtbot.waitUntil(lambda: board.board is not None)  # read off the GUI thread
     assert board.rowCount() == 7 and board.columnCount() == 6
     texts = {board.data(board.index(r, c)) for r in range(7) for c in range(6)}
     assert "Submitted" in texts and "Missing" not in texts

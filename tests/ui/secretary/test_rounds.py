@@ -93,6 +93,7 @@ def test_the_board_shows_a_reported_draft_and_each_pairs_versions(
     page = window.collect_page
     model = page.board_model
     assert page.round_combo.currentText() == "Round 2 (current)"
+    qtbot.waitUntil(lambda: model.board is not None)  # read off the GUI thread
     assert model.columnCount() == 1 and model.rowCount() == 5
     draft = model.index(E05, A02)
     assert model.data(draft) == "Draft reported"
@@ -119,6 +120,7 @@ def test_the_board_shows_a_reported_draft_and_each_pairs_versions(
     # round 1 with the keyboard: Alt+R reaches the selector, Up chooses the earlier round
     press_mnemonic(qtbot, window, Qt.Key.Key_R, page.round_combo)
     qtbot.keyClick(page.round_combo, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: model.board is not None and model.board.round == 1)
     board = model.board
     assert board is not None and board.round == 1 and not board.is_current
     assert model.columnCount() == 3 and "earlier round" in page.board_title.text()
@@ -131,7 +133,8 @@ def test_the_board_shows_a_reported_draft_and_each_pairs_versions(
     page.reload()
     assert page.shown_round() == 1
     choose_with_mouse(qtbot, page.round_combo, "Round 2 (current)")
-    assert model.board is not None and model.board.round == 2 and model.columnCount() == 1
+    qtbot.waitUntil(lambda: model.board is not None and model.board.round == 2)
+    assert model.columnCount() == 1
 
 
 def test_consolidation_shows_an_earlier_rounds_figures_read_only(
