@@ -37,6 +37,7 @@ from bench_secretary import baseline, prepare
 
 from app.secretary.board import CellState
 from storage.stores import SqliteStores
+from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService
 from ui.common.responsiveness import (
     TICK_MS,
@@ -150,6 +151,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         args.applications, args.experts = 3, 3
 
     app = application()
+    install_gui_thread_collector(app)  # as the program does (ui/launch.py)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         private_settings(base / "qs")
