@@ -21,7 +21,8 @@ counts printed are the inputs actually tried, not the ones asked for.
 
 Prints, per parser: inputs tried, accepted, refused (a typed UserFacingError) and unhandled
 (any other exception: RecursionError, MemoryError, UnicodeDecodeError, ...), with the first
-unhandled inputs' errors (atheris: the inputs are saved next to the log, the path printed),
+unhandled inputs' errors (atheris: each distinct error with its count, and its first input
+saved next to the log, the path printed),
 then one table of all parsers. ``--tamper`` also runs the full M3/M4 matrix of
 tests/proof/mutations.py (every bit of every region of every format, not the suite's sample).
 Exit status 1 if anything was unhandled.
@@ -40,7 +41,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -171,21 +172,26 @@ def _atheris_child(
     log = os.open(work / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(log, 2)  # libFuzzer's own reports
     tally: Counter[str] = Counter()
-    unhandled: list[str] = []
+    kinds: dict[str, list[object]] = {}  # error text -> [count, first input's file]
 
     def save() -> None:
+        lines = [f"{n} x {text} (first input: {path})" for text, (n, path) in kinds.items()]
         part = tally_file.with_suffix(".part")
-        part.write_text(json.dumps({"tally": tally, "unhandled": unhandled}))
+        part.write_text(json.dumps({"tally": tally, "unhandled": lines}))
         os.replace(part, tally_file)
 
     def one(data: bytes) -> None:
         result = outcome(parser, data)
         tally[result.split(":")[0]] += 1
-        if result.startswith("unhandled") and len(unhandled) < 5:
-            saved = work / f"unhandled-{len(unhandled) + 1}.bin"
-            saved.write_bytes(data)
-            unhandled.append(f"{result} (input: {saved})")
-            save()
+        if result.startswith("unhandled"):
+            kind = kinds.get(result)
+            if kind is not None:
+                kind[0] = cast(int, kind[0]) + 1
+            elif len(kinds) < 20:  # each distinct error once, with its first input
+                saved = work / f"unhandled-{len(kinds) + 1}.bin"
+                saved.write_bytes(data)
+                kinds[result] = [1, saved]
+                save()
         tried = tally.total()
         if tried >= count or time.monotonic() >= stop_at:
             save()

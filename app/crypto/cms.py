@@ -296,6 +296,7 @@ class _Certificate:
     @classmethod
     def load(cls, der: bytes) -> _Certificate:
         cert = x509.load_der_x509_certificate(der)
+        _read_as_path_builder(der)
         try:
             key_id: bytes | None = cert.extensions.get_extension_for_class(
                 x509.SubjectKeyIdentifier
@@ -315,6 +316,20 @@ class _Certificate:
             role=profile.certificate_role(cert),
             fingerprint=profile.fingerprint(cert),
         )
+
+
+def _read_as_path_builder(der: bytes) -> None:
+    """Read the certificate now as pyHanko's path builder will (asn1crypto), raising what it
+    would raise there. The two libraries disagree on some malformed certificates: a name
+    attribute of a type asn1crypto does not know, holding an OCTET STRING, loads in
+    cryptography but makes asn1crypto's name comparison raise ``TypeError`` - found by the
+    M7 fuzz run (issue 12). Raised here, it is a malformed signature, not a crash in path
+    building."""
+    from asn1crypto import x509 as asn1_x509
+
+    view = asn1_x509.Certificate.load(der)
+    _ = view.native  # every field decoded
+    _ = (view.subject.hashable, view.issuer.hashable)  # the names as the registry compares them
 
 
 @dataclass(frozen=True)

@@ -320,3 +320,19 @@ def test_mutated_signatures_only_raise_signature_errors(
         return
     # a mutation that leaves a valid signature must still name the real signer
     assert signer.certificate == pkiset.expert.certificate
+
+
+def test_a_name_the_path_builder_cannot_compare_is_a_malformed_signature(
+    pkiset: PkiFixture, signature: bytes
+) -> None:
+    """Regression (M7 fuzz run, issue 12): the signer's organisation attribute turned into
+    an unknown type (2.5.4.50) holding an OCTET STRING loads in cryptography, but made
+    asn1crypto's name comparison in pyHanko's path builder raise TypeError."""
+    cert = pkiset.expert.certificate.public_bytes(Encoding.DER)
+    org = EXPERT_ORG.encode()
+    attribute = bytes.fromhex("0603 55040a 0c") + bytes([len(org)]) + org
+    assert cert.count(attribute) == 1
+    at = signature.index(cert) + cert.index(attribute)
+    forged = signature[:at] + bytes.fromhex("0603 550432 04") + signature[at + 6 :]
+    with pytest.raises(SignatureInvalidError, match="not a well-formed CMS signature"):
+        _verify(pkiset, forged)
