@@ -19,14 +19,16 @@ from typing import Final
 
 from cryptography import x509
 
-from app.crypto.identity import Identity
+from app.crypto import profile
+from app.crypto.identity import Identity, check_certificate_valid_at
 from app.crypto.profile import Role, fingerprint, normalize_fingerprint, role_label
-from app.crypto.revocation import RevocationLists
+from app.crypto.revocation import RevocationLists, listed_revocation, revoked_error
 from app.domain.meeting import Meeting
 from app.errors import UserFacingError
 from app.formats.atomic_file import atomic_write
 from app.formats.bounded_read import read_bounded
 from app.i18n import Msg
+from app.kit.trust import issuing_root
 from app.results import BundleInput
 from app.secretary.ports import PublicationRecords, PublishWorkspace
 from app.secretary.publish_gates import bundle_input
@@ -108,14 +110,16 @@ def write_report_to_sign(
 ) -> Path:
     """Write the *report to sign* file for the chair's machine (atomically), encrypted to
     the roster's chair and to the secretary."""
-    require_secretary(ws, secretary)
+    setup = require_secretary(ws, secretary)
+    chair = chair_certificate(ws, prepared.verified.meeting)
+    _check_still_trusted(chair, setup.trust_roots(), meeting_crls(setup, now), now)
     data = report_to_sign_bytes(
         prepared.verified,
         prepared.inputs,
         prepared.prepared_pdf,
         prepared.settings,
         secretary,
-        chair_certificate(ws, prepared.verified.meeting),
+        chair,
         now,
     )
     _write(Path(path), data)
@@ -219,6 +223,29 @@ def chair_certificate(ws: PublishWorkspace, meeting: Meeting) -> x509.Certificat
         ),
         Msg.of("Check the roster; the report to sign is encrypted to the chair's certificate."),
     )
+
+
+def _check_still_trusted(
+    cert: x509.Certificate,
+    roots: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    now: datetime,
+) -> None:
+    """The chair's roster certificate, checked again before anything is encrypted to its key:
+    issued by a root of the meeting, valid ``now``, not revoked by the meeting's lists (it was
+    checked at enrolment; a revocation since then must stop the file here)."""
+    name = profile.common_name(cert)[:80]
+    if issuing_root(cert, roots) is None:
+        raise PublishError(
+            Msg.of(
+                "The chair {name}'s certificate is not issued by the meeting's roots.", name=name
+            ),
+            Msg.of("Check the roster and the meeting's trust file."),
+        )
+    check_certificate_valid_at(cert, now)  # expired or not yet valid: refused with the date
+    revoked_at = listed_revocation(cert, crls, now)
+    if revoked_at is not None:
+        raise revoked_error(cert, revoked_at)
 
 
 def _chair_sign(

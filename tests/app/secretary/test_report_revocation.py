@@ -87,3 +87,31 @@ def test_publishing_stops_when_an_experts_certificate_was_revoked_after_collecti
     )  # fmt: skip
     assert code == 2 and "is not accepted" in out and "revoked on" in out, out
     assert "Nothing was published" in out and not oireport.exists()
+
+
+def test_no_report_to_sign_is_encrypted_to_a_chair_revoked_since_enrolment(
+    world: World, pkiset: PkiFixture, tmp_path: Path
+) -> None:
+    """Prepared while the chair was trusted; the chair revoked before the file is written: the
+    secretary writes nothing encrypted to that key (the date in the refusal)."""
+    from app.cli import publish_exporters
+    from app.crypto.cms import SignerRevokedError
+    from app.crypto.pki import load_trust_file
+    from app.secretary.publish import prepare_report, write_report_to_sign
+    from app.secretary.setup import open_unlocked
+    from app.secretary.trust import update_trust
+    from storage.stores import SqliteStores
+
+    folder = world.copy(world.ready, tmp_path)
+    trust = load_trust_file(
+        _trust_revoking(world, pkiset, "e01", tmp_path), dt.datetime.now(dt.UTC)
+    )
+    secretary = world.identity(world.secretary_p12)
+    oireport = tmp_path / "report.oireport"
+    now = dt.datetime.now(dt.UTC)
+    with open_unlocked(SqliteStores(), folder, secretary, actor="secretary", now=now) as ws:
+        prepared = prepare_report(ws, secretary, publish_exporters(), now, bundle_version=1)
+        update_trust(ws, trust, actor="secretary", now=now)
+        with pytest.raises(SignerRevokedError, match="revoked on"):
+            write_report_to_sign(ws, prepared, secretary, oireport, now)
+    assert not oireport.exists()
