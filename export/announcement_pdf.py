@@ -27,6 +27,7 @@ from app.crypto.identity import Identity
 from app.i18n import Msg
 from app.ministry.decisions import DecisionSubject
 from export.fonts import register_cjk_font
+from export.labels import date_text
 from export.pades import OFFICER_BOX, OFFICER_FIELD, prepare_for_signing, sign_pdf
 from export.pdf_layout import (
     GRID,
@@ -44,20 +45,6 @@ from export.text import markup
 
 CONTENT_WIDTH: Final = PAGE_WIDTH - 2 * MARGIN
 MAX_OBJECTION_DAYS: Final = 365
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -84,13 +71,6 @@ class AnnouncementInput:
         return message.in_language(self.language)
 
 
-def long_date(day: dt.date, language: str) -> str:
-    """``2026年12月1日`` in Chinese, ``1 December 2026`` in English."""
-    if language == "zh_CN":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def render_announcement(inp: AnnouncementInput) -> bytes:
     """The unsigned notice; equal input gives equal bytes."""
     st = styles(inp.language)
@@ -102,7 +82,7 @@ def render_announcement(inp: AnnouncementInput) -> bytes:
             markup(inp.tr(Msg.of("List of the confirmed open innovation platforms"))), st.title
         ),
         Paragraph(markup(inp.issuer), st.subtitle),
-        Paragraph(markup(long_date(issued, inp.language)), st.subtitle),
+        Paragraph(markup(date_text(issued, inp.language)), st.subtitle),
         Spacer(1, 4 * mm),
         Paragraph(
             markup(
@@ -138,7 +118,7 @@ def render_announcement(inp: AnnouncementInput) -> bytes:
                         "sent later, or without a name, will not be considered.",
                         inp.objection_days,
                         days=inp.objection_days,
-                        deadline=long_date(deadline, inp.language),
+                        deadline=date_text(deadline, inp.language),
                         issuer=inp.issuer,
                     )
                 )
@@ -147,7 +127,7 @@ def render_announcement(inp: AnnouncementInput) -> bytes:
         ),
         Spacer(1, 6 * mm),
         Paragraph(markup(inp.issuer), _right(st)),
-        Paragraph(markup(long_date(issued, inp.language)), _right(st)),
+        Paragraph(markup(date_text(issued, inp.language)), _right(st)),
         _SignatureBox(inp.tr(Msg.of("Electronic signature of the issuing body"))),
     ]
     return _build(inp, story)
@@ -271,7 +251,6 @@ class _SignatureBox(Flowable):  # type: ignore[misc]  # reportlab has no stubs
 
 __all__ = [
     "AnnouncementInput",
-    "long_date",
     "render_announcement",
     "sign_announcement",
     "signed_announcement",

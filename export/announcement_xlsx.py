@@ -13,7 +13,8 @@ import datetime as dt
 from openpyxl import Workbook
 
 from app.i18n import Msg
-from export.announcement_pdf import AnnouncementInput, long_date
+from export.announcement_pdf import AnnouncementInput
+from export.labels import date_text
 from export.text import clean
 from export.workbook_file import saved_workbook
 from export.workbook_layout import SheetDress, dress, put_header, put_row, set_widths
@@ -58,7 +59,7 @@ def render_announcement_workbook(inp: AnnouncementInput) -> bytes:
     for offset, (label, value) in enumerate(
         (
             (Msg.of("Issued by"), inp.issuer),
-            (Msg.of("Date"), long_date(issued, lang)),
+            (Msg.of("Date"), date_text(issued, lang)),
             (
                 Msg.of("Objection period"),
                 Msg.ngettext(

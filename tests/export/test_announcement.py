@@ -29,11 +29,11 @@ from app.ministry.decisions import (
 from app.ministry.model import ApplicationRow
 from export.announcement_pdf import (
     AnnouncementInput,
-    long_date,
     render_announcement,
     signed_announcement,
 )
 from export.announcement_xlsx import render_announcement_workbook
+from export.labels import date_text
 from export.ministry_register_xlsx import RegisterInput, render_register
 from tests.app.crypto.pki_fixtures import in_memory_identity
 from tests.export.conftest import SIGNED_AT, Signers, run
@@ -83,8 +83,8 @@ def officer(signers: Signers) -> Identity:
 
 
 def test_dates_read_in_each_language() -> None:
-    assert long_date(dt.date(2026, 12, 1), "zh_CN") == "2026年12月1日"
-    assert long_date(dt.date(2026, 12, 1), "en") == "1 December 2026"
+    assert date_text(dt.date(2026, 12, 1), "zh_CN") == "2026年12月1日"
+    assert date_text(dt.date(2026, 12, 1), "en") == "1 December 2026"
 
 
 def test_equal_input_gives_equal_unsigned_bytes() -> None:
@@ -111,8 +111,8 @@ def test_the_signed_notice_passes_pdfsig_and_reads_as_a_notice(
     for e in ENTRIES:
         for value in (e.platform_name, e.applicant_unit, e.sub_domain):
             assert "".join(value.in_language(language).split()) in unbroken, value
-    assert long_date(SIGNED_AT.date(), language) in text
-    deadline = long_date(SIGNED_AT.date() + dt.timedelta(days=15), language)
+    assert date_text(SIGNED_AT.date(), language) in text
+    deadline = date_text(SIGNED_AT.date() + dt.timedelta(days=15), language)
     assert deadline in text
     if language == "zh_CN":
         assert "公示" in text and "异议" in text
