@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -44,6 +43,7 @@ from ui.common.errors import show_error
 from ui.common.table_model import ReadOnlyTableModel
 from ui.common.tasks import BackgroundTask, Progress, run_step
 from ui.ministry.officer import Clock, IdentityProvider, utc_now
+from ui.shell.table_view import record_table
 
 _KEY = tuple[str, str]
 _STATE_WIDTHS = (130, 90, 250, 220, 160, 130, 170)
@@ -176,19 +176,7 @@ class DecisionsPage(QWidget):
         self._loaded = Loaded((), {})
 
         self.model = DecisionStatesModel(parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("ministryDecisions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(_STATE_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = record_table("ministryDecisions", self.model, _STATE_WIDTHS)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table_label = QLabel()
         self.table_label.setBuddy(self.table)

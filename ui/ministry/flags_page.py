@@ -13,17 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelection, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QItemSelection, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +53,7 @@ from ui.ministry.platform_dialogs import (
     ImportPlatformsDialog,
     RemovePlatformDialog,
 )
+from ui.shell.table_view import record_table
 
 
 def flag_kind(flag: Flag) -> str:
@@ -180,7 +178,7 @@ class FlagsPage(QWidget):
         self._found = Found((), ())
 
         self.flags_model = FlagsModel(parent=self)
-        self.flags = self._table("ministryFlags", self.flags_model, (240, 170))
+        self.flags = record_table("ministryFlags", self.flags_model, (240, 170))
         self.flags.selectionModel().selectionChanged.connect(self._flag_selected)
         self.flags_label = QLabel()
         self.flags_label.setBuddy(self.flags)
@@ -196,7 +194,7 @@ class FlagsPage(QWidget):
         self.reload_button.clicked.connect(self.reload)
 
         self.platforms_model = PlatformsModel(parent=self)
-        self.platforms = self._table(
+        self.platforms = record_table(
             "approvedPlatforms", self.platforms_model, (40, 200, 180, 140, 140, 48, 120, 70)
         )
         self.platforms.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -240,22 +238,6 @@ class FlagsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.retranslate()  # the window calls reload() once the database exists
-
-    def _table(self, name: str, model: QAbstractItemModel, widths: tuple[int, ...]) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        header = table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(widths):
-            table.setColumnWidth(column, width)
-        return table
 
     # --- what the window asks -----------------------------------------------------------
 

@@ -7,12 +7,9 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.ministry.model import ApplicationRow, ImportedBundle
 from ui.ministry.models import MeetingsModel
+from ui.shell.table_view import record_table
 
 _WIDTHS = (140, 320, 64, 56, 150, 140, 140, 84)
 
@@ -28,19 +26,7 @@ class MeetingsPage(QWidget):
     def __init__(self, import_bundles: Callable[[], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = MeetingsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("ministryMeetings")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = record_table("ministryMeetings", self.model, _WIDTHS)
         self.table_label = QLabel()
         self.table_label.setBuddy(self.table)
         self.summary = QLabel()

@@ -53,3 +53,24 @@ class ReadOnlyTableView(QTableView):
     def _select_first(self) -> None:
         if self.model().rowCount() and not self.currentIndex().isValid():
             self.setCurrentIndex(self.model().index(0, 0))
+
+
+def record_table(name: str, model: QAbstractItemModel, widths: Iterable[int]) -> QTableView:
+    """A table of many records (the ministry desk's registers, flags, decisions): one line
+    per row, whole-row single selection, alternating rows, and set column widths the user
+    can drag, the last one stretched. Unlike :class:`ReadOnlyTableView` it never measures
+    its contents, so a register of thousands of rows opens and re-sorts at once."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    return table
