@@ -32,6 +32,7 @@ from app.domain.rubric import Rubric
 from app.errors import AppError, NotFoundError, ValidationError
 from app.formats.meeting_file import meeting_to_document, parse_meeting
 from app.i18n import LocalizedText, Msg
+from app.kit.trust import issuing_root
 from app.ports import WorkspaceSealer
 from app.secretary.errors import (
     RosterError,
@@ -174,7 +175,7 @@ def check_secretary_identity(
         recommendation=Msg.of("Unlock the identity file issued to you with the secretary role."),
         wrap_expiry=False,
     )
-    if not any(_issued_by(identity.certificate, root) for root in trust_roots):
+    if issuing_root(identity.certificate, trust_roots) is None:
         raise ValidationError(
             Msg.of("The secretary's certificate is not issued by the meeting's trust roots."),
             Msg.of("Use the trust roots of the CA that issued your identity."),
@@ -327,7 +328,7 @@ def add_expert(
     cert = x509.load_pem_x509_certificate(info.pem.encode("ascii"))
     if info.role is not Role.EXPERT:
         raise RosterError(Msg.of("it does not carry the expert role."))
-    if not any(_issued_by(cert, root) for root in setup.trust_roots()):
+    if issuing_root(cert, setup.trust_roots()) is None:
         raise RosterError(Msg.of("it is not issued by the meeting's trust roots."))
     try:
         check_certificate_valid_at(cert, now)
@@ -446,15 +447,6 @@ def _next_expert_id(roster: tuple[RosterEntry, ...]) -> str:
     while f"e{n:02d}" in used:
         n += 1
     return f"e{n:02d}"
-
-
-def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
-    """Identity-v1 CAs issue people's certificates directly (path length 0)."""
-    try:
-        cert.verify_directly_issued_by(root)
-    except Exception:  # wrong issuer, key type or signature: all mean "no"
-        return False
-    return True
 
 
 # -- agenda -----------------------------------------------------------------------------------
