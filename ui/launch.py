@@ -27,6 +27,7 @@ from app.errors import UserFacingError
 from app.file_kinds import FileKind, kind_of, where_opened
 from app.i18n import detect_language
 from app.paths import RESOURCES
+from app.unlocking import decrypt_in_child_processes
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService, default_dialogs
@@ -76,6 +77,7 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     app.setDesktopFileName("review-desk")  # the .deb's desktop entry: Wayland's window icon
     app.setWindowIcon(program_icon())
     install_gui_thread_collector(app)  # workers never run Python's collector over Qt objects
+    decrypt_in_child_processes()  # an identity's unlock in a worker must not stop the window
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     apply_app_font(load_cjk_font())
     zoom = FontZoom()

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 
+from app import unlocking
 from app.crypto import profile
 from app.crypto.profile import Role
 from app.errors import UserFacingError
@@ -206,11 +207,23 @@ def read_identity_file(path: str | os.PathLike[str]) -> bytes:
     return read_input_file(path, MAX_IDENTITY_FILE_SIZE, Msg.of("the identity file"))
 
 
+def _load_pkcs12(data: bytes, passphrase: bytes) -> pkcs12.PKCS12KeyAndCertificates:
+    """``pkcs12.load_pkcs12``, in a child process when :mod:`app.unlocking` asks for it."""
+    if unlocking.in_child_processes():
+        from app.crypto import pkcs12_child
+
+        try:
+            return pkcs12_child.load_pkcs12(data, passphrase)
+        except pkcs12_child.ChildUnavailable:
+            pass  # decrypt here instead: the window pauses, the unlock still succeeds
+    return pkcs12.load_pkcs12(data, passphrase)
+
+
 def open_pkcs12(data: bytes, passphrase: bytes) -> pkcs12.PKCS12KeyAndCertificates:
     """Decrypt a PKCS#12 file, telling "not a PKCS#12" apart from "wrong passphrase"."""
     _parse_pfx(data)
     try:
-        return pkcs12.load_pkcs12(data, passphrase)
+        return _load_pkcs12(data, passphrase)
     except ValueError:
         # cryptography says "Invalid password or PKCS12 data"; the structure parsed, so the
         # MAC or the decryption failed: a wrong passphrase or a damaged file.

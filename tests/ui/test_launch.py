@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app import unlocking
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.i18n import current_language
@@ -34,6 +35,9 @@ def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None
     assert current_language() == "zh_CN"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     assert QSettings.defaultFormat() == QSettings.Format.IniFormat
+    # identity files are decrypted in a child process, so an unlock never stops the window
+    assert unlocking.in_child_processes()
+    unlocking.decrypt_in_child_processes(False)  # the other tests unlock in their process
 
 
 def test_demo_mode_opens_the_demo_meeting(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
