@@ -62,6 +62,8 @@ class ConsoleContext:
     """The workspace key, unlocked with ``identity`` (:func:`open_console` does it; a console
     given a locked workspace unlocks it here)."""
 
+    _keeping_result: bool = field(default=False, init=False, repr=False)
+
     def __post_init__(self) -> None:
         if self.sealer is None or not self.ws.unlocked:
             self.sealer = unlock_workspace(self.ws, self.identity, actor=self.actor, now=self.now())
@@ -72,7 +74,18 @@ class ConsoleContext:
             self.records = FolderPublicationLog(self.folder / PUBLISH_FOLDER)
 
     def _forget_result(self) -> None:
-        self.result = None
+        if not self._keeping_result:
+            self.result = None
+
+    def announce(self, *, figures_changed: bool = True) -> None:
+        """Tell every page that the workspace changed. A change that cannot move a figure
+        (a panel opinion, the chair's approval) keeps the shared consolidation: at 200x30
+        consolidating again takes seconds, for the same result."""
+        self._keeping_result = not figures_changed
+        try:
+            self.changes.changed.emit()
+        finally:
+            self._keeping_result = False
 
     def read_on_workspace(
         self,
@@ -104,8 +117,12 @@ class ConsoleContext:
         fn: Callable[[SecretaryStore, Progress], T],
         label: str,
         done: Callable[[T], object],
+        *,
+        figures_changed: bool = True,
     ) -> BackgroundTask[T]:
-        """Run ``fn`` on a second connection in a worker thread; ``done`` on the GUI thread."""
+        """Run ``fn`` on a second connection in a worker thread; ``done`` on the GUI thread.
+        A change is announced after it, success or failure (:meth:`announce`: pass
+        ``figures_changed=False`` for work that cannot move a figure)."""
         folder, stores, sealer = self.folder, self.stores, self.sealer
 
         def work(progress: Progress) -> T:
@@ -116,11 +133,11 @@ class ConsoleContext:
                 ws.close()
 
         def finished(result: T) -> None:
-            self.changes.changed.emit()
+            self.announce(figures_changed=figures_changed)
             done(result)
 
         def failed(exc: BaseException) -> None:
-            self.changes.changed.emit()  # a refusal may have been recorded
+            self.announce(figures_changed=figures_changed)  # a refusal may have been recorded
             from ui.common.errors import show_error
 
             show_error(parent, exc, self.dialogs)

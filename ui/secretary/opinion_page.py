@@ -272,7 +272,11 @@ class OpinionPage(QWidget):
             return opinions.approve_panel_opinion(ws, chair, app_id, actor=ctx.actor, now=ctx.now())
 
         self.task = ctx.run_on_workspace(
-            self, work, _("The chair signs the panel opinion…"), lambda _v: None
+            self,
+            work,
+            _("The chair signs the panel opinion…"),
+            lambda _v: None,
+            figures_changed=False,  # an approval moves no figure: keep the consolidation
         )
 
     def retranslate(self) -> None:

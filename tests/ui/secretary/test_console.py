@@ -214,10 +214,13 @@ def test_a_whole_meeting_through_the_console(
     p12.write_bytes(serialize_pkcs12(chair.signing_key, chair.certificate, chair.chain, CHAIR_PASS))
     console_dialogs.chosen_paths.append(p12)
     console_dialogs.passphrases.append(CHAIR_PASS)
+    shared = window.ctx.result
+    assert shared is not None
     click(qtbot, op.approve_button)
     wait_idle(qtbot)
     assert console_dialogs.errors == []
     assert "approved by the chair" in op.state.text()
+    assert window.ctx.result is shared  # an approval moves no figure: nothing consolidated again
     shoot(window, "opinion_en")
 
     # round 2 for the flagged application
