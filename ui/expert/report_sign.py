@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -167,8 +166,6 @@ class ReportSigner:
         revocations = self._revocations(roots, at)
         source: Path = path
 
-        gc.collect()  # unreachable Qt wrappers are freed here, never by the worker's collector
-
         def verify(_progress: object) -> ReportToSign:
             exporters = exporters_of()
             report = read_report_to_sign(source, identity, roots, at, revocations=revocations)
@@ -203,8 +200,6 @@ class ReportSigner:
         revocations = self._revocations(roots, at)
         identity_path, fingerprint = self.ctx.identity_path, self.ctx.session.fingerprint
         out: Path = target
-
-        gc.collect()
 
         def sign(_progress: object) -> Path:
             chair = load_identity(read_identity_file(identity_path), passphrase)

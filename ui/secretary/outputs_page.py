@@ -11,7 +11,6 @@ under the buttons).
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -338,14 +337,20 @@ class OutputsPage(QWidget):
         return "\n".join(parts)
 
     # -- the steps -------------------------------------------------------------------------
-    def _exporters(self) -> Exporters:
+    def _exporters(self) -> Callable[[], Exporters]:
+        """The exporters' loader, for the worker to call: loading them imports reportlab,
+        pyHanko and openpyxl, which would stop the window for a good part of a second."""
         factory = self.ctx.exporters
-        if factory is None:
-            raise ValidationError(
-                Msg.of("This console was opened without the report exporters."),
-                Msg.of("Open the console from the main window."),
-            )
-        return factory()
+
+        def load() -> Exporters:
+            if factory is None:
+                raise ValidationError(
+                    Msg.of("This console was opened without the report exporters."),
+                    Msg.of("Open the console from the main window."),
+                )
+            return factory()
+
+        return load
 
     def _run(
         self,
@@ -356,10 +361,8 @@ class OutputsPage(QWidget):
         """One step off the GUI thread; the buttons wait for it."""
         self.busy = True
         self._update()
-        # Rendering and signing allocate a lot on the worker, where Python's cyclic
-        # collector would free unreachable Qt wrappers off the GUI thread (which can crash
-        # PySide6): collect them here first, as the main window does before the demo.
-        gc.collect()
+        # Python's cyclic collector never runs in the worker (ui.common.collector), so no
+        # Qt wrapper is freed off the GUI thread however much rendering allocates.
 
         def finished(result: T) -> None:
             self.busy = False
@@ -389,7 +392,7 @@ class OutputsPage(QWidget):
             return prepare_report(
                 _publish_ws(ws),
                 ctx.identity,
-                exporters,
+                exporters(),
                 ctx.now(),
                 bundle_version=next_bundle_version(records),
                 language=language,
@@ -421,7 +424,7 @@ class OutputsPage(QWidget):
             progress.report(0, 2, _("Unlocking the chair's identity…"))
             chair = load_identity(read_identity_file(p12), secret)
             progress.report(1, 2, _("The chair signs the report…"))
-            return chair_signs_here(_publish_ws(ws), prepared, chair, exporters, ctx.now())
+            return chair_signs_here(_publish_ws(ws), prepared, chair, exporters(), ctx.now())
 
         def done(signed: bytes) -> None:
             self.chair_signed = signed
@@ -475,7 +478,7 @@ class OutputsPage(QWidget):
 
         def work(ws: SecretaryStore, _progress: Progress) -> str:
             report = import_signed_report(
-                _publish_ws(ws), records, source, ctx.identity, exporters, ctx.now()
+                _publish_ws(ws), records, source, ctx.identity, exporters(), ctx.now()
             )
             return report.results_hash
 
@@ -509,7 +512,7 @@ class OutputsPage(QWidget):
         console = (self.prepared, self.chair_signed) if self.chair_signed is not None else None
 
         def work(ws: SecretaryStore, _progress: Progress) -> Published:
-            pws = _publish_ws(ws)
+            pws, loaded = _publish_ws(ws), exporters()
             now = ctx.now()
             if console is not None and console[0] is not None:
                 prepared, signed = console[0], console[1]
@@ -529,7 +532,7 @@ class OutputsPage(QWidget):
                     now,
                     revocations=meeting_revocations(setup, now),
                 )
-                prepared, signed = prepared_from_signed_report(pws, report, exporters, now)
+                prepared, signed = prepared_from_signed_report(pws, report, loaded, now)
             return secretary_signs_and_writes(
                 pws,
                 records,
@@ -537,7 +540,7 @@ class OutputsPage(QWidget):
                 signed,
                 ctx.identity,
                 out,
-                exporters,
+                loaded,
                 now,
                 ministry=ministry_certificate(records, given),
                 allow_unencrypted=unencrypted,

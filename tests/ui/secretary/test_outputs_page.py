@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from app.formats.rubric_file import load_default_rubric
 from app.secretary import setup as sec_setup
 from app.secretary.publish_gates import Gate
 from app.secretary.publish_log import PUBLISH_FOLDER, FolderPublicationLog
+from app.secretary.publish_prepare import Exporters
 from storage.stores import SqliteStores
 from storage.workspace.core import Workspace
 from tests.app.crypto.pki_fixtures import PkiFixture
@@ -43,6 +45,16 @@ def _click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+LOADED_ON: list[threading.Thread] = []
+"""The threads the console loaded its exporters on (reportlab, pyHanko and openpyxl take a
+good part of a second to import: never on the GUI thread)."""
+
+
+def _exporters() -> Exporters:
+    LOADED_ON.append(threading.current_thread())
+    return publish_exporters()
+
+
 def _console(
     folder: Path, world: World, qtbot: QtBot, dialogs: ConsoleDialogs
 ) -> tuple[SecretaryWindow, OutputsPage]:
@@ -53,7 +65,7 @@ def _console(
         world.identity(world.secretary_p12),
         stores=stores,
         dialogs=dialogs,
-        exporters=publish_exporters,
+        exporters=_exporters,
     )
     qtbot.addWidget(window)
     window.show()
@@ -72,9 +84,11 @@ def _prepare(qtbot: QtBot, page: OutputsPage) -> None:
     assert not page.chair_here_button.isEnabled()
     assert page.chair_here_button.toolTip() == "Prepare the report first."
     assert not page.secretary_button.isEnabled()
+    LOADED_ON.clear()
     _click(qtbot, page.prepare_button)
     qtbot.waitUntil(lambda: page.prepared is not None and not page.busy)
     assert page.chair_here_button.isEnabled()
+    assert LOADED_ON and threading.main_thread() not in LOADED_ON
 
 
 def _write(qtbot: QtBot, page: OutputsPage, out: Path, *, choose_pem: bool) -> None:
