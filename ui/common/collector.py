@@ -6,6 +6,13 @@ PySide6 wrappers of Qt objects there, off the GUI thread, which crashes Qt. So t
 collector is switched off and a timer on the GUI thread collects instead, each generation
 when its threshold is crossed (the pattern pyqtgraph and calibre use). Reference counting
 still frees everything that is not in a cycle at once, in any thread.
+
+A full collection walks every object the collector tracks, and it holds the GIL, so it
+stalls the window for as long as it walks. Most of those objects are the program itself:
+modules, classes, functions, the Qt wrappers of the window, built at start-up and alive
+until the end. On its first tick (the window is up by then) the collector moves them into
+Python's permanent generation (``gc.freeze``): later collections skip them, and the walk
+covers only what the session created since (its meeting data), not the whole program.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-INTERVAL_MS = 500
+INTERVAL_MS = 25
 
 
 class GuiThreadCollector(QObject):
@@ -23,6 +30,7 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         gc.disable()
+        self.frozen = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.collect_due)
@@ -30,7 +38,12 @@ class GuiThreadCollector(QObject):
 
     def collect_due(self) -> int:
         """Collect the oldest generation whose count crossed its threshold; returns what was
-        collected (the number of unreachable objects found)."""
+        collected (the number of unreachable objects found). The first call freezes what
+        start-up built instead (see the module's docstring)."""
+        if not self.frozen:
+            self.frozen = True
+            gc.freeze()
+            return 0
         counts, thresholds = gc.get_count(), gc.get_threshold()
         for generation in (2, 1, 0):
             if counts[generation] > thresholds[generation]:
