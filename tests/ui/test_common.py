@@ -202,6 +202,53 @@ def test_the_collector_sets_aside_what_start_up_built(qtbot: QtBot) -> None:
     collector.deleteLater()
 
 
+def test_cycles_that_grew_old_are_collected_by_the_next_full_collection(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Objects that survive the young collections reach the old generation; once enough
+    have, a full collection walks them (and only them: the survivors are frozen after it),
+    so a cycle among them that became garbage is freed."""
+    import gc
+    import weakref
+
+    from ui.common import collector as module
+    from ui.common.collector import GuiThreadCollector
+
+    session = module._installed  # tests/ui/conftest.py's, paused while this one works
+    assert session is not None
+    session.timer.stop()
+    collector = GuiThreadCollector(interval_ms=10, full_budget=10**9)
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    def churn() -> bool:  # allocations keep the young collections coming
+        for _ in range(gc.get_threshold()[0] + 1):
+            Cycle()
+        return False
+
+    try:
+        qtbot.waitUntil(lambda: collector.frozen)
+        alive = [Cycle() for _ in range(3000)]
+        freed: list[int] = []
+        watched = [weakref.ref(c, lambda _r: freed.append(1)) for c in alive[:100]]
+        count = len(alive)
+        qtbot.waitUntil(lambda: churn() or collector.promoted >= count)  # old, unwalked
+        frozen = gc.get_freeze_count()
+        del alive  # garbage now, each in a cycle: only a full collection can free them
+        young = gc.get_stats()[1]["collections"]  # young collections cannot free them:
+        qtbot.waitUntil(lambda: churn() or gc.get_stats()[1]["collections"] >= young + 3)
+        assert not freed
+        collector.full_budget = 1
+        qtbot.waitUntil(lambda: churn() or len(freed) == len(watched))
+        assert gc.get_freeze_count() > frozen  # the full collection froze its survivors
+    finally:
+        collector.timer.stop()
+        collector.deleteLater()
+        session.timer.start()
+
+
 def test_invalid_variants_returned_to_python_never_use_up_none() -> None:
     """PySide6 6.12 drops a reference to None each time C++ returns an invalid QVariant to
     Python; on Python 3.11 the interpreter aborts once None's count reaches zero. Half a

@@ -1,4 +1,4 @@
-"""Python's cyclic garbage collector runs on the GUI thread only.
+"""Python's cyclic garbage collector runs on the GUI thread only, in short steps.
 
 The collector runs whenever allocations cross its thresholds, in whichever thread allocates;
 when that is a worker (a demo build, a kit import, a sheet import), it can free unreachable
@@ -7,12 +7,25 @@ collector is switched off and a timer on the GUI thread collects instead, each g
 when its threshold is crossed (the pattern pyqtgraph and calibre use). Reference counting
 still frees everything that is not in a cycle at once, in any thread.
 
-A full collection walks every object the collector tracks, and it holds the GIL, so it
-stalls the window for as long as it walks. Most of those objects are the program itself:
-modules, classes, functions, the Qt wrappers of the window, built at start-up and alive
-until the end. On its first tick (the window is up by then) the collector moves them into
-Python's permanent generation (``gc.freeze``): later collections skip them, and the walk
-covers only what the session created since (its meeting data), not the whole program.
+A collection holds the GIL for as long as it walks its generations, so every walk is a
+stall of the window; the timer keeps each one short:
+
+- it ticks every 25 ms, so the young generations hold what workers allocated in the last
+  moments, not in the last half second;
+- a full collection walks only what became long-lived since the previous one: on its
+  first tick the collector moves what start-up built (modules, classes, the window) into
+  Python's permanent generation (``gc.freeze``), and after each full collection it moves
+  the survivors there too. Without that, a full collection of a 200x30 meeting's console
+  walked millions of objects, over a second each time;
+- so it runs a full collection as soon as about :data:`FULL_BUDGET` objects have reached
+  the old generation since the last one: each walks that many, a few tens of
+  milliseconds, however large the session's heap has grown.
+
+What this gives up: a reference cycle among frozen objects that becomes garbage later is
+never collected (an object frozen alive and freed later without a cycle is still freed by
+reference counting, as everything else). The program's long-lived structures (meeting
+data, results, widgets) are not freed through cycles, so this costs little memory; it is
+the trade that ``gc.freeze`` is documented for.
 """
 
 from __future__ import annotations
@@ -22,33 +35,56 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 25
+FULL_BUDGET = 100_000
+"""Objects promoted to the old generation that make a full collection due (walking that
+many takes some 10-40 ms on a slow machine)."""
 
 
 class GuiThreadCollector(QObject):
     """Create once, on the GUI thread, after the QApplication; it lives as long as its parent."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        interval_ms: int = INTERVAL_MS,
+        full_budget: int = FULL_BUDGET,
+    ) -> None:
         super().__init__(parent)
         gc.disable()
+        self.full_budget = full_budget
         self.frozen = False
+        self.promoted = 0
+        """Objects that survived into the old generation since the last full collection."""
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.collect_due)
         self.timer.start()
 
     def collect_due(self) -> int:
-        """Collect the oldest generation whose count crossed its threshold; returns what was
-        collected (the number of unreachable objects found). The first call freezes what
-        start-up built instead (see the module's docstring)."""
+        """Collect the oldest generation that is due; returns what was collected (the number
+        of unreachable objects found). The first call freezes what start-up built instead
+        (see the module's docstring)."""
         if not self.frozen:
             self.frozen = True
-            gc.freeze()
+            self._freeze()
             return 0
         counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in (2, 1, 0):
-            if counts[generation] > thresholds[generation]:
-                return gc.collect(generation)
+        if self.promoted >= self.full_budget:
+            found = gc.collect(2)
+            self._freeze()
+            return found
+        if counts[1] > thresholds[1]:
+            young = len(gc.get_objects(0)) + len(gc.get_objects(1))
+            found = gc.collect(1)
+            self.promoted += max(young - found, 0)
+            return found
+        if counts[0] > thresholds[0]:
+            return gc.collect(0)
         return 0
+
+    def _freeze(self) -> None:
+        gc.freeze()
+        self.promoted = 0
 
 
 _installed: GuiThreadCollector | None = None
