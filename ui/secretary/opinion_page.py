@@ -66,6 +66,10 @@ class OpinionPage(QWidget):
         self.comments_title = heading()
         self.comments_host = QWidget()
         self.comments_layout = QHBoxLayout(self.comments_host)
+        self.comment_boxes: list[QPlainTextEdit] = []
+        self.no_comments = QLabel()
+        self.no_comments.hide()
+        self.comments_layout.addWidget(self.no_comments)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.comments_host)
@@ -162,16 +166,11 @@ class OpinionPage(QWidget):
             )
         self._view = view
         self._refresh_state()
-        while self.comments_layout.count():
-            item = self.comments_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()  # at once; deleteLater waits for the event loop
-                widget.deleteLater()
+        # One read-only box per expert, kept between applications (building 30 boxes anew at
+        # every choice of application stalled the window at 200x30); unused ones hidden.
         names = {f.key: str(f.name) for f in self.ctx.ws.setup().rubric.factors}
-        for c in bench.comments:
-            text = QPlainTextEdit()
-            text.setReadOnly(True)
+        for i, c in enumerate(bench.comments):
+            text = self._comment_box(i)
             text.setAccessibleName(_("Comments of {expert}", expert=str(c.expert.name)))
             rec = _(c.recommendation.label) if c.recommendation else "—"
             parts = [f"{c.expert.name}", _("Recommendation: {rec}", rec=rec), "", c.opinion]
@@ -183,10 +182,23 @@ class OpinionPage(QWidget):
                 for key, score, comment in c.factors
             ]
             text.setPlainText("\n".join(parts))
-            text.setMinimumWidth(220)
-            self.comments_layout.addWidget(text)
-        if not bench.comments:
-            self.comments_layout.addWidget(QLabel(_("No expert sheets in this round yet.")))
+            text.show()
+        for unused in self.comment_boxes[len(bench.comments) :]:
+            unused.hide()
+        self.no_comments.setVisible(not bench.comments)
+
+    def shown_comments(self) -> list[str]:
+        """The experts' comments on screen, one text per expert, in the panel's order."""
+        return [box.toPlainText() for box in self.comment_boxes if not box.isHidden()]
+
+    def _comment_box(self, index: int) -> QPlainTextEdit:
+        while len(self.comment_boxes) <= index:
+            box = QPlainTextEdit()
+            box.setReadOnly(True)
+            box.setMinimumWidth(220)
+            self.comments_layout.insertWidget(len(self.comment_boxes), box)
+            self.comment_boxes.append(box)
+        return self.comment_boxes[index]
 
     def _chair(self) -> Expert | None:
         return current_meeting(self.ctx.ws).chair
@@ -296,5 +308,6 @@ class OpinionPage(QWidget):
         self.save_button.setText(_("&Save opinion"))
         self.approve_button.setText(_("C&hair approves…"))
         self.comments_title.setText(_("Experts' comments"))
+        self.no_comments.setText(_("No expert sheets in this round yet."))
         if self._loaded:  # first loaded when shown (the window marks hidden pages stale)
             self.reload()

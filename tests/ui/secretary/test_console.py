@@ -204,7 +204,7 @@ def test_a_whole_meeting_through_the_console(
     window.tabs.setCurrentWidget(window.opinion_page)
     op = window.opinion_page
     assert op.app_ids[0] == "a01"
-    assert op.comments_layout.count() == 5
+    assert len(op.shown_comments()) == 5
     op.opinion.setFocus()
     qtbot.keyClicks(op.opinion, "The panel finds the platform sound.")
     click(qtbot, op.save_button)

@@ -63,10 +63,16 @@ def test_a_reopened_console_shows_the_board_and_the_room(
 
     opinion = window.pages.index(window.opinion_page)
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(opinion).center())
-    cards = window.opinion_page.comments_layout
-    qtbot.waitUntil(lambda: cards.count() == 6)  # e04 is recused from a01
-    first = cards.itemAt(0).widget().toPlainText()
+    shown = window.opinion_page.shown_comments
+    qtbot.waitUntil(lambda: len(shown()) == 6)  # e04 is recused from a01
+    first = shown()[0]
     assert "Logic of the concept:" in first and "concept_logic" not in first, first
+    apps = window.opinion_page.apps  # the next application: no recusal, all seven experts
+    apps.setFocus()
+    qtbot.keyClick(apps, Qt.Key.Key_Down)
+    assert len(shown()) == 7
+    qtbot.keyClick(apps, Qt.Key.Key_Up)  # back: the recused expert's box is gone again
+    assert len(shown()) == 6 and shown()[0] == first
 
     room = window.pages.index(window.room_page)
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(room).center())
