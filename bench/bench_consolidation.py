@@ -62,7 +62,9 @@ def build(
         for i in range(experts)
     )
     apps = tuple(
-        Application(ApplicationId(f"a{i:03d}"), _text("U"), _text(f"P{i}"), _text("S"), (), ())
+        Application(
+            ApplicationId(f"a{i:03d}"), _text("U"), _text(f"P{i}"), _text("S"), (f"s{i}",), ()
+        )
         for i in range(applications)
     )
     meeting = Meeting(

@@ -73,6 +73,11 @@ class Prepared:
     files: list[Path]
     ws: SecretaryWorkspace
     setup_seconds: float
+    ca: pki.CertificateAuthority
+    people: dict[str, Identity]
+    """Each expert's identity, by expert id (the chair is the first expert)."""
+    submitted: dict[str, list[ScoreSheet]]
+    """Each expert's round-1 sheets as signed into their file (with comments and criteria)."""
 
 
 def prepare(base: Path, n_apps: int, n_experts: int) -> Prepared:
@@ -99,25 +104,21 @@ def prepare(base: Path, n_apps: int, n_experts: int) -> Prepared:
             )
         )
     started = time.perf_counter()
-    files = []
-    for expert in meeting.experts:
-        context = SheetContext(meeting.id, KIT_HASH, rubric, expert, secretary.fingerprint)
-        who = people[expert.id]
-        items = [sign_sheet(s, context, who, AT) for s in by_expert[expert.id]]
-        items += [sign_recusal(d, context, who, AT) for d in recusals if d.expert_id == expert.id]
-        out = base / f"{expert.id}.oisheet"
-        write_sheet_file(
-            out,
-            items,
-            [],
-            context,
-            who,
-            secretary.certificate,
-            AT,
+    files = [
+        sheet_file(
+            base / f"{expert.id}.oisheet",
+            meeting,
+            rubric,
+            expert.id,
+            by_expert[expert.id],
+            [d for d in recusals if d.expert_id == expert.id],
+            secretary,
+            people[expert.id],
+            ca,
             round=1,
-            trust_roots=[ca.certificate],
         )
-        files.append(out)
+        for expert in meeting.experts
+    ]
     setup_seconds = time.perf_counter() - started
 
     setup = SecretarySetup(
@@ -136,7 +137,52 @@ def prepare(base: Path, n_apps: int, n_experts: int) -> Prepared:
     with ws.transaction("bench", AT):
         ws.freeze(meeting, rubric, setup)
         ws.add_round(RoundInfo(1, AT, None))
-    return Prepared(base, meeting, rubric, sheets, recusals, secretary, files, ws, setup_seconds)
+    return Prepared(
+        base,
+        meeting,
+        rubric,
+        sheets,
+        recusals,
+        secretary,
+        files,
+        ws,
+        setup_seconds,
+        ca,
+        people,
+        dict(by_expert),
+    )
+
+
+def sheet_file(
+    out: Path,
+    meeting: Meeting,
+    rubric: Rubric,
+    expert_id: str,
+    sheets: list[ScoreSheet],
+    recusals: list[ConflictDeclaration],
+    secretary: Identity,
+    who: Identity,
+    ca: pki.CertificateAuthority,
+    *,
+    round: int,
+) -> Path:
+    """One expert's signed sheet file of ``round`` at ``out``, as the expert's window writes it."""
+    expert = next(e for e in meeting.experts if e.id == expert_id)
+    context = SheetContext(meeting.id, KIT_HASH, rubric, expert, secretary.fingerprint)
+    items = [sign_sheet(s, context, who, AT) for s in sheets]
+    items += [sign_recusal(d, context, who, AT) for d in recusals]
+    write_sheet_file(
+        out,
+        items,
+        [],
+        context,
+        who,
+        secretary.certificate,
+        AT,
+        round=round,
+        trust_roots=[ca.certificate],
+    )
+    return out
 
 
 def baseline(prepared: Prepared) -> float:

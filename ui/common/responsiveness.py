@@ -106,3 +106,21 @@ def wait_for_tasks() -> None:
     poll.start(TICK_MS)
     loop.exec()
     poll.stop()
+
+
+def wait_until(done: Callable[[], bool], timeout_ms: int) -> bool:
+    """Spin the event loop until ``done()`` holds (checked every tick); False on timeout."""
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if done() else None)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(timeout_ms)
+    poll.start(TICK_MS)
+    if not done():
+        loop.exec()
+    poll.stop()
+    met = done()
+    guard.stop()
+    return met
