@@ -692,7 +692,9 @@ def _recompute(
             results.round,
         )
         document = result_to_document(result)
-        stated = canonical_of_parsed(results.result)  # strictly parsed: no walk needed
+        stated = results.result_bytes  # as read: canonical, a part of results.json
+        if stated is None:
+            stated = canonical_of_parsed(results.result)  # strictly parsed: no walk needed
         mine = _canonical_result(document, stated)
     except (ConsolidationInputError, RuleError, JsonFormatError) as exc:
         raise BundleRecomputeError(exc.msg, "consolidation refused the signed inputs") from None
