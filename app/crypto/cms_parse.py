@@ -92,139 +92,134 @@ class ParsedSignature:
     """The signature value (for ECDSA, the DER ``Ecdsa-Sig-Value``)."""
 
 
-class _Reader:
-    """DER TLVs of ``buf[pos:end]``, one after the other."""
+# The reader works on (buf, pos, end) triples with plain functions, not reader objects: a
+# signature is some forty TLVs, and a method call plus an object per nested TLV cost more
+# than the reading itself (issue 16). The rules are the same for every TLV: _tlv.
 
-    __slots__ = ("begin", "buf", "end", "pos")
 
-    def __init__(self, buf: bytes, pos: int = 0, end: int | None = None) -> None:
-        self.buf = buf
-        self.pos = pos
-        self.end = len(buf) if end is None else end
-        self.begin = pos
-        """Where the TLV last read begins (its tag byte)."""
-
-    def more(self) -> bool:
-        return self.pos < self.end
-
-    def peek(self) -> int:
-        if self.pos >= self.end:
+def _tlv(buf: bytes, pos: int, end: int, tag: int = -1) -> tuple[int, int, int]:
+    """The TLV at ``buf[pos:end]``: (tag, contents start, contents end); checks ``tag``
+    when given (not ``-1``). Definite, minimal lengths only, within ``end``."""
+    if pos + 2 > end:
+        raise CmsFormatError("truncated")
+    got = buf[pos]
+    if tag >= 0 and got != tag:
+        raise CmsFormatError(f"tag {got:#x} where {tag:#x} was expected")
+    if got & 0x1F == 0x1F:
+        raise CmsFormatError("high tag number")
+    first = buf[pos + 1]
+    pos += 2
+    if first < 0x80:
+        length = first
+    else:
+        count = first & 0x7F
+        if count == 0 or count > 4:
+            raise CmsFormatError("indefinite or oversized length")
+        if pos + count > end:
             raise CmsFormatError("truncated")
-        return self.buf[self.pos]
+        length = int.from_bytes(buf[pos : pos + count], "big")
+        if length < 0x80 or buf[pos] == 0:
+            raise CmsFormatError("length not minimal")
+        pos += count
+    if pos + length > end:
+        raise CmsFormatError("truncated")
+    return got, pos, pos + length
 
-    def read(self, tag: int | None = None) -> tuple[int, int, int]:
-        """The next TLV: (tag, contents start, contents end); checks ``tag`` when given."""
-        buf, pos, end = self.buf, self.pos, self.end
-        self.begin = pos
-        if pos + 2 > end:
-            raise CmsFormatError("truncated")
-        got = buf[pos]
-        if tag is not None and got != tag:
-            raise CmsFormatError(f"tag {got:#x} where {tag:#x} was expected")
-        if got & 0x1F == 0x1F:
-            raise CmsFormatError("high tag number")
-        first = buf[pos + 1]
-        pos += 2
-        if first < 0x80:
-            length = first
-        else:
-            count = first & 0x7F
-            if count == 0 or count > 4:
-                raise CmsFormatError("indefinite or oversized length")
-            if pos + count > end:
-                raise CmsFormatError("truncated")
-            length = int.from_bytes(buf[pos : pos + count], "big")
-            if length < 0x80 or buf[pos] == 0:
-                raise CmsFormatError("length not minimal")
-            pos += count
-        if pos + length > end:
-            raise CmsFormatError("truncated")
-        self.pos = pos + length
-        return got, pos, pos + length
 
-    def inner(self, tag: int) -> _Reader:
-        """A reader over the contents of the next TLV, which must have ``tag``."""
-        _, start, stop = self.read(tag)
-        return _Reader(self.buf, start, stop)
+def _done(pos: int, end: int) -> None:
+    if pos != end:
+        raise CmsFormatError("unexpected data after the last field")
 
-    def value(self, tag: int) -> bytes:
-        _, start, stop = self.read(tag)
-        return self.buf[start:stop]
 
-    def done(self) -> None:
-        if self.pos != self.end:
-            raise CmsFormatError("unexpected data after the last field")
+def _peek(buf: bytes, pos: int, end: int) -> int:
+    if pos >= end:
+        raise CmsFormatError("truncated")
+    return buf[pos]
 
 
 def parse_detached(signature: bytes) -> ParsedSignature:
     """Read ``signature`` as our CMS profile; raises :class:`CmsFormatError`."""
     buf = bytes(signature)
-    top = _Reader(buf)
-    info = top.inner(_SEQUENCE)
-    top.done()
-    if info.value(_OID_TAG) != OID_SIGNED_DATA:
+    _, pos, end = _tlv(buf, 0, len(buf), _SEQUENCE)  # ContentInfo
+    _done(end, len(buf))
+    _, start, pos = _tlv(buf, pos, end, _OID_TAG)
+    if buf[start:pos] != OID_SIGNED_DATA:
         raise CmsFormatError("not SignedData")
-    explicit = info.inner(0xA0)
-    info.done()
-    sd = explicit.inner(_SEQUENCE)
-    explicit.done()
-    sd.read(_INTEGER)  # version: pyHanko does not check it either
-    sd.read(_SET)  # digestAlgorithms: the signer info's own algorithm is what counts
-    encap = sd.inner(_SEQUENCE)
-    content_type = encap.value(_OID_TAG)
-    has_content = encap.more()
+    _, pos, stop = _tlv(buf, pos, end, 0xA0)  # [0] EXPLICIT
+    _done(stop, end)
+    end = stop
+    _, pos, stop = _tlv(buf, pos, end, _SEQUENCE)  # SignedData
+    _done(stop, end)
+    end = stop
+    pos = _tlv(buf, pos, end, _INTEGER)[2]  # version: pyHanko does not check it either
+    pos = _tlv(buf, pos, end, _SET)[2]  # digestAlgorithms: the signer info's own counts
+    _, encap, encap_end = _tlv(buf, pos, end, _SEQUENCE)  # EncapsulatedContentInfo
+    pos = encap_end
+    _, start, encap = _tlv(buf, encap, encap_end, _OID_TAG)
+    content_type = buf[start:encap]
+    has_content = encap < encap_end
     if has_content:
-        encap.read(0xA0)
-    encap.done()
+        encap = _tlv(buf, encap, encap_end, 0xA0)[2]
+    _done(encap, encap_end)
     certificates: list[bytes] = []
-    if sd.more() and sd.peek() == 0xA0:
-        bag = sd.inner(0xA0)
-        while bag.more():
-            tag, _, stop = bag.read()
+    if pos < end and buf[pos] == 0xA0:
+        _, bag, pos = _tlv(buf, pos, end, 0xA0)
+        while bag < pos:
+            tag, _, stop = _tlv(buf, bag, pos)
             if tag == _SEQUENCE:  # a certificate; attribute certificates are skipped
-                certificates.append(buf[bag.begin : stop])
-    if sd.more() and sd.peek() == 0xA1:
-        sd.read(0xA1)  # revocation info: our CRLs come from the caller, never from here
-    infos = sd.inner(_SET)
-    sd.done()
+                certificates.append(buf[bag:stop])
+            bag = stop
+    if pos < end and buf[pos] == 0xA1:
+        pos = _tlv(buf, pos, end, 0xA1)[2]  # revocation info: our CRLs come from the caller
+    _, infos, pos = _tlv(buf, pos, end, _SET)  # signerInfos
+    _done(pos, end)
     # the rules pyHanko applies first, in its order, with their own messages
-    signer_ranges = []
-    while infos.more():
-        signer_ranges.append(infos.inner(_SEQUENCE))
+    signer_ranges: list[tuple[int, int]] = []
+    while infos < pos:
+        _, start, infos = _tlv(buf, infos, pos, _SEQUENCE)
+        signer_ranges.append((start, infos))
     if len(signer_ranges) != 1:
         raise CmsFormatError("it must have exactly one signer", signers=True)
     if has_content:
         raise CmsFormatError("it must be a detached signature", attached=True)
     if content_type != OID_DATA:
         raise CmsFormatError("the content type is not data")
-    return _signer_info(buf, signer_ranges[0], tuple(certificates))
+    start, stop = signer_ranges[0]
+    return _signer_info(buf, start, stop, tuple(certificates))
 
 
-def _signer_info(buf: bytes, si: _Reader, certificates: tuple[bytes, ...]) -> ParsedSignature:
-    si.read(_INTEGER)
+def _signer_info(
+    buf: bytes, pos: int, end: int, certificates: tuple[bytes, ...]
+) -> ParsedSignature:
+    pos = _tlv(buf, pos, end, _INTEGER)[2]
     issuer: bytes | None = None
     serial: int | None = None
     key_id: bytes | None = None
-    if si.peek() == _SEQUENCE:
-        sid = si.inner(_SEQUENCE)
-        _, _, stop = sid.read(_SEQUENCE)
-        issuer = buf[sid.begin : stop]
-        serial = int.from_bytes(sid.value(_INTEGER), "big", signed=True)
-        sid.done()
+    if _peek(buf, pos, end) == _SEQUENCE:
+        _, sid, pos = _tlv(buf, pos, end, _SEQUENCE)  # issuerAndSerialNumber
+        name = sid
+        sid = _tlv(buf, sid, pos, _SEQUENCE)[2]
+        issuer = buf[name:sid]
+        _, start, sid = _tlv(buf, sid, pos, _INTEGER)
+        serial = int.from_bytes(buf[start:sid], "big", signed=True)
+        _done(sid, pos)
     else:
-        key_id = si.value(0x80)
-    _algorithm(si.inner(_SEQUENCE), {OID_SHA256})
-    if si.peek() != 0xA0:
+        _, start, pos = _tlv(buf, pos, end, 0x80)
+        key_id = buf[start:pos]
+    pos = _algorithm(buf, pos, end, _DIGEST_ALGORITHMS)
+    if _peek(buf, pos, end) != 0xA0:
         raise CmsFormatError("no signed attributes")
-    _, start, stop = si.read(0xA0)
+    begin = pos
+    _, start, pos = _tlv(buf, pos, end, 0xA0)
     # RFC 5652 §5.4: the signature covers the DER of the SET OF, not the [0] IMPLICIT form
-    signed_attributes = bytes([_SET]) + buf[si.begin + 1 : stop]
-    message_digest, signing_time = _attributes(buf, _Reader(buf, start, stop))
-    _algorithm(si.inner(_SEQUENCE), {OID_ECDSA_SHA256, OID_EC_PUBLIC_KEY})
-    signature = si.value(_OCTET_STRING)
-    if si.more():
-        si.read(0xA1)  # unsigned attributes: nothing in them changes the verdict
-    si.done()
+    signed_attributes = bytes([_SET]) + buf[begin + 1 : pos]
+    message_digest, signing_time = _attributes(buf, start, pos)
+    pos = _algorithm(buf, pos, end, _SIGNATURE_ALGORITHMS)
+    _, start, pos = _tlv(buf, pos, end, _OCTET_STRING)
+    signature = buf[start:pos]
+    if pos < end:
+        pos = _tlv(buf, pos, end, 0xA1)[2]  # unsigned attributes: they change no verdict
+    _done(pos, end)
     return ParsedSignature(
         certificates=certificates,
         sid_issuer=issuer,
@@ -237,15 +232,23 @@ def _signer_info(buf: bytes, si: _Reader, certificates: tuple[bytes, ...]) -> Pa
     )
 
 
-def _algorithm(alg: _Reader, accepted: set[bytes]) -> None:
-    if alg.value(_OID_TAG) not in accepted:
+_DIGEST_ALGORITHMS: Final = frozenset({OID_SHA256})
+_SIGNATURE_ALGORITHMS: Final = frozenset({OID_ECDSA_SHA256, OID_EC_PUBLIC_KEY})
+
+
+def _algorithm(buf: bytes, pos: int, end: int, accepted: frozenset[bytes]) -> int:
+    """The AlgorithmIdentifier at ``pos``, one of ``accepted``; where the next TLV begins."""
+    _, alg, after = _tlv(buf, pos, end, _SEQUENCE)
+    _, start, alg = _tlv(buf, alg, after, _OID_TAG)
+    if buf[start:alg] not in accepted:
         raise CmsFormatError("an algorithm other than ECDSA with SHA-256")
-    if alg.more():
-        alg.read(_NULL)  # absent or NULL parameters, as pyHanko accepts
-    alg.done()
+    if alg < after:
+        alg = _tlv(buf, alg, after, _NULL)[2]  # absent or NULL parameters, as pyHanko accepts
+    _done(alg, after)
+    return after
 
 
-def _attributes(buf: bytes, attrs: _Reader) -> tuple[bytes, dt.datetime | None]:
+def _attributes(buf: bytes, pos: int, end: int) -> tuple[bytes, dt.datetime | None]:
     """The signed attributes: each type once, contentType = data and a messageDigest
     present. Their order is not checked: like pyHanko and OpenSSL, the signature is
     verified over the bytes as sent, sorted (DER) or not."""
@@ -253,26 +256,29 @@ def _attributes(buf: bytes, attrs: _Reader) -> tuple[bytes, dt.datetime | None]:
     content_type: bytes | None = None
     digest: bytes | None = None
     signing_time: dt.datetime | None = None
-    while attrs.more():
-        attr = attrs.inner(_SEQUENCE)
-        kind = attr.value(_OID_TAG)
+    while pos < end:
+        _, attr, pos = _tlv(buf, pos, end, _SEQUENCE)
+        _, start, attr = _tlv(buf, attr, pos, _OID_TAG)
+        kind = buf[start:attr]
         if kind in seen:
             raise CmsFormatError("an attribute appears twice")
         seen.add(kind)
-        values = attr.inner(_SET)
-        attr.done()
+        _, values, attr = _tlv(buf, attr, pos, _SET)
+        _done(attr, pos)
         if kind in _CONSTRAINING:
             raise CmsFormatError("an attribute this program does not check")
         if kind == OID_CONTENT_TYPE:
-            content_type = values.value(_OID_TAG)
-            values.done()
+            _, start, values = _tlv(buf, values, attr, _OID_TAG)
+            content_type = buf[start:values]
+            _done(values, attr)
         elif kind == OID_MESSAGE_DIGEST:
-            digest = values.value(_OCTET_STRING)
-            values.done()
+            _, start, values = _tlv(buf, values, attr, _OCTET_STRING)
+            digest = buf[start:values]
+            _done(values, attr)
         elif kind == OID_SIGNING_TIME:
-            tag, start, stop = values.read()
-            values.done()
-            signing_time = _time(tag, buf[start:stop])
+            tag, start, values = _tlv(buf, values, attr)
+            _done(values, attr)
+            signing_time = _time(tag, buf[start:values])
     if content_type is None or digest is None:
         raise CmsFormatError("contentType or messageDigest attribute missing")
     if content_type != OID_DATA:

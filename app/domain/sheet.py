@@ -127,10 +127,16 @@ class ScoreSheet:
     submitted_at: dt.datetime | None = None
 
     def score_for(self, factor: str) -> FactorScore | None:
-        return next((s for s in self.scores if s.factor == factor), None)
+        for s in self.scores:  # a plain loop: called per factor of every sheet read
+            if s.factor == factor:
+                return s
+        return None
 
     def answer_for(self, criterion: str) -> CriterionAnswer | None:
-        return next((c for c in self.criteria if c.criterion == criterion), None)
+        for c in self.criteria:
+            if c.criterion == criterion:
+                return c
+        return None
 
     @property
     def is_editable(self) -> bool:

@@ -101,6 +101,27 @@ _BEYOND_BMP: Final = re.compile(b"[\xf0-\xf4]")
 """The lead byte of a character beyond the BMP in UTF-8 (and no other byte is one of these)."""
 
 
+def canonical_members_of_parsed(value: dict[str, Any]) -> tuple[bytes, dict[str, bytes]]:
+    """:func:`canonical_of_parsed` of an object :func:`loads_strict` returned, and the
+    canonical bytes of each of its members' values, from one encoding.
+
+    RFC 8785 writes an object as its members sorted by the UTF-16 code units of their
+    keys, each as the key's canonical string, ``:`` and the value's canonical bytes: the
+    object's bytes are the members' bytes joined (so a reader that compares a member's
+    bytes later need not encode it a second time).
+    """
+    members = {key: canonical_of_parsed(item) for key, item in value.items()}
+    order = sorted(members, key=_utf16)
+    whole = b",".join(canonical_of_parsed(key) + b":" + members[key] for key in order)
+    return b"{" + whole + b"}", members
+
+
+def _utf16(key: str) -> bytes:
+    """The sort key of RFC 8785 section 3.2.3: UTF-16 code units (big-endian bytes compare
+    as the units do)."""
+    return key.encode("utf-16-be")
+
+
 def _check_value(obj: object, path: _Path, depth: int, max_depth: int) -> None:
     kind = type(obj)
     if kind is str:

@@ -26,6 +26,7 @@ from app.domain.sheet import PanelOpinion, Recommendation
 from app.errors import UserFacingError
 from app.formats.canonical_json import (
     JsonFormatError,
+    canonical_members_of_parsed,
     canonical_of_parsed,
     dumps_canonical,
     loads_strict,
@@ -105,6 +106,10 @@ class Results:
     result: dict[str, Any]
     absences: tuple[Absence, ...]
     opinions: tuple[OpinionEntry, ...]
+    result_bytes: bytes | None = None
+    """The canonical bytes of ``result`` as read (``parse_results``; ``None`` when the
+    results were not read from bytes): the reader compares the recomputed figures with
+    them without encoding ``result`` a second time."""
 
 
 def results_bytes(results: Results) -> bytes:
@@ -165,7 +170,10 @@ def parse_results(data: bytes) -> Results:
     """Strictly parse verified ``results.json`` bytes (see the module docstring)."""
     try:
         raw = loads_strict(data, max_size=MAX_RESULTS_SIZE, max_depth=MAX_DEPTH)
-        canonical = canonical_of_parsed(raw)
+        if isinstance(raw, dict):
+            canonical, members = canonical_members_of_parsed(raw)
+        else:
+            canonical, members = canonical_of_parsed(raw), {}
     except JsonFormatError as exc:
         raise BundleResultsError(exc.msg, f"strict JSON: {exc.msg.in_language('en')}") from exc
     if canonical != data:
@@ -212,6 +220,7 @@ def parse_results(data: bytes) -> Results:
         result=doc["result"],
         absences=absences,
         opinions=opinions,
+        result_bytes=members["result"],
     )
 
 

@@ -368,12 +368,14 @@ def _decode_sheet(raw: Any) -> SheetDocument:
     context = decode_context(doc, SHEET_TYPE)
     rubric = codec.fields(doc["rubric"], "rubric", ("id", "revision"))
     scores: list[FactorScore] = []
+    factors: set[str] = set()
     for i, item in enumerate(codec.array(doc["scores"], "scores", MAX_ENTRIES)):
         where = f"scores[{i}]"
         entry = codec.fields(item, where, ("factor", "score", "comment"))
         key = codec.identifier(entry["factor"], f"{where}.factor")
-        if any(s.factor == key for s in scores):
+        if key in factors:
             raise FieldError(f"{where}.factor", Msg.of("“{key}” is listed twice.", key=key))
+        factors.add(key)
         scores.append(
             FactorScore(
                 FactorKey(key),
@@ -382,12 +384,14 @@ def _decode_sheet(raw: Any) -> SheetDocument:
             )
         )
     criteria: list[CriterionAnswer] = []
+    answered: set[str] = set()
     for i, item in enumerate(codec.array(doc["criteria"], "criteria", MAX_ENTRIES)):
         where = f"criteria[{i}]"
         entry = codec.fields(item, where, ("criterion", "verdict", "note"))
         key = codec.identifier(entry["criterion"], f"{where}.criterion")
-        if any(c.criterion == key for c in criteria):
+        if key in answered:
             raise FieldError(f"{where}.criterion", Msg.of("“{key}” is listed twice.", key=key))
+        answered.add(key)
         verdict = codec.choice(entry["verdict"], f"{where}.verdict", _VERDICTS)
         criteria.append(
             CriterionAnswer(
@@ -543,12 +547,10 @@ def check_equal(field: Msg, expected: str | None, found: str, detail: str) -> No
 
 def check_rubric(content: SheetDocument, rubric: Rubric, where: str) -> None:
     """The sheet names this rubric, and passes its rules."""
-    check_equal(
-        Msg.of("rubric"),
-        f"{rubric.id} r{rubric.version}",
-        f"{content.rubric_id} r{content.rubric_revision}",
-        f"{where} rubric",
-    )
+    expected = f"{rubric.id} r{rubric.version}"
+    found = f"{content.rubric_id} r{content.rubric_revision}"
+    if found != expected:  # the message only for a refusal (this runs for every sheet)
+        check_equal(Msg.of("rubric"), expected, found, f"{where} rubric")
     try:
         require_valid(content.sheet, rubric)
     except SheetInvalid as exc:

@@ -243,3 +243,16 @@ def test_canonical_of_parsed_is_the_reference_canonical_form(value: object) -> N
     from app.formats.canonical_json import canonical_of_parsed
 
     assert canonical_of_parsed(value) == rfc8785.dumps(value)
+
+
+@settings(max_examples=150)
+@given(st.dictionaries(_keys, _mixed, max_size=6))
+def test_an_objects_members_join_to_its_canonical_bytes(value: dict[str, Any]) -> None:
+    """The object's bytes from its members' (keys that sort differently in UTF-16 and
+    code points, text beyond the BMP in keys and values): the reference's bytes, and each
+    member's bytes its value's own canonical bytes."""
+    from app.formats.canonical_json import canonical_members_of_parsed, canonical_of_parsed
+
+    whole, members = canonical_members_of_parsed(value)
+    assert whole == rfc8785.dumps(value) == canonical_of_parsed(value)
+    assert members == {key: rfc8785.dumps(item) for key, item in value.items()}
