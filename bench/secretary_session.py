@@ -40,6 +40,7 @@ from app.unlocking import decrypt_in_child_processes
 from storage.stores import SqliteStores
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService
+from ui.common.pyside_fixes import keep_none_alive
 from ui.common.responsiveness import (
     StallMeter,
     application,
@@ -354,6 +355,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     if args.quick:
         args.applications, args.experts = 3, 3
 
+    keep_none_alive()  # as the program does (ui/launch.py): PySide6 6.12 leaks None
     app = application()
     if not args.automatic_gc:
         install_gui_thread_collector(app)  # as the program does (ui/launch.py)
