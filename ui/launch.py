@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.errors import UserFacingError
-from app.file_kinds import FileKind, kind_of, where_opened
 from app.i18n import detect_language
 from app.paths import RESOURCES
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
@@ -193,6 +192,8 @@ def open_in_window(stores: SqliteStores, main: MainWindow, path: Path) -> QWidge
     into the expert's kit import, a result bundle into the ministry desk's import; for the
     other kinds the start window says where the file is used. Returns the dialog or desk
     opened, if any."""
+    from app.file_kinds import FileKind, kind_of, where_opened
+
     kind = kind_of(path)
     if kind is FileKind.KIT:
         from ui.expert.kit_import_dialog import KitImportDialog
