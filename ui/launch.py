@@ -24,14 +24,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.errors import UserFacingError
-from app.file_kinds import FileKind, kind_of, where_opened
 from app.i18n import detect_language
 from app.paths import RESOURCES
 from app.unlocking import decrypt_in_child_processes
 from storage.stores import SqliteStores  # loads SQLite only with the first workspace
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService, default_dialogs
-from ui.common.errors import ExceptionHook, show_error
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
 from ui.common.i18n import switch_language
 from ui.common.input_method import prepare_input_method
@@ -195,6 +193,8 @@ def open_in_window(stores: SqliteStores, main: MainWindow, path: Path) -> QWidge
     into the expert's kit import, a result bundle into the ministry desk's import; for the
     other kinds the start window says where the file is used. Returns the dialog or desk
     opened, if any."""
+    from app.file_kinds import FileKind, kind_of, where_opened
+
     kind = kind_of(path)
     if kind is FileKind.KIT:
         from ui.expert.kit_import_dialog import KitImportDialog
@@ -245,6 +245,8 @@ def build_main_window(
         elif demo:
             window.open_demo()  # off the GUI thread: the window shows progress at once
     except UserFacingError as exc:
+        from ui.common.errors import show_error  # the presenter loads with the first error
+
         show_error(window, exc, dialogs)
     if file is not None:
         QTimer.singleShot(0, window, partial(open_in_window, stores, window, file))
@@ -271,6 +273,8 @@ def run(
     process leaves without Python's final garbage collection: PySide6 6.12 can abort while
     tearing down its own types at that point, which would turn a clean exit into a crash.
     """
+    from ui.common.errors import ExceptionHook
+
     app, zoom = prepare_application(language)
     hook = ExceptionHook(default_dialogs()).install()
     try:
@@ -292,6 +296,8 @@ def run(
 
 def run_ministry_desk(language: str | None, database: str | None) -> int:
     """``review-desk ministry`` (no action): the desk alone, until it closes (as :func:`run`)."""
+    from ui.common.errors import ExceptionHook
+
     app, _zoom = prepare_application(language)
     hook = ExceptionHook(default_dialogs()).install()
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 from app.crypto.age_errors import AgeHeaderError, AgePayloadError
@@ -24,11 +24,14 @@ from app.crypto.age_stream import (
     NONCE_SIZE,
     TAG_SIZE,
     open_chunk,
+    open_chunk_into,
     payload_key,
     read_exact,
 )
 
 _CACHE_CHUNKS = 4
+BLOCK_CHUNKS = 16
+"""Chunks per block of :meth:`AgeReader.blocks` (1 MiB of plaintext)."""
 
 
 class AgeReader(io.RawIOBase):
@@ -146,11 +149,62 @@ class AgeReader(io.RawIOBase):
         return done
 
     def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            size = max(0, self._size - self.tell())
-        buffer = bytearray(min(size, max(0, self._size - self.tell())))
-        count = self.readinto(buffer)
-        return bytes(buffer[:count])
+        self._checkClosed()
+        available = max(0, self._size - self._position)
+        wanted = available if size is None or size < 0 else min(size, available)
+        data = b"".join(self.pieces(self._position, wanted))  # the one copy
+        self._position += len(data)
+        return data
+
+    def pieces(self, offset: int, size: int) -> Iterator[bytes | memoryview]:
+        """The plaintext from ``offset``, ``size`` bytes (fewer at end of file), chunk by
+        chunk and without copying: a whole chunk as decrypted, a part of one as a view.
+
+        Each chunk is authenticated before any of it is yielded (a damaged one raises
+        :class:`AgePayloadError` there); the position is not moved.
+        """
+        self._checkClosed()
+        position, end = offset, min(offset + size, self._size)
+        while position < end:
+            index, start = divmod(position, CHUNK_SIZE)
+            plain = self._chunk(index)
+            stop = min(len(plain), start + end - position)
+            yield plain if start == 0 and stop == len(plain) else memoryview(plain)[start:stop]
+            position += stop - start
+
+    def blocks(self, offset: int, size: int) -> Iterator[memoryview]:
+        """The plaintext from ``offset``, ``size`` bytes (fewer at end of file), for one pass
+        over a large range: up to :data:`BLOCK_CHUNKS` chunks read at once and decrypted
+        straight into a buffer of their own (no copy, no cache), each block authenticated
+        whole before it is yielded (a damaged chunk raises :class:`AgePayloadError`
+        there). A yielded view stays valid; the position is not moved.
+        """
+        self._checkClosed()
+        position, end = offset, min(offset + size, self._size)
+        while position < end:
+            first = position // CHUNK_SIZE
+            count = min(BLOCK_CHUNKS, (end - 1) // CHUNK_SIZE - first + 1)
+            plain = self._decrypt_block(first, count)
+            base = first * CHUNK_SIZE
+            yield plain[position - base : min(len(plain), end - base)]
+            position = min(base + len(plain), end)
+
+    def _decrypt_block(self, first: int, count: int) -> memoryview:
+        """Chunks ``first`` .. ``first + count - 1``, decrypted into one new buffer."""
+        self._file.seek(self._base + first * ENCRYPTED_CHUNK_SIZE)
+        sealed = memoryview(read_exact(self._file, count * ENCRYPTED_CHUNK_SIZE))
+        out = memoryview(bytearray(count * CHUNK_SIZE))
+        filled = 0
+        for k in range(count):
+            index = first + k
+            part = sealed[k * ENCRYPTED_CHUNK_SIZE : (k + 1) * ENCRYPTED_CHUNK_SIZE]
+            last = index == self._chunks - 1
+            if (not last and len(part) != ENCRYPTED_CHUNK_SIZE) or len(part) < TAG_SIZE:
+                raise AgePayloadError(f"chunk {index} is short (the file changed while open?)")
+            length = len(part) - TAG_SIZE
+            open_chunk_into(self._aead, index, part, last, out[filled : filled + length])
+            filled += length
+        return out[:filled]
 
     def readall(self) -> bytes:
         return self.read(-1)

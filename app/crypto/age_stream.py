@@ -50,6 +50,19 @@ def open_chunk(aead: ChaCha20Poly1305, index: int, sealed: bytes, last: bool) ->
         raise AgePayloadError(f"chunk {index} does not authenticate") from None
 
 
+def open_chunk_into(
+    aead: ChaCha20Poly1305, index: int, sealed: bytes | memoryview, last: bool, out: memoryview
+) -> None:
+    """:func:`open_chunk` into ``out`` (``len(sealed) - TAG_SIZE`` bytes), without a copy.
+    On failure ``out`` holds bytes that did not authenticate: the caller discards it."""
+    if len(sealed) < TAG_SIZE or (last and index > 0 and len(sealed) == TAG_SIZE):
+        raise AgePayloadError(f"chunk {index} is too short")
+    try:
+        aead.decrypt_into(chunk_nonce(index, last), sealed, None, out)
+    except InvalidTag:
+        raise AgePayloadError(f"chunk {index} does not authenticate") from None
+
+
 def read_exact(src: BinaryIO, size: int) -> bytes:
     """Read up to ``size`` bytes, looping over short reads; fewer only at end of file."""
     data = src.read(size)

@@ -359,11 +359,22 @@ def iter_entry(source: RandomAccess, entry: ZipEntry, block: int = _READ_BLOCK) 
         offset += len(piece)
         remaining -= len(piece)
         yield piece
+    check_crc(entry, crc)
+
+
+def check_crc(entry: ZipEntry, crc: int) -> None:
+    """Refuse the entry unless ``crc``, the CRC-32 of all its data, is its directory's."""
     if crc != entry.crc32:
         raise _refuse(
             Msg.of("the member “{name}” fails its CRC-32 check.", name=entry.name[:80]),
             f"CRC-32 of {entry.name!r} is {crc:08x}, directory says {entry.crc32:08x}",
         )
+
+
+def check_length(entry: ZipEntry, length: int) -> None:
+    """Refuse the entry unless ``length`` bytes of data, all it should have, were read."""
+    if length != entry.size:
+        raise _refuse(Msg.of("the archive is truncated."), f"short read in {entry.name!r}")
 
 
 def read_entry(source: RandomAccess, entry: ZipEntry) -> bytes:

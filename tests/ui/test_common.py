@@ -249,6 +249,28 @@ def test_cycles_that_grew_old_are_collected_by_the_next_full_collection(
         session.timer.start()
 
 
+def test_none_is_given_a_count_the_leak_cannot_use_up() -> None:
+    """On Python 3.11 (the one that runs it) ``keep_none_alive`` writes None's reference
+    count through a ``Py_ssize_t`` of ``_ctypes``, the same C type as ``ctypes.c_ssize_t``,
+    up to a margin no session uses up; a second call adds nothing."""
+    import ctypes
+
+    from ui.common import pyside_fixes
+
+    pyside_fixes.keep_none_alive()
+    pyside_fixes.keep_none_alive()
+    count = sys.getrefcount(None)
+    if sys.version_info >= (3, 12):
+        assert count > 1 << 30  # immortal: left alone
+    else:
+        assert 1 << 40 <= count < 2 << 40
+        ssize_t = pyside_fixes._ssize_t()
+        assert ctypes.sizeof(ssize_t) == ctypes.sizeof(ctypes.c_ssize_t)
+        ours = ssize_t.from_address(id(None)).value
+        theirs = ctypes.c_ssize_t.from_address(id(None)).value
+        assert abs(ours - theirs) < 100  # the same field (give or take passing references)
+
+
 def test_invalid_variants_returned_to_python_never_use_up_none() -> None:
     """PySide6 6.12 drops a reference to None each time C++ returns an invalid QVariant to
     Python; on Python 3.11 the interpreter aborts once None's count reaches zero. Half a

@@ -3,8 +3,9 @@ inside the available screen, and cut table text can always be read whole in a to
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QListWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.meeting import Meeting
@@ -12,7 +13,7 @@ from app.domain.rubric import Rubric
 from app.expert.flow import ApplicationStatus
 from app.formats.text import visible
 from tests.ui.sample import sample_meeting
-from ui.common.geometry import clamp_to
+from ui.common.geometry import clamp_to, place_window
 from ui.common.i18n import switch_language
 from ui.common.table_model import add_list_line
 from ui.expert.models import AgendaModel, AgendaRow
@@ -68,6 +69,23 @@ def test_a_window_that_fits_stays_where_it_was() -> None:
 def test_the_minimum_wins_on_a_tiny_screen_and_the_corner_stays_on_it() -> None:
     placed = clamp_to(QRect(50, 50, 1000, 700), QRect(0, 0, 800, 600), QSize(900, 500))
     assert placed == QRect(0, 0, 900, 600)
+
+
+@pytest.mark.parametrize("shown", ["at once", "after the event loop turned"])
+def test_a_window_is_placed_again_once_its_frame_is_known(qtbot: QtBot, shown: str) -> None:
+    """Before it is shown a window's frame is not known, so a window as large as the screen
+    fits; once shown (offscreen's frame is 2 px each side) it is placed again, inside the
+    screen frame included, whether it was shown at once (the start window: no event filter)
+    or only later."""
+    available = QApplication.primaryScreen().availableGeometry()
+    window = QWidget()
+    qtbot.addWidget(window)
+    place_window(window, "placed", available.size())
+    if shown != "at once":
+        QApplication.processEvents()  # the event loop turns before the window is shown
+    window.show()
+    qtbot.waitUntil(lambda: available.contains(window.frameGeometry()))
+    assert window.frameGeometry().size() != window.size()  # the frame was counted
 
 
 def test_the_main_window_fits_a_small_screen(

@@ -202,6 +202,55 @@ def test_the_first_screen_leaves_the_qt_namespace_unloaded(language: str, tmp_pa
     assert result.stdout.split() == ["False", "True"], result.stderr
 
 
+_FIRST_SCREEN_COSTS = (
+    "import sys; import PySide6.QtCore as core; "
+    "costs = ['QEvent' in vars(core)] + [m in sys.modules for m in ('ctypes', 'queue')]; "
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_first_screen_hands_no_event_to_python(language: str, tmp_path: Path) -> None:
+    """The first event a Python handler or filter receives makes PySide6 build ``QEvent``
+    (an enum of 180 types) and every one of its ~50 subclasses, about 8 ms of a window's
+    start; the first screen overrides no event handler and installs no filter, and imports
+    neither :mod:`ctypes` (ui/common/pyside_fixes) nor :mod:`queue` (ui/common/errors)."""
+    code = (
+        "from ui import launch; "
+        f"app, zoom = launch.prepare_application({language!r}); "
+        "w = launch.build_main_window(demo=False, workspace=None, zoom=zoom); "
+        "w.show(); app.processEvents(); "
+        + _FIRST_SCREEN_COSTS
+        + "print(*costs, w.isVisible()); import os; sys.stdout.flush(); os._exit(0)"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.stdout.split() == ["False", "False", "False", "True"], result.stderr
+
+
+def test_the_first_screen_costs_check_sees_an_event_handler() -> None:
+    """The check above can fail: one event handed to a Python filter builds ``QEvent``."""
+    code = (
+        "from PySide6.QtCore import QObject; from PySide6.QtWidgets import QApplication, QWidget; "
+        "app = QApplication([]); w = QWidget(); "
+        "Filter = type('Filter', (QObject,), {'eventFilter': lambda self, o, e: False}); "
+        "f = Filter(); w.installEventFilter(f); w.show(); app.processEvents(); "
+        + _FIRST_SCREEN_COSTS
+        + "print(*costs); import os; sys.stdout.flush(); os._exit(0)"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.stdout.split() == ["True", "False", "False"], result.stderr
+
+
 def test_the_qt_namespace_check_sees_a_use(tmp_path: Path) -> None:
     """The check above can fail: one ``Qt.`` enum loads the namespace."""
     code = (

@@ -189,6 +189,18 @@ def test_empty_state_opens_the_demo_in_the_background(
     assert window.agenda_view.model().rowCount() == 3
 
 
+def test_the_empty_state_heading_follows_the_text_size(qtbot: QtBot) -> None:
+    window = _window(qtbot, None, None)
+    heading = window.empty_state.heading
+    window.reset_text_action.trigger()
+    base = QApplication.font().pointSize()
+    assert heading.font().bold() and heading.font().pointSize() == base + 4
+    window.larger_text_action.trigger()
+    assert QApplication.font().pointSize() > base
+    assert heading.font().pointSize() == QApplication.font().pointSize() + 4
+    assert heading.font().bold()
+
+
 def test_open_demo_is_left_out_without_a_loader(qtbot: QtBot) -> None:
     window = _window(qtbot, None, None)
     assert not window.open_demo_action.isVisible()

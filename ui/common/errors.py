@@ -8,19 +8,24 @@ queued signal, because widgets may only be touched there.
 
 from __future__ import annotations
 
-import queue
 import sys
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import UserCancelled, UserFacingError
 from app.i18n import _
 from ui.common.dialogs import DialogService, default_dialogs
+
+if TYPE_CHECKING:
+    # built by PySide6 on first use, with its enum of 180 event types: not at start-up
+    from PySide6.QtCore import QEvent
 
 
 def show_error(
@@ -53,7 +58,20 @@ def technical_details(exc: BaseException) -> str:
     return f"Expert Review Desk {__version__}\n" + "".join(lines)
 
 
-_PRESENT = QEvent.Type(QEvent.registerEventType())
+_wake: list[QEvent.Type] = []
+"""The event type that wakes the router (one entry), registered with Qt on first use."""
+_wake_lock = threading.Lock()
+
+
+def _wake_type() -> QEvent.Type:
+    """The router's event type; the first exception registers it, from whichever thread."""
+    with _wake_lock:
+        if not _wake:
+            from PySide6.QtCore import QEvent
+
+            _wake.append(QEvent.Type(QEvent.registerEventType()))
+        return _wake[0]
+
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
@@ -61,22 +79,26 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 class _Router(QObject):
     """Lives on the GUI thread and presents exceptions raised on any thread.
 
-    The exception travels in a Python queue and a posted event (thread-safe from any
-    thread, including Python threads Qt never adopted) wakes the GUI thread.
+    The exception travels in a deque (whose ``append`` and ``popleft`` are atomic, so
+    thread-safe without a lock; :mod:`queue` is not imported at start-up for it) and a
+    posted event (thread-safe from any thread, including Python threads Qt never adopted)
+    wakes the GUI thread.
     """
 
     def __init__(self, dialogs: DialogService | None) -> None:
         super().__init__()
         self._dialogs = dialogs
-        self._queue: queue.SimpleQueue[BaseException] = queue.SimpleQueue()
+        self._pending: deque[BaseException] = deque()
 
     def raise_later(self, exc: BaseException) -> None:
         """Safe from any thread, including Python threads Qt does not know."""
-        self._queue.put(exc)
-        QCoreApplication.postEvent(self, QEvent(_PRESENT))
+        from PySide6.QtCore import QEvent
+
+        self._pending.append(exc)
+        QCoreApplication.postEvent(self, QEvent(_wake_type()))
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == _PRESENT:
+        if _wake and event.type() == _wake[0]:
             self._present()
             return True
         return super().event(event)
@@ -84,8 +106,8 @@ class _Router(QObject):
     def _present(self) -> None:
         while True:
             try:
-                exc = self._queue.get_nowait()
-            except queue.Empty:
+                exc = self._pending.popleft()
+            except IndexError:
                 return
             show_error(QApplication.activeWindow(), exc, self._dialogs)
 

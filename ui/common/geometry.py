@@ -7,9 +7,18 @@ when an expert hands back a laptop). Tests point ``QSettings.setPath`` at a temp
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize, QTimer
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, QSize, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+if TYPE_CHECKING:
+    # built by PySide6 on first use, with their enums: the first screen needs neither (a
+    # QEvent handed to Python builds QEvent and every one of its subclasses, ~8 ms)
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QSplitter
 
 SMALLEST_SCREEN = QSize(1280, 720)
 """Every window fits this many logical pixels: a 1280×720 screen at 100 %, or a 1920×1080
@@ -49,7 +58,24 @@ def place_window(widget: QWidget, window_key: str, default: QSize) -> None:
     if not restore_geometry(widget, window_key):
         widget.resize(default)
     keep_on_screen(widget)
-    widget.installEventFilter(_OnFirstShow(widget))
+    QTimer.singleShot(0, widget, partial(_place_once_shown, widget))
+
+
+def _place_once_shown(widget: QWidget) -> None:
+    """On the first turn of the event loop after :func:`place_window`: a window shown by then
+    (the usual case: made and shown in one go) is placed again now that its frame is known;
+    one not shown yet is placed again when it is (:class:`_OnFirstShow`). No event filter
+    for the usual case: the start window's first frame does not wait for PySide6 to build
+    its event classes."""
+    if widget.isVisible():
+        _place_again(widget)
+    else:
+        widget.installEventFilter(_OnFirstShow(widget))
+
+
+def _place_again(widget: QWidget) -> None:
+    if not widget.isMaximized() and not widget.isFullScreen():
+        keep_on_screen(widget)
 
 
 def keep_on_screen(widget: QWidget) -> None:
@@ -81,10 +107,11 @@ class _OnFirstShow(QObject):
     """Places the window again once it is shown, when its frame's size is known."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
             watched.removeEventFilter(self)
-            if not watched.isMaximized() and not watched.isFullScreen():
-                QTimer.singleShot(0, watched, lambda: keep_on_screen(watched))
+            QTimer.singleShot(0, watched, partial(_place_again, watched))
         return False
 
 

@@ -6,10 +6,8 @@ handed out, open a workspace imported before, or look around in the demo meeting
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,10 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from ui.common.fonts import heading_font
 
 
 class EmptyState(QWidget):
-    """Part of the first screen: it uses no ``Qt.`` enum (see :func:`_centred`)."""
+    """Part of the first screen: it uses no ``Qt.`` enum (see :func:`_centred`) and
+    overrides no event handler (the first event handed to Python makes PySide6 build
+    ``QEvent`` and every one of its subclasses, ~8 ms of start-up; ``tests/ui/test_launch.py``
+    checks the first screen leaves them unbuilt)."""
 
     def __init__(
         self,
@@ -33,7 +35,7 @@ class EmptyState(QWidget):
     ) -> None:
         super().__init__(parent)
         self.heading = _centred(QLabel())
-        self._apply_fonts()
+        heading_font(self.heading, delta=4)  # bold, 4 points larger; follows Ctrl++ / Ctrl+−
         self.text = _centred(QLabel())
         self.text.setWordWrap(True)
         self.import_kit_button = self._button(import_kit)
@@ -68,17 +70,6 @@ class EmptyState(QWidget):
             # parent yet would open it as a window of its own (~4 ms each at start-up)
             button.hide()
         return button
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._apply_fonts()  # follow the app-wide text zoom
-        super().changeEvent(event)
-
-    def _apply_fonts(self) -> None:
-        font = QFont(QApplication.font())
-        font.setPointSize(font.pointSize() + 4)
-        font.setBold(True)
-        self.heading.setFont(font)
 
     def retranslate(self) -> None:
         self.heading.setText(_("No meeting is open"))

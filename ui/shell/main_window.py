@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from app.errors import UserFacingError
 from app.i18n import _, current_language
 from ui.common.dialogs import DialogService, default_dialogs
-from ui.common.errors import show_error
 from ui.common.fonts import FontZoom
 from ui.common.geometry import place_window, restore_splitter, save_geometry, save_splitter
 from ui.common.i18n import language_actions
@@ -398,6 +397,8 @@ class MainWindow(QMainWindow):
         try:
             text = read_guide()
         except UserFacingError as exc:
+            from ui.common.errors import show_error  # the presenter loads with the first error
+
             show_error(self, exc, self.dialogs)
             return
         if self.user_guide is None:

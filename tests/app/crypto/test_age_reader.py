@@ -16,6 +16,7 @@ from app.crypto import (
     AgePayloadError,
     AgeReader,
     X25519Identity,
+    age_reader,
     encrypt_bytes,
 )
 from app.crypto.age_stream import CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE
@@ -50,6 +51,50 @@ def test_random_seeks_and_reads_equal_plaintext_slices(
             expected = PLAINTEXT[target:] if size < 0 else PLAINTEXT[target : target + size]
             assert reader.read(size) == expected
             assert reader.tell() == target + len(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    offset=st.integers(0, len(PLAINTEXT) + 10),
+    size=st.integers(0, len(PLAINTEXT) + 10),
+    block_chunks=st.sampled_from([1, 2, age_reader.BLOCK_CHUNKS]),
+)
+def test_blocks_and_pieces_give_the_plaintext_range(
+    offset: int, size: int, block_chunks: int
+) -> None:
+    """Any range, aligned to chunks or not, across one block or several (a block smaller
+    than the file is forced by making blocks small), as pieces or blocks."""
+    expected = PLAINTEXT[offset : offset + size]
+    original = age_reader.BLOCK_CHUNKS
+    age_reader.BLOCK_CHUNKS = block_chunks
+    try:
+        with AgeReader(io.BytesIO(ENCRYPTED), [IDENTITY]) as reader:
+            blocks = list(reader.blocks(offset, size))
+            assert b"".join(blocks) == expected
+            assert all(len(b) <= block_chunks * CHUNK_SIZE for b in blocks)
+            assert b"".join(reader.pieces(offset, size)) == expected
+            assert reader.tell() == 0  # neither moves the position
+    finally:
+        age_reader.BLOCK_CHUNKS = original
+
+
+def test_blocks_refuse_a_damaged_chunk_before_yielding_its_block() -> None:
+    damaged = bytearray(ENCRYPTED)
+    payload = len(ENCRYPTED) - (4 * ENCRYPTED_CHUNK_SIZE + 1234 + 16)  # five chunks
+    damaged[payload + 3 * ENCRYPTED_CHUNK_SIZE + 5] ^= 1  # chunk 3, in the second block
+    original = age_reader.BLOCK_CHUNKS
+    age_reader.BLOCK_CHUNKS = 2
+    try:
+        with AgeReader(io.BytesIO(bytes(damaged)), [IDENTITY]) as reader:
+            got: list[bytes] = []
+            with pytest.raises(AgePayloadError):
+                for block in reader.blocks(0, reader.size):
+                    got.append(bytes(block))
+            assert got == [PLAINTEXT[: 2 * CHUNK_SIZE]]  # the first block, none of the second
+            with pytest.raises(AgePayloadError):
+                b"".join(reader.pieces(0, reader.size))
+    finally:
+        age_reader.BLOCK_CHUNKS = original
 
 
 def test_readinto_and_buffered_wrapping() -> None:

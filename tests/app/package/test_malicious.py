@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 from app.crypto.age_errors import AgeHeaderError, AgeNoMatchError, AgePayloadError
 from app.crypto.age_file import encrypt_bytes
 from app.crypto.age_keys import ScryptRecipient, X25519Recipient
-from app.crypto.cms import SignerExpiredError, SignerRoleError, SignerUntrustedError
+from app.crypto.cms import SignerExpiredError, SignerRoleError, SignerUntrustedError, sign_detached
 from app.crypto.profile import Role
 from app.errors import UserFacingError
+from app.formats.canonical_json import dumps_canonical
 from app.i18n import LocalizedText
 from app.package import (
     PackageContainerError,
@@ -26,6 +28,7 @@ from app.package import (
 )
 from app.package.form import form_bytes
 from app.package.manifest import MemberKind
+from app.package.zipwrite import PlannedEntry, central_directory, local_header
 from tests.app.crypto.pki_fixtures import in_memory_identity
 from tests.app.package.conftest import World
 from tests.app.package.helpers import (
@@ -110,6 +113,35 @@ def test_hash_mismatch_caught_only_by_the_hash(world: World, tmp_path: Path) -> 
             opened.read_member("attachments/a.pdf")
         with pytest.raises(PackageMemberError):
             opened.verify_all()
+
+
+def test_crc_mismatch_caught_when_the_member_is_read_whole(world: World, tmp_path: Path) -> None:
+    """The attachment's bytes are the signed ones, but both its headers carry another
+    CRC-32 (so the directory agrees with itself and the package opens): reading it whole,
+    as verify_all and read_member do, refuses it (package v1: the CRC-32 MUST match)."""
+    files, members = _parts()
+    doc = manifest_doc(small_application(), members)
+    manifest = dumps_canonical(doc)
+    entries = [
+        ("manifest.json", manifest),
+        ("manifest.json.p7s", sign_detached(manifest, world.issuer)),
+    ]
+    entries += files
+    planned = [
+        PlannedEntry(name, len(data), zlib.crc32(data) ^ (name == "attachments/a.pdf"))
+        for name, data in entries
+    ]
+    stamp = (0, 33)
+    pairs = zip(planned, entries, strict=True)
+    body = b"".join(local_header(p, stamp) + data for p, (_, data) in pairs)
+    archive = body + central_directory(planned, stamp)
+    path = tmp_path / "p.oipkg"
+    path.write_bytes(craft(doc, files, world.issuer, _expert(world), archive=archive))
+    with open_package(path, [world.expert_key()], world.roots, NOW) as opened:
+        with pytest.raises(PackageContainerError, match="CRC-32"):
+            opened.verify_all()
+        with pytest.raises(PackageContainerError, match="CRC-32"):
+            opened.read_member("attachments/a.pdf")
 
 
 def test_form_hash_mismatch_refused_at_open(world: World, tmp_path: Path) -> None:
