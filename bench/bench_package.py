@@ -143,6 +143,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     if args.quick:
         args.sizes, args.repeat = "1", 1
     sizes = [int(s) for s in args.sizes.split(",")]
+    benchlib.compile_sources()  # as an installed program's modules are (bench_startup.py)
     results: dict[int, dict[str, float]] = {}
     rows: list[benchlib.Row] = []
     env = benchlib.python_env()

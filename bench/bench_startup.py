@@ -19,7 +19,6 @@ window takes".
 
 from __future__ import annotations
 
-import compileall
 import os
 import sys
 import tempfile
@@ -63,8 +62,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     if args.quick:
         args.runs = 1
     python = sys.executable
-    for package in ("app", "ui", "storage", "export"):
-        compileall.compile_dir(benchlib.REPO / package, quiet=1)
+    benchlib.compile_sources()
     rows = []
     with tempfile.TemporaryDirectory() as home:
         env = dict(benchlib.python_env(), XDG_CONFIG_HOME=home, HOME=home, LANG="C.UTF-8")
