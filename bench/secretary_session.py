@@ -345,6 +345,11 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--experts", type=int, default=30)
     parser.add_argument(
+        "--round-one",
+        action="store_true",
+        help="stop after round 1's import, consolidation and board (to profile them)",
+    )
+    parser.add_argument(
         "--automatic-gc",
         action="store_true",
         help="leave Python's own collector on instead of the program's GUI-thread collector, "
@@ -398,6 +403,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         calls.wrap(window.collect_page.board_model, "set_board", "BoardModel.set_board")
         calls.wrap(window.opinion_page, "_show", "OpinionPage._show")
         calls.wrap(window.opinion_page, "save", "OpinionPage.save")
+        calls.wrap(window.consolidation_page, "_show_result", "ConsolidationPage._show_result")
 
         collections = Collections()
         session = Session(window, dialogs, p12, calls, collections)
@@ -406,7 +412,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         session.phase("round 1: consolidation page", session.consolidate)
         session.phase("round 1: progress board", session.board)
         app_ids: list[str] = []
-        if not args.automatic_gc:
+        if not (args.automatic_gc or args.round_one):
             session.phase("round 1: opinions, chair approves each", session.opinions)
             session.phase(
                 "round 1: outputs (prepare, sign, write)", lambda: session.publish(base / "out")
