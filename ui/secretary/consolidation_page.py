@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from app.consolidation import listing
 from app.consolidation.model import ApplicationResult, Figure, MeetingResult, RankEntry
-from app.errors import UserFacingError
 from app.formats.text import visible
 from app.i18n import LocalizedText, _, ngettext
 from app.round_notice import WrittenRoundNotice
 from app.secretary import rounds
+from app.secretary.model import RoundInfo
 from app.secretary.notices import export_round_notice
+from app.secretary.ports import SecretaryStore
 from app.secretary.setup import current_meeting
-from ui.common.errors import show_error
+from ui.common.tasks import Progress
 from ui.secretary.context import ConsoleContext, heading
 from ui.secretary.models import Column, RowsModel
 from ui.secretary.round_selector import RoundSelector
@@ -359,20 +360,20 @@ class ConsolidationPage(QWidget):
             ),
         ):
             return
-        try:
-            info = rounds.open_round(
-                self.ctx.ws,
-                ids,
-                actor=self.ctx.actor,
-                now=self.ctx.now(),
-                reason=str(rounds.flag_reason(self.result, ids)),
-            )
-        except UserFacingError as exc:
-            show_error(self, exc, self.ctx.dialogs)
-            self.ctx.changes.changed.emit()
-            return
-        self.ctx.changes.changed.emit()
-        self.write_notice(info.number)
+        ctx, reason = self.ctx, str(rounds.flag_reason(self.result, ids))
+
+        def work(ws: SecretaryStore, _progress: Progress) -> RoundInfo:
+            # Off the GUI thread: recording the round hashes the workspace's rows for the
+            # audit chain, a good part of a second at 200x30. A refusal is shown, and every
+            # page re-reads, by run_on_workspace.
+            return rounds.open_round(ws, ids, actor=ctx.actor, now=ctx.now(), reason=reason)
+
+        self.round_task = ctx.run_on_workspace(
+            self,
+            work,
+            _("Opening round {round}…", round=self.result.round + 1),
+            lambda info: self.write_notice(info.number),
+        )
 
     def write_notice(self, number: int | None) -> None:
         """Ask for a folder (the USB stick) and write round ``number``'s signed notice there,

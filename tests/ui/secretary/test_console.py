@@ -231,6 +231,7 @@ def test_a_whole_meeting_through_the_console(
     # no folder for the round notice now (test_round_notice_page.py writes one)
     console_dialogs.chosen_paths.append(None)
     click(qtbot, cons.round_button)
+    wait_idle(qtbot)  # the round is recorded off the GUI thread
     assert window.ctx.ws.setup().current_round == 2
     assert "round 2" in window.header.text()
     window.tabs.setCurrentWidget(window.opinion_page)  # pages refresh when shown
