@@ -205,3 +205,19 @@ def test_the_windows_installer_associates_the_same_file_kinds() -> None:
         messages = set(re.findall(rf"(?m)^{language}\.(\w+)=", text))
         assert {"TypeKit", "TypeBundle", "MenuComment", "AssociateFiles"} <= messages
     assert "SetupIconFile=..\\..\\resources\\icons\\review-desk.ico" in text
+
+
+def test_an_icon_out_of_date_is_told_from_rounding(qapp: QApplication) -> None:
+    """A channel one step off (antialiasing on another CPU) is the same icon; a changed
+    shape is not."""
+    from PySide6.QtGui import QColor
+
+    fresh = render_icons.render(64)
+    rounded = fresh.copy()
+    colour = rounded.pixelColor(32, 32)
+    rounded.setPixelColor(32, 32, QColor(min(colour.red() + 1, 255), colour.green(), colour.blue()))
+    assert render_icons._same(rounded, fresh)
+    changed = fresh.copy()
+    for x in range(20, 40):
+        changed.setPixelColor(x, 32, QColor(255, 0, 0))
+    assert not render_icons._same(changed, fresh)
