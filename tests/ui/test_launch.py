@@ -182,13 +182,17 @@ def test_the_first_screen_leaves_the_qt_namespace_unloaded(language: str, tmp_pa
     """PySide6 creates every enum of the ``Qt`` namespace on its first use (about 20 ms of a
     window's start); the first screen (the empty state) uses none, so start-up does not pay
     for them. The same check with a ``Qt.`` enum used on that screen fails."""
+    probe = "import PySide6.QtCore as core; print('Qt' in vars(core), w.isVisible()); "
+    assert _first_screen(language, tmp_path, probe) == ["False", "True"]
+
+
+def _first_screen(language: str, tmp_path: Path, probe: str) -> list[str]:
+    """What ``probe`` prints in a fresh process that has just shown the first screen (``w``)."""
     code = (
         "import sys; from ui import launch; "
         f"app, zoom = launch.prepare_application({language!r}); "
         "w = launch.build_main_window(demo=False, workspace=None, zoom=zoom); "
-        "w.show(); app.processEvents(); "
-        "import PySide6.QtCore as core; print('Qt' in vars(core), w.isVisible()); "
-        "import os; sys.stdout.flush(); os._exit(0)"
+        "w.show(); app.processEvents(); " + probe + "import os; sys.stdout.flush(); os._exit(0)"
     )
     env = {
         **os.environ,
@@ -199,7 +203,8 @@ def test_the_first_screen_leaves_the_qt_namespace_unloaded(language: str, tmp_pa
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
     )
-    assert result.stdout.split() == ["False", "True"], result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
 
 
 _FIRST_SCREEN_COSTS = (
@@ -214,24 +219,8 @@ def test_the_first_screen_hands_no_event_to_python(language: str, tmp_path: Path
     (an enum of 180 types) and every one of its ~50 subclasses, about 8 ms of a window's
     start; the first screen overrides no event handler and installs no filter, and imports
     neither :mod:`ctypes` (ui/common/pyside_fixes) nor :mod:`queue` (ui/common/errors)."""
-    code = (
-        "from ui import launch; "
-        f"app, zoom = launch.prepare_application({language!r}); "
-        "w = launch.build_main_window(demo=False, workspace=None, zoom=zoom); "
-        "w.show(); app.processEvents(); "
-        + _FIRST_SCREEN_COSTS
-        + "print(*costs, w.isVisible()); import os; sys.stdout.flush(); os._exit(0)"
-    )
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
-    )
-    assert result.stdout.split() == ["False", "False", "False", "True"], result.stderr
+    probe = _FIRST_SCREEN_COSTS + "print(*costs, w.isVisible()); "
+    assert _first_screen(language, tmp_path, probe) == ["False", "False", "False", "True"]
 
 
 def test_the_first_screen_costs_check_sees_an_event_handler() -> None:
