@@ -98,7 +98,8 @@ def _read_reply(receive: Connection) -> pkcs12.PKCS12KeyAndCertificates:
     additional = []
     for _ in range(count):
         extra = _certificate(message(), message())
-        assert extra is not None
+        if extra is None:
+            raise ChildUnavailable("an empty certificate in the chain")
         additional.append(extra)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         key = None  # identity v1 holds a P-256 key; the caller refuses any other as none
