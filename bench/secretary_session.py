@@ -102,21 +102,144 @@ class Collections:
     generation, in which thread, how long; a collection holds the GIL, so it stalls the GUI
     thread wherever it runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, walked: bool = False) -> None:
         self.spans: list[tuple[str, float, float]] = []
+        self.walked = walked
+        """Also count the objects each collection walks (``gc.get_objects``: that count
+        itself takes time inside the measured stall, so only on request)."""
         self._started = 0.0
+        self._objects = 0
         gc.callbacks.append(self._callback)
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
+            if self.walked:
+                self._objects = sum(len(gc.get_objects(g)) for g in range(info["generation"] + 1))
             self._started = time.perf_counter()
         else:
             thread = threading.current_thread().name
-            name = f"gc generation {info['generation']} ({thread})"
-            self.spans.append((name, self._started, time.perf_counter()))
+            name = f"gc generation {info['generation']} ({thread}"
+            if self.walked:
+                name += f", {self._objects:,} walked, {info['collected']:,} freed"
+            self.spans.append((name + ")", self._started, time.perf_counter()))
 
     def close(self) -> None:
         gc.callbacks.remove(self._callback)
+
+
+class Sampler:
+    """Where the GUI thread is while it stalls: a thread that wakes every 2 ms and, when the
+    meter has not ticked for :attr:`after` seconds, records the GUI thread's innermost frames
+    (``sys._current_frames``). It needs the GIL to look, so a wake-up far later than 2 ms
+    means some thread held the GIL all that while (a collection, a long C call): those are
+    recorded as ``GIL held N ms`` with what the other threads were doing when it got it.
+
+    The GUI thread waiting on the GIL shows as the Python line it was on; a GUI thread busy
+    in Qt's C++ (layout, painting, a model reset) shows as the Python call that entered it."""
+
+    def __init__(self, after: float = 0.04) -> None:
+        self.after = after
+        self.watching = False
+        self.last_beat = 0.0
+        """Set by :meth:`beat` on the GUI thread at each tick of the running meter. The
+        sampler holds no Qt object: dropping the last reference to one in this thread would
+        destroy it here, which deadlocks against the GUI thread (seen)."""
+        self.samples: list[tuple[float, str]] = []
+        self.cpu: list[tuple[float, dict[str, float]]] = []
+        """(time, CPU seconds so far of each thread by name), every wake-up while a meter runs."""
+        self._stop = threading.Event()
+        self._gui = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, name="stall sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(0.002):
+            now = time.perf_counter()
+            waited, last = now - last, now
+            if not self.watching:
+                continue
+            self.cpu.append((now, self._thread_cpu()))
+            if now - self.last_beat < self.after:
+                continue
+            frames = sys._current_frames()
+            gui = frames.get(self._gui)
+            where = self._where(gui) if gui is not None else "?"
+            if waited > 0.02:
+                others = "; ".join(
+                    self._where(f, 2)
+                    for ident, f in frames.items()
+                    if ident not in (self._gui, threading.get_ident())
+                )
+                where = f"GIL held {waited * 1000:.0f} ms (others then: {others or '-'})"
+            self.samples.append((now, where))
+
+    def watch(self, meter: StallMeter) -> None:
+        """Follow ``meter``'s ticks until :meth:`unwatch` (call both on the GUI thread)."""
+        self.last_beat = time.perf_counter()
+        meter.timer.timeout.connect(self.beat)
+        self.watching = True
+
+    def unwatch(self, meter: StallMeter) -> None:
+        self.watching = False
+        meter.timer.timeout.disconnect(self.beat)
+
+    def beat(self) -> None:
+        self.last_beat = time.perf_counter()
+
+    @staticmethod
+    def _thread_cpu() -> dict[str, float]:
+        """Each live thread's own CPU clock (Linux: ``pthread_getcpuclockid``)."""
+        cpu = {}
+        for t in threading.enumerate():
+            if t.ident is None:
+                continue
+            try:
+                clock = time.pthread_getcpuclockid(t.ident)
+                cpu[t.name] = time.clock_gettime(clock)
+            except (OSError, AttributeError):
+                continue
+        return cpu
+
+    def cpu_during(self, window: tuple[float, float]) -> str:
+        """CPU time each thread used across ``window`` (from the wake-ups around it), and the
+        wall time it spans: a stall with little CPU in any thread is the machine's load
+        (the process was not scheduled), one with a busy thread is that thread's work."""
+        lo, hi = window
+        before = [c for c in self.cpu if c[0] <= lo]
+        after = [c for c in self.cpu if c[0] >= hi]
+        if not before or not after:
+            return "cpu: -"
+        (t0, c0), (t1, c1) = before[-1], after[0]
+        used = {n: c1[n] - c0.get(n, 0.0) for n in c1}
+        busy = ", ".join(
+            f"{n} {v * 1000:.0f}"
+            for n, v in sorted(used.items(), key=lambda kv: -kv[1])
+            if v > 0.002
+        )
+        return f"cpu ms over {(t1 - t0) * 1000:.0f} ms: {busy or 'none'}"
+
+    @staticmethod
+    def _where(frame: Any, depth: int = 4) -> str:
+        names = []
+        while frame is not None and len(names) < depth:
+            code = frame.f_code
+            names.append(f"{Path(code.co_filename).stem}.{code.co_name}:{frame.f_lineno}")
+            frame = frame.f_back
+        return " < ".join(names)
+
+    def during(self, window: tuple[float, float]) -> list[tuple[str, int]]:
+        """The distinct places seen in ``window``, most often first."""
+        lo, hi = window
+        counts: dict[str, int] = {}
+        for at, where in self.samples:
+            if lo <= at <= hi:
+                counts[where] = counts.get(where, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 class Calls:
@@ -141,7 +264,8 @@ class Calls:
         """(name, calls, total seconds, longest single call), longest first."""
         by: dict[str, list[float]] = {}
         for name, start, end in self.spans:
-            by.setdefault(name, []).append(end - start)
+            kind = name.split(", ")[0]  # a collection's counts (--gc-walked) are not its kind
+            by.setdefault(kind if kind == name else kind + ")", []).append(end - start)
         rows = [(n, len(d), sum(d), max(d)) for n, d in by.items()]
         return sorted(rows, key=lambda r: r[3], reverse=True)
 
@@ -162,18 +286,21 @@ class Session:
         p12: Path,
         calls: Calls,
         collections: Collections,
+        sampler: Sampler,
     ) -> None:
         self.window, self.dialogs, self.p12 = window, dialogs, p12
-        self.calls, self.collections = calls, collections
+        self.calls, self.collections, self.sampler = calls, collections, sampler
         self.phases: list[tuple[str, float, StallMeter]] = []
 
     def phase(self, name: str, work: Callable[[], None]) -> None:
         meter = StallMeter()
         meter.start()
+        self.sampler.watch(meter)
         start = time.perf_counter()
         work()
         seconds = time.perf_counter() - start
         meter.stop()
+        self.sampler.unwatch(meter)
         if self.dialogs.errors:
             raise SystemExit(f"{name}: {self.dialogs.errors}")
         self.phases.append((name, seconds, meter))
@@ -189,6 +316,9 @@ class Session:
             f"   {during or '-'}",
             flush=True,
         )
+        print(f"{'':>8}{self.sampler.cpu_during(meter.longest_at)}", flush=True)
+        for where, n in self.sampler.during(meter.longest_at)[:4]:
+            print(f"{'':>8}{n:4d}x  {where}", flush=True)
 
     def wait(self, done: Callable[[], bool], what: str) -> None:
         """Spin the loop until ``done()`` or an error is shown (the console reports a failed
@@ -350,6 +480,12 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         help="stop after round 1's import, consolidation and board (to profile them)",
     )
     parser.add_argument(
+        "--gc-walked",
+        action="store_true",
+        help="name how many objects each garbage collection walked and freed (counting them "
+        "lengthens each collection a little)",
+    )
+    parser.add_argument(
         "--automatic-gc",
         action="store_true",
         help="leave Python's own collector on instead of the program's GUI-thread collector, "
@@ -405,8 +541,9 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         calls.wrap(window.opinion_page, "save", "OpinionPage.save")
         calls.wrap(window.consolidation_page, "_show_result", "ConsolidationPage._show_result")
 
-        collections = Collections()
-        session = Session(window, dialogs, p12, calls, collections)
+        collections = Collections(args.gc_walked)
+        sampler = Sampler()
+        session = Session(window, dialogs, p12, calls, collections, sampler)
         start = time.perf_counter()
         session.phase("round 1: import every sheet file", lambda: session.import_files(p.files))
         session.phase("round 1: consolidation page", session.consolidate)
@@ -433,6 +570,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         total = sum(seconds for _n, seconds, _m in session.phases)
         wall = time.perf_counter() - start
         collections.close()
+        sampler.close()
         calls.spans += collections.spans
         window.close()
         app.processEvents()
