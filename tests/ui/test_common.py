@@ -249,6 +249,55 @@ def test_cycles_that_grew_old_are_collected_by_the_next_full_collection(
         session.timer.start()
 
 
+def test_the_collector_never_breaks_a_tuple_a_worker_is_building(qtbot: QtBot) -> None:
+    """The collector estimates the young generations from ``gc.get_count()``: listing them
+    (``gc.get_objects``) would hold a reference to a tuple a worker's ``tuple(generator)``
+    is still filling, which then fails with ``SystemError`` (seen in a consolidation)."""
+    import gc
+    import sys
+    import threading
+    from itertools import repeat
+
+    from ui.common import collector as module
+    from ui.common.collector import GuiThreadCollector
+
+    session = module._installed
+    assert session is not None
+    session.timer.stop()
+    collector = GuiThreadCollector(interval_ms=1000)  # ticked by hand below
+    collector.frozen = True
+    failures: list[BaseException] = []
+    built = [0]
+
+    def build() -> None:
+        try:
+            for _ in range(3000):
+                tuple([i] for i in range(50))  # a tuple filled by a generator, in pieces
+                built[0] += 1
+        except BaseException as exc:  # what the worker hit is the finding
+            failures.append(exc)
+
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # hand the GIL over as often as Python will
+    worker = threading.Thread(target=build)
+    try:
+        collections = gc.get_stats()[1]["collections"]
+        worker.start()
+        while worker.is_alive():
+            alive = [*map(list, repeat((), 50_000))]  # a tick collects, walking a while
+            collector.collect_due()
+            del alive
+        worker.join()
+        young = gc.get_stats()[1]["collections"] - collections
+    finally:
+        sys.setswitchinterval(saved)
+        collector.timer.stop()
+        collector.deleteLater()
+        session.timer.start()
+    assert not failures, failures
+    assert built[0] == 3000 and young > 0
+
+
 def test_none_is_given_a_count_the_leak_cannot_use_up() -> None:
     """On Python 3.11 (the one that runs it) ``keep_none_alive`` writes None's reference
     count through a ``Py_ssize_t`` of ``_ctypes``, the same C type as ``ctypes.c_ssize_t``,

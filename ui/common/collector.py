@@ -78,15 +78,25 @@ class GuiThreadCollector(QObject):
             # Both young generations at once: the middle one holds only what survived the
             # previous tick, so a walk covers a tick or two of allocations, never the ten
             # a separate middle generation would gather (up to 200 ms at 200x30).
-            young = len(gc.get_objects(0)) + len(gc.get_objects(1))
             found = gc.collect(1)
-            self.promoted += max(young - found, 0)
+            self.promoted += max(young_objects(counts) - found, 0)
             return found
         return 0
 
     def _freeze(self) -> None:
         gc.freeze()
         self.promoted = 0
+
+
+def young_objects(counts: tuple[int, int, int]) -> int:
+    """About how many objects the young generations hold, from ``gc.get_count()``: the
+    first count is the tracked objects allocated less those freed since the last
+    collection, and the middle generation is empty between this collector's collections
+    (it always collects both). Never ``len(gc.get_objects())``: that list holds a
+    reference to every tracked object, among them a tuple a worker thread is still
+    building, and the worker's ``tuple()`` then fails with ``SystemError: bad argument
+    to internal function`` (seen in a consolidation, at a 0.5 ms switch interval)."""
+    return max(counts[0], 0)
 
 
 _installed: GuiThreadCollector | None = None
