@@ -112,7 +112,7 @@ def panel_opinion(
     found = ws.panel_opinion(setup.header.meeting_id, ApplicationId(application_id), number)
     if found is None:
         return None
-    return PanelOpinionView(found, ws.approvals().get((application_id, number)))
+    return PanelOpinionView(found, ws.approval(application_id, number))
 
 
 def panel_opinions(ws: SecretaryReader) -> tuple[PanelOpinionView, ...]:

@@ -114,6 +114,10 @@ class SecretaryReader(Protocol):
 
     def approvals(self) -> dict[tuple[str, int], OpinionApproval]: ...
 
+    def approval(self, application_id: str, round: int) -> OpinionApproval | None:
+        """The chair's approval of one opinion (opens only that one)."""
+        ...
+
     def opinion_keys(self) -> list[tuple[str, int]]: ...
 
     def panel_opinion(

@@ -459,13 +459,27 @@ def replace_approval(
 
 
 def load_approvals(
-    db: sqlite_utils.Database, sealer: Sealing, *, plaintext_only: bool = False
+    db: sqlite_utils.Database,
+    sealer: Sealing,
+    *,
+    plaintext_only: bool = False,
+    key: tuple[str, int] | None = None,
 ) -> dict[tuple[str, int], OpinionApproval]:
+    """Every approval, or only the (application, round) ``key``'s: opening one is a
+    decryption, so a caller that needs one does not open them all."""
     out: dict[tuple[str, int], OpinionApproval] = {}
-    where = " WHERE sealed IS NULL" if plaintext_only else ""
+    where: list[str] = []
+    params: list[object] = []
+    if plaintext_only:
+        where.append("sealed IS NULL")
+    if key is not None:
+        where.append("application_id = ? AND round = ?")
+        params += [key[0], key[1]]
     for r in db.execute(
         "SELECT application_id, round, chair_id, chair_fingerprint, approved_at, document,"
-        " signature, document_sha256, CAST(sealed AS BLOB) FROM secretary_opinion_approvals" + where
+        " signature, document_sha256, CAST(sealed AS BLOB) FROM secretary_opinion_approvals"
+        + (" WHERE " + " AND ".join(where) if where else ""),
+        params,
     ):
         approved = time_from(r[4])
         assert approved is not None

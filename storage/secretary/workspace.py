@@ -216,6 +216,12 @@ class SecretaryWorkspace(Workspace):
         with self._reading():
             return collected.load_approvals(self._db, self._sealing)
 
+    def approval(self, application_id: str, round: int) -> OpinionApproval | None:
+        self._sealing.require()
+        with self._reading():
+            found = collected.load_approvals(self._db, self._sealing, key=(application_id, round))
+            return found.get((application_id, round))
+
     def panel_opinion(
         self, meeting_id: MeetingId, application_id: ApplicationId, round: int = 1
     ) -> PanelOpinion | None:

@@ -385,6 +385,9 @@ def test_second_round_versions_opinion_and_outcome(tmp_path: Path, cast: Cast) -
     )
     approved = opinions.approve_panel_opinion(w.ws, cast.experts[0], "a02", actor="chair", now=NOW)
     assert approved.approved
+    # the one-opinion read opens that approval only, and finds none where there is none
+    assert w.ws.approval("a02", 2) == approved.approval == w.ws.approvals()[("a02", 2)]
+    assert w.ws.approval("a02", 1) is None and w.ws.approval("a01", 2) is None
     chair = w.meeting.chair
     assert chair is not None
     signer = opinions.verify_approval(approved, w.kit_hash, chair, cast.roots, NOW)
