@@ -33,6 +33,7 @@ from PySide6.QtCore import Qt
 from tests.ui.ministry.fake_store import SUB_DOMAINS, NoJournal, RegisterOnlyStore, register_rows
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService
+from ui.common.gil import favour_the_gui_thread
 from ui.common.pyside_fixes import keep_none_alive
 from ui.common.responsiveness import (
     StallMeter,
@@ -67,6 +68,7 @@ def main() -> int:
     keep_none_alive()  # as the program does (ui/launch.py): PySide6 6.12 drops None refs
     app = application()
     install_gui_thread_collector(app)  # as the program does (ui/launch.py)
+    favour_the_gui_thread()  # likewise
     folder = Path(tempfile.mkdtemp(prefix="bench-ministry-ui-"))
     private_settings(folder)
     database = folder / "ministry.sqlite"

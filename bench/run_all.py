@@ -39,6 +39,7 @@ BENCHES: dict[str, str] = {
     "age": "bench_age",
     "drafts": "bench_sealed_drafts",
     "startup": "bench_startup",
+    "gil": "bench_gil",
 }
 """Name (as in the table) -> module in bench/. stress_durability.py is a stress test, not a
 benchmark: it is not run here."""

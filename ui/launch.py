@@ -31,6 +31,7 @@ from storage.stores import SqliteStores  # loads SQLite only with the first work
 from ui.common.collector import install_gui_thread_collector
 from ui.common.dialogs import DialogService, default_dialogs
 from ui.common.fonts import FontZoom, apply_app_font, load_cjk_font
+from ui.common.gil import favour_the_gui_thread
 from ui.common.i18n import switch_language
 from ui.common.input_method import prepare_input_method
 from ui.common.pyside_fixes import keep_none_alive
@@ -75,6 +76,7 @@ def prepare_application(language: str | None) -> tuple[QApplication, FontZoom]:
     app.setDesktopFileName("review-desk")  # the .deb's desktop entry: Wayland's window icon
     app.setWindowIcon(program_icon())
     install_gui_thread_collector(app)  # workers never run Python's collector over Qt objects
+    favour_the_gui_thread()  # a busy worker must not make every call from Qt wait 5 ms
     decrypt_in_child_processes()  # an identity's unlock in a worker must not stop the window
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     apply_app_font(load_cjk_font())

@@ -62,8 +62,10 @@ def _gui_thread_collector(qapp: QApplication) -> None:
     """As in the program (ui/launch.py): Python's collector runs on the GUI thread only, so a
     test's worker never frees Qt wrappers off it."""
     from ui.common.collector import install_gui_thread_collector
+    from ui.common.gil import favour_the_gui_thread
 
     install_gui_thread_collector(qapp)
+    favour_the_gui_thread()  # likewise: a busy worker gives the GIL back within 0.5 ms
 
 
 @pytest.fixture(autouse=True)

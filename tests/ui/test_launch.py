@@ -23,9 +23,11 @@ from storage.stores import SqliteStores
 from tests.ui.conftest import REPO, RecordingDialogs
 from tests.ui.sample import sample_meeting, sample_rubric
 from ui import launch
+from ui.common.gil import SWITCH_INTERVAL_S
 
 
 def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None:
+    sys.setswitchinterval(0.005)  # Python's default (tests/ui/conftest.py sets the program's)
     app, zoom = launch.prepare_application("zh_CN")
     assert app is qapp
     family = QApplication.font().family()
@@ -37,6 +39,8 @@ def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None
     assert QSettings.defaultFormat() == QSettings.Format.IniFormat
     # identity files are decrypted in a child process, so an unlock never stops the window
     assert unlocking.in_child_processes()
+    # a busy worker gives the GIL back to the window within 0.5 ms, not Python's 5 ms
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) and SWITCH_INTERVAL_S < 0.005
     unlocking.decrypt_in_child_processes(False)  # the other tests unlock in their process
 
 
