@@ -38,8 +38,10 @@ from app.secretary.board import CellState
 from app.secretary.publish_log import PUBLISH_FOLDER, FolderPublicationLog
 from app.unlocking import decrypt_in_child_processes
 from storage.stores import SqliteStores
-from ui.common.collector import install_gui_thread_collector
+from ui.common import collector
+from ui.common.collector import install_gui_thread_collector, young_objects
 from ui.common.dialogs import DialogService
+from ui.common.gil import favour_the_gui_thread
 from ui.common.pyside_fixes import keep_none_alive
 from ui.common.responsiveness import (
     StallMeter,
@@ -105,8 +107,10 @@ class Collections:
     def __init__(self, walked: bool = False) -> None:
         self.spans: list[tuple[str, float, float]] = []
         self.walked = walked
-        """Also count the objects each collection walks (``gc.get_objects``: that count
-        itself takes time inside the measured stall, so only on request)."""
+        """Also estimate the objects each collection walks, as the program's collector
+        does (:func:`ui.common.collector.young_objects`, and what it counts as promoted
+        since the last full collection): never ``gc.get_objects``, which breaks a tuple a
+        worker is building."""
         self._started = 0.0
         self._objects = 0
         gc.callbacks.append(self._callback)
@@ -114,17 +118,22 @@ class Collections:
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             if self.walked:
-                self._objects = sum(len(gc.get_objects(g)) for g in range(info["generation"] + 1))
+                self._objects = young_objects(gc.get_count())
+                if info["generation"] == 2 and collector._installed is not None:
+                    self._objects += collector._installed.promoted
             self._started = time.perf_counter()
         else:
             thread = threading.current_thread().name
             name = f"gc generation {info['generation']} ({thread}"
             if self.walked:
-                name += f", {self._objects:,} walked, {info['collected']:,} freed"
+                name += f", ~{self._objects:,} walked, {info['collected']:,} freed"
             self.spans.append((name + ")", self._started, time.perf_counter()))
 
     def close(self) -> None:
         gc.callbacks.remove(self._callback)
+
+
+PROCESS, MACHINE = "whole process", "whole machine"
 
 
 class Sampler:
@@ -147,6 +156,9 @@ class Sampler:
         self.samples: list[tuple[float, str]] = []
         self.cpu: list[tuple[float, dict[str, float]]] = []
         """(time, CPU seconds so far of each thread by name), every wake-up while a meter runs."""
+        self._seq = 0
+        self._sampled = 0
+        self._handed: list[tuple[int, list[Any]]] = []
         self._stop = threading.Event()
         self._gui = threading.main_thread().ident
         self._thread = threading.Thread(target=self._run, name="stall sampler", daemon=True)
@@ -159,20 +171,34 @@ class Sampler:
             waited, last = now - last, now
             if not self.watching:
                 continue
-            self.cpu.append((now, self._thread_cpu()))
+            if not self.cpu or now - self.cpu[-1][0] >= 0.01:
+                self.cpu.append((now, self._thread_cpu()))
             if now - self.last_beat < self.after:
                 continue
-            frames = sys._current_frames()
-            gui = frames.get(self._gui)
-            where = self._where(gui) if gui is not None else "?"
-            if waited > 0.02:
-                others = "; ".join(
-                    self._where(f, 2)
-                    for ident, f in frames.items()
-                    if ident not in (self._gui, threading.get_ident())
-                )
-                where = f"GIL held {waited * 1000:.0f} ms (others then: {others or '-'})"
+            where, seq = self._sample(waited)
+            self._sampled = seq  # this thread holds no frame of that sample any more
             self.samples.append((now, where))
+
+    def _sample(self, waited: float) -> tuple[str, int]:
+        """Where the GUI thread is. The frames ``sys._current_frames`` returns own their
+        function's locals once it returns: dropping the last reference to one here would
+        free those (a widget among them) in this thread, which deadlocks against the GUI
+        thread (seen). So they are handed to :attr:`_handed`, which only the GUI thread
+        empties (:meth:`beat`), and only of samples this thread is done with."""
+        self._seq += 1
+        frames = sys._current_frames()
+        kept: list[Any] = [frames]  # with every outer frame the walk brings into being
+        self._handed.append((self._seq, kept))
+        gui = frames.get(self._gui)
+        where = self._where(gui, kept) if gui is not None else "?"
+        if waited > 0.02:
+            others = "; ".join(
+                self._where(f, kept, 2)
+                for ident, f in frames.items()
+                if ident not in (self._gui, threading.get_ident())
+            )
+            where = f"GIL held {waited * 1000:.0f} ms (others then: {others or '-'})"
+        return where, self._seq
 
     def watch(self, meter: StallMeter) -> None:
         """Follow ``meter``'s ticks until :meth:`unwatch` (call both on the GUI thread)."""
@@ -186,11 +212,25 @@ class Sampler:
 
     def beat(self) -> None:
         self.last_beat = time.perf_counter()
+        while self._handed and self._handed[0][0] <= self._sampled:
+            self._handed.pop(0)  # the frames of a finished sample die here, on the GUI thread
 
     @staticmethod
     def _thread_cpu() -> dict[str, float]:
-        """Each live thread's own CPU clock (Linux: ``pthread_getcpuclockid``)."""
-        cpu = {}
+        """Each live thread's own CPU clock (Linux: ``pthread_getcpuclockid``), and under
+        ``process`` this process's (every thread, ended ones too) and under ``machine`` the
+        busy time of all the machine's cores (``/proc/stat``), so that what other
+        processes took shows too."""
+        times = os.times()
+        cpu = {PROCESS: times.user + times.system}
+        try:
+            with open("/proc/stat", "rb") as stat:
+                fields = stat.readline().split()[1:]
+            ticks = [int(f) for f in fields]
+            idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+            cpu[MACHINE] = (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
         for t in threading.enumerate():
             if t.ident is None:
                 continue
@@ -211,21 +251,28 @@ class Sampler:
         if not before or not after:
             return "cpu: -"
         (t0, c0), (t1, c1) = before[-1], after[0]
-        used = {n: c1[n] - c0.get(n, 0.0) for n in c1}
+        used = {n: c1[n] - c0.get(n, 0.0) for n in c1 if n not in (PROCESS, MACHINE)}
         busy = ", ".join(
             f"{n} {v * 1000:.0f}"
             for n, v in sorted(used.items(), key=lambda kv: -kv[1])
             if v > 0.002
         )
-        return f"cpu ms over {(t1 - t0) * 1000:.0f} ms: {busy or 'none'}"
+        totals = "".join(
+            f"; {n} {(c1[n] - c0[n]) * 1000:.0f}" for n in (PROCESS, MACHINE) if n in c0 and n in c1
+        )
+        return (
+            f"cpu ms over {(t1 - t0) * 1000:.0f} ms ({os.cpu_count()} cores): "
+            f"{busy or 'none'}{totals}"
+        )
 
     @staticmethod
-    def _where(frame: Any, depth: int = 4) -> str:
+    def _where(frame: Any, kept: list[Any], depth: int = 4) -> str:
         names = []
         while frame is not None and len(names) < depth:
             code = frame.f_code
             names.append(f"{Path(code.co_filename).stem}.{code.co_name}:{frame.f_lineno}")
             frame = frame.f_back
+            kept.append(frame)
         return " < ".join(names)
 
     def during(self, window: tuple[float, float]) -> list[tuple[str, int]]:
@@ -238,8 +285,10 @@ class Sampler:
         return sorted(counts.items(), key=lambda kv: -kv[1])
 
     def close(self) -> None:
+        """On the GUI thread (where the frames still held are dropped)."""
         self._stop.set()
         self._thread.join()
+        self._handed.clear()
 
 
 class Calls:
@@ -352,7 +401,8 @@ class Session:
         page = self.window.consolidation_page
         run_on_gui(lambda: self.window.tabs.setCurrentWidget(page))
         wait_for_tasks()
-        assert page.result is not None
+        if page.result is None:
+            raise SystemExit(f"no consolidation shown: {self.dialogs.errors or 'and no error'}")
 
     def board(self) -> None:
         collect = self.window.collect_page
@@ -492,6 +542,12 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
         "and stop after round 1's import, consolidation and board: what the console did before "
         "it had that collector (the 1.35 s stall of issue 16)",
     )
+    parser.add_argument(
+        "--default-switch-interval",
+        action="store_true",
+        help="keep Python's 5 ms GIL switch interval instead of the program's 0.5 ms "
+        "(ui/common/gil.py): how long the window waits on busy workers without it",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.applications, args.experts = 3, 3
@@ -501,6 +557,8 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     if not args.automatic_gc:
         install_gui_thread_collector(app)  # as the program does (ui/launch.py)
     decrypt_in_child_processes()  # likewise
+    if not args.default_switch_interval:
+        favour_the_gui_thread()  # likewise
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         private_settings(base / "qs")
@@ -582,6 +640,7 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     )
     if args.automatic_gc:
         print("Python's automatic collector, not the program's GUI-thread collector")
+    print(f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms")
     print(f"baseline consolidate() in memory         {base_s * 1000:10.1f} ms")
     print(f"{'phase':<44}{'time':>10}   {'longest stall':>13}")
     for name, seconds, meter in session.phases:
