@@ -1,6 +1,7 @@
 """How long the window waits on a busy worker thread: one table repaint, idle and busy.
 
     .venv/bin/python bench/bench_gil.py [--rows 200] [--columns 30] [--repeat 15]
+                                        [--applications 200] [--experts 30]
 
 Offscreen, a table view shows a :class:`ReadOnlyTableModel` (our models' one base: every cell
 is computed in Python, in ``data()``) of ``--rows`` x ``--columns``; each sample repaints it
@@ -15,13 +16,22 @@ once, synchronously. Three kinds of sample, interleaved in this one process:
 The ratios to the idle repaint show what ``favour_the_gui_thread`` buys: every call from
 Qt into Python waits for the GIL, for up to a switch interval while the worker holds it.
 The worker's own loop count per second of sampling is printed too (what it gave up).
+
+Then, on a meeting of ``--applications`` x ``--experts`` with every sheet imported
+(bench_secretary.py's setup), a worker runs what the consolidation page runs (open the
+workspace, read and open every sealed sheet, consolidate) while the stall meter ticks on the
+GUI thread, with the program's collector and switch interval; a sample is the longest gap
+between ticks, with the worker's loops stepping aside (:mod:`app.step_aside`, as in the
+window) and without, interleaved; and how long the worker took, both ways.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,8 +42,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableView
 
+from app.step_aside import share_with
+from ui.common.collector import install_gui_thread_collector
 from ui.common.gil import SWITCH_INTERVAL_S
-from ui.common.responsiveness import application
+from ui.common.responsiveness import StallMeter, application, wait_until
 from ui.common.table_model import ReadOnlyTableModel
 
 PYTHON_DEFAULT_S = 0.005
@@ -82,15 +94,75 @@ class Worker:
         self._thread.join()
 
 
+def longest_stall(work: Callable[[], object]) -> tuple[float, float]:
+    """(the longest the GUI thread's event loop went without a tick of the stall meter,
+    the worker's seconds) while a worker thread runs ``work``."""
+    took = [0.0]
+
+    def run() -> None:
+        start = time.perf_counter()
+        try:
+            work()
+        finally:
+            took[0] = time.perf_counter() - start
+
+    worker = threading.Thread(target=run)
+    meter = StallMeter()
+    meter.start()
+    worker.start()
+    if not wait_until(lambda: not worker.is_alive(), 10 * 60 * 1000):
+        raise SystemExit("the worker never finished")
+    meter.stop()
+    worker.join()
+    return meter.longest, took[0]
+
+
+def consolidation(folder: Path, applications: int, experts: int) -> Callable[[], object]:
+    """What the consolidation page runs in its worker, on a meeting with every sheet in
+    (set up by bench_secretary.py: signed sheet files imported into a sealed workspace)."""
+    from bench_secretary import AT, prepare
+
+    from app.secretary import rounds
+    from app.secretary import setup as sec_setup
+    from app.secretary.collect import import_sheet_files
+    from app.secretary.unlock import unlock_workspace
+    from storage.stores import SqliteStores
+
+    p = prepare(folder, applications, experts)
+    sealer = unlock_workspace(p.ws, p.secretary, actor="bench", now=AT)
+    refused = [
+        r
+        for r in import_sheet_files(p.ws, p.secretary, p.files, actor="bench", now=AT)
+        if r.refusal is not None
+    ]
+    if refused:
+        raise SystemExit(f"refused: {refused[0].message}")
+    p.ws.close()
+    stores = SqliteStores()
+
+    def work() -> None:
+        ws = sec_setup.open_workspace(stores, folder, sealer=sealer)
+        try:
+            rounds.consolidate_round(ws)
+        finally:
+            ws.close()
+
+    return work
+
+
 def measure(argv: list[str]) -> list[benchlib.Row]:
     parser = benchlib.parser(__doc__)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--columns", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--experts", type=int, default=30)
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.columns, args.repeat = 20, 5, 1
+        args.applications, args.experts = 3, 3
     app = application()
+    install_gui_thread_collector(app)  # as the program does (ui/launch.py)
     view = QTableView()
     view.setModel(Cells(args.rows, args.columns))
     view.resize(1600, 1000)
@@ -127,7 +199,28 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     for name in ("program", "default"):
         done, seconds = loops[name]
         print(f"worker while busy ({name} interval): {done / seconds:.0f} loops/s")
+    waits: dict[str, list[float]] = {"aside": [], "not": []}
+    took: dict[str, list[float]] = {"aside": [], "not": []}
+    with tempfile.TemporaryDirectory(prefix="bench-gil-") as tmp:
+        work = consolidation(Path(tmp), args.applications, args.experts)
+
+        def opening(mode: str) -> None:
+            share_with(threading.current_thread() if mode == "aside" else None)
+            wait, seconds = longest_stall(work)
+            waits[mode].append(wait)
+            took[mode].append(seconds)
+
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        try:
+            benchlib.interleaved(
+                max(args.repeat // 3, 1),
+                {"aside": lambda: opening("aside"), "not": lambda: opening("not")},
+            )
+        finally:
+            share_with(None)
+            sys.setswitchinterval(saved)
     size = f"{args.rows}x{args.columns}"
+    meeting = f"{args.applications}x{args.experts}"
     return [
         benchlib.ratio_row(
             "gil",
@@ -142,6 +235,20 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
             times["default"],
             times["idle"],
             "the same repaint, idle",
+        ),
+        benchlib.ratio_row(
+            "gil",
+            f"longest GUI-thread stall while a worker consolidates ({meeting})",
+            waits["aside"],
+            waits["not"],
+            "the same, no stepping aside",
+        ),
+        benchlib.ratio_row(
+            "gil",
+            f"consolidation in the worker ({meeting}), stepping aside",
+            took["aside"],
+            took["not"],
+            "the same, no stepping aside",
         ),
     ]
 

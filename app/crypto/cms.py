@@ -55,6 +55,7 @@ from app.crypto.profile import Role
 from app.crypto.report import Check, VerificationReport
 from app.errors import UserFacingError
 from app.i18n import Msg
+from app.step_aside import step_aside
 
 MAX_SIGNATURE_SIZE: Final = 1024 * 1024  # a chain of a few certificates is ~2 KB
 
@@ -214,6 +215,7 @@ def verify_detached(
     certificate they do not clear is refused, a revoked one with
     :class:`SignerRevokedError`.
     """
+    step_aside()  # an import checks thousands in a worker: the window must get its turn
     return (verifier or _DEFAULT_VERIFIER).verify(
         data, signature, trust_roots, roles=roles, at=at, crls=crls
     )

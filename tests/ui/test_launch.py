@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app import unlocking
+from app import step_aside, unlocking
 from app.domain.meeting import Meeting
 from app.domain.rubric import Rubric
 from app.i18n import current_language
@@ -28,6 +28,7 @@ from ui.common.gil import SWITCH_INTERVAL_S
 
 def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None:
     sys.setswitchinterval(0.005)  # Python's default (tests/ui/conftest.py sets the program's)
+    step_aside.share_with(None)
     app, zoom = launch.prepare_application("zh_CN")
     assert app is qapp
     family = QApplication.font().family()
@@ -41,6 +42,8 @@ def test_prepare_loads_the_cjk_font_and_the_language(qapp: QApplication) -> None
     assert unlocking.in_child_processes()
     # a busy worker gives the GIL back to the window within 0.5 ms, not Python's 5 ms
     assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) and SWITCH_INTERVAL_S < 0.005
+    # and workers' long loops step aside for this thread (app/step_aside.py)
+    assert step_aside._shared_with == threading.main_thread().ident
     unlocking.decrypt_in_child_processes(False)  # the other tests unlock in their process
 
 

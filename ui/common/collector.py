@@ -19,8 +19,9 @@ stall of the window; the timer keeps each one short:
   the survivors there too. Without that, a full collection of a 200x30 meeting's console
   walked millions of objects, over a second each time;
 - so it runs a full collection as soon as about :data:`FULL_BUDGET` objects have reached
-  the old generation since the last one: each walks that many, a few tens of
-  milliseconds, however large the session's heap has grown.
+  the old generation since the last one: each walks that many, a few milliseconds,
+  however large the session's heap has grown (100,000 made pauses of 50-70 ms while a
+  consolidation ran in a worker; 25,000 the same total work in shorter pieces).
 
 What this gives up: a reference cycle among frozen objects that becomes garbage later is
 never collected (an object frozen alive and freed later without a cycle is still freed by
@@ -36,9 +37,9 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 25
-FULL_BUDGET = 100_000
+FULL_BUDGET = 25_000
 """Objects promoted to the old generation that make a full collection due (walking that
-many takes some 10-40 ms on a slow machine)."""
+many takes some 3-15 ms on a slow machine)."""
 
 
 class GuiThreadCollector(QObject):

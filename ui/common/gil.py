@@ -11,17 +11,24 @@ with one worker busy ("convoy effect"; ``bench/bench_gil.py`` measures it). With
 window did not want it.
 
 The interval is the process's, so only the window's process sets it; the command line keeps
-Python's default (it has no thread that must answer quickly).
+Python's default (it has no thread that must answer quickly). A shorter interval does not
+help against a worker that keeps giving the GIL away for microseconds (a decryption, a SQLite
+row): that starves the waiting thread in another way, which :mod:`app.step_aside` handles.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Final
+
+from app.step_aside import share_with
 
 SWITCH_INTERVAL_S: Final = 0.0005
 
 
 def favour_the_gui_thread() -> None:
-    """Shorten the switch interval (see the module's docstring); call once, at start-up."""
+    """Shorten the switch interval (see the module's docstring) and have workers' long loops
+    step aside for this thread (:mod:`app.step_aside`); call once, on the GUI thread."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    share_with(threading.current_thread())
