@@ -149,8 +149,20 @@ def canvas_class(decor: PageDecor) -> type[Canvas]:
             self._saved: list[dict[str, object]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._saved.append(dict(self.__dict__))
+            # Each page's state, without the list itself (a state holding the list that
+            # holds it would be a cycle: only a cyclic collection would free the pages).
+            self._saved.append({k: v for k, v in vars(self).items() if k != "_saved"})
             self._startPage()
+
+        def drawText(self, text: object) -> None:  # noqa: N802 - reportlab's name
+            super().drawText(text)
+            # A paragraph's text object holds a method bound to itself (reportlab's
+            # ``tx._do_line``), so it and everything it drew (lines, fragments: 58,000
+            # objects in a 200x30 report) could only be freed by a cyclic collection, which
+            # the window runs on its GUI thread: a 100 ms pause at the end of each report.
+            # The paragraph is done with it once drawn; without the method, reference
+            # counting frees it at once, in the thread that renders.
+            vars(text).pop("_do_line", None)
 
         def save(self) -> None:
             total = len(self._saved)
@@ -158,6 +170,7 @@ def canvas_class(decor: PageDecor) -> type[Canvas]:
                 self.__dict__.update(state)
                 self._decorate(number, total)
                 super().showPage()
+            self._saved.clear()
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:

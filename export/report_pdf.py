@@ -162,6 +162,10 @@ def build_pdf(
         )
     doc.addPageTemplates(templates)
     doc.build(story, canvasmaker=canvas_class(decor))
+    # The template refers to itself (its namespace, its canvas and the canvas's document):
+    # emptied, reference counting frees the whole document here, in the rendering thread,
+    # instead of a cyclic collection on the window's GUI thread (see pdf_layout.drawText).
+    vars(doc).clear()
     return buf.getvalue()
 
 
