@@ -116,6 +116,11 @@ class BoardModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.board: ProgressBoard | None = None
+        # Made once: a repaint asks for every visible cell's colours, and a new QBrush per
+        # cell and role was most of what data() cost.
+        self._backgrounds = {state: QBrush(colour) for state, colour in STATE_COLOURS.items()}
+        self._ink = QBrush(QColor("#1a1a1a"))
+        self._centred = int(Qt.AlignmentFlag.AlignCenter)
 
     def set_board(self, board: ProgressBoard | None) -> None:
         self.beginResetModel()
@@ -145,11 +150,11 @@ class BoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(cell_details(cell))
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(STATE_COLOURS[cell.state])
+            return self._backgrounds[cell.state]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1a1a1a"))
+            return self._ink
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return self._centred
         return None
 
     def headerData(
