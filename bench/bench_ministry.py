@@ -25,6 +25,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,12 +41,38 @@ from app.results import build_bundle, verify_bundle
 from storage.ministry.database import MinistryDatabase
 
 
+def _profile(work: Callable[[], object], bundles: int) -> None:
+    """One more pass under cProfile (which slows Python code more than C: read the shares,
+    not the times); milliseconds per bundle."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(work)
+    stats = pstats.Stats(profiler)
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    rows = stats.stats  # type: ignore[attr-defined]
+    for title, column in (("own time", 2), ("time inside", 3)):
+        print(f"profile, by {title} (ms per bundle, share of the pass):")
+        ranked = sorted(rows.items(), key=lambda kv: -kv[1][column])[:15]
+        for (file, line, name), values in ranked:
+            where = f"{Path(file).parent.name}/{Path(file).name}:{line}" if line else file
+            seconds = values[column]
+            print(f"  {seconds / bundles * 1e3:8.2f}  {seconds / total:6.1%}  {name}  {where}")
+
+
 def measure(argv: list[str]) -> list[benchlib.Row]:
     parser = benchlib.parser(__doc__)
     parser.add_argument("--bundles", type=int, default=200, help="bundles (default 200)")
     parser.add_argument("--apps", type=int, default=20, help="applications each (20)")
     parser.add_argument("--experts", type=int, default=15, help="experts each (15)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print where one more import pass spends its time (cProfile: the slowest "
+        "functions by their own time and by time inside them, per bundle)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.bundles, args.apps, args.experts, args.repeat = 3, 2, 3, 1
@@ -83,6 +110,8 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
 
         verify_all()  # warm-up: lazy imports, the file cache
         times = benchlib.interleaved(args.repeat, {"import": import_all, "verify": verify_all})
+        if args.profile:
+            _profile(import_all, len(bundles))
     n = len(bundles)
     return [
         benchlib.value_row(
