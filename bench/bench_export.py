@@ -39,6 +39,7 @@ def bare_report(inp: ReportInput) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+    from export.cjk_wrap import reportlab_line_breaking
     from export.pdf_layout import styles
 
     st = styles("zh_CN")
@@ -65,7 +66,8 @@ def bare_report(inp: ReportInput) -> bytes:
     for _ in range(n_apps):
         story += [Paragraph("平台名称", st.h2), table(n_experts + 1, n_factors + 3, 170 * mm)]
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, invariant=1).build(story)
+    with reportlab_line_breaking():  # bare reportlab: its own CJK breaking, not ours
+        SimpleDocTemplate(buf, invariant=1).build(story)
     return buf.getvalue()
 
 

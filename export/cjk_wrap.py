@@ -22,8 +22,11 @@ A line that has no allowed break point at all (a long word) is broken where it o
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Final
+
+from export.fonts import text_width
 
 CANNOT_START: Final = frozenset(
     "，。、；：？！）》」』】〕〉〗〙〛”’％‰·…—～・"
@@ -115,6 +118,24 @@ def line_spans(
     return spans
 
 
+def _glyphs(text: str, frag: Any, encoding: str) -> list[Any]:
+    """``[cjkU(ch, frag, encoding) for ch in text]``, each width measured once per face and
+    size (:func:`export.fonts.text_width`; ``cjkU`` holds its fragment and width as
+    ``_frag`` and ``_width``): a report builds hundreds of thousands of them."""
+    from reportlab.platypus import paragraph as rl
+
+    if hasattr(frag, "cbDefn"):  # an inline object: its own width, as cjkU gives it
+        return [rl.cjkU(ch, frag, encoding) for ch in text]
+    font, size = frag.fontName, frag.fontSize
+    out = []
+    for ch in text:
+        glyph = str.__new__(rl.cjkU, ch)
+        glyph._frag = frag
+        glyph._width = text_width(ch, font, size)
+        out.append(glyph)
+    return out
+
+
 def cjk_frag_split(frags: Any, max_widths_in: Any, calc_bounds: Any, encoding: str = "utf8") -> Any:
     """A drop-in for reportlab's ``cjkFragSplit`` (paragraphs of several fragments)."""
     from reportlab.platypus import paragraph as rl
@@ -125,7 +146,7 @@ def cjk_frag_split(frags: Any, max_widths_in: Any, calc_bounds: Any, encoding: s
         if isinstance(text, bytes):
             text = text.decode(encoding)
         if text:
-            glyphs.extend(rl.cjkU(t, f, encoding) for t in text)
+            glyphs.extend(_glyphs(text, f, encoding))
         else:
             glyphs.append(rl.cjkU(text, f, encoding))
     max_widths = [float(w) for w in max_widths_in]
@@ -156,19 +177,21 @@ def word_split(
 ) -> list[list[Any]]:
     """A drop-in for reportlab's ``textsplit.wordSplit`` (paragraphs of one fragment):
     ``[[extra_space, line_text], ...]``."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if isinstance(word, bytes):
         word = word.decode(encoding)
     if not isinstance(max_widths_in, (list, tuple)):
         max_widths_in = [max_widths_in]
     max_widths = [float(w) for w in max_widths_in]
-    widths = [float(stringWidth(c, font_name, font_size)) for c in word]
+    widths = [text_width(c, font_name, font_size) for c in word]
     out: list[list[Any]] = []
     for n, (start, end, _forced) in enumerate(line_spans(word, widths, max_widths)):
         room = max_widths[min(n, len(max_widths) - 1)]
         out.append([room - sum(widths[start:end]), word[start:end]])
     return out
+
+
+_REPORTLAB_OWN: list[Any] = []
+"""reportlab's own ``cjkFragSplit`` and ``wordSplit``, kept by :func:`install`."""
 
 
 def install() -> None:
@@ -180,7 +203,26 @@ def install() -> None:
     """
     from reportlab.platypus import paragraph
 
+    if paragraph.cjkFragSplit is not cjk_frag_split:
+        _REPORTLAB_OWN[:] = [paragraph.cjkFragSplit, paragraph.wordSplit]
     paragraph.cjkFragSplit = cjk_frag_split
     paragraph.wordSplit = word_split
     extra = "".join(sorted(c for c in CANNOT_START if c not in paragraph.ALL_CANNOT_START))
     paragraph.ALL_CANNOT_START += extra
+
+
+@contextmanager
+def reportlab_line_breaking() -> Iterator[None]:
+    """reportlab's own CJK line breaking while inside (a benchmark's bare reportlab
+    baseline: :func:`install` replaces it for the whole process)."""
+    from reportlab.platypus import paragraph
+
+    if not _REPORTLAB_OWN:
+        yield
+        return
+    ours = paragraph.cjkFragSplit, paragraph.wordSplit
+    paragraph.cjkFragSplit, paragraph.wordSplit = _REPORTLAB_OWN
+    try:
+        yield
+    finally:
+        paragraph.cjkFragSplit, paragraph.wordSplit = ours

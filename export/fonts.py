@@ -83,3 +83,22 @@ LATIN_FONT: Final = FONTS / "LiberationSerif-Regular.ttf"
 def register_latin_font() -> str:
     """Register the Latin serif of body text (idempotent, thread-safe) and return its name."""
     return _register(LATIN_FONT_NAME, LATIN_FONT)
+
+
+_WIDTHS: dict[tuple[str, str, float], float] = {}
+_WIDTHS_LIMIT: Final = 100_000
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """``reportlab.pdfbase.pdfmetrics.stringWidth(text, font, size)``, remembered: a report
+    measures the same figures, labels and characters hundreds of thousands of times (a
+    registered font's metrics never change within a process). Any thread may call it."""
+    key = (text, font, size)
+    width = _WIDTHS.get(key)
+    if width is None:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        if len(_WIDTHS) > _WIDTHS_LIMIT:
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = float(stringWidth(text, font, size))
+    return width

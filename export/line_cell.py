@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from export.fonts import SONG_FONT_NAME, register_latin_font
+from export.fonts import SONG_FONT_NAME, register_latin_font, text_width
 from export.pdf_layout import data_paragraph
 from export.text import clean, runs
 
@@ -39,7 +38,7 @@ class LineCell(Flowable):  # type: ignore[misc]  # reportlab is untyped
             ]
         else:
             self._pieces = [(style.fontName, self.text)]
-        self._text_width = sum(stringWidth(run, font, style.fontSize) for font, run in self._pieces)
+        self._text_width = sum(text_width(run, font, style.fontSize) for font, run in self._pieces)
         if self.text != " ".join(self.text.split()) or not self.text:
             # line breaks, tabs, runs of spaces: the Paragraph's white-space rules apply
             self._paragraph = data_paragraph(text, style)
@@ -88,4 +87,4 @@ class LineCell(Flowable):  # type: ignore[misc]  # reportlab is untyped
         for font, run in self._pieces:
             canvas.setFont(font, s.fontSize)
             canvas.drawString(x, y, run)
-            x += stringWidth(run, font, s.fontSize)
+            x += text_width(run, font, s.fontSize)
