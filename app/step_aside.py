@@ -6,10 +6,10 @@ starves a thread that waits for it: each release wakes the waiting thread, which
 wait for the switch interval anew instead of asking for the GIL, while the worker takes the
 GIL back before the woken thread is scheduled. So the GUI thread got the GIL only when it
 happened to win that race: while a consolidation opened 5,836 sealed sheets in a worker, a
-2 ms sleep on the GUI thread woke 100-400 ms late, whatever the switch interval
-(``bench/bench_gil.py``). A pause of 50 microseconds every few milliseconds of such a loop
-hands the GIL over for certain: the longest wait fell to some 25 ms, and the loop took no
-measurably longer.
+2 ms sleep on the GUI thread woke 100-400 ms late, whatever the switch interval.
+A pause of 50 microseconds every few milliseconds of such a loop hands the GIL over for
+certain: the longest GUI-thread stall while a worker consolidates 200x30 fell from some
+300 ms to some 45 ms, and the consolidation took no longer (``bench/bench_gil.py``).
 
 :func:`step_aside` does nothing until :func:`share_with` names the thread to share with
 (the window does, ``ui/common/gil.py``); the command line has no thread that must answer.

@@ -155,7 +155,8 @@ class Sampler:
         destroy it here, which deadlocks against the GUI thread (seen)."""
         self.samples: list[tuple[float, str]] = []
         self.cpu: list[tuple[float, dict[str, float]]] = []
-        """(time, CPU seconds so far of each thread by name), every wake-up while a meter runs."""
+        """(time, CPU seconds so far of each thread by name, of the process and of the
+        machine), every 10 ms while a meter runs."""
         self._seq = 0
         self._sampled = 0
         self._handed: list[tuple[int, list[Any]]] = []
@@ -218,9 +219,9 @@ class Sampler:
     @staticmethod
     def _thread_cpu() -> dict[str, float]:
         """Each live thread's own CPU clock (Linux: ``pthread_getcpuclockid``), and under
-        ``process`` this process's (every thread, ended ones too) and under ``machine`` the
-        busy time of all the machine's cores (``/proc/stat``), so that what other
-        processes took shows too."""
+        :data:`PROCESS` this process's (every thread, ended ones too) and under
+        :data:`MACHINE` the busy time of all the machine's cores (``/proc/stat``), so that
+        what other processes took shows too."""
         times = os.times()
         cpu = {PROCESS: times.user + times.system}
         try:
@@ -544,8 +545,8 @@ def measure(argv: list[str]) -> list[benchlib.Row]:
     parser.add_argument(
         "--gc-walked",
         action="store_true",
-        help="name how many objects each garbage collection walked and freed (counting them "
-        "lengthens each collection a little)",
+        help="name about how many objects each garbage collection walked (estimated as the "
+        "program's collector does) and how many it freed",
     )
     parser.add_argument(
         "--automatic-gc",

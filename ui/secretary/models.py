@@ -116,8 +116,8 @@ class BoardModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.board: ProgressBoard | None = None
-        # Made once: a repaint asks for every visible cell's colours, and a new QBrush per
-        # cell and role was most of what data() cost.
+        # Made once: a repaint asks for every visible cell's colours and alignment, and
+        # each answer made a new QBrush (or enum value) before.
         self._backgrounds = {state: QBrush(colour) for state, colour in STATE_COLOURS.items()}
         self._ink = QBrush(QColor("#1a1a1a"))
         self._centred = int(Qt.AlignmentFlag.AlignCenter)
